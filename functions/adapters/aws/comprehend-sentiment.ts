@@ -1,0 +1,105 @@
+import { BatchDetectSentimentCommand, type ComprehendClient, type LanguageCode } from '@aws-sdk/client-comprehend';
+import type { Sentiment, SentimentClassifier, SentimentInput, SentimentLabel } from '../../core/sentiment';
+
+/** Languages Comprehend's sentiment reads (DetectSentiment / BatchDetectSentiment). */
+const SUPPORTED = new Set(['ar', 'hi', 'ko', 'zh-TW', 'ja', 'zh', 'de', 'pt', 'en', 'it', 'fr', 'es']);
+/** BatchDetectSentiment takes at most 25 documents of at most 5,000 bytes of UTF-8 each. */
+const MAX_DOCUMENTS = 25;
+const MAX_BYTES = 5000;
+
+/** Cuts text to what Comprehend reads, never in the middle of a character. */
+export function truncateUtf8(text: string, maxBytes = MAX_BYTES): string {
+  if (Buffer.byteLength(text) <= maxBytes) return text;
+  let bytes = 0;
+  let out = '';
+  for (const char of text) {
+    const size = Buffer.byteLength(char);
+    if (bytes + size > maxBytes) break;
+    out += char;
+    bytes += size;
+  }
+  return out;
+}
+
+function comprehendLanguage(lang: string | undefined): string | undefined {
+  if (!lang) return 'en';
+  if (SUPPORTED.has(lang)) return lang;
+  if (lang === 'zh-Hant' || lang === 'zh-tw') return 'zh-TW';
+  const base = lang.split(/[-_]/)[0] ?? '';
+  return SUPPORTED.has(base) ? base : undefined;
+}
+
+/**
+ * Sentiment from Amazon Comprehend, batched 25 at a time per language. Texts in languages it does not
+ * read, and documents it rejects, go to the fallback classifier and the case says so.
+ */
+export class ComprehendSentimentClassifier implements SentimentClassifier {
+  constructor(
+    private readonly client: ComprehendClient,
+    private readonly fallback: SentimentClassifier,
+  ) {}
+
+  async classify(inputs: SentimentInput[]): Promise<Sentiment[]> {
+    const results: Array<Sentiment | undefined> = new Array(inputs.length);
+    const byLanguage = new Map<string, number[]>();
+    const fallbackIndexes: number[] = [];
+    const fallbackNotes = new Map<number, string>();
+    inputs.forEach((input, index) => {
+      const language = comprehendLanguage(input.lang);
+      if (input.text.trim() === '') {
+        results[index] = { label: 'NEUTRAL', scores: { positive: 0, negative: 0, neutral: 1, mixed: 0 }, source: 'local' };
+      } else if (!language) {
+        fallbackIndexes.push(index);
+        fallbackNotes.set(index, `language ${input.lang} not supported by Comprehend; read locally`);
+      } else {
+        byLanguage.set(language, [...(byLanguage.get(language) ?? []), index]);
+      }
+    });
+
+    const calls: Promise<void>[] = [];
+    for (const [language, indexes] of byLanguage) {
+      for (let start = 0; start < indexes.length; start += MAX_DOCUMENTS) {
+        const chunk = indexes.slice(start, start + MAX_DOCUMENTS);
+        calls.push(
+          this.client
+            .send(
+              new BatchDetectSentimentCommand({
+                LanguageCode: language as LanguageCode,
+                TextList: chunk.map((i) => truncateUtf8((inputs[i] as SentimentInput).text)),
+              }),
+            )
+            .then((response) => {
+              for (const item of response.ResultList ?? []) {
+                const index = chunk[item.Index ?? -1];
+                if (index === undefined) continue;
+                const s = item.SentimentScore ?? {};
+                results[index] = {
+                  label: (item.Sentiment ?? 'NEUTRAL') as SentimentLabel,
+                  scores: { positive: s.Positive ?? 0, negative: s.Negative ?? 0, neutral: s.Neutral ?? 0, mixed: s.Mixed ?? 0 },
+                  source: 'comprehend',
+                };
+              }
+              for (const failure of response.ErrorList ?? []) {
+                const index = chunk[failure.Index ?? -1];
+                if (index === undefined) continue;
+                fallbackIndexes.push(index);
+                fallbackNotes.set(index, `Comprehend could not read it (${failure.ErrorCode}); read locally`);
+              }
+            }),
+        );
+      }
+    }
+    await Promise.all(calls);
+
+    if (fallbackIndexes.length) {
+      const local = await this.fallback.classify(fallbackIndexes.map((i) => inputs[i] as SentimentInput));
+      fallbackIndexes.forEach((index, k) => {
+        const note = fallbackNotes.get(index);
+        results[index] = { ...(local[k] as Sentiment), ...(note ? { note } : {}) };
+      });
+    }
+    return results.map(
+      (result) => result ?? { label: 'NEUTRAL', scores: { positive: 0, negative: 0, neutral: 1, mixed: 0 }, source: 'local' },
+    );
+  }
+}

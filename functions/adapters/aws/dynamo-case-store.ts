@@ -1,0 +1,226 @@
+import { type DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { CareCase, CaseMessage, CaseStore, CustomerRef, WriteOutcome } from '../../core/cases';
+import { recordedKey } from '../../core/cases';
+import type { Platform } from '../../core/interaction';
+import { DEADLINE_INDEX, deadlineShard, keys, QUEUE_INDEX } from './table-design';
+
+/** How long the "already recorded" key of a platform message is kept: far beyond any platform or SQS retry. */
+const RECORDED_TTL_SECONDS = 30 * 24 * 3600;
+const INTERNAL = new Set(['PK', 'SK', 'entity', DEADLINE_INDEX.partition, DEADLINE_INDEX.sort, QUEUE_INDEX.partition, QUEUE_INDEX.sort]);
+
+function strip<T>(item: Record<string, unknown>): T {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(item)) if (!INTERNAL.has(key)) out[key] = value;
+  return out as T;
+}
+
+function caseItem(careCase: CareCase): Record<string, unknown> {
+  const item: Record<string, unknown> = { ...keys.case(careCase.caseId), entity: 'case', ...careCase };
+  if (careCase.status !== 'resolved' && careCase.nextDeadlineAt) {
+    item[DEADLINE_INDEX.partition] = deadlineShard(careCase.caseId);
+    item[DEADLINE_INDEX.sort] = careCase.nextDeadlineAt;
+  }
+  if (careCase.status !== 'resolved') {
+    item[QUEUE_INDEX.partition] = `QUEUE#${careCase.brandId}`;
+    item[QUEUE_INDEX.sort] = `${careCase.nextDeadlineAt ?? '9999'}#${careCase.caseId}`;
+  }
+  return item;
+}
+
+function messageItem(message: CaseMessage): Record<string, unknown> {
+  return {
+    ...keys.message(message.caseId, message.receivedAt, message.platform, message.platformMessageId),
+    entity: 'message',
+    ...message,
+  };
+}
+
+function recordedItem(message: CaseMessage, now: Date): Record<string, unknown> {
+  return {
+    ...keys.recorded(message.platform, message.platformMessageId),
+    entity: 'recorded',
+    caseId: message.caseId,
+    expiresAt: Math.floor(now.getTime() / 1000) + RECORDED_TTL_SECONDS,
+  };
+}
+
+/** Which items of a cancelled transaction failed their condition. */
+function failedConditions(error: unknown): boolean[] | undefined {
+  if (!(error instanceof TransactionCanceledException)) return undefined;
+  return (error.CancellationReasons ?? []).map((reason) => reason.Code === 'ConditionalCheckFailed');
+}
+
+function isTransactionConflict(error: unknown): boolean {
+  return (
+    error instanceof TransactionCanceledException &&
+    (error.CancellationReasons ?? []).some((reason) => reason.Code === 'TransactionConflict')
+  );
+}
+
+export class DynamoCaseStore implements CaseStore {
+  private readonly doc: DynamoDBDocumentClient;
+
+  constructor(
+    client: DynamoDBClient,
+    private readonly tableName: string,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  }
+
+  async findRecorded(items: Array<{ platform: Platform; platformMessageId: string }>): Promise<Set<string>> {
+    const found = new Set<string>();
+    const unique = [...new Map(items.map((i) => [recordedKey(i.platform, i.platformMessageId), i])).values()];
+    for (let start = 0; start < unique.length; start += 100) {
+      let pending: Array<Record<string, unknown>> | undefined = unique
+        .slice(start, start + 100)
+        .map((i) => keys.recorded(i.platform, i.platformMessageId));
+      for (let attempt = 0; pending?.length && attempt < 5; attempt++) {
+        const result: BatchGetCommandOutput = await this.doc.send(
+          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ProjectionExpression: 'PK' } } }),
+        );
+        for (const item of result.Responses?.[this.tableName] ?? []) {
+          const [, platform, ...id] = String(item.PK).split('#');
+          found.add(recordedKey(platform as Platform, id.join('#')));
+        }
+        pending = result.UnprocessedKeys?.[this.tableName]?.Keys;
+      }
+    }
+    return found;
+  }
+
+  async findOpenCaseId(brandId: string, customer: CustomerRef): Promise<string | undefined> {
+    const result = await this.doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.customer(customer.platform, customer.id, brandId),
+        ConsistentRead: true,
+      }),
+    );
+    const id = result.Item?.openCaseId;
+    return typeof id === 'string' ? id : undefined;
+  }
+
+  async getCase(caseId: string): Promise<CareCase | undefined> {
+    const result = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.case(caseId), ConsistentRead: true }),
+    );
+    return result.Item ? strip<CareCase>(result.Item) : undefined;
+  }
+
+  async openCase(careCase: CareCase, message: CaseMessage): Promise<WriteOutcome> {
+    const now = this.now();
+    const { customer } = careCase;
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: this.tableName, Item: caseItem(careCase), ConditionExpression: 'attribute_not_exists(PK)' } },
+            { Put: { TableName: this.tableName, Item: recordedItem(message, now), ConditionExpression: 'attribute_not_exists(PK)' } },
+            { Put: { TableName: this.tableName, Item: messageItem(message), ConditionExpression: 'attribute_not_exists(PK)' } },
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: keys.customer(customer.platform, customer.id, careCase.brandId),
+                UpdateExpression:
+                  'SET openCaseId = :caseId, entity = :entity, handle = :handle, displayName = :name, lastSeenAt = :now ADD caseCount :one',
+                ConditionExpression: 'attribute_not_exists(openCaseId)',
+                ExpressionAttributeValues: {
+                  ':caseId': careCase.caseId,
+                  ':entity': 'customer',
+                  ':handle': customer.handle ?? null,
+                  ':name': customer.name ?? null,
+                  ':now': now.toISOString(),
+                  ':one': 1,
+                },
+              },
+            },
+          ],
+        }),
+      );
+      return 'written';
+    } catch (error) {
+      const failed = failedConditions(error);
+      if (failed?.[0] || failed?.[1] || failed?.[2]) return 'duplicate';
+      if (failed?.[3] || isTransactionConflict(error)) return 'conflict';
+      throw error;
+    }
+  }
+
+  async attachMessage(updated: CareCase, expectedVersion: number, message: CaseMessage): Promise<WriteOutcome> {
+    const now = this.now();
+    const { customer } = updated;
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: caseItem(updated),
+                ConditionExpression: 'version = :expected',
+                ExpressionAttributeValues: { ':expected': expectedVersion },
+              },
+            },
+            { Put: { TableName: this.tableName, Item: recordedItem(message, now), ConditionExpression: 'attribute_not_exists(PK)' } },
+            { Put: { TableName: this.tableName, Item: messageItem(message), ConditionExpression: 'attribute_not_exists(PK)' } },
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: keys.customer(customer.platform, customer.id, updated.brandId),
+                UpdateExpression: 'SET lastSeenAt = :now',
+                ExpressionAttributeValues: { ':now': now.toISOString() },
+              },
+            },
+          ],
+        }),
+      );
+      return 'written';
+    } catch (error) {
+      const failed = failedConditions(error);
+      if (failed?.[1] || failed?.[2]) return 'duplicate';
+      if (failed?.[0] || isTransactionConflict(error)) return 'conflict';
+      throw error;
+    }
+  }
+
+  async listOpenCases(brandId: string, limit: number): Promise<CareCase[]> {
+    const result = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: QUEUE_INDEX.name,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': QUEUE_INDEX.partition },
+        ExpressionAttributeValues: { ':pk': `QUEUE#${brandId}` },
+        Limit: limit,
+      }),
+    );
+    return (result.Items ?? []).map((item) => strip<CareCase>(item));
+  }
+
+  async listMessages(caseId: string): Promise<CaseMessage[]> {
+    const messages: CaseMessage[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const result = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :msg)',
+          ExpressionAttributeValues: { ':pk': keys.case(caseId).PK, ':msg': 'MSG#' },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of result.Items ?? []) messages.push(strip<CaseMessage>(item));
+      startKey = result.LastEvaluatedKey;
+    } while (startKey);
+    return messages;
+  }
+}

@@ -1,0 +1,98 @@
+import { SendMessageBatchCommand, type SendMessageBatchRequestEntry, type SQSClient } from '@aws-sdk/client-sqs';
+import type { Interaction } from '../../core/interaction';
+import type { DeadLetters, InteractionQueue, ParkedEvent } from '../../core/queues';
+
+/** SQS takes at most 10 entries and 256 KiB per batch call. */
+const MAX_BATCH_ENTRIES = 10;
+const MAX_BATCH_BYTES = 250 * 1024;
+
+export class QueueSendError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'QueueSendError';
+  }
+}
+
+async function sendAll(client: SQSClient, queueUrl: string, entries: SendMessageBatchRequestEntry[]): Promise<void> {
+  const batches: SendMessageBatchRequestEntry[][] = [];
+  let current: SendMessageBatchRequestEntry[] = [];
+  let bytes = 0;
+  for (const entry of entries) {
+    const size = Buffer.byteLength(entry.MessageBody ?? '') + 512;
+    if (current.length === MAX_BATCH_ENTRIES || (current.length && bytes + size > MAX_BATCH_BYTES)) {
+      batches.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(entry);
+    bytes += size;
+  }
+  if (current.length) batches.push(current);
+
+  await Promise.all(
+    batches.map(async (batch) => {
+      let pending = batch;
+      // A batch can partly fail (throttling); only the failed entries are sent again.
+      for (let attempt = 1; pending.length; attempt++) {
+        const result = await client.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: pending }));
+        const failed = new Set((result.Failed ?? []).map((f) => f.Id));
+        if (!failed.size) return;
+        const senderFault = (result.Failed ?? []).find((f) => f.SenderFault);
+        if (senderFault || attempt >= 3) {
+          throw new QueueSendError(
+            `SQS refused ${failed.size} of ${pending.length} messages: ${senderFault?.Code ?? result.Failed?.[0]?.Code ?? 'unknown'}`,
+          );
+        }
+        pending = pending.filter((entry) => failed.has(entry.Id));
+        await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+      }
+    }),
+  );
+}
+
+export class SqsInteractionQueue implements InteractionQueue {
+  constructor(
+    private readonly client: SQSClient,
+    private readonly queueUrl: string,
+  ) {}
+
+  async enqueue(interactions: Interaction[]): Promise<void> {
+    await sendAll(
+      this.client,
+      this.queueUrl,
+      interactions.map((interaction, index) => ({
+        Id: String(index),
+        MessageBody: JSON.stringify(interaction),
+        MessageAttributes: {
+          platform: { DataType: 'String', StringValue: interaction.platform },
+          brandId: { DataType: 'String', StringValue: interaction.brandId },
+        },
+      })),
+    );
+  }
+}
+
+export class SqsDeadLetters implements DeadLetters {
+  constructor(
+    private readonly client: SQSClient,
+    private readonly queueUrl: string,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async park(events: ParkedEvent[]): Promise<void> {
+    const parkedAt = this.now().toISOString();
+    await sendAll(
+      this.client,
+      this.queueUrl,
+      events.map((event, index) => ({
+        Id: String(index),
+        MessageBody: event.body === '' ? '(empty)' : event.body,
+        MessageAttributes: {
+          source: { DataType: 'String', StringValue: event.source },
+          reason: { DataType: 'String', StringValue: event.reason.slice(0, 1000) },
+          parkedAt: { DataType: 'String', StringValue: parkedAt },
+        },
+      })),
+    );
+  }
+}

@@ -1,0 +1,65 @@
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+
+/**
+ * The single table's keys and indexes. The CDK construct and the embedded table are both built from
+ * these names, so the two never drift.
+ */
+export const TABLE_KEYS = { partition: 'PK', sort: 'SK', ttl: 'expiresAt' } as const;
+
+/** Sparse: only open cases with a next deadline; sharded so the SLA monitor reads only what is due. */
+export const DEADLINE_INDEX = { name: 'deadline-index', partition: 'dueShard', sort: 'dueAt' } as const;
+export const DEADLINE_SHARDS = 16;
+
+/** Sparse: open cases per brand, ordered by their next deadline: the agent queue. */
+export const QUEUE_INDEX = { name: 'queue-index', partition: 'queueKey', sort: 'queueSortKey' } as const;
+
+export const keys = {
+  case: (caseId: string) => ({ PK: `CASE#${caseId}`, SK: 'CASE' }),
+  message: (caseId: string, receivedAt: string, platform: string, platformMessageId: string) => ({
+    PK: `CASE#${caseId}`,
+    SK: `MSG#${receivedAt}#${platform}#${platformMessageId}`,
+  }),
+  recorded: (platform: string, platformMessageId: string) => ({ PK: `SEEN#${platform}#${platformMessageId}`, SK: 'SEEN' }),
+  customer: (platform: string, customerId: string, brandId: string) => ({
+    PK: `CUSTOMER#${platform}#${customerId}`,
+    SK: `BRAND#${brandId}`,
+  }),
+};
+
+/** FNV-1a: a stable, well-spread shard for a case id. */
+export function deadlineShard(caseId: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < caseId.length; i++) {
+    hash ^= caseId.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return `DUE#${hash % DEADLINE_SHARDS}`;
+}
+
+/** The same table for DynamoDB Local. */
+export function createTableInput(tableName: string): CreateTableCommandInput {
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [
+      { AttributeName: TABLE_KEYS.partition, AttributeType: 'S' },
+      { AttributeName: TABLE_KEYS.sort, AttributeType: 'S' },
+      { AttributeName: DEADLINE_INDEX.partition, AttributeType: 'S' },
+      { AttributeName: DEADLINE_INDEX.sort, AttributeType: 'S' },
+      { AttributeName: QUEUE_INDEX.partition, AttributeType: 'S' },
+      { AttributeName: QUEUE_INDEX.sort, AttributeType: 'S' },
+    ],
+    KeySchema: [
+      { AttributeName: TABLE_KEYS.partition, KeyType: 'HASH' },
+      { AttributeName: TABLE_KEYS.sort, KeyType: 'RANGE' },
+    ],
+    GlobalSecondaryIndexes: [DEADLINE_INDEX, QUEUE_INDEX].map((index) => ({
+      IndexName: index.name,
+      KeySchema: [
+        { AttributeName: index.partition, KeyType: 'HASH' },
+        { AttributeName: index.sort, KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'ALL' },
+    })),
+  };
+}

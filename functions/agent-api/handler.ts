@@ -1,0 +1,20 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { HttpEvent, HttpResult } from '../commons/http';
+import { dynamoClient } from '../adapters/aws/clients';
+import { DynamoCaseStore } from '../adapters/aws/dynamo-case-store';
+import { bundledBrandConfig, requireEnv } from '../commons/env';
+import { logger } from '../commons/logger';
+import { BrandDirectory } from '../core/brand-config';
+import { createAgentApi } from './agent-api';
+
+const env = requireEnv(['TABLE_NAME']);
+
+export const handler = middy<HttpEvent, HttpResult>()
+  .use(injectLambdaContext(logger, { clearState: true }))
+  .handler(
+    createAgentApi({
+      store: new DynamoCaseStore(dynamoClient(), env.TABLE_NAME),
+      directory: new BrandDirectory(bundledBrandConfig()),
+    }),
+  );

@@ -1,0 +1,166 @@
+import { z } from 'zod';
+import { parseDuration } from './duration';
+import { ACCOUNT_ROLES, type AccountRole, PLATFORMS, type Platform } from './interaction';
+
+export const PRIORITIES = ['urgent', 'high', 'normal', 'low'] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+const duration = z
+  .string()
+  .refine((value) => parseDuration(value) !== null, { message: 'expected a duration such as "15m", "1h" or "4h"' });
+
+const byPriority = z.strictObject({ urgent: duration, high: duration, normal: duration, low: duration });
+
+const timezone = z.string().refine(
+  (value) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: value });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'expected an IANA timezone such as "Europe/Amsterdam"' },
+);
+
+/** Defaults drawn from the field (DESIGN.md): most customers expect an answer within the hour. */
+export const DEFAULT_DEADLINES = {
+  firstResponse: { urgent: '15m', high: '30m', normal: '1h', low: '4h' },
+  nextResponse: { urgent: '15m', high: '30m', normal: '1h', low: '4h' },
+  resolution: '24h',
+} as const;
+
+const accountSchema = z.strictObject({
+  platform: z.enum(PLATFORMS),
+  id: z.string().regex(/^[A-Za-z0-9_.:-]+$/, 'expected the platform id of the account (digits for X)'),
+  handle: z.string().min(1),
+  role: z.enum(ACCOUNT_ROLES),
+});
+
+const brandSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'expected a short lowercase id such as "demoair"'),
+  name: z.string().min(1),
+  accounts: z.array(accountSchema).min(1, 'a brand needs at least one account'),
+  deadlines: z
+    .strictObject({
+      firstResponse: byPriority.default(DEFAULT_DEADLINES.firstResponse),
+      nextResponse: byPriority.default(DEFAULT_DEADLINES.nextResponse),
+      resolution: duration.default(DEFAULT_DEADLINES.resolution),
+    })
+    .default(DEFAULT_DEADLINES),
+  calendar: z.strictObject({ timezone: timezone.default('UTC') }).default({ timezone: 'UTC' }),
+  /** Extra words that signal legal, safety or media risk for this brand, on top of the built-in ones. */
+  riskTerms: z.array(z.string().min(2)).default([]),
+});
+
+const configSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    brands: z.array(brandSchema).min(1, 'the config needs at least one brand'),
+  })
+  .superRefine((config, ctx) => {
+    const brandIds = new Set<string>();
+    const accounts = new Map<string, string>();
+    config.brands.forEach((brand, b) => {
+      if (brandIds.has(brand.id)) {
+        ctx.addIssue({ code: 'custom', path: ['brands', b, 'id'], message: `brand id "${brand.id}" is used twice` });
+      }
+      brandIds.add(brand.id);
+      brand.accounts.forEach((account, a) => {
+        const key = `${account.platform}:${account.id}`;
+        const owner = accounts.get(key);
+        if (owner) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['brands', b, 'accounts', a, 'id'],
+            message: `${account.platform} account ${account.id} is already configured for brand "${owner}"`,
+          });
+        }
+        accounts.set(key, brand.id);
+      });
+    });
+  });
+
+export type BrandConfig = z.infer<typeof configSchema>;
+export type Brand = BrandConfig['brands'][number];
+export type BrandAccount = Brand['accounts'][number];
+
+export class BrandConfigError extends Error {
+  constructor(
+    message: string,
+    readonly problems: string[],
+  ) {
+    super(message);
+    this.name = 'BrandConfigError';
+  }
+}
+
+function formatPath(path: PropertyKey[]): string {
+  return path.reduce<string>((text, part) => {
+    if (typeof part === 'number') return `${text}[${part}]`;
+    return text ? `${text}.${String(part)}` : String(part);
+  }, '');
+}
+
+/** Validates a parsed brand config; every problem is collected into one error naming each bad field. */
+export function parseBrandConfig(value: unknown, source = 'brand config'): BrandConfig {
+  const result = configSchema.safeParse(value);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => `${formatPath(issue.path) || '(root)'}: ${issue.message}`);
+  throw new BrandConfigError(`${source} is invalid:\n  - ${problems.join('\n  - ')}`, problems);
+}
+
+export function parseBrandConfigJson(json: string, source = 'brand config'): BrandConfig {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch (error) {
+    throw new BrandConfigError(`${source} is not valid JSON: ${(error as Error).message}`, ['(root): not JSON']);
+  }
+  return parseBrandConfig(value, source);
+}
+
+export interface ResolvedAccount {
+  brand: Brand;
+  account: BrandAccount;
+}
+
+/** Looks up which brand and role an account id belongs to: the routing table of the webhooks. */
+export class BrandDirectory {
+  private readonly accounts = new Map<string, ResolvedAccount>();
+  private readonly brands = new Map<string, Brand>();
+
+  constructor(readonly config: BrandConfig) {
+    for (const brand of config.brands) {
+      this.brands.set(brand.id, brand);
+      for (const account of brand.accounts) {
+        this.accounts.set(`${account.platform}:${account.id}`, { brand, account });
+      }
+    }
+  }
+
+  findAccount(platform: Platform, id: string): ResolvedAccount | undefined {
+    return this.accounts.get(`${platform}:${id}`);
+  }
+
+  /** True for any account of any configured brand: our own posts never open a case. */
+  isOwnAccount(platform: Platform, id: string): boolean {
+    return this.accounts.has(`${platform}:${id}`);
+  }
+
+  brand(id: string): Brand | undefined {
+    return this.brands.get(id);
+  }
+
+  careAccount(brandId: string, platform: Platform): BrandAccount | undefined {
+    return this.brands.get(brandId)?.accounts.find((a) => a.platform === platform && a.role === 'care');
+  }
+
+  get allBrands(): Brand[] {
+    return this.config.brands;
+  }
+
+  roleOf(platform: Platform, id: string): AccountRole | undefined {
+    return this.accounts.get(`${platform}:${id}`)?.account.role;
+  }
+}

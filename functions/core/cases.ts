@@ -1,0 +1,201 @@
+import type { Brand, Priority } from './brand-config';
+import { type DeadlineKind, firstResponseDueAt, nextDeadline, nextResponseDueAt, resolutionDueAt } from './deadlines';
+import type { AccountRole, Interaction, Platform } from './interaction';
+import type { Sentiment, SentimentLabel } from './sentiment';
+import { higherPriority, type TriageDecision } from './triage';
+
+export type CaseStatus = 'open' | 'waiting_on_customer' | 'resolved';
+
+export interface CustomerRef {
+  platform: Platform;
+  id: string;
+  handle?: string;
+  name?: string;
+}
+
+export interface CareCase {
+  caseId: string;
+  brandId: string;
+  platform: Platform;
+  status: CaseStatus;
+  /** Optimistic-locking counter: every update names the version it read. */
+  version: number;
+  priority: Priority;
+  priorityReasons: string[];
+  risks: string[];
+  sentiment: SentimentLabel;
+  sentimentScores: Sentiment['scores'];
+  sentimentSource: Sentiment['source'];
+  intent: string | null;
+  action: TriageDecision['action'];
+  customer: CustomerRef;
+  /** Our account the customer wrote to, and whether that was the care or the bot account. */
+  accountId: string;
+  accountRole: AccountRole;
+  visibility: Interaction['visibility'];
+  conversationId?: string;
+  /** First words of the opening message, for the queue view. */
+  subject: string;
+  openedAt: string;
+  lastInboundAt: string;
+  messageCount: number;
+  /** When the customer started waiting for our answer; unset while we owe nothing. */
+  awaitingReplySince?: string;
+  firstResponseDueAt?: string;
+  nextResponseDueAt?: string;
+  resolutionDueAt?: string;
+  nextDeadlineAt?: string;
+  nextDeadlineKind?: DeadlineKind;
+  firstRespondedAt?: string;
+  resolvedAt?: string;
+}
+
+export interface CaseMessage {
+  caseId: string;
+  direction: 'in' | 'out';
+  platform: Platform;
+  platformMessageId: string;
+  kind: Interaction['kind'];
+  visibility: Interaction['visibility'];
+  authorId: string;
+  text: string;
+  lang?: string;
+  createdAt: string;
+  receivedAt: string;
+  inReplyToId?: string;
+  url?: string;
+  sentiment?: SentimentLabel;
+}
+
+export type WriteOutcome = 'written' | 'duplicate' | 'conflict';
+
+/** The case store port: single conditional writes the domain can retry. */
+export interface CaseStore {
+  /** Which of these platform message ids were already recorded (a cheap check before classifying). */
+  findRecorded(keys: Array<{ platform: Platform; platformMessageId: string }>): Promise<Set<string>>;
+  findOpenCaseId(brandId: string, customer: CustomerRef): Promise<string | undefined>;
+  getCase(caseId: string): Promise<CareCase | undefined>;
+  /** Creates the case, its first message, the dedupe key and the customer's open-case pointer, all or none. */
+  openCase(careCase: CareCase, message: CaseMessage): Promise<WriteOutcome>;
+  /** Writes the message and replaces the case if it is still at `expectedVersion`, all or none. */
+  attachMessage(updated: CareCase, expectedVersion: number, message: CaseMessage): Promise<WriteOutcome>;
+  listOpenCases(brandId: string, limit: number): Promise<CareCase[]>;
+  listMessages(caseId: string): Promise<CaseMessage[]>;
+}
+
+export function recordedKey(platform: Platform, platformMessageId: string): string {
+  return `${platform}:${platformMessageId}`;
+}
+
+export function caseIdFor(interaction: Interaction): string {
+  return `${interaction.platform}-${interaction.platformMessageId}`;
+}
+
+function withNextDeadline(careCase: CareCase): CareCase {
+  const next =
+    careCase.status === 'resolved'
+      ? undefined
+      : nextDeadline({
+          first_response: careCase.firstRespondedAt ? undefined : careCase.firstResponseDueAt,
+          next_response: careCase.nextResponseDueAt,
+          resolution: careCase.resolutionDueAt,
+        });
+  const { nextDeadlineAt: _at, nextDeadlineKind: _kind, ...rest } = careCase;
+  return next ? { ...rest, nextDeadlineAt: next.at, nextDeadlineKind: next.kind } : rest;
+}
+
+export function messageFromInteraction(caseId: string, interaction: Interaction, sentiment: Sentiment): CaseMessage {
+  return {
+    caseId,
+    direction: 'in',
+    platform: interaction.platform,
+    platformMessageId: interaction.platformMessageId,
+    kind: interaction.kind,
+    visibility: interaction.visibility,
+    authorId: interaction.author.id,
+    text: interaction.text,
+    ...(interaction.lang ? { lang: interaction.lang } : {}),
+    createdAt: interaction.createdAt,
+    receivedAt: interaction.receivedAt,
+    ...(interaction.inReplyToId ? { inReplyToId: interaction.inReplyToId } : {}),
+    ...(interaction.url ? { url: interaction.url } : {}),
+    sentiment: sentiment.label,
+  };
+}
+
+export function customerOf(interaction: Interaction): CustomerRef {
+  const { id, handle, name } = interaction.author;
+  return { platform: interaction.platform, id, ...(handle ? { handle } : {}), ...(name ? { name } : {}) };
+}
+
+/** A new case for a customer with none open. Deadlines start when the post reached us (the queue clock). */
+export function openNewCase(brand: Brand, interaction: Interaction, sentiment: Sentiment, triage: TriageDecision): CareCase {
+  const received = new Date(interaction.receivedAt);
+  const subject = interaction.text.length > 140 ? `${interaction.text.slice(0, 139)}…` : interaction.text;
+  return withNextDeadline({
+    caseId: caseIdFor(interaction),
+    brandId: brand.id,
+    platform: interaction.platform,
+    status: 'open',
+    version: 1,
+    priority: triage.priority,
+    priorityReasons: triage.priorityReasons,
+    risks: triage.risks,
+    sentiment: sentiment.label,
+    sentimentScores: sentiment.scores,
+    sentimentSource: sentiment.source,
+    intent: triage.intent,
+    action: triage.action,
+    customer: customerOf(interaction),
+    accountId: interaction.account.id,
+    accountRole: interaction.account.role,
+    visibility: interaction.visibility,
+    ...(interaction.conversationId ? { conversationId: interaction.conversationId } : {}),
+    subject,
+    openedAt: interaction.receivedAt,
+    lastInboundAt: interaction.receivedAt,
+    messageCount: 1,
+    awaitingReplySince: interaction.receivedAt,
+    firstResponseDueAt: firstResponseDueAt(brand, triage.priority, received).toISOString(),
+    resolutionDueAt: resolutionDueAt(brand, received).toISOString(),
+  });
+}
+
+/**
+ * The customer wrote again on an open case. Priority only rises; a first-response deadline can only
+ * come sooner; once we have answered, a new message owes a next response.
+ */
+export function attachToCase(
+  brand: Brand,
+  existing: CareCase,
+  interaction: Interaction,
+  sentiment: Sentiment,
+  triage: TriageDecision,
+): CareCase {
+  const received = new Date(interaction.receivedAt);
+  const priority = higherPriority(existing.priority, triage.priority);
+  const raised = priority !== existing.priority;
+  const updated: CareCase = {
+    ...existing,
+    version: existing.version + 1,
+    status: 'open',
+    priority,
+    priorityReasons: raised ? triage.priorityReasons : existing.priorityReasons,
+    risks: [...new Set([...existing.risks, ...triage.risks])],
+    sentiment: sentiment.label,
+    sentimentScores: sentiment.scores,
+    sentimentSource: sentiment.source,
+    intent: triage.intent ?? existing.intent,
+    action: triage.action === 'escalate' ? 'escalate' : existing.action,
+    lastInboundAt: interaction.receivedAt > existing.lastInboundAt ? interaction.receivedAt : existing.lastInboundAt,
+    messageCount: existing.messageCount + 1,
+    awaitingReplySince: existing.awaitingReplySince ?? interaction.receivedAt,
+  };
+  if (!existing.firstRespondedAt) {
+    const sooner = firstResponseDueAt(brand, priority, new Date(existing.openedAt)).toISOString();
+    if (!existing.firstResponseDueAt || sooner < existing.firstResponseDueAt) updated.firstResponseDueAt = sooner;
+  } else if (!existing.nextResponseDueAt) {
+    updated.nextResponseDueAt = nextResponseDueAt(brand, priority, received).toISOString();
+  }
+  return withNextDeadline(updated);
+}

@@ -1,0 +1,118 @@
+import type { Brand, Priority } from './brand-config';
+import type { AccountRole } from './interaction';
+import type { Sentiment } from './sentiment';
+
+export const TRIAGE_ACTIONS = ['auto_reply', 'agent', 'escalate', 'ignore'] as const;
+export type TriageAction = (typeof TRIAGE_ACTIONS)[number];
+
+export interface TriageInput {
+  text: string;
+  sentiment: Sentiment;
+  addressedTo: AccountRole;
+  authorFollowers?: number;
+  authorVerified?: boolean;
+}
+
+export interface TriageDecision {
+  priority: Priority;
+  /** Plain-language reasons, stored on the case so an agent sees why it ranks where it does. */
+  priorityReasons: string[];
+  /** Risk words found (legal, safety, media): each one pages on-call in a later step. */
+  risks: string[];
+  intent: string | null;
+  action: TriageAction;
+}
+
+/** Built-in risk signals. Brands add their own in `riskTerms`. Whole words or phrases, case-insensitive. */
+const RISK_TERMS: Record<string, string[]> = {
+  legal: ['lawyer', 'lawyers', 'attorney', 'solicitor', 'sue', 'suing', 'lawsuit', 'legal action', 'court', 'small claims', 'ombudsman', 'regulator'],
+  safety: ['injured', 'injury', 'unsafe', 'safety', 'fire', 'smoke', 'emergency', 'ambulance', 'hospital', 'bleeding', 'assault', 'assaulted', 'harassed', 'harassment', 'threatened', 'food poisoning', 'allergic reaction'],
+  media: ['journalist', 'reporter', 'press', 'the news', 'going viral', 'go viral', 'bbc', 'cnn', 'watchdog'],
+  discrimination: ['racist', 'racism', 'discriminated', 'discrimination', 'sexist'],
+};
+
+const HIGH_REACH_FOLLOWERS = 10_000;
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+export class RiskDetector {
+  private readonly patterns: Array<{ category: string; term: string; pattern: RegExp }>;
+
+  constructor(extraTerms: string[] = []) {
+    const entries = Object.entries(RISK_TERMS).flatMap(([category, terms]) => terms.map((term) => ({ category, term })));
+    for (const term of extraTerms) entries.push({ category: 'brand', term: term.toLowerCase() });
+    this.patterns = entries.map(({ category, term }) => ({
+      category,
+      term,
+      pattern: new RegExp(`(^|[^\\p{L}\\p{N}])${escapeRegExp(term)}($|[^\\p{L}\\p{N}])`, 'iu'),
+    }));
+  }
+
+  /** Risk categories with the term that triggered them, e.g. "legal: lawyer". */
+  detect(text: string): string[] {
+    const found = new Map<string, string>();
+    for (const { category, term, pattern } of this.patterns) {
+      if (!found.has(category) && pattern.test(text)) found.set(category, term);
+    }
+    return [...found].map(([category, term]) => `${category}: ${term}`);
+  }
+}
+
+const detectors = new WeakMap<Brand, RiskDetector>();
+export function riskDetectorFor(brand: Brand): RiskDetector {
+  let detector = detectors.get(brand);
+  if (!detector) {
+    detector = new RiskDetector(brand.riskTerms);
+    detectors.set(brand, detector);
+  }
+  return detector;
+}
+
+/** Text without handles and links: what the customer actually wrote. */
+export function meaningfulText(text: string): string {
+  return text
+    .replace(/https?:\/\/\S+/g, ' ')
+    .replace(/(^|\s)@[A-Za-z0-9_]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/**
+ * Decides priority and action from what triage read. The rule, in order:
+ * risk words → urgent and escalate; negative from a high-reach or verified author → urgent;
+ * negative → high; positive with nothing to answer → low; otherwise normal.
+ */
+export function decideTriage(input: TriageInput, risks: RiskDetector): TriageDecision {
+  const reasons: string[] = [];
+  const found = risks.detect(input.text);
+  if (meaningfulText(input.text) === '') {
+    return { priority: 'low', priorityReasons: ['no text beyond handles and links'], risks: [], intent: null, action: 'ignore' };
+  }
+  const negative = input.sentiment.label === 'NEGATIVE' || input.sentiment.label === 'MIXED';
+  const highReach = (input.authorFollowers ?? 0) >= HIGH_REACH_FOLLOWERS || input.authorVerified === true;
+  let priority: Priority;
+  if (found.length > 0) {
+    priority = 'urgent';
+    reasons.push(`risk (${found.join(', ')})`);
+  } else if (negative && highReach) {
+    priority = 'urgent';
+    reasons.push(`${input.sentiment.label.toLowerCase()} sentiment`, 'high-reach author');
+  } else if (negative) {
+    priority = 'high';
+    reasons.push(`${input.sentiment.label.toLowerCase()} sentiment`);
+  } else if (input.sentiment.label === 'POSITIVE' && !input.text.includes('?')) {
+    priority = 'low';
+    reasons.push('positive, no question');
+  } else {
+    priority = 'normal';
+    reasons.push(`${input.sentiment.label.toLowerCase()} sentiment`);
+  }
+  return { priority, priorityReasons: reasons, risks: found, intent: null, action: found.length > 0 ? 'escalate' : 'agent' };
+}
+
+const PRIORITY_RANK: Record<Priority, number> = { urgent: 0, high: 1, normal: 2, low: 3 };
+export function higherPriority(a: Priority, b: Priority): Priority {
+  return PRIORITY_RANK[a] <= PRIORITY_RANK[b] ? a : b;
+}

@@ -1,0 +1,127 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { HttpEvent, HttpResult } from '../commons/http';
+import { MAX_WEBHOOK_BODY_BYTES } from '../commons/http';
+import { logger } from '../commons/logger';
+
+export type Route = (event: HttpEvent) => Promise<HttpResult>;
+
+export interface LocalRoutes {
+  /** Exact path prefix → handler, checked in order. */
+  routes: Array<{ prefix: string; handler: Route; bearerToken?: string }>;
+  ready: () => boolean;
+}
+
+class BodyTooLargeError extends Error {}
+
+function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(new BodyTooLargeError());
+        request.resume();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on('end', () => resolve(Buffer.concat(chunks)));
+    request.on('error', reject);
+  });
+}
+
+/** Builds the API Gateway HTTP API (payload 2.0) event the deployed functions receive. */
+export function toHttpEvent(request: IncomingMessage, body: Buffer): HttpEvent {
+  const url = new URL(request.url ?? '/', 'http://localhost');
+  const headers: Record<string, string> = {};
+  for (const [key, value] of Object.entries(request.headers)) {
+    if (value !== undefined) headers[key.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
+  }
+  const query: Record<string, string> = {};
+  for (const [key, value] of url.searchParams) query[key] = key in query ? `${query[key]},${value}` : value;
+  const method = (request.method ?? 'GET').toUpperCase();
+  const now = new Date();
+  return {
+    version: '2.0',
+    routeKey: `${method} ${url.pathname}`,
+    rawPath: url.pathname,
+    rawQueryString: url.search.replace(/^\?/, ''),
+    headers,
+    ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
+    requestContext: {
+      accountId: 'local',
+      apiId: 'local',
+      domainName: headers.host ?? 'localhost',
+      domainPrefix: 'localhost',
+      http: {
+        method,
+        path: url.pathname,
+        protocol: `HTTP/${request.httpVersion}`,
+        sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId: randomUUID(),
+      routeKey: `${method} ${url.pathname}`,
+      stage: '$default',
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+    },
+    // Base64 keeps the exact bytes: signatures are checked over them.
+    ...(body.length ? { body: body.toString('base64') } : {}),
+    isBase64Encoded: body.length > 0,
+  };
+}
+
+function send(response: ServerResponse, result: HttpResult): void {
+  const headers = { ...(result.headers ?? {}) } as Record<string, string>;
+  const body = result.body ? (result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body) : '';
+  response.writeHead(result.statusCode ?? 200, headers);
+  response.end(body);
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+  response.end(JSON.stringify(body));
+}
+
+/** The local stand-in for the HTTP API: same paths, same events, same handlers. */
+export function createLocalHttpServer(config: LocalRoutes): Server {
+  return createServer(async (request, response) => {
+    try {
+      const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+      if (path === '/healthz') {
+        sendJson(response, config.ready() ? 200 : 503, { ok: config.ready() });
+        return;
+      }
+      const route = config.routes.find((r) => path === r.prefix || path.startsWith(`${r.prefix}/`));
+      if (!route) {
+        sendJson(response, 404, { error: 'no such route' });
+        return;
+      }
+      if (route.bearerToken !== undefined) {
+        const given = request.headers.authorization ?? '';
+        if (given !== `Bearer ${route.bearerToken}`) {
+          sendJson(response, 401, { error: 'missing or wrong bearer token' });
+          return;
+        }
+      }
+      let body: Buffer;
+      try {
+        body = await readBody(request, MAX_WEBHOOK_BODY_BYTES);
+      } catch (error) {
+        if (error instanceof BodyTooLargeError) {
+          sendJson(response, 413, { error: 'payload too large' });
+          return;
+        }
+        throw error;
+      }
+      send(response, await route.handler(toHttpEvent(request, body)));
+    } catch (error) {
+      logger.error('local request failed', { error: error as Error, url: request.url });
+      if (!response.headersSent) sendJson(response, 500, { error: 'internal error' });
+      else response.end();
+    }
+  });
+}

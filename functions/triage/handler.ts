@@ -1,0 +1,30 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { comprehendClient, dynamoClient, sqsClient } from '../adapters/aws/clients';
+import { ComprehendSentimentClassifier } from '../adapters/aws/comprehend-sentiment';
+import { DynamoCaseStore } from '../adapters/aws/dynamo-case-store';
+import { SqsDeadLetters } from '../adapters/aws/sqs-queues';
+import { bundledBrandConfig, ConfigError, requireEnv } from '../commons/env';
+import { logger } from '../commons/logger';
+import { BrandDirectory } from '../core/brand-config';
+import { LocalSentimentClassifier } from '../core/local-sentiment';
+import type { SentimentClassifier } from '../core/sentiment';
+import { createTriageConsumer } from './triage-consumer';
+
+const env = requireEnv(['TABLE_NAME', 'DEAD_LETTER_QUEUE_URL']);
+const mode = process.env.SENTIMENT ?? 'comprehend';
+if (mode !== 'comprehend' && mode !== 'local') throw new ConfigError(`SENTIMENT must be "comprehend" or "local", not "${mode}"`);
+const sentiment: SentimentClassifier =
+  mode === 'local' ? new LocalSentimentClassifier() : new ComprehendSentimentClassifier(comprehendClient(), new LocalSentimentClassifier());
+
+export const handler = middy<SQSEvent, SQSBatchResponse>()
+  .use(injectLambdaContext(logger, { clearState: true }))
+  .handler(
+    createTriageConsumer({
+      directory: new BrandDirectory(bundledBrandConfig()),
+      store: new DynamoCaseStore(dynamoClient(), env.TABLE_NAME),
+      sentiment,
+      deadLetters: new SqsDeadLetters(sqsClient(), env.DEAD_LETTER_QUEUE_URL),
+    }),
+  );
