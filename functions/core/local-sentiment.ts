@@ -77,7 +77,15 @@ const INTENSIFIERS: Record<string, number> = {
 };
 const DAMPENERS: Record<string, number> = { slightly: 0.5, somewhat: 0.6, bit: 0.6, little: 0.7, kinda: 0.7 };
 
-const SARCASM = [/\b(thanks|thank you|great|brilliant|love|lovely|fantastic|perfect)\b[^.!?]{0,40}\b(for nothing|not|delay|delayed|cancel+ed|lost|hours?|again|waiting|on hold|stuck)\b/, /\b(yeah|oh) (great|right|sure)\b/, /#not\b/, /\bjust what i needed\b/];
+/** Sarcasm cues that are reliable in care traffic: praise words used to frame a complaint. */
+const SARCASM = [
+  /\bthanks? (you )?(a lot |so much )?for (nothing|the (delay|wait|cancellation)|ruining|losing|making me wait)\b/,
+  /\b(great|brilliant|fantastic|perfect|lovely|awesome|wonderful),? (another|yet another|more|now)\b/,
+  /\b(love|loving) (it|that|how) when\b/,
+  /\b(yeah|oh) (great|right|sure|brilliant)\b/,
+  /\bjust what i needed\b/,
+  /#not\b/,
+];
 
 function tokenize(text: string): { tokens: string[]; shouting: Set<number> } {
   const raw = text
@@ -168,7 +176,7 @@ function decide(positive: number, negative: number): Sentiment {
   const weakest = Math.min(positive, negative);
   let label: SentimentLabel;
   if (strongest < 1) label = 'NEUTRAL';
-  else if (weakest >= 2 && weakest / strongest >= 0.6) label = 'MIXED';
+  else if (weakest >= 2 && weakest / strongest >= 0.3) label = 'MIXED';
   else label = positive > negative ? 'POSITIVE' : 'NEGATIVE';
 
   // Scores are a calibrated-looking spread, not probabilities: they say how clear the reading was.

@@ -1,0 +1,91 @@
+import type { CareCase, CaseMessage, CaseStore, CustomerRef, WriteOutcome } from '../../functions/core/cases';
+import { recordedKey } from '../../functions/core/cases';
+import type { Interaction, Platform } from '../../functions/core/interaction';
+import type { DeadLetters, InteractionQueue, ParkedEvent } from '../../functions/core/queues';
+import type { Sentiment, SentimentClassifier, SentimentInput } from '../../functions/core/sentiment';
+
+/** The CaseStore contract in memory, with the same all-or-none and version rules as DynamoDB. */
+export class InMemoryCaseStore implements CaseStore {
+  readonly cases = new Map<string, CareCase>();
+  readonly messages = new Map<string, CaseMessage[]>();
+  readonly recorded = new Set<string>();
+  readonly openCaseOf = new Map<string, string>();
+
+  private customerKey(brandId: string, customer: CustomerRef) {
+    return `${brandId}:${customer.platform}:${customer.id}`;
+  }
+
+  async findRecorded(keys: Array<{ platform: Platform; platformMessageId: string }>): Promise<Set<string>> {
+    return new Set(keys.map((k) => recordedKey(k.platform, k.platformMessageId)).filter((k) => this.recorded.has(k)));
+  }
+
+  async findOpenCaseId(brandId: string, customer: CustomerRef) {
+    return this.openCaseOf.get(this.customerKey(brandId, customer));
+  }
+
+  async getCase(caseId: string) {
+    const found = this.cases.get(caseId);
+    return found ? structuredClone(found) : undefined;
+  }
+
+  async openCase(careCase: CareCase, message: CaseMessage): Promise<WriteOutcome> {
+    const key = recordedKey(message.platform, message.platformMessageId);
+    if (this.cases.has(careCase.caseId) || this.recorded.has(key)) return 'duplicate';
+    const customer = this.customerKey(careCase.brandId, careCase.customer);
+    if (this.openCaseOf.has(customer)) return 'conflict';
+    this.cases.set(careCase.caseId, structuredClone(careCase));
+    this.messages.set(careCase.caseId, [structuredClone(message)]);
+    this.recorded.add(key);
+    this.openCaseOf.set(customer, careCase.caseId);
+    return 'written';
+  }
+
+  async attachMessage(updated: CareCase, expectedVersion: number, message: CaseMessage): Promise<WriteOutcome> {
+    const key = recordedKey(message.platform, message.platformMessageId);
+    if (this.recorded.has(key)) return 'duplicate';
+    if (this.cases.get(updated.caseId)?.version !== expectedVersion) return 'conflict';
+    this.cases.set(updated.caseId, structuredClone(updated));
+    this.messages.get(updated.caseId)?.push(structuredClone(message));
+    this.recorded.add(key);
+    return 'written';
+  }
+
+  async listOpenCases(brandId: string, limit: number) {
+    return [...this.cases.values()]
+      .filter((c) => c.brandId === brandId && c.status !== 'resolved')
+      .sort((a, b) => (a.nextDeadlineAt ?? '9999').localeCompare(b.nextDeadlineAt ?? '9999'))
+      .slice(0, limit);
+  }
+
+  async listMessages(caseId: string) {
+    return this.messages.get(caseId) ?? [];
+  }
+}
+
+export class RecordingQueue implements InteractionQueue {
+  readonly sent: Interaction[] = [];
+  async enqueue(interactions: Interaction[]) {
+    this.sent.push(...interactions);
+  }
+}
+
+export class RecordingDeadLetters implements DeadLetters {
+  readonly parked: ParkedEvent[] = [];
+  async park(events: ParkedEvent[]) {
+    this.parked.push(...events);
+  }
+}
+
+/** A classifier with fixed answers by text, counting its calls. */
+export class StubSentiment implements SentimentClassifier {
+  calls = 0;
+  constructor(private readonly labelOf: (text: string) => Sentiment['label'] = () => 'NEGATIVE') {}
+  async classify(inputs: SentimentInput[]): Promise<Sentiment[]> {
+    this.calls++;
+    return inputs.map((input) => ({
+      label: this.labelOf(input.text),
+      scores: { positive: 0.1, negative: 0.7, neutral: 0.1, mixed: 0.1 },
+      source: 'local',
+    }));
+  }
+}

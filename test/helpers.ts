@@ -1,0 +1,46 @@
+import { readFileSync } from 'node:fs';
+import type { HttpEvent } from '../functions/commons/http';
+import { DEMO_CONFIG_PATH, readBrandConfigFile } from '../functions/commons/brand-config-file';
+import { BrandDirectory } from '../functions/core/brand-config';
+
+export const demoConfig = () => readBrandConfigFile(DEMO_CONFIG_PATH);
+export const demoDirectory = () => new BrandDirectory(demoConfig());
+
+export function fixture(path: string): string {
+  return readFileSync(new URL(`./fixtures/${path}`, import.meta.url), 'utf8');
+}
+
+/** An API Gateway HTTP API (v2) event, as the deployed function receives it. */
+export function httpEvent(options: {
+  method: string;
+  path: string;
+  body?: string | Buffer;
+  headers?: Record<string, string>;
+  query?: Record<string, string>;
+  base64?: boolean;
+}): HttpEvent {
+  const body = options.body === undefined ? undefined : Buffer.from(options.body);
+  const base64 = options.base64 ?? false;
+  return {
+    version: '2.0',
+    routeKey: `${options.method} ${options.path}`,
+    rawPath: options.path,
+    rawQueryString: new URLSearchParams(options.query ?? {}).toString(),
+    headers: options.headers ?? {},
+    ...(options.query ? { queryStringParameters: options.query } : {}),
+    requestContext: {
+      accountId: 'test',
+      apiId: 'test',
+      domainName: 'test',
+      domainPrefix: 'test',
+      http: { method: options.method, path: options.path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' },
+      requestId: 'test',
+      routeKey: `${options.method} ${options.path}`,
+      stage: '$default',
+      time: '',
+      timeEpoch: 0,
+    },
+    ...(body ? { body: base64 ? body.toString('base64') : body.toString('utf8') } : {}),
+    isBase64Encoded: base64,
+  };
+}

@@ -1,0 +1,114 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Interaction } from '../../functions/core/interaction';
+import { recordInteractions, UnknownBrandError } from '../../functions/core/record-interactions';
+import { InMemoryCaseStore, StubSentiment } from '../fakes/in-memory';
+import { demoDirectory } from '../helpers';
+
+function mention(id: string, overrides: Partial<Interaction> = {}): Interaction {
+  return {
+    schemaVersion: 1,
+    platform: 'x',
+    visibility: 'public',
+    kind: 'mention',
+    platformMessageId: id,
+    brandId: 'demoair',
+    account: { id: '4000001', role: 'care' },
+    author: { id: '42', handle: 'traveller', followers: 100 },
+    text: '@DemoAir my bag is lost',
+    createdAt: '2026-11-23T10:00:00.000Z',
+    receivedAt: '2026-11-23T10:00:05.000Z',
+    ...overrides,
+  };
+}
+
+function setup(label: (text: string) => 'NEGATIVE' | 'POSITIVE' | 'NEUTRAL' = () => 'NEGATIVE') {
+  const store = new InMemoryCaseStore();
+  const sentiment = new StubSentiment(label);
+  return { store, sentiment, deps: { directory: demoDirectory(), store, sentiment } };
+}
+
+test('a first post opens a case with the first-response deadline of its priority', async () => {
+  const { store, deps } = setup();
+  const [outcome] = await recordInteractions([mention('1')], deps);
+  assert.deepEqual(outcome, { status: 'opened', caseId: 'x-1', sentiment: 'NEGATIVE', priority: 'high' });
+  const careCase = store.cases.get('x-1')!;
+  assert.equal(careCase.status, 'open');
+  assert.equal(careCase.firstResponseDueAt, '2026-11-23T10:30:05.000Z', 'high: 30 minutes after it reached us');
+  assert.equal(careCase.resolutionDueAt, '2026-11-24T10:00:05.000Z');
+  assert.equal(careCase.nextDeadlineAt, careCase.firstResponseDueAt);
+  assert.equal(careCase.nextDeadlineKind, 'first_response');
+  assert.deepEqual(careCase.priorityReasons, ['negative sentiment']);
+  assert.equal(store.messages.get('x-1')?.length, 1);
+});
+
+test('the same post delivered twice gives one case and one message, and is not classified again', async () => {
+  const { store, sentiment, deps } = setup();
+  await recordInteractions([mention('1')], deps);
+  const outcomes = await recordInteractions([mention('1'), mention('1')], deps);
+  assert.deepEqual(outcomes, [{ status: 'duplicate' }, { status: 'duplicate' }]);
+  assert.equal(store.cases.size, 1);
+  assert.equal(store.messages.get('x-1')?.length, 1);
+  assert.equal(sentiment.calls, 1);
+});
+
+test('a duplicate inside one batch is recorded once', async () => {
+  const { store, deps } = setup();
+  const outcomes = await recordInteractions([mention('1'), mention('1')], deps);
+  assert.deepEqual(
+    outcomes.map((o) => ('status' in o ? o.status : 'error')),
+    ['opened', 'duplicate'],
+  );
+  assert.equal(store.messages.get('x-1')?.length, 1);
+});
+
+test('the customer writing again joins the open case; priority only rises and the deadline only comes sooner', async () => {
+  const { store, deps } = setup((text) => (text.includes('thanks') ? 'POSITIVE' : 'NEGATIVE'));
+  await recordInteractions([mention('1', { text: '@DemoAir thanks, lovely crew today' })], deps);
+  assert.equal(store.cases.get('x-1')?.priority, 'low');
+  const [outcome] = await recordInteractions(
+    [mention('2', { kind: 'reply', inReplyToId: '1', text: '@DemoAir my lawyer will hear of this', receivedAt: '2026-11-23T10:05:00.000Z' })],
+    deps,
+  );
+  assert.deepEqual(outcome, { status: 'attached', caseId: 'x-1', sentiment: 'NEGATIVE', priority: 'urgent' });
+  const careCase = store.cases.get('x-1')!;
+  assert.equal(careCase.messageCount, 2);
+  assert.equal(careCase.version, 2);
+  assert.deepEqual(careCase.risks, ['legal: lawyer']);
+  assert.equal(careCase.action, 'escalate');
+  assert.equal(careCase.firstResponseDueAt, '2026-11-23T10:15:05.000Z', 'urgent: 15 minutes from when the case opened');
+  assert.equal(store.messages.get('x-1')?.length, 2);
+});
+
+test('a DM from the same customer joins the open case; another customer gets their own', async () => {
+  const { store, deps } = setup();
+  await recordInteractions(
+    [mention('1'), mention('dm-1', { kind: 'dm', visibility: 'private' }), mention('3', { author: { id: '77' } })],
+    deps,
+  );
+  assert.deepEqual([...store.cases.keys()], ['x-1', 'x-3']);
+  assert.equal(store.cases.get('x-1')?.messageCount, 2);
+});
+
+test('posts by our own accounts never open a case', async () => {
+  const { store, deps } = setup();
+  const [outcome] = await recordInteractions([mention('1', { author: { id: '4000002', handle: 'DemoAirFares' } })], deps);
+  assert.deepEqual(outcome, { status: 'skipped', reason: 'authored by our own account' });
+  assert.equal(store.cases.size, 0);
+});
+
+test('an unknown brand fails that record only', async () => {
+  const { store, deps } = setup();
+  const outcomes = await recordInteractions([mention('1', { brandId: 'nope' }), mention('2')], deps);
+  assert.ok(outcomes[0] instanceof UnknownBrandError);
+  assert.equal((outcomes[1] as { status: string }).status, 'opened');
+  assert.equal(store.cases.size, 1);
+});
+
+test('concurrent first posts of one customer end in one case with both messages', async () => {
+  const { store, deps } = setup();
+  await Promise.all([recordInteractions([mention('1')], deps), recordInteractions([mention('2')], deps)]);
+  assert.equal(store.cases.size, 1);
+  const [only] = store.cases.values();
+  assert.equal(only?.messageCount, 2);
+});
