@@ -96,6 +96,8 @@ async function triage(args: string[]): Promise<void> {
   if (result.errors) process.stderr.write(`socialcare triage: ${result.errors} of ${result.lines} lines had errors\n`);
 }
 
+// The lockfile pins an SDK that supports Node 20; its notice about future releases is not for users here.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const [command, ...rest] = process.argv.slice(2);
 try {
   if (command === 'start') await start();

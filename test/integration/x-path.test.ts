@@ -1,0 +1,181 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
+import { signXPayload } from '../../functions/channels/x/signature';
+import { type LocalSystem, startLocalSystem } from '../../functions/local-runtime/runtime';
+import { demoConfig, fixture } from '../helpers';
+import { API_TOKEN, X_SECRET, api, postX, queueDepth, receiveAll, waitFor } from './support';
+
+let system: LocalSystem;
+let doc: DynamoDBDocumentClient;
+
+before(async () => {
+  system = await startLocalSystem({
+    brandConfig: demoConfig(),
+    port: 0,
+    apiToken: API_TOKEN,
+    xConsumerSecret: X_SECRET,
+    visibilityTimeoutSeconds: 1,
+  });
+  doc = DynamoDBDocumentClient.from(system.dynamo.client);
+});
+
+after(async () => {
+  await system?.stop();
+});
+
+const getItem = async (PK: string, SK: string) =>
+  (await doc.send(new GetCommand({ TableName: system.dynamo.tableName, Key: { PK, SK } }))).Item;
+
+const messagesOf = async (caseId: string) =>
+  (
+    await doc.send(
+      new QueryCommand({
+        TableName: system.dynamo.tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :m)',
+        ExpressionAttributeValues: { ':pk': `CASE#${caseId}`, ':m': 'MSG#' },
+      }),
+    )
+  ).Items ?? [];
+
+test('the health check answers', async () => {
+  const response = await fetch(`${system.url}/healthz`);
+  assert.equal(response.status, 200);
+});
+
+test('CRC: GET /webhooks/x answers the challenge', async () => {
+  const response = await fetch(`${system.url}/webhooks/x?crc_token=foo`);
+  assert.deepEqual(await response.json(), { response_token: signXPayload(X_SECRET, 'foo') });
+});
+
+test('the official mention shape becomes a case with its deadline in DynamoDB', async () => {
+  const before = Date.now();
+  const { status } = await postX(system.url, fixture('x/mention.json'));
+  assert.equal(status, 200);
+  const item = await waitFor('the mention case', () => getItem('CASE#x-1860000000000000001', 'CASE'));
+  assert.equal(item.status, 'open');
+  assert.equal(item.brandId, 'demoair');
+  assert.equal(item.sentiment, 'NEGATIVE');
+  assert.equal(item.priority, 'high');
+  const due = Date.parse(item.firstResponseDueAt);
+  const opened = Date.parse(item.openedAt);
+  assert.ok(opened >= before - 1000 && opened <= Date.now());
+  assert.equal(due - opened, 30 * 60_000, 'high priority: first response within 30 minutes');
+  // On the sparse deadline index and in the agent queue.
+  assert.match(item.dueShard, /^DUE#\d+$/);
+  assert.equal(item.dueAt, item.firstResponseDueAt);
+  assert.equal(item.queueKey, 'QUEUE#demoair');
+  const messages = await messagesOf('x-1860000000000000001');
+  assert.equal(messages.length, 1);
+  assert.equal(messages[0]?.direction, 'in');
+  const customer = await getItem('CUSTOMER#x#3001969357', 'BRAND#demoair');
+  assert.equal(customer?.openCaseId, 'x-1860000000000000001');
+});
+
+test('the official DM shape from the same customer joins their open case', async () => {
+  const { status } = await postX(system.url, fixture('x/direct-message.json'));
+  assert.equal(status, 200);
+  const messages = await waitFor('the DM on the case', async () => {
+    const found = await messagesOf('x-1860000000000000001');
+    return found.length === 2 ? found : undefined;
+  });
+  assert.deepEqual(messages.map((m) => m.kind).sort(), ['dm', 'mention']);
+  const { body } = await api(system.url, '/api/cases/x-1860000000000000001');
+  const careCase = body.case as Record<string, unknown>;
+  assert.equal(careCase.messageCount, 2);
+  assert.equal((body.messages as unknown[]).length, 2);
+});
+
+test('a wrong or missing signature is 401 and nothing reaches the queue or the table', async () => {
+  const payload = JSON.parse(fixture('x/mention.json'));
+  payload.tweet_create_events[0].id_str = '1860000000000000099';
+  payload.tweet_create_events[0].user.id_str = '555';
+  const body = JSON.stringify(payload);
+  await system.drained();
+  for (const signature of [undefined, 'sha256=nope', signXPayload('wrong-secret', body)]) {
+    const { status } = await postX(system.url, body, signature ?? '');
+    assert.equal(status, 401);
+  }
+  assert.equal(await queueDepth(system.queues.client, system.queues.ingestQueueUrl), 0);
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(await getItem('CASE#x-1860000000000000099', 'CASE'), undefined);
+  assert.equal(await getItem('SEEN#x#1860000000000000099', 'SEEN'), undefined);
+});
+
+test('the same event delivered twice gives one case and one message', async () => {
+  const payload = JSON.parse(fixture('x/mention.json'));
+  payload.tweet_create_events[0].id_str = '1860000000000000200';
+  payload.tweet_create_events[0].user.id_str = '200';
+  const body = JSON.stringify(payload);
+  const [first, second] = await Promise.all([postX(system.url, body), postX(system.url, body)]);
+  assert.equal(first.status, 200);
+  assert.equal(second.status, 200);
+  await postX(system.url, body);
+  await waitFor('the case', () => getItem('CASE#x-1860000000000000200', 'CASE'));
+  await system.drained();
+  await system.drained();
+  assert.equal((await messagesOf('x-1860000000000000200')).length, 1);
+  const item = await getItem('CASE#x-1860000000000000200', 'CASE');
+  assert.equal(item?.messageCount, 1);
+  assert.equal(item?.version, 1);
+});
+
+test('a malformed record goes to the DLQ with its reason while the rest of the batch succeeds', async () => {
+  const good = JSON.parse(fixture('x/mention.json'));
+  good.tweet_create_events[0].id_str = '1860000000000000300';
+  good.tweet_create_events[0].user.id_str = '300';
+  // Put a good interaction and a malformed one on the ingest queue in one batch, as a buggy producer might.
+  await postX(system.url, JSON.stringify(good));
+  await system.queues.client.send(
+    new SendMessageBatchCommand({
+      QueueUrl: system.queues.ingestQueueUrl,
+      Entries: [
+        { Id: 'bad', MessageBody: '{"schemaVersion":1,"platform":"x"}' },
+        {
+          Id: 'good',
+          MessageBody: JSON.stringify({
+            schemaVersion: 1,
+            platform: 'x',
+            visibility: 'public',
+            kind: 'mention',
+            platformMessageId: '1860000000000000301',
+            brandId: 'demoair',
+            account: { id: '4000001', role: 'care' },
+            author: { id: '301' },
+            text: '@DemoAir hello?',
+            createdAt: new Date().toISOString(),
+            receivedAt: new Date().toISOString(),
+          }),
+        },
+      ],
+    }),
+  );
+  await waitFor('the good cases', async () =>
+    (await getItem('CASE#x-1860000000000000300', 'CASE')) && (await getItem('CASE#x-1860000000000000301', 'CASE')),
+  );
+  const parked = await waitFor('the parked record', async () => {
+    const messages = await receiveAll(system.queues.client, system.queues.deadLetterQueueUrl);
+    return messages.length ? messages : undefined;
+  });
+  assert.equal(parked.length, 1);
+  assert.equal(parked[0]?.Body, '{"schemaVersion":1,"platform":"x"}');
+  assert.equal(parked[0]?.MessageAttributes?.source?.StringValue, 'triage');
+  assert.match(parked[0]?.MessageAttributes?.reason?.StringValue ?? '', /^interaction field visibility/);
+});
+
+test('the agent API needs the bearer token and lists open cases soonest deadline first', async () => {
+  assert.equal((await api(system.url, '/api/cases', null)).status, 401);
+  assert.equal((await api(system.url, '/api/cases', 'wrong')).status, 401);
+  const { status, body } = await api(system.url, '/api/cases');
+  assert.equal(status, 200);
+  const cases = body.cases as Array<{ nextDeadlineAt: string; sentiment: string; status: string }>;
+  assert.ok(cases.length >= 3);
+  const deadlines = cases.map((c) => c.nextDeadlineAt);
+  assert.deepEqual(deadlines, [...deadlines].sort());
+  assert.ok(cases.every((c) => c.status === 'open' && c.sentiment));
+  assert.equal((await api(system.url, '/api/cases?limit=0')).status, 400);
+  assert.equal((await api(system.url, '/api/cases?brand=unknown')).status, 400);
+  assert.equal((await api(system.url, '/api/cases/x-0')).status, 404);
+});
