@@ -18,10 +18,11 @@ export interface BrandConfigSource {
  * shipped demo airline. Relative paths are relative to the directory `cdk` runs in.
  */
 export function loadBrandConfig(scope: Construct, explicitPath?: string): BrandConfigSource {
-  const fromContext: unknown = scope.node.tryGetContext('config');
-  if (fromContext !== undefined && (typeof fromContext !== 'string' || fromContext === '')) {
+  const context: unknown = scope.node.tryGetContext('config');
+  if (context !== undefined && (typeof context !== 'string' || context === '')) {
     throw new Error('context "config" must be the path of a brand config file, e.g. -c config=config/demo-airline.json');
   }
+  const fromContext = context as string | undefined;
   const chosen = explicitPath ?? fromContext ?? (process.env.SOCIALCARE_CONFIG || undefined) ?? DEMO_CONFIG_PATH;
   const path = resolve(chosen);
   const config = readBrandConfigFile(path);

@@ -1,0 +1,118 @@
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { NagSuppressions } from 'cdk-nag';
+import { Construct } from 'constructs';
+
+const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface SocialcareFunctionProps {
+  /** The folder under `functions/` whose `handler.ts` exports `handler`, e.g. `x-webhook`. */
+  readonly handlerFolder: string;
+  readonly description: string;
+  /** The validated brand config as JSON; inlined into the bundle so a cold start reads no file. */
+  readonly brandConfigJson: string;
+  /** @default 10 seconds */
+  readonly timeout?: Duration;
+  /** @default 512 */
+  readonly memorySize?: number;
+  readonly environment?: Record<string, string>;
+  /** @default one month */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * Logs are operational (ids, counts, reasons; never a post's text); the case history lives in the
+   * retained table.
+   * @default RemovalPolicy.DESTROY
+   */
+  readonly logRemovalPolicy?: RemovalPolicy;
+}
+
+/**
+ * A socialcare Lambda: Node.js 22 on arm64, bundled locally by esbuild (no Docker) with the AWS SDK v3
+ * inside the bundle (the versions in package-lock.json, not whatever the runtime ships), its own log
+ * group with retention, X-Ray tracing, and a role that starts with nothing but writing to that log
+ * group: every other permission is granted by the construct that owns the resource.
+ */
+export class SocialcareFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly logGroup: logs.LogGroup;
+  readonly role: iam.Role;
+
+  constructor(scope: Construct, id: string, props: SocialcareFunctionProps) {
+    super(scope, id);
+    if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(props.handlerFolder)) {
+      throw new Error(`handlerFolder must be a kebab-case folder under functions/, not "${props.handlerFolder}"`);
+    }
+
+    this.logGroup = new logs.LogGroup(this, 'logs', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.DESTROY,
+    });
+
+    // An own role instead of the default one: the default attaches the AWS managed
+    // AWSLambdaBasicExecutionRole (logs:* on every log group).
+    this.role = new iam.Role(this, 'role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `socialcare ${props.handlerFolder} function`,
+    });
+    this.logGroup.grantWrite(this.role);
+
+    this.function = new NodejsFunction(this, 'function', {
+      description: props.description,
+      entry: `${PROJECT_ROOT}functions/${props.handlerFolder}/handler.ts`,
+      handler: 'handler',
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: `${PROJECT_ROOT}package-lock.json`,
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.seconds(10),
+      role: this.role,
+      logGroup: this.logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      tracing: lambda.Tracing.ACTIVE,
+      environment: {
+        POWERTOOLS_SERVICE_NAME: 'socialcare',
+        NODE_OPTIONS: '--enable-source-maps',
+        ...props.environment,
+      },
+      bundling: {
+        format: OutputFormat.CJS,
+        target: 'node22',
+        minify: true,
+        sourceMap: true,
+        // Stack traces need the mappings only; the sources would double the upload.
+        sourcesContent: false,
+        // Bundle the AWS SDK v3 too: lean (only the clients used) and pinned by the lock file.
+        externalModules: [],
+        define: { 'process.env.SOCIALCARE_BRAND_CONFIG_JSON': JSON.stringify(props.brandConfigJson) },
+        forceDockerBundling: false,
+      },
+    });
+
+    NagSuppressions.addResourceSuppressions(this.function, [
+      {
+        id: 'AwsSolutions-L1',
+        reason:
+          'Pinned to nodejs22.x on purpose: the bundle is built for target node22 and the toolchain and tests run ' +
+          'on Node 22; the runtime moves forward in a deliberate change with a test run, not with each CDK release.',
+      },
+    ]);
+    NagSuppressions.addResourceSuppressions(
+      this.role,
+      [
+        {
+          id: 'AwsSolutions-IAM5',
+          reason:
+            'Active tracing adds xray:PutTraceSegments and xray:PutTelemetryRecords, which support no ' +
+            'resource-level permissions (AWS docs: X-Ray actions, resource type "*").',
+          appliesTo: ['Resource::*'],
+        },
+      ],
+      true,
+    );
+  }
+}
