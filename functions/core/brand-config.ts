@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { calendarSchema } from './calendar';
 import { parseDuration } from './duration';
 import { ACCOUNT_ROLES, type AccountRole, PLATFORMS, type Platform } from './interaction';
 
@@ -11,17 +12,6 @@ const duration = z
 
 const byPriority = z.strictObject({ urgent: duration, high: duration, normal: duration, low: duration });
 
-const timezone = z.string().refine(
-  (value) => {
-    try {
-      new Intl.DateTimeFormat('en', { timeZone: value });
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { message: 'expected an IANA timezone such as "Europe/Amsterdam"' },
-);
 
 /** Defaults drawn from the field (DESIGN.md): most customers expect an answer within the hour. */
 export const DEFAULT_DEADLINES = {
@@ -48,7 +38,8 @@ const brandSchema = z.strictObject({
       resolution: duration.default(DEFAULT_DEADLINES.resolution),
     })
     .default(DEFAULT_DEADLINES),
-  calendar: z.strictObject({ timezone: timezone.default('UTC') }).default({ timezone: 'UTC' }),
+  /** When the care team works: deadline clocks run only then. Absent: around the clock, UTC. */
+  calendar: calendarSchema.default({ timezone: 'UTC', exceptions: [] }),
   /** Extra words that signal legal, safety or media risk for this brand, on top of the built-in ones. */
   riskTerms: z.array(z.string().min(2)).default([]),
 });

@@ -1,14 +1,12 @@
 import type { Brand, Priority } from './brand-config';
+import { addOpenTime } from './calendar';
 import { parseDuration } from './duration';
 
 export type DeadlineKind = 'first_response' | 'next_response' | 'resolution';
 
-/**
- * When a clock of `durationMs` started at `start` runs out on the brand's calendar.
- * The calendar is 24/7 until business-hours calendars land; the signature is the one they will keep.
- */
-export function addBusinessTime(start: Date, durationMs: number, _calendar: Brand['calendar']): Date {
-  return new Date(start.getTime() + durationMs);
+/** When a clock of `durationMs` started at `start` runs out, counting only the brand's working time. */
+export function addBusinessTime(start: Date, durationMs: number, calendar: Brand['calendar']): Date {
+  return addOpenTime(calendar, start, durationMs);
 }
 
 function policyDuration(text: string): number {
