@@ -48,6 +48,10 @@ export interface CareCase {
   nextDeadlineKind?: DeadlineKind;
   firstRespondedAt?: string;
   resolvedAt?: string;
+  /** "bot" when the FAQ bot answered it, else the agent who resolved it. */
+  resolvedBy?: string;
+  /** Set when a reply could not be delivered or may have been delivered twice: an agent must look. */
+  deliveryProblem?: string;
 }
 
 export interface CaseMessage {
@@ -65,6 +69,9 @@ export interface CaseMessage {
   inReplyToId?: string;
   url?: string;
   sentiment?: SentimentLabel;
+  /** For outbound messages: "bot", "system" or the agent who wrote it, and why it was sent. */
+  sentBy?: string;
+  reason?: string;
 }
 
 export type WriteOutcome = 'written' | 'duplicate' | 'conflict';
@@ -77,8 +84,13 @@ export interface CaseStore {
   getCase(caseId: string): Promise<CareCase | undefined>;
   /** Creates the case, its first message, the dedupe key and the customer's open-case pointer, all or none. */
   openCase(careCase: CareCase, message: CaseMessage): Promise<WriteOutcome>;
-  /** Writes the message and replaces the case if it is still at `expectedVersion`, all or none. */
+  /**
+   * Writes the message (in or out) and replaces the case if it is still at `expectedVersion`, all or
+   * none. A case that becomes resolved frees the customer's open-case slot.
+   */
   attachMessage(updated: CareCase, expectedVersion: number, message: CaseMessage): Promise<WriteOutcome>;
+  /** Replaces the case if it is still at `expectedVersion`. */
+  updateCase(updated: CareCase, expectedVersion: number): Promise<WriteOutcome>;
   listOpenCases(brandId: string, limit: number): Promise<CareCase[]>;
   listMessages(caseId: string): Promise<CaseMessage[]>;
 }
@@ -198,4 +210,58 @@ export function attachToCase(
     updated.nextResponseDueAt = nextResponseDueAt(brand, priority, received).toISOString();
   }
   return withNextDeadline(updated);
+}
+
+/** What sending a reply does to the case's clocks. */
+export function applySentReply(
+  careCase: CareCase,
+  reply: { reason: string; sentBy: string; sentAt: string },
+): CareCase {
+  const updated: CareCase = { ...careCase, version: careCase.version + 1 };
+  if (reply.reason === 'faq_answer') {
+    Object.assign(updated, {
+      status: 'resolved',
+      resolvedAt: reply.sentAt,
+      resolvedBy: 'bot',
+      firstRespondedAt: careCase.firstRespondedAt ?? reply.sentAt,
+    });
+    delete updated.awaitingReplySince;
+    delete updated.nextResponseDueAt;
+  } else if (reply.reason === 'agent_reply') {
+    Object.assign(updated, { status: 'waiting_on_customer', firstRespondedAt: careCase.firstRespondedAt ?? reply.sentAt });
+    delete updated.awaitingReplySince;
+    delete updated.nextResponseDueAt;
+  }
+  return withNextDeadline(updated);
+}
+
+export function outboundMessage(
+  caseId: string,
+  sent: {
+    platform: Platform;
+    platformMessageId: string;
+    accountId: string;
+    visibility: Interaction['visibility'];
+    text: string;
+    sentAt: string;
+    inReplyToId?: string;
+    sentBy: string;
+    reason: string;
+  },
+): CaseMessage {
+  return {
+    caseId,
+    direction: 'out',
+    platform: sent.platform,
+    platformMessageId: sent.platformMessageId,
+    kind: sent.visibility === 'private' ? 'dm' : 'reply',
+    visibility: sent.visibility,
+    authorId: sent.accountId,
+    text: sent.text,
+    createdAt: sent.sentAt,
+    receivedAt: sent.sentAt,
+    ...(sent.inReplyToId ? { inReplyToId: sent.inReplyToId } : {}),
+    sentBy: sent.sentBy,
+    reason: sent.reason,
+  };
 }

@@ -1,6 +1,7 @@
 import type { CareCase, CaseMessage, CaseStore, CustomerRef, WriteOutcome } from '../../functions/core/cases';
 import { recordedKey } from '../../functions/core/cases';
 import type { Interaction, Platform } from '../../functions/core/interaction';
+import type { ClaimResult, OutboundQueue, OutboxEntry, OutboxStore } from '../../functions/core/outbox';
 import type { DeadLetters, InteractionQueue, ParkedEvent } from '../../functions/core/queues';
 import type { Sentiment, SentimentClassifier, SentimentInput } from '../../functions/core/sentiment';
 
@@ -47,7 +48,20 @@ export class InMemoryCaseStore implements CaseStore {
     this.cases.set(updated.caseId, structuredClone(updated));
     this.messages.get(updated.caseId)?.push(structuredClone(message));
     this.recorded.add(key);
+    this.freeSlotIfResolved(updated);
     return 'written';
+  }
+
+  async updateCase(updated: CareCase, expectedVersion: number): Promise<WriteOutcome> {
+    if (this.cases.get(updated.caseId)?.version !== expectedVersion) return 'conflict';
+    this.cases.set(updated.caseId, structuredClone(updated));
+    this.freeSlotIfResolved(updated);
+    return 'written';
+  }
+
+  private freeSlotIfResolved(careCase: CareCase) {
+    const customer = this.customerKey(careCase.brandId, careCase.customer);
+    if (careCase.status === 'resolved' && this.openCaseOf.get(customer) === careCase.caseId) this.openCaseOf.delete(customer);
   }
 
   async listOpenCases(brandId: string, limit: number) {
@@ -87,5 +101,53 @@ export class StubSentiment implements SentimentClassifier {
       scores: { positive: 0.1, negative: 0.7, neutral: 0.1, mixed: 0.1 },
       source: 'local',
     }));
+  }
+}
+
+/** The outbox contract in memory: the same conditional state changes as DynamoDB. */
+export class InMemoryOutboxStore implements OutboxStore {
+  readonly entries = new Map<string, OutboxEntry>();
+
+  async createOutbox(entry: OutboxEntry) {
+    if (this.entries.has(entry.outboxId)) return 'exists' as const;
+    this.entries.set(entry.outboxId, structuredClone(entry));
+    return 'created' as const;
+  }
+
+  async getOutbox(outboxId: string) {
+    const entry = this.entries.get(outboxId);
+    return entry ? structuredClone(entry) : undefined;
+  }
+
+  async claimOutbox(outboxId: string, now: Date): Promise<ClaimResult> {
+    const entry = this.entries.get(outboxId);
+    if (!entry) return 'missing';
+    if (entry.status === 'sent') return 'already_sent';
+    if (entry.status === 'sending') return 'in_flight';
+    if (entry.status !== 'pending') return 'closed';
+    Object.assign(entry, { status: 'sending', sendingSince: now.toISOString(), attempts: entry.attempts + 1 });
+    return 'claimed';
+  }
+
+  async releaseOutbox(outboxId: string, error: string) {
+    const entry = this.entries.get(outboxId);
+    if (entry?.status === 'sending') Object.assign(entry, { status: 'pending', error });
+  }
+
+  async completeOutbox(outboxId: string, result: { platformMessageId: string; sentAt: string }) {
+    const entry = this.entries.get(outboxId);
+    if (entry) Object.assign(entry, { status: 'sent', ...result });
+  }
+
+  async closeOutbox(outboxId: string, status: 'failed' | 'uncertain', error: string) {
+    const entry = this.entries.get(outboxId);
+    if (entry) Object.assign(entry, { status, error });
+  }
+}
+
+export class RecordingOutboundQueue implements OutboundQueue {
+  readonly ids: string[] = [];
+  async enqueue(outboxIds: string[]) {
+    this.ids.push(...outboxIds);
   }
 }

@@ -172,14 +172,7 @@ export class DynamoCaseStore implements CaseStore {
             },
             { Put: { TableName: this.tableName, Item: recordedItem(message, now), ConditionExpression: 'attribute_not_exists(PK)' } },
             { Put: { TableName: this.tableName, Item: messageItem(message), ConditionExpression: 'attribute_not_exists(PK)' } },
-            {
-              Update: {
-                TableName: this.tableName,
-                Key: keys.customer(customer.platform, customer.id, updated.brandId),
-                UpdateExpression: 'SET lastSeenAt = :now',
-                ExpressionAttributeValues: { ':now': now.toISOString() },
-              },
-            },
+            ...this.customerUpdate(updated, message, now),
           ],
         }),
       );
@@ -188,6 +181,71 @@ export class DynamoCaseStore implements CaseStore {
       const failed = failedConditions(error);
       if (failed?.[1] || failed?.[2]) return 'duplicate';
       if (failed?.[0] || isTransactionConflict(error)) return 'conflict';
+      throw error;
+    }
+  }
+
+  /** The customer's profile follows inbound messages; resolving a case frees their open-case slot. */
+  private customerUpdate(updated: CareCase, message: CaseMessage, now: Date) {
+    const Key = keys.customer(updated.customer.platform, updated.customer.id, updated.brandId);
+    if (updated.status === 'resolved') {
+      return [
+        {
+          Update: {
+            TableName: this.tableName,
+            Key,
+            UpdateExpression: 'REMOVE openCaseId',
+            ConditionExpression: 'attribute_not_exists(openCaseId) OR openCaseId = :caseId',
+            ExpressionAttributeValues: { ':caseId': updated.caseId },
+          },
+        },
+      ];
+    }
+    if (message.direction === 'out') return [];
+    return [
+      {
+        Update: {
+          TableName: this.tableName,
+          Key,
+          UpdateExpression: 'SET lastSeenAt = :now',
+          ExpressionAttributeValues: { ':now': now.toISOString() },
+        },
+      },
+    ];
+  }
+
+  async updateCase(updated: CareCase, expectedVersion: number): Promise<WriteOutcome> {
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: caseItem(updated),
+                ConditionExpression: 'version = :expected',
+                ExpressionAttributeValues: { ':expected': expectedVersion },
+              },
+            },
+            ...(updated.status === 'resolved'
+              ? [
+                  {
+                    Update: {
+                      TableName: this.tableName,
+                      Key: keys.customer(updated.customer.platform, updated.customer.id, updated.brandId),
+                      UpdateExpression: 'REMOVE openCaseId',
+                      ConditionExpression: 'attribute_not_exists(openCaseId) OR openCaseId = :caseId',
+                      ExpressionAttributeValues: { ':caseId': updated.caseId },
+                    },
+                  },
+                ]
+              : []),
+          ],
+        }),
+      );
+      return 'written';
+    } catch (error) {
+      if (failedConditions(error)?.some(Boolean) || isTransactionConflict(error)) return 'conflict';
       throw error;
     }
   }

@@ -1,5 +1,11 @@
-import { SendMessageBatchCommand, type SendMessageBatchRequestEntry, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  ChangeMessageVisibilityCommand,
+  SendMessageBatchCommand,
+  type SendMessageBatchRequestEntry,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
 import type { Interaction } from '../../core/interaction';
+import type { OutboundQueue } from '../../core/outbox';
 import type { DeadLetters, InteractionQueue, ParkedEvent } from '../../core/queues';
 
 /** SQS takes at most 10 entries and 256 KiB per batch call. */
@@ -95,4 +101,25 @@ export class SqsDeadLetters implements DeadLetters {
       })),
     );
   }
+}
+
+export class SqsOutboundQueue implements OutboundQueue {
+  constructor(
+    private readonly client: SQSClient,
+    private readonly queueUrl: string,
+  ) {}
+
+  async enqueue(outboxIds: string[]): Promise<void> {
+    await sendAll(
+      this.client,
+      this.queueUrl,
+      outboxIds.map((outboxId, index) => ({ Id: String(index), MessageBody: JSON.stringify({ outboxId }) })),
+    );
+  }
+}
+
+/** Makes a received message visible again at `at` (at most 12 hours away, as SQS allows). */
+export async function delayRedelivery(client: SQSClient, queueUrl: string, receiptHandle: string, at: Date): Promise<void> {
+  const seconds = Math.min(43_200, Math.max(1, Math.ceil((at.getTime() - Date.now()) / 1000)));
+  await client.send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: receiptHandle, VisibilityTimeout: seconds }));
 }

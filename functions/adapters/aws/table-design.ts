@@ -20,6 +20,7 @@ export const keys = {
     SK: `MSG#${receivedAt}#${platform}#${platformMessageId}`,
   }),
   recorded: (platform: string, platformMessageId: string) => ({ PK: `SEEN#${platform}#${platformMessageId}`, SK: 'SEEN' }),
+  outbox: (outboxId: string) => ({ PK: `OUTBOX#${outboxId}`, SK: 'OUTBOX' }),
   customer: (platform: string, customerId: string, brandId: string) => ({
     PK: `CUSTOMER#${platform}#${customerId}`,
     SK: `BRAND#${brandId}`,

@@ -1,0 +1,104 @@
+import { applySentReply, type CaseStore, outboundMessage } from './cases';
+import type { Platform } from './interaction';
+import {
+  type OutboxStore,
+  PermanentSendError,
+  type PlatformSender,
+  RetryLaterError,
+  UncertainSendError,
+} from './outbox';
+
+export type DeliverOutcome = 'sent' | 'already_sent' | 'missing' | 'closed' | 'failed' | 'uncertain';
+
+export interface DeliverDeps {
+  outbox: OutboxStore;
+  cases: CaseStore;
+  senders: Partial<Record<Platform, PlatformSender>>;
+  now?: () => Date;
+  /** A claim older than this without a result is treated as possibly sent, never resent. */
+  inFlightTimeoutMs?: number;
+}
+
+const DEFAULT_IN_FLIGHT_TIMEOUT_MS = 5 * 60_000;
+
+/**
+ * Sends one outbox entry at most once. Throws RetryLaterError when the platform asks to wait (the
+ * caller schedules the retry); every other outcome is final and recorded on the entry and the case.
+ */
+export async function deliverOutbound(outboxId: string, deps: DeliverDeps): Promise<DeliverOutcome> {
+  const now = deps.now ?? (() => new Date());
+  const claim = await deps.outbox.claimOutbox(outboxId, now());
+  if (claim === 'already_sent' || claim === 'missing' || claim === 'closed') return claim;
+  const entry = await deps.outbox.getOutbox(outboxId);
+  if (!entry) return 'missing';
+  if (claim === 'in_flight') {
+    const since = entry.sendingSince ? Date.parse(entry.sendingSince) : 0;
+    if (now().getTime() - since < (deps.inFlightTimeoutMs ?? DEFAULT_IN_FLIGHT_TIMEOUT_MS)) {
+      throw new RetryLaterError('another sender holds this entry', new Date(now().getTime() + 30_000));
+    }
+    const problem = 'a sender stopped mid-send; it may or may not have been posted, so it is not resent';
+    await deps.outbox.closeOutbox(outboxId, 'uncertain', problem);
+    await noteOnCase(deps.cases, entry.caseId, problem);
+    return 'uncertain';
+  }
+
+  const sender = deps.senders[entry.platform];
+  if (!sender) {
+    const problem = `no sender for ${entry.platform} is configured`;
+    await deps.outbox.closeOutbox(outboxId, 'failed', problem);
+    await noteOnCase(deps.cases, entry.caseId, problem);
+    return 'failed';
+  }
+
+  let platformMessageId: string;
+  try {
+    ({ platformMessageId } = await sender.send(entry));
+  } catch (error) {
+    if (error instanceof RetryLaterError) {
+      await deps.outbox.releaseOutbox(outboxId, error.message);
+      throw error;
+    }
+    const status = error instanceof PermanentSendError ? 'failed' : 'uncertain';
+    const reason =
+      error instanceof PermanentSendError || error instanceof UncertainSendError
+        ? error.message
+        : `send failed without a clear answer: ${(error as Error).message}`;
+    await deps.outbox.closeOutbox(outboxId, status, reason);
+    await noteOnCase(deps.cases, entry.caseId, `reply ${status === 'failed' ? 'not sent' : 'may not have been sent'}: ${reason}`);
+    return status;
+  }
+
+  const sentAt = now().toISOString();
+  await deps.outbox.completeOutbox(outboxId, { platformMessageId, sentAt });
+  const message = outboundMessage(entry.caseId, {
+    platform: entry.platform,
+    platformMessageId,
+    accountId: entry.account.id,
+    visibility: entry.delivery === 'direct_message' ? 'private' : 'public',
+    text: entry.text,
+    sentAt,
+    ...(entry.inReplyToId ? { inReplyToId: entry.inReplyToId } : {}),
+    sentBy: entry.author,
+    reason: entry.reason,
+  });
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const careCase = await deps.cases.getCase(entry.caseId);
+    if (!careCase) break;
+    const outcome = await deps.cases.attachMessage(
+      applySentReply(careCase, { reason: entry.reason, sentBy: entry.author, sentAt }),
+      careCase.version,
+      message,
+    );
+    if (outcome !== 'conflict') break;
+  }
+  return 'sent';
+}
+
+async function noteOnCase(cases: CaseStore, caseId: string, problem: string): Promise<void> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const careCase = await cases.getCase(caseId);
+    if (!careCase) return;
+    const outcome = await cases.updateCase({ ...careCase, version: careCase.version + 1, deliveryProblem: problem }, careCase.version);
+    if (outcome !== 'conflict') return;
+  }
+}
