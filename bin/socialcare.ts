@@ -33,14 +33,16 @@ function loadConfig(path: string | undefined) {
 
 function sentimentFromEnv() {
   const mode = process.env.SENTIMENT ?? 'local';
-  if (mode !== 'local') fail(`SENTIMENT=${mode} is not available locally (no AWS account in local mode); use "local"`);
+  if (mode !== 'local')
+    fail(`SENTIMENT=${mode} is not available locally (no AWS account in local mode); use "local"`);
   return new LocalSentimentClassifier();
 }
 
 async function start(): Promise<void> {
   const portText = process.env.PORT ?? '3000';
   const port = Number(portText);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`PORT must be a port number, not "${portText}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    fail(`PORT must be a port number, not "${portText}"`);
   const config = loadConfig(undefined);
   const dataDir = resolve(process.env.SOCIALCARE_DATA_DIR ?? '.socialcare-data');
   const apiToken = process.env.SOCIALCARE_API_TOKEN ?? 'local-dev-token';
@@ -62,7 +64,9 @@ async function start(): Promise<void> {
     `  DynamoDB Local:    ${system.dynamo.endpoint}  data in ${dataDir}`,
     `  SQS (fauxqs):      ${system.queues.endpoint}  ingest queue + DLQ`,
     `  triage consumer:   polling the ingest queue, local sentiment classifier`,
-    process.env.X_CONSUMER_SECRET ? '  X consumer secret: from X_CONSUMER_SECRET' : `  X consumer secret: "${xConsumerSecret}" (development default; set X_CONSUMER_SECRET)`,
+    process.env.X_CONSUMER_SECRET
+      ? '  X consumer secret: from X_CONSUMER_SECRET'
+      : `  X consumer secret: "${xConsumerSecret}" (development default; set X_CONSUMER_SECRET)`,
     'Ctrl-C stops everything.',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
@@ -93,7 +97,8 @@ async function triage(args: string[]): Promise<void> {
     input: process.stdin,
     output: process.stdout,
   });
-  if (result.errors) process.stderr.write(`socialcare triage: ${result.errors} of ${result.lines} lines had errors\n`);
+  if (result.errors)
+    process.stderr.write(`socialcare triage: ${result.errors} of ${result.lines} lines had errors\n`);
 }
 
 // The lockfile pins an SDK that supports Node 20; its notice about future releases is not for users here.

@@ -20,10 +20,13 @@ export interface BrandConfigSource {
 export function loadBrandConfig(scope: Construct, explicitPath?: string): BrandConfigSource {
   const context: unknown = scope.node.tryGetContext('config');
   if (context !== undefined && (typeof context !== 'string' || context === '')) {
-    throw new Error('context "config" must be the path of a brand config file, e.g. -c config=config/demo-airline.json');
+    throw new Error(
+      'context "config" must be the path of a brand config file, e.g. -c config=config/demo-airline.json',
+    );
   }
   const fromContext = context as string | undefined;
-  const chosen = explicitPath ?? fromContext ?? (process.env.SOCIALCARE_CONFIG || undefined) ?? DEMO_CONFIG_PATH;
+  const chosen =
+    explicitPath ?? fromContext ?? (process.env.SOCIALCARE_CONFIG || undefined) ?? DEMO_CONFIG_PATH;
   const path = resolve(chosen);
   const config = readBrandConfigFile(path);
   return { path, config, json: JSON.stringify(config) };

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import type { HttpEvent } from '../functions/commons/http';
 import { DEMO_CONFIG_PATH, readBrandConfigFile } from '../functions/commons/brand-config-file';
+import type { HttpEvent } from '../functions/commons/http';
 import { BrandDirectory } from '../functions/core/brand-config';
 
 export const demoConfig = () => readBrandConfigFile(DEMO_CONFIG_PATH);
@@ -33,7 +33,13 @@ export function httpEvent(options: {
       apiId: 'test',
       domainName: 'test',
       domainPrefix: 'test',
-      http: { method: options.method, path: options.path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' },
+      http: {
+        method: options.method,
+        path: options.path,
+        protocol: 'HTTP/1.1',
+        sourceIp: '127.0.0.1',
+        userAgent: 'test',
+      },
       requestId: 'test',
       routeKey: `${options.method} ${options.path}`,
       stage: '$default',

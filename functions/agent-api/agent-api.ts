@@ -31,7 +31,9 @@ export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promis
       const lists = await Promise.all(brands.map((brand) => deps.store.listOpenCases(brand!.id, limit)));
       const cases = lists
         .flat()
-        .sort((a: CareCase, b: CareCase) => (a.nextDeadlineAt ?? '9999').localeCompare(b.nextDeadlineAt ?? '9999'))
+        .sort((a: CareCase, b: CareCase) =>
+          (a.nextDeadlineAt ?? '9999').localeCompare(b.nextDeadlineAt ?? '9999'),
+        )
         .slice(0, limit);
       return json(200, { cases });
     }

@@ -1,9 +1,9 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import type { HttpEvent, HttpResult } from '../commons/http';
 import { dynamoClient } from '../adapters/aws/clients';
 import { DynamoCaseStore } from '../adapters/aws/dynamo-case-store';
 import { bundledBrandConfig, requireEnv } from '../commons/env';
+import type { HttpEvent, HttpResult } from '../commons/http';
 import { logger } from '../commons/logger';
 import { BrandDirectory } from '../core/brand-config';
 import { createAgentApi } from './agent-api';

@@ -18,13 +18,16 @@ function parseLine(line: string): TriageLine | { id: string | null; error: strin
   } catch {
     return { id: null, error: 'line is not JSON' };
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { id: null, error: 'line is not a JSON object' };
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return { id: null, error: 'line is not a JSON object' };
   const record = value as Record<string, unknown>;
   const id = typeof record.id === 'string' || typeof record.id === 'number' ? String(record.id) : null;
   if (id === null) return { id: null, error: '"id" must be a string' };
   if (typeof record.text !== 'string') return { id, error: '"text" must be a string' };
-  if (record.lang !== undefined && typeof record.lang !== 'string') return { id, error: '"lang" must be a string' };
-  if (record.to !== undefined && record.to !== 'bot' && record.to !== 'care') return { id, error: '"to" must be "bot" or "care"' };
+  if (record.lang !== undefined && typeof record.lang !== 'string')
+    return { id, error: '"lang" must be a string' };
+  if (record.to !== undefined && record.to !== 'bot' && record.to !== 'care')
+    return { id, error: '"to" must be "bot" or "care"' };
   return {
     id,
     text: record.text,
@@ -56,7 +59,9 @@ export async function runTriageCommand(options: {
 
   const flush = async () => {
     const valid = pending.filter((p): p is TriageLine => !('error' in p));
-    const sentiments = await options.sentiment.classify(valid.map((v) => ({ text: v.text, ...(v.lang ? { lang: v.lang } : {}) })));
+    const sentiments = await options.sentiment.classify(
+      valid.map((v) => ({ text: v.text, ...(v.lang ? { lang: v.lang } : {}) })),
+    );
     let k = 0;
     let out = '';
     for (const item of pending) {

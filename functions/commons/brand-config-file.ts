@@ -10,7 +10,9 @@ export function readBrandConfigFile(path: string): BrandConfig {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new BrandConfigError(`cannot read brand config ${path}: ${(error as Error).message}`, [`(file): unreadable`]);
+    throw new BrandConfigError(`cannot read brand config ${path}: ${(error as Error).message}`, [
+      `(file): unreadable`,
+    ]);
   }
   return parseBrandConfigJson(text, path);
 }

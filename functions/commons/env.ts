@@ -20,6 +20,9 @@ export function requireEnv<const K extends string>(names: readonly K[]): Record<
  */
 export function bundledBrandConfig(): BrandConfig {
   const json = process.env.SOCIALCARE_BRAND_CONFIG_JSON;
-  if (!json) throw new ConfigError('SOCIALCARE_BRAND_CONFIG_JSON is missing: the function was not bundled by the stack');
+  if (!json)
+    throw new ConfigError(
+      'SOCIALCARE_BRAND_CONFIG_JSON is missing: the function was not bundled by the stack',
+    );
   return parseBrandConfigJson(json, 'bundled brand config');
 }

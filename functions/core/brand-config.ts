@@ -8,10 +8,11 @@ export type Priority = (typeof PRIORITIES)[number];
 
 const duration = z
   .string()
-  .refine((value) => parseDuration(value) !== null, { message: 'expected a duration such as "15m", "1h" or "4h"' });
+  .refine((value) => parseDuration(value) !== null, {
+    message: 'expected a duration such as "15m", "1h" or "4h"',
+  });
 
 const byPriority = z.strictObject({ urgent: duration, high: duration, normal: duration, low: duration });
-
 
 /** Defaults drawn from the field (DESIGN.md): most customers expect an answer within the hour. */
 export const DEFAULT_DEADLINES = {
@@ -36,6 +37,10 @@ const brandSchema = z.strictObject({
       firstResponse: byPriority.default(DEFAULT_DEADLINES.firstResponse),
       nextResponse: byPriority.default(DEFAULT_DEADLINES.nextResponse),
       resolution: duration.default(DEFAULT_DEADLINES.resolution),
+      /** Share of a deadline's working time after which on-call is warned (0.8 = 80%). */
+      warnAtShare: z.number().gt(0).lt(1).optional(),
+      /** How long after a breach the one repeat page goes out. */
+      repeatPageAfter: duration.optional(),
     })
     .default(DEFAULT_DEADLINES),
   /** When the care team works: deadline clocks run only then. Absent: around the clock, UTC. */
@@ -54,7 +59,11 @@ const configSchema = z
     const accounts = new Map<string, string>();
     config.brands.forEach((brand, b) => {
       if (brandIds.has(brand.id)) {
-        ctx.addIssue({ code: 'custom', path: ['brands', b, 'id'], message: `brand id "${brand.id}" is used twice` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['brands', b, 'id'],
+          message: `brand id "${brand.id}" is used twice`,
+        });
       }
       brandIds.add(brand.id);
       brand.accounts.forEach((account, a) => {
@@ -97,7 +106,9 @@ function formatPath(path: PropertyKey[]): string {
 export function parseBrandConfig(value: unknown, source = 'brand config'): BrandConfig {
   const result = configSchema.safeParse(value);
   if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => `${formatPath(issue.path) || '(root)'}: ${issue.message}`);
+  const problems = result.error.issues.map(
+    (issue) => `${formatPath(issue.path) || '(root)'}: ${issue.message}`,
+  );
   throw new BrandConfigError(`${source} is invalid:\n  - ${problems.join('\n  - ')}`, problems);
 }
 
@@ -106,7 +117,9 @@ export function parseBrandConfigJson(json: string, source = 'brand config'): Bra
   try {
     value = JSON.parse(json);
   } catch (error) {
-    throw new BrandConfigError(`${source} is not valid JSON: ${(error as Error).message}`, ['(root): not JSON']);
+    throw new BrandConfigError(`${source} is not valid JSON: ${(error as Error).message}`, [
+      '(root): not JSON',
+    ]);
   }
   return parseBrandConfig(value, source);
 }

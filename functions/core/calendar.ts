@@ -15,10 +15,16 @@ const minutesOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.
 
 const windowText = z
   .string()
-  .regex(WINDOW, { message: 'expected a window "HH:mm-HH:mm", e.g. "08:00-20:00" or overnight "22:00-02:00"' })
-  .refine((text) => text.slice(0, 5) !== text.slice(6), { message: 'a window cannot start and end at the same time' });
+  .regex(WINDOW, {
+    message: 'expected a window "HH:mm-HH:mm", e.g. "08:00-20:00" or overnight "22:00-02:00"',
+  })
+  .refine((text) => text.slice(0, 5) !== text.slice(6), {
+    message: 'a window cannot start and end at the same time',
+  });
 
-const localDate = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, { message: 'expected a date "YYYY-MM-DD"' });
+const localDate = z
+  .string()
+  .regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, { message: 'expected a date "YYYY-MM-DD"' });
 
 export const timezoneSchema = z.string().refine(
   (value) => {
@@ -47,17 +53,27 @@ export const calendarSchema = z
       })
       .optional(),
     exceptions: z
-      .array(z.strictObject({ date: localDate, name: z.string().min(1).optional(), hours: z.array(windowText) }))
+      .array(
+        z.strictObject({ date: localDate, name: z.string().min(1).optional(), hours: z.array(windowText) }),
+      )
       .default([]),
   })
   .superRefine((calendar, ctx) => {
     if (calendar.weekly && !Object.values(calendar.weekly).some((windows) => windows && windows.length > 0)) {
-      ctx.addIssue({ code: 'custom', path: ['weekly'], message: 'a weekly calendar needs at least one open window' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['weekly'],
+        message: 'a weekly calendar needs at least one open window',
+      });
     }
     const seen = new Set<string>();
     calendar.exceptions.forEach((exception, index) => {
       if (seen.has(exception.date)) {
-        ctx.addIssue({ code: 'custom', path: ['exceptions', index, 'date'], message: `${exception.date} is listed twice` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['exceptions', index, 'date'],
+          message: `${exception.date} is listed twice`,
+        });
       }
       seen.add(exception.date);
     });
@@ -158,7 +174,8 @@ interface DayWindows {
 
 function windowsOn(calendar: Calendar, date: string): DayWindows {
   const exception = calendar.exceptions.find((e) => e.date === date);
-  if (exception) return { windows: exception.hours, ...(exception.name ? { exception: exception.name } : {}) };
+  if (exception)
+    return { windows: exception.hours, ...(exception.name ? { exception: exception.name } : {}) };
   if (!calendar.weekly) return { windows: ['00:00-24:00'] };
   return { windows: calendar.weekly[weekdayOf(date)] ?? [] };
 }
@@ -171,7 +188,8 @@ function intervalsStartingOn(calendar: Calendar, date: string): Interval[] {
     const from = minutesOf(window.slice(0, 5));
     const to = minutesOf(window.slice(6));
     const start = instantOf(calendar.timezone, date, from);
-    const end = to > from ? instantOf(calendar.timezone, date, to) : instantOf(calendar.timezone, addDays(date, 1), to);
+    const end =
+      to > from ? instantOf(calendar.timezone, date, to) : instantOf(calendar.timezone, addDays(date, 1), to);
     return [start, end] as Interval;
   });
 }
@@ -265,7 +283,11 @@ export interface DayHours {
 export function openingHoursOn(calendar: Calendar, date: string): DayHours {
   const { windows, exception } = windowsOn(calendar, date);
   const parsed = windows
-    .map((w) => ({ from: w.slice(0, 5), to: w.slice(6), overnight: minutesOf(w.slice(6)) <= minutesOf(w.slice(0, 5)) }))
+    .map((w) => ({
+      from: w.slice(0, 5),
+      to: w.slice(6),
+      overnight: minutesOf(w.slice(6)) <= minutesOf(w.slice(0, 5)),
+    }))
     .sort((a, b) => a.from.localeCompare(b.from));
   return {
     date,

@@ -1,7 +1,15 @@
 import type { Brand, Priority } from './brand-config';
-import { type DeadlineKind, firstResponseDueAt, nextDeadline, nextResponseDueAt, resolutionDueAt } from './deadlines';
+import { addOpenTime, openTimeBetween } from './calendar';
+import {
+  type DeadlineKind,
+  firstResponseDueAt,
+  nextDeadline,
+  nextResponseDueAt,
+  resolutionDueAt,
+} from './deadlines';
 import type { AccountRole, Interaction, Platform } from './interaction';
 import type { Sentiment, SentimentLabel } from './sentiment';
+import { type SlaRecord, type SlaState, scheduleSla } from './sla';
 import { higherPriority, type TriageDecision } from './triage';
 
 export type CaseStatus = 'open' | 'waiting_on_customer' | 'resolved';
@@ -46,6 +54,12 @@ export interface CareCase {
   resolutionDueAt?: string;
   nextDeadlineAt?: string;
   nextDeadlineKind?: DeadlineKind;
+  /** Where the SLA monitor stands on the next deadline; its checkAt keys the deadline index. */
+  sla?: SlaState;
+  /** Every warning, breach and repeat page, in order: deadlines met or missed, on the record. */
+  slaHistory?: SlaRecord[];
+  /** While waiting on the customer the resolution clock is paused since this instant. */
+  pausedAt?: string;
   firstRespondedAt?: string;
   resolvedAt?: string;
   /** "bot" when the FAQ bot answered it, else the agent who resolved it. */
@@ -103,20 +117,31 @@ export function caseIdFor(interaction: Interaction): string {
   return `${interaction.platform}-${interaction.platformMessageId}`;
 }
 
-function withNextDeadline(careCase: CareCase): CareCase {
-  const next =
-    careCase.status === 'resolved'
-      ? undefined
-      : nextDeadline({
-          first_response: careCase.firstRespondedAt ? undefined : careCase.firstResponseDueAt,
-          next_response: careCase.nextResponseDueAt,
-          resolution: careCase.resolutionDueAt,
-        });
-  const { nextDeadlineAt: _at, nextDeadlineKind: _kind, ...rest } = careCase;
-  return next ? { ...rest, nextDeadlineAt: next.at, nextDeadlineKind: next.kind } : rest;
+/** Recomputes the next deadline and its SLA schedule. Waiting on the customer pauses every clock. */
+export function withNextDeadline(brand: Brand, careCase: CareCase): CareCase {
+  const running = careCase.status === 'open';
+  const next = running
+    ? nextDeadline({
+        first_response: careCase.firstRespondedAt ? undefined : careCase.firstResponseDueAt,
+        next_response: careCase.nextResponseDueAt,
+        resolution: careCase.resolutionDueAt,
+      })
+    : undefined;
+  const { nextDeadlineAt: _at, nextDeadlineKind: _kind, sla: previous, ...rest } = careCase;
+  if (!next) return rest;
+  const startedAt =
+    next.kind === 'next_response'
+      ? (careCase.awaitingReplySince ?? careCase.lastInboundAt)
+      : careCase.openedAt;
+  const sla = scheduleSla(brand, previous, { ...next, startedAt });
+  return { ...rest, nextDeadlineAt: next.at, nextDeadlineKind: next.kind, ...(sla ? { sla } : {}) };
 }
 
-export function messageFromInteraction(caseId: string, interaction: Interaction, sentiment: Sentiment): CaseMessage {
+export function messageFromInteraction(
+  caseId: string,
+  interaction: Interaction,
+  sentiment: Sentiment,
+): CaseMessage {
   return {
     caseId,
     direction: 'in',
@@ -141,10 +166,15 @@ export function customerOf(interaction: Interaction): CustomerRef {
 }
 
 /** A new case for a customer with none open. Deadlines start when the post reached us (the queue clock). */
-export function openNewCase(brand: Brand, interaction: Interaction, sentiment: Sentiment, triage: TriageDecision): CareCase {
+export function openNewCase(
+  brand: Brand,
+  interaction: Interaction,
+  sentiment: Sentiment,
+  triage: TriageDecision,
+): CareCase {
   const received = new Date(interaction.receivedAt);
   const subject = interaction.text.length > 140 ? `${interaction.text.slice(0, 139)}…` : interaction.text;
-  return withNextDeadline({
+  return withNextDeadline(brand, {
     caseId: caseIdFor(interaction),
     brandId: brand.id,
     platform: interaction.platform,
@@ -199,21 +229,33 @@ export function attachToCase(
     sentimentSource: sentiment.source,
     intent: triage.intent ?? existing.intent,
     action: triage.action === 'escalate' ? 'escalate' : existing.action,
-    lastInboundAt: interaction.receivedAt > existing.lastInboundAt ? interaction.receivedAt : existing.lastInboundAt,
+    lastInboundAt: [interaction.receivedAt, existing.lastInboundAt].sort().at(-1) as string,
     messageCount: existing.messageCount + 1,
     awaitingReplySince: existing.awaitingReplySince ?? interaction.receivedAt,
   };
+  if (existing.status === 'waiting_on_customer' && existing.pausedAt && existing.resolutionDueAt) {
+    // The resolution clock stood still while we waited on the customer: it resumes with what was left.
+    const left = openTimeBetween(
+      brand.calendar,
+      new Date(existing.pausedAt),
+      new Date(existing.resolutionDueAt),
+    );
+    updated.resolutionDueAt = addOpenTime(brand.calendar, received, left).toISOString();
+    delete updated.pausedAt;
+  }
   if (!existing.firstRespondedAt) {
     const sooner = firstResponseDueAt(brand, priority, new Date(existing.openedAt)).toISOString();
-    if (!existing.firstResponseDueAt || sooner < existing.firstResponseDueAt) updated.firstResponseDueAt = sooner;
+    if (!existing.firstResponseDueAt || sooner < existing.firstResponseDueAt)
+      updated.firstResponseDueAt = sooner;
   } else if (!existing.nextResponseDueAt) {
     updated.nextResponseDueAt = nextResponseDueAt(brand, priority, received).toISOString();
   }
-  return withNextDeadline(updated);
+  return withNextDeadline(brand, updated);
 }
 
 /** What sending a reply does to the case's clocks. */
 export function applySentReply(
+  brand: Brand,
   careCase: CareCase,
   reply: { reason: string; sentBy: string; sentAt: string },
 ): CareCase {
@@ -228,11 +270,15 @@ export function applySentReply(
     delete updated.awaitingReplySince;
     delete updated.nextResponseDueAt;
   } else if (reply.reason === 'agent_reply') {
-    Object.assign(updated, { status: 'waiting_on_customer', firstRespondedAt: careCase.firstRespondedAt ?? reply.sentAt });
+    Object.assign(updated, {
+      status: 'waiting_on_customer',
+      firstRespondedAt: careCase.firstRespondedAt ?? reply.sentAt,
+      pausedAt: reply.sentAt,
+    });
     delete updated.awaitingReplySince;
     delete updated.nextResponseDueAt;
   }
-  return withNextDeadline(updated);
+  return withNextDeadline(brand, updated);
 }
 
 export function outboundMessage(

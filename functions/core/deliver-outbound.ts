@@ -1,3 +1,4 @@
+import type { BrandDirectory } from './brand-config';
 import { applySentReply, type CaseStore, outboundMessage } from './cases';
 import type { Platform } from './interaction';
 import {
@@ -11,6 +12,7 @@ import {
 export type DeliverOutcome = 'sent' | 'already_sent' | 'missing' | 'closed' | 'failed' | 'uncertain';
 
 export interface DeliverDeps {
+  directory: BrandDirectory;
   outbox: OutboxStore;
   cases: CaseStore;
   senders: Partial<Record<Platform, PlatformSender>>;
@@ -64,7 +66,11 @@ export async function deliverOutbound(outboxId: string, deps: DeliverDeps): Prom
         ? error.message
         : `send failed without a clear answer: ${(error as Error).message}`;
     await deps.outbox.closeOutbox(outboxId, status, reason);
-    await noteOnCase(deps.cases, entry.caseId, `reply ${status === 'failed' ? 'not sent' : 'may not have been sent'}: ${reason}`);
+    await noteOnCase(
+      deps.cases,
+      entry.caseId,
+      `reply ${status === 'failed' ? 'not sent' : 'may not have been sent'}: ${reason}`,
+    );
     return status;
   }
 
@@ -81,11 +87,12 @@ export async function deliverOutbound(outboxId: string, deps: DeliverDeps): Prom
     sentBy: entry.author,
     reason: entry.reason,
   });
-  for (let attempt = 0; attempt < 5; attempt++) {
+  const brand = deps.directory.brand(entry.brandId);
+  for (let attempt = 0; brand && attempt < 5; attempt++) {
     const careCase = await deps.cases.getCase(entry.caseId);
     if (!careCase) break;
     const outcome = await deps.cases.attachMessage(
-      applySentReply(careCase, { reason: entry.reason, sentBy: entry.author, sentAt }),
+      applySentReply(brand, careCase, { reason: entry.reason, sentBy: entry.author, sentAt }),
       careCase.version,
       message,
     );
@@ -98,7 +105,10 @@ async function noteOnCase(cases: CaseStore, caseId: string, problem: string): Pr
   for (let attempt = 0; attempt < 5; attempt++) {
     const careCase = await cases.getCase(caseId);
     if (!careCase) return;
-    const outcome = await cases.updateCase({ ...careCase, version: careCase.version + 1, deliveryProblem: problem }, careCase.version);
+    const outcome = await cases.updateCase(
+      { ...careCase, version: careCase.version + 1, deliveryProblem: problem },
+      careCase.version,
+    );
     if (outcome !== 'conflict') return;
   }
 }

@@ -1,5 +1,12 @@
 import type { BrandDirectory } from './brand-config';
-import { attachToCase, type CaseStore, customerOf, messageFromInteraction, openNewCase, recordedKey } from './cases';
+import {
+  attachToCase,
+  type CaseStore,
+  customerOf,
+  messageFromInteraction,
+  openNewCase,
+  recordedKey,
+} from './cases';
 import type { Interaction } from './interaction';
 import type { Sentiment, SentimentClassifier } from './sentiment';
 import { decideTriage, riskDetectorFor } from './triage';
@@ -45,7 +52,9 @@ export async function recordInteractions(
   const sentiments = fresh.length
     ? await deps.sentiment.classify(fresh.map((i) => ({ text: i.text, ...(i.lang ? { lang: i.lang } : {}) })))
     : [];
-  const sentimentOf = new Map(fresh.map((interaction, index) => [interaction, sentiments[index] as Sentiment]));
+  const sentimentOf = new Map(
+    fresh.map((interaction, index) => [interaction, sentiments[index] as Sentiment]),
+  );
 
   const outcomes: Array<RecordOutcome | Error> = [];
   for (const interaction of interactions) {
@@ -63,7 +72,11 @@ export async function recordInteractions(
   return outcomes;
 }
 
-async function recordOne(interaction: Interaction, sentiment: Sentiment, deps: RecordDeps): Promise<RecordOutcome> {
+async function recordOne(
+  interaction: Interaction,
+  sentiment: Sentiment,
+  deps: RecordDeps,
+): Promise<RecordOutcome> {
   const brand = deps.directory.brand(interaction.brandId);
   if (!brand) throw new UnknownBrandError(interaction.brandId);
   if (deps.directory.isOwnAccount(interaction.platform, interaction.author.id)) {
@@ -74,7 +87,9 @@ async function recordOne(interaction: Interaction, sentiment: Sentiment, deps: R
       text: interaction.text,
       sentiment,
       addressedTo: interaction.account.role,
-      ...(interaction.author.followers !== undefined ? { authorFollowers: interaction.author.followers } : {}),
+      ...(interaction.author.followers !== undefined
+        ? { authorFollowers: interaction.author.followers }
+        : {}),
       ...(interaction.author.verified !== undefined ? { authorVerified: interaction.author.verified } : {}),
     },
     riskDetectorFor(brand),
@@ -94,16 +109,31 @@ async function recordOne(interaction: Interaction, sentiment: Sentiment, deps: R
       );
       if (outcome === 'duplicate') return { status: 'duplicate' };
       if (outcome === 'written') {
-        return { status: 'attached', caseId: existing.caseId, sentiment: sentiment.label, priority: updated.priority };
+        return {
+          status: 'attached',
+          caseId: existing.caseId,
+          sentiment: sentiment.label,
+          priority: updated.priority,
+        };
       }
       continue;
     }
     const careCase = openNewCase(brand, interaction, sentiment, triage);
-    const outcome = await deps.store.openCase(careCase, messageFromInteraction(careCase.caseId, interaction, sentiment));
+    const outcome = await deps.store.openCase(
+      careCase,
+      messageFromInteraction(careCase.caseId, interaction, sentiment),
+    );
     if (outcome === 'duplicate') return { status: 'duplicate' };
     if (outcome === 'written') {
-      return { status: 'opened', caseId: careCase.caseId, sentiment: sentiment.label, priority: careCase.priority };
+      return {
+        status: 'opened',
+        caseId: careCase.caseId,
+        sentiment: sentiment.label,
+        priority: careCase.priority,
+      };
     }
   }
-  throw new WriteConflictError(`could not record ${interaction.platform} message after ${MAX_ATTEMPTS} conflicting writes`);
+  throw new WriteConflictError(
+    `could not record ${interaction.platform} message after ${MAX_ATTEMPTS} conflicting writes`,
+  );
 }

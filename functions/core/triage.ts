@@ -25,8 +25,39 @@ export interface TriageDecision {
 
 /** Built-in risk signals. Brands add their own in `riskTerms`. Whole words or phrases, case-insensitive. */
 const RISK_TERMS: Record<string, string[]> = {
-  legal: ['lawyer', 'lawyers', 'attorney', 'solicitor', 'sue', 'suing', 'lawsuit', 'legal action', 'court', 'small claims', 'ombudsman', 'regulator'],
-  safety: ['injured', 'injury', 'unsafe', 'safety', 'fire', 'smoke', 'emergency', 'ambulance', 'hospital', 'bleeding', 'assault', 'assaulted', 'harassed', 'harassment', 'threatened', 'food poisoning', 'allergic reaction'],
+  legal: [
+    'lawyer',
+    'lawyers',
+    'attorney',
+    'solicitor',
+    'sue',
+    'suing',
+    'lawsuit',
+    'legal action',
+    'court',
+    'small claims',
+    'ombudsman',
+    'regulator',
+  ],
+  safety: [
+    'injured',
+    'injury',
+    'unsafe',
+    'safety',
+    'fire',
+    'smoke',
+    'emergency',
+    'ambulance',
+    'hospital',
+    'bleeding',
+    'assault',
+    'assaulted',
+    'harassed',
+    'harassment',
+    'threatened',
+    'food poisoning',
+    'allergic reaction',
+  ],
   media: ['journalist', 'reporter', 'press', 'the news', 'going viral', 'go viral', 'bbc', 'cnn', 'watchdog'],
   discrimination: ['racist', 'racism', 'discriminated', 'discrimination', 'sexist'],
 };
@@ -41,7 +72,9 @@ export class RiskDetector {
   private readonly patterns: Array<{ category: string; term: string; pattern: RegExp }>;
 
   constructor(extraTerms: string[] = []) {
-    const entries = Object.entries(RISK_TERMS).flatMap(([category, terms]) => terms.map((term) => ({ category, term })));
+    const entries = Object.entries(RISK_TERMS).flatMap(([category, terms]) =>
+      terms.map((term) => ({ category, term })),
+    );
     for (const term of extraTerms) entries.push({ category: 'brand', term: term.toLowerCase() });
     this.patterns = entries.map(({ category, term }) => ({
       category,
@@ -88,7 +121,13 @@ export function decideTriage(input: TriageInput, risks: RiskDetector): TriageDec
   const reasons: string[] = [];
   const found = risks.detect(input.text);
   if (meaningfulText(input.text) === '') {
-    return { priority: 'low', priorityReasons: ['no text beyond handles and links'], risks: [], intent: null, action: 'ignore' };
+    return {
+      priority: 'low',
+      priorityReasons: ['no text beyond handles and links'],
+      risks: [],
+      intent: null,
+      action: 'ignore',
+    };
   }
   const negative = input.sentiment.label === 'NEGATIVE' || input.sentiment.label === 'MIXED';
   const highReach = (input.authorFollowers ?? 0) >= HIGH_REACH_FOLLOWERS || input.authorVerified === true;
@@ -109,7 +148,13 @@ export function decideTriage(input: TriageInput, risks: RiskDetector): TriageDec
     priority = 'normal';
     reasons.push(`${input.sentiment.label.toLowerCase()} sentiment`);
   }
-  return { priority, priorityReasons: reasons, risks: found, intent: null, action: found.length > 0 ? 'escalate' : 'agent' };
+  return {
+    priority,
+    priorityReasons: reasons,
+    risks: found,
+    intent: null,
+    action: found.length > 0 ? 'escalate' : 'agent',
+  };
 }
 
 const PRIORITY_RANK: Record<Priority, number> = { urgent: 0, high: 1, normal: 2, low: 3 };

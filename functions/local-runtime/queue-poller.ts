@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import {
   DeleteMessageBatchCommand,
-  ReceiveMessageCommand,
   type Message,
+  ReceiveMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
@@ -77,7 +77,10 @@ export function startQueuePoller(options: {
           const response = await options.consumer(event);
           failed = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
         } catch (error) {
-          logger.error('consumer failed the whole batch', { error: error as Error, records: Messages.length });
+          logger.error('consumer failed the whole batch', {
+            error: error as Error,
+            records: Messages.length,
+          });
           failed = new Set(event.Records.map((r) => r.messageId));
         }
         const done = event.Records.filter((r) => !failed.has(r.messageId));

@@ -60,7 +60,9 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     stops.push(dynamo.stop);
     await ensureTable(dynamo.client, LOCAL_TABLE_NAME);
     const queues = await startEmbeddedQueues(
-      options.visibilityTimeoutSeconds !== undefined ? { visibilityTimeoutSeconds: options.visibilityTimeoutSeconds } : {},
+      options.visibilityTimeoutSeconds !== undefined
+        ? { visibilityTimeoutSeconds: options.visibilityTimeoutSeconds }
+        : {},
     );
     stops.push(queues.stop);
     const sqs = sqsClient(queues.endpoint);
@@ -111,7 +113,12 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     return {
       url: `http://127.0.0.1:${port}`,
       dynamo: { endpoint: dynamo.endpoint, client: dynamo.client, tableName: LOCAL_TABLE_NAME },
-      queues: { endpoint: queues.endpoint, client: sqs, ingestQueueUrl: queues.ingestQueueUrl, deadLetterQueueUrl: queues.deadLetterQueueUrl },
+      queues: {
+        endpoint: queues.endpoint,
+        client: sqs,
+        ingestQueueUrl: queues.ingestQueueUrl,
+        deadLetterQueueUrl: queues.deadLetterQueueUrl,
+      },
       store,
       drained: () => poller.idle(),
       async stop() {

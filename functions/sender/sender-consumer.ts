@@ -20,14 +20,18 @@ function outboxIdOf(body: string): string | undefined {
 }
 
 /** The outbox consumer: sends each entry at most once; rate-limited ones come back after the reset. */
-export function createSenderConsumer(deps: SenderConsumerDeps): (event: SQSEvent) => Promise<SQSBatchResponse> {
+export function createSenderConsumer(
+  deps: SenderConsumerDeps,
+): (event: SQSEvent) => Promise<SQSBatchResponse> {
   return async (event) => {
     const failures: string[] = [];
     for (const record of event.Records) {
       const outboxId = outboxIdOf(record.body);
       if (!outboxId) {
         try {
-          await deps.deadLetters.park([{ source: 'sender', reason: 'outbox message without outboxId', body: record.body }]);
+          await deps.deadLetters.park([
+            { source: 'sender', reason: 'outbox message without outboxId', body: record.body },
+          ]);
         } catch {
           failures.push(record.messageId);
         }
@@ -39,8 +43,14 @@ export function createSenderConsumer(deps: SenderConsumerDeps): (event: SQSEvent
       } catch (error) {
         failures.push(record.messageId);
         if (error instanceof RetryLaterError) {
-          logger.warn('outbox delivery deferred', { outboxId, retryAt: error.retryAt.toISOString(), reason: error.message });
-          await deps.scheduleRetry(record, error.retryAt).catch((e) => logger.error('could not defer', { error: e as Error }));
+          logger.warn('outbox delivery deferred', {
+            outboxId,
+            retryAt: error.retryAt.toISOString(),
+            reason: error.message,
+          });
+          await deps
+            .scheduleRetry(record, error.retryAt)
+            .catch((e) => logger.error('could not defer', { error: e as Error }));
         } else {
           logger.error('outbox delivery failed; will retry', { outboxId, error: error as Error });
         }

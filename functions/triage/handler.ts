@@ -14,9 +14,12 @@ import { createTriageConsumer } from './triage-consumer';
 
 const env = requireEnv(['TABLE_NAME', 'DEAD_LETTER_QUEUE_URL']);
 const mode = process.env.SENTIMENT ?? 'comprehend';
-if (mode !== 'comprehend' && mode !== 'local') throw new ConfigError(`SENTIMENT must be "comprehend" or "local", not "${mode}"`);
+if (mode !== 'comprehend' && mode !== 'local')
+  throw new ConfigError(`SENTIMENT must be "comprehend" or "local", not "${mode}"`);
 const sentiment: SentimentClassifier =
-  mode === 'local' ? new LocalSentimentClassifier() : new ComprehendSentimentClassifier(comprehendClient(), new LocalSentimentClassifier());
+  mode === 'local'
+    ? new LocalSentimentClassifier()
+    : new ComprehendSentimentClassifier(comprehendClient(), new LocalSentimentClassifier());
 
 export const handler = middy<SQSEvent, SQSBatchResponse>()
   .use(injectLambdaContext(logger, { clearState: true }))

@@ -13,7 +13,9 @@ export interface TriageConsumerDeps extends RecordDeps {
  * mend it); a record that fails for a passing reason is reported as a batch item failure, so only it is
  * retried and the DLQ catches it if it keeps failing.
  */
-export function createTriageConsumer(deps: TriageConsumerDeps): (event: SQSEvent) => Promise<SQSBatchResponse> {
+export function createTriageConsumer(
+  deps: TriageConsumerDeps,
+): (event: SQSEvent) => Promise<SQSBatchResponse> {
   return async (event) => {
     const failures: string[] = [];
     const valid: Array<{ record: SQSRecord; interaction: Interaction }> = [];
@@ -25,9 +27,15 @@ export function createTriageConsumer(deps: TriageConsumerDeps): (event: SQSEvent
         if (!(error instanceof MalformedInteractionError)) throw error;
         try {
           await deps.deadLetters.park([{ source: 'triage', reason: error.message, body: record.body }]);
-          logger.error('malformed interaction parked', { messageId: record.messageId, reason: error.message });
+          logger.error('malformed interaction parked', {
+            messageId: record.messageId,
+            reason: error.message,
+          });
         } catch (parkError) {
-          logger.error('could not park malformed interaction', { messageId: record.messageId, error: parkError as Error });
+          logger.error('could not park malformed interaction', {
+            messageId: record.messageId,
+            error: parkError as Error,
+          });
           failures.push(record.messageId);
         }
       }
@@ -54,7 +62,10 @@ export function createTriageConsumer(deps: TriageConsumerDeps): (event: SQSEvent
           });
           failures.push(record.messageId);
         } else {
-          logger.info('interaction triaged', { platformMessageId: interaction.platformMessageId, ...outcome });
+          logger.info('interaction triaged', {
+            platformMessageId: interaction.platformMessageId,
+            ...outcome,
+          });
         }
       });
     }

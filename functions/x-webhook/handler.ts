@@ -1,11 +1,11 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import type { HttpEvent, HttpResult } from '../commons/http';
-import { sqsClient, secretsClient } from '../adapters/aws/clients';
+import { secretsClient, sqsClient } from '../adapters/aws/clients';
 import { secretField } from '../adapters/aws/secrets';
 import { SqsDeadLetters, SqsInteractionQueue } from '../adapters/aws/sqs-queues';
 import { createXWebhook } from '../channels/x/webhook';
 import { bundledBrandConfig, requireEnv } from '../commons/env';
+import type { HttpEvent, HttpResult } from '../commons/http';
 import { logger } from '../commons/logger';
 import { BrandDirectory } from '../core/brand-config';
 

@@ -1,4 +1,4 @@
-import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -67,14 +67,14 @@ export class CareTable extends Construct {
    * permission and the variable never drift. Index ARNs are named one by one: no wildcard.
    */
   bindTable(fn: lambda.Function, access: TableAccess): void {
-    const indexArns = [DEADLINE_INDEX, QUEUE_INDEX].map((index) =>
-      Stack.of(this).formatArn({
-        service: 'dynamodb',
-        resource: 'table',
-        resourceName: `${this.table.tableName}/index/${index.name}`,
-      }),
+    const indexArns = [DEADLINE_INDEX, QUEUE_INDEX].map(
+      (index) => `${this.table.tableArn}/index/${index.name}`,
     );
-    iam.Grant.addToPrincipal({ grantee: fn, actions: TABLE_ACTIONS[access], resourceArns: [this.table.tableArn] });
+    iam.Grant.addToPrincipal({
+      grantee: fn,
+      actions: TABLE_ACTIONS[access],
+      resourceArns: [this.table.tableArn],
+    });
     iam.Grant.addToPrincipal({ grantee: fn, actions: ['dynamodb:Query'], resourceArns: indexArns });
     fn.addEnvironment('TABLE_NAME', this.table.tableName);
   }

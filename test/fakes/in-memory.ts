@@ -17,7 +17,9 @@ export class InMemoryCaseStore implements CaseStore {
   }
 
   async findRecorded(keys: Array<{ platform: Platform; platformMessageId: string }>): Promise<Set<string>> {
-    return new Set(keys.map((k) => recordedKey(k.platform, k.platformMessageId)).filter((k) => this.recorded.has(k)));
+    return new Set(
+      keys.map((k) => recordedKey(k.platform, k.platformMessageId)).filter((k) => this.recorded.has(k)),
+    );
   }
 
   async findOpenCaseId(brandId: string, customer: CustomerRef) {
@@ -41,7 +43,11 @@ export class InMemoryCaseStore implements CaseStore {
     return 'written';
   }
 
-  async attachMessage(updated: CareCase, expectedVersion: number, message: CaseMessage): Promise<WriteOutcome> {
+  async attachMessage(
+    updated: CareCase,
+    expectedVersion: number,
+    message: CaseMessage,
+  ): Promise<WriteOutcome> {
     const key = recordedKey(message.platform, message.platformMessageId);
     if (this.recorded.has(key)) return 'duplicate';
     if (this.cases.get(updated.caseId)?.version !== expectedVersion) return 'conflict';
@@ -61,7 +67,8 @@ export class InMemoryCaseStore implements CaseStore {
 
   private freeSlotIfResolved(careCase: CareCase) {
     const customer = this.customerKey(careCase.brandId, careCase.customer);
-    if (careCase.status === 'resolved' && this.openCaseOf.get(customer) === careCase.caseId) this.openCaseOf.delete(customer);
+    if (careCase.status === 'resolved' && this.openCaseOf.get(customer) === careCase.caseId)
+      this.openCaseOf.delete(customer);
   }
 
   async listOpenCases(brandId: string, limit: number) {
@@ -125,7 +132,11 @@ export class InMemoryOutboxStore implements OutboxStore {
     if (entry.status === 'sent') return 'already_sent';
     if (entry.status === 'sending') return 'in_flight';
     if (entry.status !== 'pending') return 'closed';
-    Object.assign(entry, { status: 'sending', sendingSince: now.toISOString(), attempts: entry.attempts + 1 });
+    Object.assign(entry, {
+      status: 'sending',
+      sendingSince: now.toISOString(),
+      attempts: entry.attempts + 1,
+    });
     return 'claimed';
   }
 

@@ -5,13 +5,19 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { startLocalSystem } from '../../functions/local-runtime/runtime';
 import { demoConfig, fixture } from '../helpers';
-import { API_TOKEN, X_SECRET, api, postX, waitFor } from './support';
+import { API_TOKEN, api, postX, waitFor, X_SECRET } from './support';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'socialcare-restart-'));
 after(() => rmSync(dataDir, { recursive: true, force: true }));
 
 const start = () =>
-  startLocalSystem({ brandConfig: demoConfig(), port: 0, dataDir, apiToken: API_TOKEN, xConsumerSecret: X_SECRET });
+  startLocalSystem({
+    brandConfig: demoConfig(),
+    port: 0,
+    dataDir,
+    apiToken: API_TOKEN,
+    xConsumerSecret: X_SECRET,
+  });
 
 test('a second start finds the cases of the first, and accepted work is finished before stopping', async () => {
   const first = await start();

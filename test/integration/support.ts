@@ -4,7 +4,11 @@ import { signXPayload } from '../../functions/channels/x/signature';
 export const X_SECRET = 'integration-consumer-secret';
 export const API_TOKEN = 'integration-token';
 
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 15_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -14,17 +18,26 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
   }
 }
 
-export async function postX(url: string, body: string, signature: string | undefined = signXPayload(X_SECRET, body)) {
+export async function postX(
+  url: string,
+  body: string,
+  signature: string | undefined = signXPayload(X_SECRET, body),
+) {
   const response = await fetch(`${url}/webhooks/x`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(signature ? { 'x-twitter-webhooks-signature': signature } : {}) },
+    headers: {
+      'content-type': 'application/json',
+      ...(signature ? { 'x-twitter-webhooks-signature': signature } : {}),
+    },
     body,
   });
   return { status: response.status, body: await response.json() };
 }
 
 export async function api(url: string, path: string, token: string | null = API_TOKEN) {
-  const response = await fetch(`${url}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  const response = await fetch(`${url}${path}`, {
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+  });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
@@ -32,7 +45,11 @@ export async function queueDepth(client: SQSClient, queueUrl: string): Promise<n
   const { Attributes = {} } = await client.send(
     new GetQueueAttributesCommand({
       QueueUrl: queueUrl,
-      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
+      AttributeNames: [
+        'ApproximateNumberOfMessages',
+        'ApproximateNumberOfMessagesNotVisible',
+        'ApproximateNumberOfMessagesDelayed',
+      ],
     }),
   );
   return (
@@ -44,7 +61,12 @@ export async function queueDepth(client: SQSClient, queueUrl: string): Promise<n
 
 export async function receiveAll(client: SQSClient, queueUrl: string) {
   const { Messages = [] } = await client.send(
-    new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, MessageAttributeNames: ['All'], WaitTimeSeconds: 0 }),
+    new ReceiveMessageCommand({
+      QueueUrl: queueUrl,
+      MaxNumberOfMessages: 10,
+      MessageAttributeNames: ['All'],
+      WaitTimeSeconds: 0,
+    }),
   );
   return Messages;
 }

@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { signXPayload } from '../../functions/channels/x/signature';
 import { type LocalSystem, startLocalSystem } from '../../functions/local-runtime/runtime';
 import { demoConfig, fixture } from '../helpers';
-import { API_TOKEN, X_SECRET, api, postX, queueDepth, receiveAll, waitFor } from './support';
+import { API_TOKEN, api, postX, queueDepth, receiveAll, waitFor, X_SECRET } from './support';
 
 let system: LocalSystem;
 let doc: DynamoDBDocumentClient;
@@ -152,8 +151,11 @@ test('a malformed record goes to the DLQ with its reason while the rest of the b
       ],
     }),
   );
-  await waitFor('the good cases', async () =>
-    (await getItem('CASE#x-1860000000000000300', 'CASE')) && (await getItem('CASE#x-1860000000000000301', 'CASE')),
+  await waitFor(
+    'the good cases',
+    async () =>
+      (await getItem('CASE#x-1860000000000000300', 'CASE')) &&
+      (await getItem('CASE#x-1860000000000000301', 'CASE')),
   );
   const parked = await waitFor('the parked record', async () => {
     const messages = await receiveAll(system.queues.client, system.queues.deadLetterQueueUrl);

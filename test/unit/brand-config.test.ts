@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { BrandConfigError, BrandDirectory, parseBrandConfig, parseBrandConfigJson } from '../../functions/core/brand-config';
+import {
+  BrandConfigError,
+  BrandDirectory,
+  parseBrandConfig,
+  parseBrandConfigJson,
+} from '../../functions/core/brand-config';
 import { demoConfig } from '../helpers';
 
 test('the shipped demo airline is valid and routes its accounts', () => {
@@ -14,7 +19,9 @@ test('the shipped demo airline is valid and routes its accounts', () => {
 
 test('deadlines and calendar default to the field defaults', () => {
   const config = parseBrandConfig({
-    brands: [{ id: 'acme', name: 'Acme', accounts: [{ platform: 'x', id: '1', handle: 'Acme', role: 'care' }] }],
+    brands: [
+      { id: 'acme', name: 'Acme', accounts: [{ platform: 'x', id: '1', handle: 'Acme', role: 'care' }] },
+    ],
   });
   const [brand] = config.brands;
   assert.deepEqual(brand?.deadlines.firstResponse, { urgent: '15m', high: '30m', normal: '1h', low: '4h' });

@@ -60,7 +60,11 @@ test('overnight shift belongs to the day it starts and runs past midnight', () =
   assert.deepEqual(addOpenTime(office, at('2026-11-27T22:30:00Z'), H), at('2026-11-27T23:30:00Z'));
   // Saturday 01:30 local + 1 h: 30 min to 02:00, then Saturday opens 10:00: 10:30 local.
   assert.deepEqual(addOpenTime(office, at('2026-11-28T00:30:00Z'), H), at('2026-11-28T09:30:00Z'));
-  assert.deepEqual(openingHoursOn(office, '2026-11-27').windows.at(-1), { from: '22:00', to: '02:00', overnight: true });
+  assert.deepEqual(openingHoursOn(office, '2026-11-27').windows.at(-1), {
+    from: '22:00',
+    to: '02:00',
+    overnight: true,
+  });
 });
 
 test('a holiday is closed and a deadline skips it', () => {
@@ -100,7 +104,7 @@ test('open time between two instants counts only open hours', () => {
   assert.equal(openTimeBetween(office, at('2026-11-23T18:00:00Z'), at('2026-11-23T06:00:00Z')), 0);
 });
 
-test('the server timezone does not matter: dates are the calendar\'s', () => {
+test("the server timezone does not matter: dates are the calendar's", () => {
   const tokyo = cal({ timezone: 'Asia/Tokyo', weekly: { mon: ['09:00-17:00'] } });
   // 2026-11-22T23:30Z is already Monday 08:30 in Tokyo.
   assert.equal(localDateOf(tokyo, at('2026-11-22T23:30:00Z')), '2026-11-23');
@@ -116,7 +120,11 @@ test('bad calendars are refused with the field named', () => {
   assert.equal(problems.success, false);
   const paths = problems.error!.issues.map((i) => i.path.join('.')).sort();
   assert.deepEqual(paths, ['exceptions.0.date', 'timezone', 'weekly', 'weekly.mon.0', 'weekly.sun.0']);
-  assert.equal(calendarSchema.safeParse({ timezone: 'UTC', weekly: { mon: [] } }).success, false, 'never open');
+  assert.equal(
+    calendarSchema.safeParse({ timezone: 'UTC', weekly: { mon: [] } }).success,
+    false,
+    'never open',
+  );
 });
 
 test('a calendar that never opens is an error, not a loop', () => {

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { BatchDetectSentimentCommand, ComprehendClient } from '@aws-sdk/client-comprehend';
-import { ComprehendSentimentClassifier, truncateUtf8 } from '../../functions/adapters/aws/comprehend-sentiment';
+import {
+  ComprehendSentimentClassifier,
+  truncateUtf8,
+} from '../../functions/adapters/aws/comprehend-sentiment';
 import { LocalSentimentClassifier } from '../../functions/core/local-sentiment';
 
 /** A stand-in Comprehend client that records each BatchDetectSentiment call. */
@@ -13,8 +16,16 @@ function fakeComprehend(options: { failIndexes?: number[] } = {}) {
       calls.push(input);
       const failed = new Set(options.failIndexes ?? []);
       return {
-        ResultList: input.TextList.map((_, Index) => ({ Index, Sentiment: 'POSITIVE', SentimentScore: { Positive: 0.9, Negative: 0.05, Neutral: 0.04, Mixed: 0.01 } })).filter((r) => !failed.has(r.Index)),
-        ErrorList: [...failed].map((Index) => ({ Index, ErrorCode: 'INTERNAL_SERVER_ERROR', ErrorMessage: 'x' })),
+        ResultList: input.TextList.map((_, Index) => ({
+          Index,
+          Sentiment: 'POSITIVE',
+          SentimentScore: { Positive: 0.9, Negative: 0.05, Neutral: 0.04, Mixed: 0.01 },
+        })).filter((r) => !failed.has(r.Index)),
+        ErrorList: [...failed].map((Index) => ({
+          Index,
+          ErrorCode: 'INTERNAL_SERVER_ERROR',
+          ErrorMessage: 'x',
+        })),
       };
     },
   } as unknown as ComprehendClient;
@@ -26,7 +37,10 @@ test('batches 25 documents per call and keeps the order', async () => {
   const classifier = new ComprehendSentimentClassifier(client, new LocalSentimentClassifier());
   const inputs = Array.from({ length: 60 }, (_, i) => ({ text: `post ${i}`, lang: 'en' }));
   const results = await classifier.classify(inputs);
-  assert.deepEqual(calls.map((c) => c.TextList.length), [25, 25, 10]);
+  assert.deepEqual(
+    calls.map((c) => c.TextList.length),
+    [25, 25, 10],
+  );
   assert.equal(results.length, 60);
   assert.ok(results.every((r) => r.label === 'POSITIVE' && r.source === 'comprehend'));
 });

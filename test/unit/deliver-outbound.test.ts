@@ -4,8 +4,13 @@ import { XSender } from '../../functions/channels/x/x-sender';
 import type { CareCase } from '../../functions/core/cases';
 import { deliverOutbound } from '../../functions/core/deliver-outbound';
 import { type OutboxEntry, outboxIdFor } from '../../functions/core/outbox';
-import { localXCredentials, type PlatformStandIn, startPlatformStandIn } from '../../functions/local-runtime/platform-stand-in';
+import {
+  localXCredentials,
+  type PlatformStandIn,
+  startPlatformStandIn,
+} from '../../functions/local-runtime/platform-stand-in';
 import { InMemoryCaseStore, InMemoryOutboxStore } from '../fakes/in-memory';
+import { demoDirectory } from '../helpers';
 
 let standIn: PlatformStandIn;
 before(async () => {
@@ -64,8 +69,16 @@ async function setup(overrides: Partial<OutboxEntry> = {}) {
     attempts: 0,
     ...overrides,
   });
-  const sender = new XSender({ credentialsFor: async (id) => localXCredentials(id), apiBaseUrl: standIn.url });
-  return { cases, outbox, outboxId, deps: { outbox, cases, senders: { x: sender } } };
+  const sender = new XSender({
+    credentialsFor: async (id) => localXCredentials(id),
+    apiBaseUrl: standIn.url,
+  });
+  return {
+    cases,
+    outbox,
+    outboxId,
+    deps: { directory: demoDirectory(), outbox, cases, senders: { x: sender } },
+  };
 }
 
 test('the real client posts the reply in thread, as the bot account, once', async () => {
@@ -75,7 +88,11 @@ test('the real client posts the reply in thread, as the bot account, once', asyn
   assert.equal(await deliverOutbound(outboxId, deps), 'already_sent');
   assert.equal(standIn.sent.length, 1);
   assert.deepEqual(
-    { accountId: standIn.sent[0]?.accountId, inReplyToId: standIn.sent[0]?.inReplyToId, kind: standIn.sent[0]?.kind },
+    {
+      accountId: standIn.sent[0]?.accountId,
+      inReplyToId: standIn.sent[0]?.inReplyToId,
+      kind: standIn.sent[0]?.kind,
+    },
     { accountId: '4000002', inReplyToId: '100', kind: 'reply' },
   );
   const entry = outbox.entries.get(outboxId)!;
@@ -86,7 +103,10 @@ test('the real client posts the reply in thread, as the bot account, once', asyn
   assert.equal(updated.resolvedBy, 'bot');
   assert.equal(updated.nextDeadlineAt, undefined);
   assert.ok(updated.firstRespondedAt);
-  assert.deepEqual(cases.messages.get('x-100')?.map((m) => [m.direction, m.sentBy]), [['out', 'bot']]);
+  assert.deepEqual(
+    cases.messages.get('x-100')?.map((m) => [m.direction, m.sentBy]),
+    [['out', 'bot']],
+  );
 });
 
 test('a DM goes to the customer through the DM endpoint', async () => {
@@ -130,9 +150,15 @@ test('a server error that may have posted is never resent automatically', async 
 });
 
 test('an entry held by a sender that stopped mid-send is marked uncertain after the timeout', async () => {
-  const { outbox, outboxId, deps } = await setup({ status: 'sending', sendingSince: '2026-11-23T10:00:00.000Z' });
+  const { outbox, outboxId, deps } = await setup({
+    status: 'sending',
+    sendingSince: '2026-11-23T10:00:00.000Z',
+  });
   const now = () => new Date('2026-11-23T10:01:00.000Z');
   await assert.rejects(deliverOutbound(outboxId, { ...deps, now }), /another sender holds this entry/);
-  assert.equal(await deliverOutbound(outboxId, { ...deps, now: () => new Date('2026-11-23T10:10:00.000Z') }), 'uncertain');
+  assert.equal(
+    await deliverOutbound(outboxId, { ...deps, now: () => new Date('2026-11-23T10:10:00.000Z') }),
+    'uncertain',
+  );
   assert.equal(outbox.entries.get(outboxId)?.status, 'uncertain');
 });

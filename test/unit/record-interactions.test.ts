@@ -34,7 +34,11 @@ test('a first post opens a case with the first-response deadline of its priority
   assert.deepEqual(outcome, { status: 'opened', caseId: 'x-1', sentiment: 'NEGATIVE', priority: 'high' });
   const careCase = store.cases.get('x-1')!;
   assert.equal(careCase.status, 'open');
-  assert.equal(careCase.firstResponseDueAt, '2026-11-23T10:30:05.000Z', 'high: 30 minutes after it reached us');
+  assert.equal(
+    careCase.firstResponseDueAt,
+    '2026-11-23T10:30:05.000Z',
+    'high: 30 minutes after it reached us',
+  );
   assert.equal(careCase.resolutionDueAt, '2026-11-24T10:00:05.000Z');
   assert.equal(careCase.nextDeadlineAt, careCase.firstResponseDueAt);
   assert.equal(careCase.nextDeadlineKind, 'first_response');
@@ -67,7 +71,14 @@ test('the customer writing again joins the open case; priority only rises and th
   await recordInteractions([mention('1', { text: '@DemoAir thanks, lovely crew today' })], deps);
   assert.equal(store.cases.get('x-1')?.priority, 'low');
   const [outcome] = await recordInteractions(
-    [mention('2', { kind: 'reply', inReplyToId: '1', text: '@DemoAir my lawyer will hear of this', receivedAt: '2026-11-23T10:05:00.000Z' })],
+    [
+      mention('2', {
+        kind: 'reply',
+        inReplyToId: '1',
+        text: '@DemoAir my lawyer will hear of this',
+        receivedAt: '2026-11-23T10:05:00.000Z',
+      }),
+    ],
     deps,
   );
   assert.deepEqual(outcome, { status: 'attached', caseId: 'x-1', sentiment: 'NEGATIVE', priority: 'urgent' });
@@ -76,14 +87,22 @@ test('the customer writing again joins the open case; priority only rises and th
   assert.equal(careCase.version, 2);
   assert.deepEqual(careCase.risks, ['legal: lawyer']);
   assert.equal(careCase.action, 'escalate');
-  assert.equal(careCase.firstResponseDueAt, '2026-11-23T10:15:05.000Z', 'urgent: 15 minutes from when the case opened');
+  assert.equal(
+    careCase.firstResponseDueAt,
+    '2026-11-23T10:15:05.000Z',
+    'urgent: 15 minutes from when the case opened',
+  );
   assert.equal(store.messages.get('x-1')?.length, 2);
 });
 
 test('a DM from the same customer joins the open case; another customer gets their own', async () => {
   const { store, deps } = setup();
   await recordInteractions(
-    [mention('1'), mention('dm-1', { kind: 'dm', visibility: 'private' }), mention('3', { author: { id: '77' } })],
+    [
+      mention('1'),
+      mention('dm-1', { kind: 'dm', visibility: 'private' }),
+      mention('3', { author: { id: '77' } }),
+    ],
     deps,
   );
   assert.deepEqual([...store.cases.keys()], ['x-1', 'x-3']);
@@ -92,7 +111,10 @@ test('a DM from the same customer joins the open case; another customer gets the
 
 test('posts by our own accounts never open a case', async () => {
   const { store, deps } = setup();
-  const [outcome] = await recordInteractions([mention('1', { author: { id: '4000002', handle: 'DemoAirFares' } })], deps);
+  const [outcome] = await recordInteractions(
+    [mention('1', { author: { id: '4000002', handle: 'DemoAirFares' } })],
+    deps,
+  );
   assert.deepEqual(outcome, { status: 'skipped', reason: 'authored by our own account' });
   assert.equal(store.cases.size, 0);
 });

@@ -16,7 +16,14 @@ async function triage(lines: string[]) {
     output,
     chunkSize: 2,
   });
-  return { summary, results: chunks.join('').trim().split('\n').map((l) => JSON.parse(l)) };
+  return {
+    summary,
+    results: chunks
+      .join('')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l)),
+  };
 }
 
 test('one line out per line in, in order, in the contract shape; bad lines give an error line', async () => {
@@ -29,7 +36,10 @@ test('one line out per line in, in order, in the contract shape; bad lines give 
     '{"id":"e","text":"hi","to":"someone"}',
   ]);
   assert.deepEqual(summary, { lines: 6, errors: 3 });
-  assert.deepEqual(results.map((r) => r.id), ['a', null, 'b', 'c', 'd', 'e']);
+  assert.deepEqual(
+    results.map((r) => r.id),
+    ['a', null, 'b', 'c', 'd', 'e'],
+  );
   const [a, bad, b, c, d, e] = results;
   assert.deepEqual(Object.keys(a).slice(0, 5), ['id', 'sentiment', 'intent', 'action', 'reply']);
   assert.equal(a.sentiment.label, 'NEGATIVE');

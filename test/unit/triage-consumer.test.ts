@@ -26,9 +26,19 @@ const event = (bodies: string[]): SQSEvent =>
 test('a malformed record is parked with its reason; the rest of the batch is recorded', async () => {
   const store = new InMemoryCaseStore();
   const deadLetters = new RecordingDeadLetters();
-  const consumer = createTriageConsumer({ directory: demoDirectory(), store, sentiment: new StubSentiment(), deadLetters });
+  const consumer = createTriageConsumer({
+    directory: demoDirectory(),
+    store,
+    sentiment: new StubSentiment(),
+    deadLetters,
+  });
   const response = await consumer(
-    event([JSON.stringify(interaction('1')), 'not json', JSON.stringify({ ...interaction('2'), createdAt: 'yesterday' }), JSON.stringify(interaction('3'))]),
+    event([
+      JSON.stringify(interaction('1')),
+      'not json',
+      JSON.stringify({ ...interaction('2'), createdAt: 'yesterday' }),
+      JSON.stringify(interaction('3')),
+    ]),
   );
   assert.deepEqual(response.batchItemFailures, []);
   assert.deepEqual([...store.cases.keys()], ['x-1', 'x-3']);
@@ -45,8 +55,15 @@ test('a record that fails for a passing reason is reported alone, for retry', as
     if (careCase.caseId === 'x-2') throw new Error('throttled');
     return original(careCase, message);
   };
-  const consumer = createTriageConsumer({ directory: demoDirectory(), store, sentiment: new StubSentiment(), deadLetters: new RecordingDeadLetters() });
-  const response = await consumer(event([JSON.stringify(interaction('1')), JSON.stringify(interaction('2'))]));
+  const consumer = createTriageConsumer({
+    directory: demoDirectory(),
+    store,
+    sentiment: new StubSentiment(),
+    deadLetters: new RecordingDeadLetters(),
+  });
+  const response = await consumer(
+    event([JSON.stringify(interaction('1')), JSON.stringify(interaction('2'))]),
+  );
   assert.deepEqual(response.batchItemFailures, [{ itemIdentifier: 'm1' }]);
   assert.ok(store.cases.has('x-1'));
 });
@@ -56,9 +73,19 @@ test('when the classifier is down, every valid record is retried and none is los
   sentiment.classify = async () => {
     throw new Error('Comprehend unavailable');
   };
-  const consumer = createTriageConsumer({ directory: demoDirectory(), store: new InMemoryCaseStore(), sentiment, deadLetters: new RecordingDeadLetters() });
-  const response = await consumer(event([JSON.stringify(interaction('1')), JSON.stringify(interaction('2'))]));
-  assert.deepEqual(response.batchItemFailures.map((f) => f.itemIdentifier), ['m0', 'm1']);
+  const consumer = createTriageConsumer({
+    directory: demoDirectory(),
+    store: new InMemoryCaseStore(),
+    sentiment,
+    deadLetters: new RecordingDeadLetters(),
+  });
+  const response = await consumer(
+    event([JSON.stringify(interaction('1')), JSON.stringify(interaction('2'))]),
+  );
+  assert.deepEqual(
+    response.batchItemFailures.map((f) => f.itemIdentifier),
+    ['m0', 'm1'],
+  );
 });
 
 test('if parking fails, the malformed record stays on the queue', async () => {
@@ -66,7 +93,12 @@ test('if parking fails, the malformed record stays on the queue', async () => {
   deadLetters.park = async () => {
     throw new Error('SQS down');
   };
-  const consumer = createTriageConsumer({ directory: demoDirectory(), store: new InMemoryCaseStore(), sentiment: new StubSentiment(), deadLetters });
+  const consumer = createTriageConsumer({
+    directory: demoDirectory(),
+    store: new InMemoryCaseStore(),
+    sentiment: new StubSentiment(),
+    deadLetters,
+  });
   const response = await consumer(event(['{']));
   assert.deepEqual(response.batchItemFailures, [{ itemIdentifier: 'm0' }]);
 });

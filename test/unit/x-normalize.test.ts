@@ -22,7 +22,13 @@ test('a mention of the care account becomes a public interaction for the brand',
       platformMessageId: '1860000000000000001',
       brandId: 'demoair',
       account: { id: '4000001', role: 'care' },
-      author: { id: '3001969357', handle: 'furiouscamper', name: 'Jordan Brinks', followers: 22, verified: false },
+      author: {
+        id: '3001969357',
+        handle: 'furiouscamper',
+        name: 'Jordan Brinks',
+        followers: 22,
+        verified: false,
+      },
       text: undefined,
       lang: 'en',
       createdAt: '2026-11-23T09:14:02.000Z',
@@ -76,7 +82,11 @@ test('our own posts and DMs, retweets and other event kinds are ignored and coun
   assert.deepEqual(normalize(retweet).ignored, { retweet: 1 });
   assert.deepEqual(normalize(ownDm).ignored, { 'own direct message': 1 });
   const other = normalize(JSON.parse(fixture('x/not-acted-on.json')));
-  assert.deepEqual(other, { interactions: [], ignored: { favorite_events: 1, tweet_delete_events: 1 }, rejected: [] });
+  assert.deepEqual(other, {
+    interactions: [],
+    ignored: { favorite_events: 1, tweet_delete_events: 1 },
+    rejected: [],
+  });
   const typing = normalize({ for_user_id: '4000001', direct_message_events: [{ type: 'message_read' }] });
   assert.deepEqual(typing.ignored, { 'direct message message_read': 1 });
 });
@@ -88,10 +98,18 @@ test('events for an unconfigured account or without ids are rejected with a reas
   assert.equal(result.interactions.length, 0);
   assert.match(result.rejected[0]!.reason, /999 is not a configured X account/);
 
-  const broken = normalize({ for_user_id: '4000001', tweet_create_events: [{ text: 'no id' }, 42], direct_message_events: [{ type: 'message_create' }] });
+  const broken = normalize({
+    for_user_id: '4000001',
+    tweet_create_events: [{ text: 'no id' }, 42],
+    direct_message_events: [{ type: 'message_create' }],
+  });
   assert.deepEqual(
     broken.rejected.map((r) => r.reason),
-    ['tweet without id_str or user.id_str', 'tweet without id_str or user.id_str', 'direct message without id, sender_id or recipient_id'],
+    [
+      'tweet without id_str or user.id_str',
+      'tweet without id_str or user.id_str',
+      'direct message without id, sender_id or recipient_id',
+    ],
   );
 });
 

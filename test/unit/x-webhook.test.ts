@@ -57,7 +57,13 @@ test('the signature is checked over the raw bytes, also when API Gateway base64-
 test('a missing or wrong signature is 401 and nothing is enqueued or parked', async () => {
   const { webhook, queue, deadLetters } = setup();
   const body = fixture('x/mention.json');
-  for (const signature of [undefined, '', 'sha256=AAAA', signXPayload('another-secret', body), signXPayload(SECRET, `${body} `)]) {
+  for (const signature of [
+    undefined,
+    '',
+    'sha256=AAAA',
+    signXPayload('another-secret', body),
+    signXPayload(SECRET, `${body} `),
+  ]) {
     const result = await webhook(post(body, signature));
     assert.equal(result.statusCode, 401, `signature ${signature}`);
   }

@@ -22,11 +22,15 @@ export function dynamoClient(endpoint?: string): DynamoDBClient {
 }
 
 export function sqsClient(endpoint?: string): SQSClient {
-  return endpoint ? new SQSClient({ endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS }) : new SQSClient({});
+  return endpoint
+    ? new SQSClient({ endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS })
+    : new SQSClient({});
 }
 
 export function snsClient(endpoint?: string): SNSClient {
-  return endpoint ? new SNSClient({ endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS }) : new SNSClient({});
+  return endpoint
+    ? new SNSClient({ endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS })
+    : new SNSClient({});
 }
 
 export function comprehendClient(): ComprehendClient {

@@ -1,4 +1,8 @@
-import { BatchDetectSentimentCommand, type ComprehendClient, type LanguageCode } from '@aws-sdk/client-comprehend';
+import {
+  BatchDetectSentimentCommand,
+  type ComprehendClient,
+  type LanguageCode,
+} from '@aws-sdk/client-comprehend';
 import type { Sentiment, SentimentClassifier, SentimentInput, SentimentLabel } from '../../core/sentiment';
 
 /** Languages Comprehend's sentiment reads (DetectSentiment / BatchDetectSentiment). */
@@ -47,7 +51,11 @@ export class ComprehendSentimentClassifier implements SentimentClassifier {
     inputs.forEach((input, index) => {
       const language = comprehendLanguage(input.lang);
       if (input.text.trim() === '') {
-        results[index] = { label: 'NEUTRAL', scores: { positive: 0, negative: 0, neutral: 1, mixed: 0 }, source: 'local' };
+        results[index] = {
+          label: 'NEUTRAL',
+          scores: { positive: 0, negative: 0, neutral: 1, mixed: 0 },
+          source: 'local',
+        };
       } else if (!language) {
         fallbackIndexes.push(index);
         fallbackNotes.set(index, `language ${input.lang} not supported by Comprehend; read locally`);
@@ -75,7 +83,12 @@ export class ComprehendSentimentClassifier implements SentimentClassifier {
                 const s = item.SentimentScore ?? {};
                 results[index] = {
                   label: (item.Sentiment ?? 'NEUTRAL') as SentimentLabel,
-                  scores: { positive: s.Positive ?? 0, negative: s.Negative ?? 0, neutral: s.Neutral ?? 0, mixed: s.Mixed ?? 0 },
+                  scores: {
+                    positive: s.Positive ?? 0,
+                    negative: s.Negative ?? 0,
+                    neutral: s.Neutral ?? 0,
+                    mixed: s.Mixed ?? 0,
+                  },
                   source: 'comprehend',
                 };
               }
@@ -99,7 +112,12 @@ export class ComprehendSentimentClassifier implements SentimentClassifier {
       });
     }
     return results.map(
-      (result) => result ?? { label: 'NEUTRAL', scores: { positive: 0, negative: 0, neutral: 1, mixed: 0 }, source: 'local' },
+      (result) =>
+        result ?? {
+          label: 'NEUTRAL',
+          scores: { positive: 0, negative: 0, neutral: 1, mixed: 0 },
+          source: 'local',
+        },
     );
   }
 }

@@ -14,7 +14,15 @@ import { DEADLINE_INDEX, deadlineShard, keys, QUEUE_INDEX } from './table-design
 
 /** How long the "already recorded" key of a platform message is kept: far beyond any platform or SQS retry. */
 const RECORDED_TTL_SECONDS = 30 * 24 * 3600;
-const INTERNAL = new Set(['PK', 'SK', 'entity', DEADLINE_INDEX.partition, DEADLINE_INDEX.sort, QUEUE_INDEX.partition, QUEUE_INDEX.sort]);
+const INTERNAL = new Set([
+  'PK',
+  'SK',
+  'entity',
+  DEADLINE_INDEX.partition,
+  DEADLINE_INDEX.sort,
+  QUEUE_INDEX.partition,
+  QUEUE_INDEX.sort,
+]);
 
 function strip<T>(item: Record<string, unknown>): T {
   const out: Record<string, unknown> = {};
@@ -85,7 +93,9 @@ export class DynamoCaseStore implements CaseStore {
         .map((i) => keys.recorded(i.platform, i.platformMessageId));
       for (let attempt = 0; pending?.length && attempt < 5; attempt++) {
         const result: BatchGetCommandOutput = await this.doc.send(
-          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ProjectionExpression: 'PK' } } }),
+          new BatchGetCommand({
+            RequestItems: { [this.tableName]: { Keys: pending, ProjectionExpression: 'PK' } },
+          }),
         );
         for (const item of result.Responses?.[this.tableName] ?? []) {
           const [, platform, ...id] = String(item.PK).split('#');
@@ -123,9 +133,27 @@ export class DynamoCaseStore implements CaseStore {
       await this.doc.send(
         new TransactWriteCommand({
           TransactItems: [
-            { Put: { TableName: this.tableName, Item: caseItem(careCase), ConditionExpression: 'attribute_not_exists(PK)' } },
-            { Put: { TableName: this.tableName, Item: recordedItem(message, now), ConditionExpression: 'attribute_not_exists(PK)' } },
-            { Put: { TableName: this.tableName, Item: messageItem(message), ConditionExpression: 'attribute_not_exists(PK)' } },
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: caseItem(careCase),
+                ConditionExpression: 'attribute_not_exists(PK)',
+              },
+            },
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: recordedItem(message, now),
+                ConditionExpression: 'attribute_not_exists(PK)',
+              },
+            },
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: messageItem(message),
+                ConditionExpression: 'attribute_not_exists(PK)',
+              },
+            },
             {
               Update: {
                 TableName: this.tableName,
@@ -155,9 +183,12 @@ export class DynamoCaseStore implements CaseStore {
     }
   }
 
-  async attachMessage(updated: CareCase, expectedVersion: number, message: CaseMessage): Promise<WriteOutcome> {
+  async attachMessage(
+    updated: CareCase,
+    expectedVersion: number,
+    message: CaseMessage,
+  ): Promise<WriteOutcome> {
     const now = this.now();
-    const { customer } = updated;
     try {
       await this.doc.send(
         new TransactWriteCommand({
@@ -170,8 +201,20 @@ export class DynamoCaseStore implements CaseStore {
                 ExpressionAttributeValues: { ':expected': expectedVersion },
               },
             },
-            { Put: { TableName: this.tableName, Item: recordedItem(message, now), ConditionExpression: 'attribute_not_exists(PK)' } },
-            { Put: { TableName: this.tableName, Item: messageItem(message), ConditionExpression: 'attribute_not_exists(PK)' } },
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: recordedItem(message, now),
+                ConditionExpression: 'attribute_not_exists(PK)',
+              },
+            },
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: messageItem(message),
+                ConditionExpression: 'attribute_not_exists(PK)',
+              },
+            },
             ...this.customerUpdate(updated, message, now),
           ],
         }),

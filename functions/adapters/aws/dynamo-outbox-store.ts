@@ -31,7 +31,9 @@ export class DynamoOutboxStore implements OutboxStore {
   }
 
   async getOutbox(outboxId: string): Promise<OutboxEntry | undefined> {
-    const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.outbox(outboxId), ConsistentRead: true }));
+    const { Item } = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.outbox(outboxId), ConsistentRead: true }),
+    );
     if (!Item) return undefined;
     const { PK: _pk, SK: _sk, entity: _entity, ...entry } = Item;
     return entry as OutboxEntry;
@@ -46,7 +48,12 @@ export class DynamoOutboxStore implements OutboxStore {
           UpdateExpression: 'SET #status = :sending, sendingSince = :now ADD attempts :one',
           ConditionExpression: '#status = :pending',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':sending': 'sending', ':pending': 'pending', ':now': now.toISOString(), ':one': 1 },
+          ExpressionAttributeValues: {
+            ':sending': 'sending',
+            ':pending': 'pending',
+            ':now': now.toISOString(),
+            ':one': 1,
+          },
         }),
       );
       return 'claimed';
@@ -60,7 +67,11 @@ export class DynamoOutboxStore implements OutboxStore {
     }
   }
 
-  private async transition(outboxId: string, from: string | undefined, set: Record<string, unknown>): Promise<void> {
+  private async transition(
+    outboxId: string,
+    from: string | undefined,
+    set: Record<string, unknown>,
+  ): Promise<void> {
     const names: Record<string, string> = from ? { '#status': 'status' } : {};
     const values: Record<string, unknown> = {};
     const assignments = Object.entries(set).map(([key, value], i) => {

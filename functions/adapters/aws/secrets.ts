@@ -11,7 +11,11 @@ export class SecretUnavailableError extends Error {
  * A field of a JSON secret in Secrets Manager, read once per cold start and cached. A failed read is
  * not cached, so the next request tries again. The value never reaches a log.
  */
-export function secretField(client: SecretsManagerClient, secretId: string, field: string): () => Promise<string> {
+export function secretField(
+  client: SecretsManagerClient,
+  secretId: string,
+  field: string,
+): () => Promise<string> {
   let cached: Promise<string> | undefined;
   return () => {
     cached ??= client
@@ -25,7 +29,9 @@ export function secretField(client: SecretsManagerClient, secretId: string, fiel
         }
         const text = (value as Record<string, unknown>)[field];
         if (typeof text !== 'string' || text === '' || text.startsWith('REPLACE_ME')) {
-          throw new SecretUnavailableError(`secret ${secretId} has no value for "${field}" yet: set it (see README, Deploy)`);
+          throw new SecretUnavailableError(
+            `secret ${secretId} has no value for "${field}" yet: set it (see README, Deploy)`,
+          );
         }
         return text;
       })

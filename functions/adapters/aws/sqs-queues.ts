@@ -19,7 +19,11 @@ export class QueueSendError extends Error {
   }
 }
 
-async function sendAll(client: SQSClient, queueUrl: string, entries: SendMessageBatchRequestEntry[]): Promise<void> {
+async function sendAll(
+  client: SQSClient,
+  queueUrl: string,
+  entries: SendMessageBatchRequestEntry[],
+): Promise<void> {
   const batches: SendMessageBatchRequestEntry[][] = [];
   let current: SendMessageBatchRequestEntry[] = [];
   let bytes = 0;
@@ -40,7 +44,9 @@ async function sendAll(client: SQSClient, queueUrl: string, entries: SendMessage
       let pending = batch;
       // A batch can partly fail (throttling); only the failed entries are sent again.
       for (let attempt = 1; pending.length; attempt++) {
-        const result = await client.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: pending }));
+        const result = await client.send(
+          new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: pending }),
+        );
         const failed = new Set((result.Failed ?? []).map((f) => f.Id));
         if (!failed.size) return;
         const senderFault = (result.Failed ?? []).find((f) => f.SenderFault);
@@ -119,7 +125,18 @@ export class SqsOutboundQueue implements OutboundQueue {
 }
 
 /** Makes a received message visible again at `at` (at most 12 hours away, as SQS allows). */
-export async function delayRedelivery(client: SQSClient, queueUrl: string, receiptHandle: string, at: Date): Promise<void> {
+export async function delayRedelivery(
+  client: SQSClient,
+  queueUrl: string,
+  receiptHandle: string,
+  at: Date,
+): Promise<void> {
   const seconds = Math.min(43_200, Math.max(1, Math.ceil((at.getTime() - Date.now()) / 1000)));
-  await client.send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: receiptHandle, VisibilityTimeout: seconds }));
+  await client.send(
+    new ChangeMessageVisibilityCommand({
+      QueueUrl: queueUrl,
+      ReceiptHandle: receiptHandle,
+      VisibilityTimeout: seconds,
+    }),
+  );
 }

@@ -19,7 +19,10 @@ export const keys = {
     PK: `CASE#${caseId}`,
     SK: `MSG#${receivedAt}#${platform}#${platformMessageId}`,
   }),
-  recorded: (platform: string, platformMessageId: string) => ({ PK: `SEEN#${platform}#${platformMessageId}`, SK: 'SEEN' }),
+  recorded: (platform: string, platformMessageId: string) => ({
+    PK: `SEEN#${platform}#${platformMessageId}`,
+    SK: 'SEEN',
+  }),
   outbox: (outboxId: string) => ({ PK: `OUTBOX#${outboxId}`, SK: 'OUTBOX' }),
   customer: (platform: string, customerId: string, brandId: string) => ({
     PK: `CUSTOMER#${platform}#${customerId}`,

@@ -19,10 +19,16 @@ export class MalformedPayloadError extends Error {
 
 type Json = Record<string, unknown>;
 
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
-const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const str = (value: unknown): string | undefined =>
+  typeof value === 'string' && value !== '' ? value : undefined;
 const num = (value: unknown): number | undefined =>
-  typeof value === 'number' && Number.isFinite(value) ? value : typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : undefined;
+  typeof value === 'number' && Number.isFinite(value)
+    ? value
+    : typeof value === 'string' && /^\d+$/.test(value)
+      ? Number(value)
+      : undefined;
 
 /** Event kinds that carry customer text: everything else in an Account Activity payload is ignored. */
 const ACTED_ON = new Set(['tweet_create_events', 'direct_message_events']);
@@ -44,7 +50,11 @@ function tweetText(tweet: Json): string {
  * accounts (long tweets read in full), and direct messages to them. Our own posts, retweets and
  * every other event kind are counted as ignored.
  */
-export function normalizeXActivity(payload: unknown, directory: BrandDirectory, receivedAt: string): NormalizeResult {
+export function normalizeXActivity(
+  payload: unknown,
+  directory: BrandDirectory,
+  receivedAt: string,
+): NormalizeResult {
   if (!isObject(payload)) throw new MalformedPayloadError('payload is not a JSON object');
   const result: NormalizeResult = { interactions: [], ignored: {}, rejected: [] };
   const ignore = (reason: string, count = 1) => {
@@ -65,7 +75,11 @@ export function normalizeXActivity(payload: unknown, directory: BrandDirectory, 
     for (const key of ACTED_ON) {
       const events = payload[key];
       if (Array.isArray(events)) {
-        for (const event of events) result.rejected.push({ reason: `for_user_id ${forUserId ?? '(missing)'} is not a configured X account`, event });
+        for (const event of events)
+          result.rejected.push({
+            reason: `for_user_id ${forUserId ?? '(missing)'} is not a configured X account`,
+            event,
+          });
       }
     }
     return result;

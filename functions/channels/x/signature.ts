@@ -6,7 +6,11 @@ export function signXPayload(consumerSecret: string, rawBody: Buffer | string): 
 }
 
 /** Checks the signature over the exact bytes received, in constant time. */
-export function verifyXSignature(consumerSecret: string, rawBody: Buffer, header: string | undefined): boolean {
+export function verifyXSignature(
+  consumerSecret: string,
+  rawBody: Buffer,
+  header: string | undefined,
+): boolean {
   if (!header) return false;
   const expected = Buffer.from(signXPayload(consumerSecret, rawBody));
   const given = Buffer.from(header.trim());

@@ -1,7 +1,16 @@
+import {
+  type HttpEvent,
+  type HttpResult,
+  header,
+  json,
+  MAX_WEBHOOK_BODY_BYTES,
+  method,
+  problem,
+  rawBody,
+} from '../../commons/http';
+import { logger } from '../../commons/logger';
 import type { BrandDirectory } from '../../core/brand-config';
 import type { DeadLetters, InteractionQueue } from '../../core/queues';
-import { logger } from '../../commons/logger';
-import { type HttpEvent, type HttpResult, header, json, MAX_WEBHOOK_BODY_BYTES, method, problem, rawBody } from '../../commons/http';
 import { MalformedPayloadError, normalizeXActivity } from './normalize';
 import { answerXCrc, verifyXSignature } from './signature';
 
@@ -41,7 +50,9 @@ export function createXWebhook(deps: XWebhookDeps): (event: HttpEvent) => Promis
     try {
       payload = JSON.parse(body.toString('utf8'));
     } catch {
-      await deps.deadLetters.park([{ source: 'x-webhook', reason: 'signed body is not JSON', body: body.toString('base64') }]);
+      await deps.deadLetters.park([
+        { source: 'x-webhook', reason: 'signed body is not JSON', body: body.toString('base64') },
+      ]);
       logger.warn('x webhook body is not JSON; parked', { bytes: body.length });
       return problem(400, 'body is not JSON');
     }
@@ -51,7 +62,9 @@ export function createXWebhook(deps: XWebhookDeps): (event: HttpEvent) => Promis
       normalized = normalizeXActivity(payload, deps.directory, now().toISOString());
     } catch (error) {
       if (!(error instanceof MalformedPayloadError)) throw error;
-      await deps.deadLetters.park([{ source: 'x-webhook', reason: error.message, body: body.toString('utf8') }]);
+      await deps.deadLetters.park([
+        { source: 'x-webhook', reason: error.message, body: body.toString('utf8') },
+      ]);
       logger.warn('x webhook payload malformed; parked', { reason: error.message });
       return problem(400, error.message);
     }
@@ -59,7 +72,11 @@ export function createXWebhook(deps: XWebhookDeps): (event: HttpEvent) => Promis
     const { interactions, ignored, rejected } = normalized;
     if (rejected.length) {
       await deps.deadLetters.park(
-        rejected.map(({ reason, event: item }) => ({ source: 'x-webhook', reason, body: JSON.stringify(item) ?? 'null' })),
+        rejected.map(({ reason, event: item }) => ({
+          source: 'x-webhook',
+          reason,
+          body: JSON.stringify(item) ?? 'null',
+        })),
       );
     }
     if (interactions.length) await deps.queue.enqueue(interactions);

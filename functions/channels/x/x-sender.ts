@@ -47,15 +47,25 @@ export class XSender implements PlatformSender {
   private client(accountId: string): Promise<TwitterApi> {
     let client = this.clients.get(accountId);
     if (!client) {
-      client = this.options.credentialsFor(accountId).then(
-        (c) =>
-          new TwitterApi(
-            { appKey: c.apiKey, appSecret: c.apiSecret, accessToken: c.accessToken, accessSecret: c.accessTokenSecret },
-            this.options.apiBaseUrl
-              ? { plugins: [redirectPlugin(this.options.apiBaseUrl)], ...(this.agent ? { httpAgent: this.agent } : {}) }
-              : {},
-          ),
-      );
+      client = this.options
+        .credentialsFor(accountId)
+        .then(
+          (c) =>
+            new TwitterApi(
+              {
+                appKey: c.apiKey,
+                appSecret: c.apiSecret,
+                accessToken: c.accessToken,
+                accessSecret: c.accessTokenSecret,
+              },
+              this.options.apiBaseUrl
+                ? {
+                    plugins: [redirectPlugin(this.options.apiBaseUrl)],
+                    ...(this.agent ? { httpAgent: this.agent } : {}),
+                  }
+                : {},
+            ),
+        );
       client.catch(() => this.clients.delete(accountId));
       this.clients.set(accountId, client);
     }
@@ -88,18 +98,27 @@ export class XSender implements PlatformSender {
         const retryAt = reset ? new Date(reset * 1000) : new Date(now.getTime() + 60_000);
         return new RetryLaterError(`X rate limit reached; retry after ${retryAt.toISOString()}`, retryAt);
       }
-      if (error.code === 503) return new RetryLaterError('X is over capacity (503)', new Date(now.getTime() + 30_000));
-      if (error.code === 401) return new PermanentSendError('X refused the account credentials (401): token revoked or wrong', { cause: error });
+      if (error.code === 503)
+        return new RetryLaterError('X is over capacity (503)', new Date(now.getTime() + 30_000));
+      if (error.code === 401)
+        return new PermanentSendError('X refused the account credentials (401): token revoked or wrong', {
+          cause: error,
+        });
       if (error.code >= 400 && error.code < 500) {
         const detail = (error.data as { detail?: string })?.detail ?? error.message;
         return new PermanentSendError(`X refused the post (${error.code}): ${detail}`, { cause: error });
       }
-      return new UncertainSendError(`X answered ${error.code}; the post may or may not exist`, { cause: error });
+      return new UncertainSendError(`X answered ${error.code}; the post may or may not exist`, {
+        cause: error,
+      });
     }
     if (error instanceof ApiRequestError) {
       const code = (error.requestError as NodeJS.ErrnoException | undefined)?.code ?? '';
-      if (NEVER_CONNECTED.has(code)) return new RetryLaterError(`X not reachable (${code})`, new Date(now.getTime() + 10_000));
-      return new UncertainSendError(`request to X failed mid-way (${code || error.message})`, { cause: error });
+      if (NEVER_CONNECTED.has(code))
+        return new RetryLaterError(`X not reachable (${code})`, new Date(now.getTime() + 10_000));
+      return new UncertainSendError(`request to X failed mid-way (${code || error.message})`, {
+        cause: error,
+      });
     }
     return error instanceof Error ? error : new Error(String(error));
   }

@@ -1,0 +1,111 @@
+import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type * as cognito from 'aws-cdk-lib/aws-cognito';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+export interface CareApiProps {
+  /** Answers GET (CRC) and POST (events) /webhooks/x; verifies X's signature itself. */
+  readonly xWebhook: lambda.IFunction;
+  /** Answers GET /api/cases and GET /api/cases/{caseId}. */
+  readonly agentApi: lambda.IFunction;
+  readonly userPool: cognito.IUserPool;
+  readonly userPoolClient: cognito.IUserPoolClient;
+  /** @default { rateLimit: 100, burstLimit: 200 } */
+  readonly throttle?: apigw.ThrottleSettings;
+  /** @default one month */
+  readonly accessLogRetention?: logs.RetentionDays;
+}
+
+/**
+ * The one HTTP API, same paths as local mode: platform webhooks (authenticated by the platform's
+ * HMAC signature over the raw body, checked in the function) and the agent API (Cognito JWT, checked
+ * by API Gateway before the function runs). Access-logged and throttled.
+ */
+export class CareApi extends Construct {
+  readonly httpApi: apigw.HttpApi;
+  readonly stage: apigw.HttpStage;
+  readonly accessLogs: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: CareApiProps) {
+    super(scope, id);
+    this.httpApi = new apigw.HttpApi(this, 'http-api', {
+      apiName: Stack.of(this).stackName,
+      description: 'socialcare: platform webhooks and the agent API',
+      // The stage is created below, with access logging and throttling.
+      createDefaultStage: false,
+    });
+
+    this.accessLogs = new logs.LogGroup(this, 'access-logs', {
+      retention: props.accessLogRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.stage = new apigw.HttpStage(this, 'default-stage', {
+      httpApi: this.httpApi,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: props.throttle ?? { rateLimit: 100, burstLimit: 200 },
+      accessLogSettings: {
+        destination: new apigw.LogGroupLogDestination(this.accessLogs),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            requestTime: '$context.requestTime',
+            sourceIp: '$context.identity.sourceIp',
+            method: '$context.httpMethod',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            protocol: '$context.protocol',
+            responseLength: '$context.responseLength',
+            responseLatency: '$context.responseLatency',
+            integrationLatency: '$context.integrationLatency',
+            integrationError: '$context.integrationErrorMessage',
+            authorizerError: '$context.authorizer.error',
+          }),
+        ),
+      },
+    });
+
+    const xWebhookRoutes = this.httpApi.addRoutes({
+      path: '/webhooks/x',
+      methods: [apigw.HttpMethod.GET, apigw.HttpMethod.POST],
+      integration: new HttpLambdaIntegration('x-webhook-integration', props.xWebhook),
+    });
+    for (const route of xWebhookRoutes) {
+      Validations.of(route).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason:
+          'X calls this webhook without credentials API Gateway could check; each request is authenticated in the ' +
+          'function by the x-twitter-webhooks-signature HMAC-SHA256 over the raw body (CRC answers likewise use ' +
+          'the consumer secret), and unsigned or wrongly signed requests get 401 with nothing enqueued.',
+      });
+    }
+
+    const authorizer = new HttpUserPoolAuthorizer('agent-authorizer', props.userPool, {
+      userPoolClients: [props.userPoolClient],
+    });
+    const agentIntegration = new HttpLambdaIntegration('agent-api-integration', props.agentApi);
+    for (const path of ['/api/cases', '/api/cases/{caseId}']) {
+      this.httpApi.addRoutes({
+        path,
+        methods: [apigw.HttpMethod.GET],
+        integration: agentIntegration,
+        authorizer,
+      });
+    }
+  }
+
+  /** The base URL, ending in a slash. */
+  get url(): string {
+    return this.stage.url;
+  }
+
+  /** What to register as the webhook URL in the X developer portal. */
+  get xWebhookUrl(): string {
+    return `${this.stage.url}webhooks/x`;
+  }
+}

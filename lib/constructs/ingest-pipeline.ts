@@ -1,0 +1,111 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { OperationsTopic } from './operations-topic';
+
+export interface IngestPipelineProps {
+  /** The triage function: reads batches and reports partial batch failures. */
+  readonly consumer: lambda.Function;
+  readonly operations: OperationsTopic;
+  /** @default 5 */
+  readonly maxReceiveCount?: number;
+  /** Alarm when the oldest waiting interaction is older than this. @default 5 minutes */
+  readonly maxMessageAge?: Duration;
+}
+
+/**
+ * Webhook → SQS ingest queue → triage, with a dead-letter queue for what keeps failing and for what
+ * the webhook and triage park themselves (unroutable or unparseable events). Alarms go to the
+ * operations topic: anything in the DLQ, a backlog that ages, a crashing consumer.
+ */
+export class IngestPipeline extends Construct {
+  readonly queue: sqs.Queue;
+  readonly deadLetterQueue: sqs.Queue;
+  readonly alarms: cloudwatch.Alarm[];
+
+  constructor(scope: Construct, id: string, props: IngestPipelineProps) {
+    super(scope, id);
+    const { consumer } = props;
+    const maxReceiveCount = props.maxReceiveCount ?? 5;
+    const maxMessageAge = props.maxMessageAge ?? Duration.minutes(5);
+    const consumerTimeout = consumer.timeout ?? Duration.seconds(3);
+    if (!Number.isInteger(maxReceiveCount) || maxReceiveCount < 1) {
+      throw new Error(`maxReceiveCount must be a whole number of at least 1, not ${maxReceiveCount}`);
+    }
+
+    this.deadLetterQueue = new sqs.Queue(this, 'dead-letters', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    this.queue = new sqs.Queue(this, 'queue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      // AWS guidance for Lambda consumers: six times the function timeout, so Lambda can retry a batch
+      // whose invocation was throttled before its messages become visible (and counted) again.
+      visibilityTimeout: Duration.seconds(consumerTimeout.toSeconds() * 6),
+      retentionPeriod: Duration.days(4),
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount },
+    });
+
+    this.queue.grantConsumeMessages(consumer);
+    this.bindDeadLetters(consumer);
+    consumer.addEventSource(
+      new SqsEventSource(this.queue, {
+        batchSize: 10,
+        maxBatchingWindow: Duration.seconds(1),
+        reportBatchItemFailures: true,
+      }),
+    );
+
+    this.alarms = [
+      new cloudwatch.Alarm(this, 'dead-letters-alarm', {
+        alarmDescription: 'socialcare: events in the dead-letter queue; inspect them and redrive or discard',
+        metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+          period: Duration.minutes(1),
+          statistic: cloudwatch.Stats.MAXIMUM,
+        }),
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+      new cloudwatch.Alarm(this, 'queue-age-alarm', {
+        alarmDescription: `socialcare: interactions wait more than ${maxMessageAge.toHumanString()} for triage; deadlines are at risk`,
+        metric: this.queue.metricApproximateAgeOfOldestMessage({
+          period: Duration.minutes(1),
+          statistic: cloudwatch.Stats.MAXIMUM,
+        }),
+        threshold: maxMessageAge.toSeconds(),
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+      new cloudwatch.Alarm(this, 'consumer-errors-alarm', {
+        alarmDescription: 'socialcare: the triage function fails whole invocations (not single records)',
+        metric: consumer.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+    ];
+    for (const alarm of this.alarms) props.operations.notify(alarm);
+  }
+
+  /** Lets a function enqueue interactions and park events, and sets both queue URLs, together. */
+  bindProducer(fn: lambda.Function): void {
+    this.queue.grantSendMessages(fn);
+    fn.addEnvironment('INGEST_QUEUE_URL', this.queue.queueUrl);
+    this.bindDeadLetters(fn);
+  }
+
+  /** Lets a function park events in the DLQ and sets DEAD_LETTER_QUEUE_URL, together. */
+  bindDeadLetters(fn: lambda.Function): void {
+    this.deadLetterQueue.grantSendMessages(fn);
+    fn.addEnvironment('DEAD_LETTER_QUEUE_URL', this.deadLetterQueue.queueUrl);
+  }
+}
