@@ -6,11 +6,9 @@ import { ACCOUNT_ROLES, type AccountRole, PLATFORMS, type Platform } from './int
 export const PRIORITIES = ['urgent', 'high', 'normal', 'low'] as const;
 export type Priority = (typeof PRIORITIES)[number];
 
-const duration = z
-  .string()
-  .refine((value) => parseDuration(value) !== null, {
-    message: 'expected a duration such as "15m", "1h" or "4h"',
-  });
+const duration = z.string().refine((value) => parseDuration(value) !== null, {
+  message: 'expected a duration such as "15m", "1h" or "4h"',
+});
 
 const byPriority = z.strictObject({ urgent: duration, high: duration, normal: duration, low: duration });
 

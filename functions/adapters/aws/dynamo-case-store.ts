@@ -32,9 +32,10 @@ function strip<T>(item: Record<string, unknown>): T {
 
 function caseItem(careCase: CareCase): Record<string, unknown> {
   const item: Record<string, unknown> = { ...keys.case(careCase.caseId), entity: 'case', ...careCase };
-  if (careCase.status !== 'resolved' && careCase.nextDeadlineAt) {
+  // The deadline index holds only cases the SLA monitor must look at, keyed by when to look.
+  if (careCase.status === 'open' && careCase.sla?.checkAt) {
     item[DEADLINE_INDEX.partition] = deadlineShard(careCase.caseId);
-    item[DEADLINE_INDEX.sort] = careCase.nextDeadlineAt;
+    item[DEADLINE_INDEX.sort] = careCase.sla.checkAt;
   }
   if (careCase.status !== 'resolved') {
     item[QUEUE_INDEX.partition] = `QUEUE#${careCase.brandId}`;

@@ -9,6 +9,9 @@ export const TABLE_KEYS = { partition: 'PK', sort: 'SK', ttl: 'expiresAt' } as c
 /** Sparse: only open cases with a next deadline; sharded so the SLA monitor reads only what is due. */
 export const DEADLINE_INDEX = { name: 'deadline-index', partition: 'dueShard', sort: 'dueAt' } as const;
 export const DEADLINE_SHARDS = 16;
+export const allDeadlineShards = () => Array.from({ length: DEADLINE_SHARDS }, (_, i) => `DUE#${i}`);
+/** Pages recorded but not yet published sit in the deadline index under this key until published. */
+export const UNPUBLISHED_PAGES_SHARD = 'PAGES#UNPUBLISHED';
 
 /** Sparse: open cases per brand, ordered by their next deadline: the agent queue. */
 export const QUEUE_INDEX = { name: 'queue-index', partition: 'queueKey', sort: 'queueSortKey' } as const;
@@ -23,6 +26,7 @@ export const keys = {
     PK: `SEEN#${platform}#${platformMessageId}`,
     SK: 'SEEN',
   }),
+  page: (pageId: string) => ({ PK: `PAGE#${pageId}`, SK: 'PAGE' }),
   outbox: (outboxId: string) => ({ PK: `OUTBOX#${outboxId}`, SK: 'OUTBOX' }),
   customer: (platform: string, customerId: string, brandId: string) => ({
     PK: `CUSTOMER#${platform}#${customerId}`,

@@ -47,25 +47,23 @@ export class XSender implements PlatformSender {
   private client(accountId: string): Promise<TwitterApi> {
     let client = this.clients.get(accountId);
     if (!client) {
-      client = this.options
-        .credentialsFor(accountId)
-        .then(
-          (c) =>
-            new TwitterApi(
-              {
-                appKey: c.apiKey,
-                appSecret: c.apiSecret,
-                accessToken: c.accessToken,
-                accessSecret: c.accessTokenSecret,
-              },
-              this.options.apiBaseUrl
-                ? {
-                    plugins: [redirectPlugin(this.options.apiBaseUrl)],
-                    ...(this.agent ? { httpAgent: this.agent } : {}),
-                  }
-                : {},
-            ),
-        );
+      client = this.options.credentialsFor(accountId).then(
+        (c) =>
+          new TwitterApi(
+            {
+              appKey: c.apiKey,
+              appSecret: c.apiSecret,
+              accessToken: c.accessToken,
+              accessSecret: c.accessTokenSecret,
+            },
+            this.options.apiBaseUrl
+              ? {
+                  plugins: [redirectPlugin(this.options.apiBaseUrl)],
+                  ...(this.agent ? { httpAgent: this.agent } : {}),
+                }
+              : {},
+          ),
+      );
       client.catch(() => this.clients.delete(accountId));
       this.clients.set(accountId, client);
     }

@@ -1,0 +1,151 @@
+import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandOutput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { Page, PageRecord, PageStore } from '../../core/paging';
+import type { DueCaseFinder } from '../../core/sla-monitor';
+import {
+  allDeadlineShards,
+  DEADLINE_INDEX,
+  keys,
+  QUEUE_INDEX,
+  UNPUBLISHED_PAGES_SHARD,
+} from './table-design';
+
+async function queryAll(
+  doc: DynamoDBDocumentClient,
+  input: ConstructorParameters<typeof QueryCommand>[0],
+  max = 10_000,
+) {
+  const items: Array<Record<string, unknown>> = [];
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page: QueryCommandOutput = await doc.send(new QueryCommand({ ...input, ExclusiveStartKey }));
+    items.push(...(page.Items ?? []));
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey && items.length < max);
+  return items;
+}
+
+/** Reads only what is due: every shard of the sparse deadline index, up to now, in parallel. */
+export class DynamoDueCaseFinder implements DueCaseFinder {
+  private readonly doc: DynamoDBDocumentClient;
+  constructor(
+    client: DynamoDBClient,
+    private readonly tableName: string,
+  ) {
+    this.doc = DynamoDBDocumentClient.from(client);
+  }
+
+  async findDueCaseIds(now: Date): Promise<string[]> {
+    const shards = await Promise.all(
+      allDeadlineShards().map((shard) =>
+        queryAll(this.doc, {
+          TableName: this.tableName,
+          IndexName: DEADLINE_INDEX.name,
+          KeyConditionExpression: '#shard = :shard AND #due <= :now',
+          ExpressionAttributeNames: { '#shard': DEADLINE_INDEX.partition, '#due': DEADLINE_INDEX.sort },
+          ExpressionAttributeValues: { ':shard': shard, ':now': now.toISOString() },
+          ProjectionExpression: 'PK',
+        }),
+      ),
+    );
+    return shards.flat().map((item) => String(item.PK).slice('CASE#'.length));
+  }
+}
+
+function strip(item: Record<string, unknown>): PageRecord {
+  const {
+    PK: _pk,
+    SK: _sk,
+    entity: _e,
+    dueShard: _d,
+    dueAt: _a,
+    queueKey: _q,
+    queueSortKey: _s,
+    ...page
+  } = item;
+  return page as unknown as PageRecord;
+}
+
+/** Pages in the care table: listed per brand newest first (queue index), unpublished ones findable. */
+export class DynamoPageStore implements PageStore {
+  private readonly doc: DynamoDBDocumentClient;
+  constructor(
+    client: DynamoDBClient,
+    private readonly tableName: string,
+  ) {
+    this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  }
+
+  async createPage(page: Page): Promise<'created' | 'duplicate'> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...keys.page(page.pageId),
+            entity: 'page',
+            ...page,
+            status: 'pending',
+            [DEADLINE_INDEX.partition]: UNPUBLISHED_PAGES_SHARD,
+            [DEADLINE_INDEX.sort]: page.createdAt,
+            [QUEUE_INDEX.partition]: `PAGES#${page.brandId}`,
+            [QUEUE_INDEX.sort]: `${page.createdAt}#${page.pageId}`,
+          },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      );
+      return 'created';
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return 'duplicate';
+      throw error;
+    }
+  }
+
+  async markPublished(pageId: string, at: string): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.page(pageId),
+        UpdateExpression: 'SET #status = :published, publishedAt = :at REMOVE #shard, #due',
+        ExpressionAttributeNames: {
+          '#status': 'status',
+          '#shard': DEADLINE_INDEX.partition,
+          '#due': DEADLINE_INDEX.sort,
+        },
+        ExpressionAttributeValues: { ':published': 'published', ':at': at },
+      }),
+    );
+  }
+
+  async listUnpublished(before: string): Promise<PageRecord[]> {
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      IndexName: DEADLINE_INDEX.name,
+      KeyConditionExpression: '#shard = :shard AND #due < :before',
+      ExpressionAttributeNames: { '#shard': DEADLINE_INDEX.partition, '#due': DEADLINE_INDEX.sort },
+      ExpressionAttributeValues: { ':shard': UNPUBLISHED_PAGES_SHARD, ':before': before },
+    });
+    return items.map(strip);
+  }
+
+  async listPages(limit: number, brandId: string): Promise<PageRecord[]> {
+    const { Items = [] } = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: QUEUE_INDEX.name,
+        KeyConditionExpression: '#key = :key',
+        ExpressionAttributeNames: { '#key': QUEUE_INDEX.partition },
+        ExpressionAttributeValues: { ':key': `PAGES#${brandId}` },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    return Items.map(strip);
+  }
+}

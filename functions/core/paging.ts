@@ -1,0 +1,64 @@
+/**
+ * Pages to on-call staff: deadline warnings and breaches, high-risk posts, negative spikes.
+ * A page has a deterministic id, is recorded before it is published (so it is sent once even when
+ * two monitors overlap) and is republished if a sender died between the two.
+ */
+export type PageKind = 'deadline_warning' | 'deadline_breach' | 'deadline_repeat' | 'risk' | 'spike';
+export type PageSeverity = 'warning' | 'critical';
+
+export interface Page {
+  pageId: string;
+  kind: PageKind;
+  severity: PageSeverity;
+  brandId: string;
+  caseId?: string;
+  /** One line: who and what. */
+  title: string;
+  /** The whole message: who, what, how long left or overdue, and the link. */
+  text: string;
+  link?: string;
+  createdAt: string;
+}
+
+export interface PageRecord extends Page {
+  status: 'pending' | 'published';
+  publishedAt?: string;
+}
+
+export interface PageStore {
+  /** Records a new page as pending; 'duplicate' when a page with its id exists. */
+  createPage(page: Page): Promise<'created' | 'duplicate'>;
+  markPublished(pageId: string, at: string): Promise<void>;
+  /** Pending pages created before `before`: a publisher died after recording them. */
+  listUnpublished(before: string): Promise<PageRecord[]>;
+  listPages(limit: number, brandId?: string): Promise<PageRecord[]>;
+}
+
+/** Where pages go: SNS in AWS (and on to e-mail, SMS, Slack, PagerDuty), the embedded SNS locally. */
+export interface Pager {
+  publish(page: Page): Promise<void>;
+}
+
+export interface PagingDeps {
+  pages: PageStore;
+  pager: Pager;
+  now?: () => Date;
+}
+
+export async function raisePage(page: Page, deps: PagingDeps): Promise<'published' | 'duplicate'> {
+  if ((await deps.pages.createPage(page)) === 'duplicate') return 'duplicate';
+  await deps.pager.publish(page);
+  await deps.pages.markPublished(page.pageId, (deps.now?.() ?? new Date()).toISOString());
+  return 'published';
+}
+
+/** Publishes pages left pending for more than a minute. */
+export async function republishStuckPages(deps: PagingDeps): Promise<number> {
+  const now = deps.now?.() ?? new Date();
+  const stuck = await deps.pages.listUnpublished(new Date(now.getTime() - 60_000).toISOString());
+  for (const page of stuck) {
+    await deps.pager.publish(page);
+    await deps.pages.markPublished(page.pageId, now.toISOString());
+  }
+  return stuck.length;
+}
