@@ -1,10 +1,12 @@
 import { type HttpEvent, type HttpResult, json, method, problem } from '../commons/http';
 import type { BrandDirectory } from '../core/brand-config';
 import type { CareCase, CaseStore } from '../core/cases';
+import type { PageStore } from '../core/paging';
 
 export interface AgentApiDeps {
   store: CaseStore;
   directory: BrandDirectory;
+  pages: PageStore;
 }
 
 const MAX_LIMIT = 200;
@@ -12,7 +14,7 @@ const MAX_LIMIT = 200;
 /**
  * The agent API behind authentication (Cognito JWT in AWS, a bearer token locally; both checked
  * before this runs). GET /api/cases lists open cases, soonest deadline first; GET /api/cases/{id}
- * returns a case with its messages.
+ * returns a case with its messages; GET /api/pages lists the pages sent to on-call, newest first.
  */
 export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promise<HttpResult> {
   return async (event) => {
@@ -36,6 +38,21 @@ export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promis
         )
         .slice(0, limit);
       return json(200, { cases });
+    }
+
+    if (path === '/api/pages') {
+      const limit = Number(query.limit ?? '50');
+      if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
+        return problem(400, `limit must be a whole number from 1 to ${MAX_LIMIT}`);
+      }
+      const brands = query.brand ? [deps.directory.brand(query.brand)] : deps.directory.allBrands;
+      if (brands.some((b) => !b)) return problem(400, `unknown brand "${query.brand}"`);
+      const lists = await Promise.all(brands.map((brand) => deps.pages.listPages(limit, brand!.id)));
+      const pages = lists
+        .flat()
+        .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+        .slice(0, limit);
+      return json(200, { pages });
     }
 
     const match = /^\/api\/cases\/([A-Za-z0-9_.:-]+)$/.exec(path);

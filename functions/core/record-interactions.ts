@@ -1,15 +1,17 @@
-import type { BrandDirectory } from './brand-config';
+import type { Brand, BrandDirectory } from './brand-config';
 import {
   attachToCase,
   type CaseStore,
+  caseIdFor,
   customerOf,
   messageFromInteraction,
   openNewCase,
   recordedKey,
 } from './cases';
 import type { Interaction } from './interaction';
+import { type Page, type PagingDeps, raisePage } from './paging';
 import type { Sentiment, SentimentClassifier } from './sentiment';
-import { decideTriage, riskDetectorFor } from './triage';
+import { decideTriage, riskDetectorFor, type TriageDecision } from './triage';
 
 export type RecordOutcome =
   | { status: 'opened' | 'attached'; caseId: string; sentiment: Sentiment['label']; priority: string }
@@ -36,6 +38,34 @@ export interface RecordDeps {
   directory: BrandDirectory;
   store: CaseStore;
   sentiment: SentimentClassifier;
+  /** Pages on-call at once for high-risk posts. Absent: no paging (e.g. the triage CLI). */
+  paging?: PagingDeps & { linkFor: (caseId: string) => string };
+}
+
+function riskPage(
+  brand: Brand,
+  caseId: string,
+  interaction: Interaction,
+  triage: TriageDecision,
+  link: string,
+): Page {
+  const who = interaction.author.handle
+    ? `@${interaction.author.handle}`
+    : `customer ${interaction.author.id}`;
+  const snippet = interaction.text.length > 140 ? `${interaction.text.slice(0, 139)}…` : interaction.text;
+  const title = `[${brand.name}] high-risk post on ${interaction.platform}: ${triage.risks.join(', ')} (case ${caseId})`;
+  return {
+    // One page per risky message, however often it is delivered.
+    pageId: `risk:${interaction.platform}:${interaction.platformMessageId}`,
+    kind: 'risk',
+    severity: 'critical',
+    brandId: brand.id,
+    caseId,
+    title,
+    text: [title, `${who}, ${interaction.visibility}: "${snippet}"`, `Open: ${link}`].join('\n'),
+    link,
+    createdAt: interaction.receivedAt,
+  };
 }
 
 /**
@@ -100,6 +130,11 @@ async function recordOne(
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const openCaseId = await deps.store.findOpenCaseId(brand.id, customer);
     const existing = openCaseId ? await deps.store.getCase(openCaseId) : undefined;
+    const caseId = existing && existing.status !== 'resolved' ? existing.caseId : caseIdFor(interaction);
+    // Paged before the case is written: if the write fails and is retried, the page id stops a second page.
+    if (triage.risks.length && deps.paging) {
+      await raisePage(riskPage(brand, caseId, interaction, triage, deps.paging.linkFor(caseId)), deps.paging);
+    }
     if (existing && existing.status !== 'resolved') {
       const updated = attachToCase(brand, existing, interaction, sentiment, triage);
       const outcome = await deps.store.attachMessage(

@@ -2,19 +2,33 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { sqsClient } from '../adapters/aws/clients';
+import { snsClient, sqsClient } from '../adapters/aws/clients';
 import { DynamoCaseStore } from '../adapters/aws/dynamo-case-store';
-import { SqsDeadLetters, SqsInteractionQueue } from '../adapters/aws/sqs-queues';
+import { DynamoOutboxStore } from '../adapters/aws/dynamo-outbox-store';
+import { DynamoDueCaseFinder, DynamoPageStore } from '../adapters/aws/dynamo-sla';
+import { SnsPager } from '../adapters/aws/sns-pager';
+import {
+  delayRedelivery,
+  SqsDeadLetters,
+  SqsInteractionQueue,
+  SqsOutboundQueue,
+} from '../adapters/aws/sqs-queues';
 import { createAgentApi } from '../agent-api/agent-api';
 import { createXWebhook } from '../channels/x/webhook';
+import { XSender } from '../channels/x/x-sender';
+import { logger } from '../commons/logger';
 import { type BrandConfig, BrandDirectory } from '../core/brand-config';
 import { LocalSentimentClassifier } from '../core/local-sentiment';
+import type { Page } from '../core/paging';
 import type { SentimentClassifier } from '../core/sentiment';
+import { runSlaMonitor } from '../core/sla-monitor';
+import { createSenderConsumer } from '../sender/sender-consumer';
 import { createTriageConsumer } from '../triage/triage-consumer';
 import { ensureTable, startEmbeddedDynamo } from './embedded-dynamodb';
 import { startEmbeddedQueues } from './embedded-queues';
 import { createLocalHttpServer } from './http-server';
-import { startQueuePoller } from './queue-poller';
+import { localXCredentials, type PlatformStandIn, startPlatformStandIn } from './platform-stand-in';
+import { type QueuePoller, startQueuePoller } from './queue-poller';
 
 export const LOCAL_TABLE_NAME = 'socialcare';
 
@@ -30,29 +44,54 @@ export interface LocalSystemOptions {
   sentiment?: SentimentClassifier;
   /** Seconds before a failed record is received again (30 as in AWS; tests use less). */
   visibilityTimeoutSeconds?: number;
+  /** How often the SLA monitor runs (every minute in AWS; 15 s locally by default). */
+  slaIntervalMs?: number;
+  /** Called for every page that reaches the embedded on-call topic. */
+  onPage?: (page: Page) => void;
 }
 
 export interface LocalSystem {
   url: string;
   dynamo: { endpoint: string; client: DynamoDBClient; tableName: string };
-  queues: { endpoint: string; client: SQSClient; ingestQueueUrl: string; deadLetterQueueUrl: string };
+  queues: {
+    endpoint: string;
+    client: SQSClient;
+    ingestQueueUrl: string;
+    outboxQueueUrl: string;
+    deadLetterQueueUrl: string;
+    oncallTopicArn: string;
+  };
+  standIn: PlatformStandIn;
   store: DynamoCaseStore;
-  /** Waits until the ingest queue has been found empty (everything accepted so far is processed). */
+  /** Runs the SLA monitor once now (it also runs on its timer). */
+  runSlaMonitor(now?: Date): ReturnType<typeof runSlaMonitor>;
+  /** Waits until the ingest and outbox queues have been found empty. */
   drained(): Promise<void>;
   stop(): Promise<void>;
 }
 
+/** A page as it arrives from the on-call topic: the raw SNS message; locally every protocol's body. */
+export function parsePageMessage(body: string): Page | undefined {
+  try {
+    const value = JSON.parse(body) as Record<string, unknown>;
+    if (typeof value.sqs === 'string') return JSON.parse(value.sqs) as Page;
+    if (typeof value.pageId === 'string') return value as unknown as Page;
+  } catch {
+    // not a page
+  }
+  return undefined;
+}
+
 /**
- * The whole system on one machine: embedded DynamoDB and SQS, the same handlers the Lambdas run
- * behind a local HTTP server, and the triage consumer polling the queue.
+ * The whole system on one machine: embedded DynamoDB, SQS and SNS, the same handlers the Lambdas
+ * run behind a local HTTP server, the queue consumers polling, the SLA monitor on a timer, and a
+ * stand-in for the platforms' send APIs.
  */
 export async function startLocalSystem(options: LocalSystemOptions): Promise<LocalSystem> {
   const directory = new BrandDirectory(options.brandConfig);
   const stops: Array<() => Promise<void>> = [];
   const stopAll = async () => {
-    for (const stop of stops.reverse()) {
-      await stop().catch(() => undefined);
-    }
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
     stops.length = 0;
   };
   try {
@@ -65,21 +104,91 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
         : {},
     );
     stops.push(queues.stop);
+    const standIn = await startPlatformStandIn();
+    stops.push(standIn.stop);
     const sqs = sqsClient(queues.endpoint);
-    stops.push(async () => sqs.destroy());
+    const sns = snsClient(queues.endpoint);
+    stops.push(async () => {
+      sqs.destroy();
+      sns.destroy();
+    });
 
     const store = new DynamoCaseStore(dynamo.client, LOCAL_TABLE_NAME);
+    const pages = new DynamoPageStore(dynamo.client, LOCAL_TABLE_NAME);
+    const outbox = new DynamoOutboxStore(dynamo.client, LOCAL_TABLE_NAME);
     const deadLetters = new SqsDeadLetters(sqs, queues.deadLetterQueueUrl);
-    const consumer = createTriageConsumer({
-      directory,
-      store,
-      sentiment: options.sentiment ?? new LocalSentimentClassifier(),
-      deadLetters,
-    });
-    const poller = startQueuePoller({ client: sqs, queueUrl: queues.ingestQueueUrl, consumer });
-    stops.push(poller.stop);
+    let baseUrl = '';
+    const linkFor = (caseId: string) => `${baseUrl}/api/cases/${encodeURIComponent(caseId)}`;
+    const paging = { pages, pager: new SnsPager(sns, queues.oncallTopicArn), linkFor };
 
-    const secret = async () => options.xConsumerSecret;
+    const pollers: QueuePoller[] = [
+      startQueuePoller({
+        client: sqs,
+        queueUrl: queues.ingestQueueUrl,
+        consumer: createTriageConsumer({
+          directory,
+          store,
+          sentiment: options.sentiment ?? new LocalSentimentClassifier(),
+          deadLetters,
+          paging,
+        }),
+      }),
+      startQueuePoller({
+        client: sqs,
+        queueUrl: queues.outboxQueueUrl,
+        consumer: createSenderConsumer({
+          directory,
+          outbox,
+          cases: store,
+          senders: {
+            x: new XSender({ credentialsFor: async (id) => localXCredentials(id), apiBaseUrl: standIn.url }),
+          },
+          deadLetters,
+          scheduleRetry: (record, at) =>
+            delayRedelivery(sqs, queues.outboxQueueUrl, record.receiptHandle, at),
+        }),
+      }),
+      startQueuePoller({
+        client: sqs,
+        queueUrl: queues.pagesQueueUrl,
+        consumer: async (event) => {
+          for (const record of event.Records) {
+            const page = parsePageMessage(record.body);
+            if (!page) continue;
+            logger.warn(`PAGE ${page.severity}: ${page.title}`, { pageId: page.pageId, link: page.link });
+            options.onPage?.(page);
+          }
+          return { batchItemFailures: [] };
+        },
+      }),
+    ];
+    for (const poller of pollers) stops.push(poller.stop);
+
+    const monitorDeps = {
+      directory,
+      cases: store,
+      due: new DynamoDueCaseFinder(dynamo.client, LOCAL_TABLE_NAME),
+      ...paging,
+    };
+    let monitorRunning: Promise<unknown> | undefined;
+    const monitorOnce = async () => {
+      if (monitorRunning) return;
+      const run = runSlaMonitor(monitorDeps);
+      monitorRunning = run;
+      try {
+        return await run;
+      } finally {
+        monitorRunning = undefined;
+      }
+    };
+    const timer = setInterval(() => {
+      monitorOnce().catch((error) => logger.error('sla monitor run failed', { error: error as Error }));
+    }, options.slaIntervalMs ?? 15_000);
+    stops.push(async () => {
+      clearInterval(timer);
+      await monitorRunning?.catch(() => undefined);
+    });
+
     let ready = false;
     const server: Server = createLocalHttpServer({
       ready: () => ready,
@@ -87,47 +196,50 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
         {
           prefix: '/webhooks/x',
           handler: createXWebhook({
-            consumerSecret: secret,
+            consumerSecret: async () => options.xConsumerSecret,
             directory,
             queue: new SqsInteractionQueue(sqs, queues.ingestQueueUrl),
             deadLetters,
           }),
         },
-        { prefix: '/api', handler: createAgentApi({ store, directory }), bearerToken: options.apiToken },
+        {
+          prefix: '/api',
+          handler: createAgentApi({ store, directory, pages }),
+          bearerToken: options.apiToken,
+        },
       ],
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(options.port, options.host ?? '127.0.0.1', () => resolve());
     });
-    stops.push(
-      () =>
-        new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-        }),
-    );
-    ready = true;
+    const stopHttp = () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
     const { port } = server.address() as AddressInfo;
+    baseUrl = `http://127.0.0.1:${port}`;
+    ready = true;
+    const drained = async () => {
+      await Promise.all([pollers[0]!.idle(), pollers[1]!.idle()]);
+    };
 
     return {
-      url: `http://127.0.0.1:${port}`,
+      url: baseUrl,
       dynamo: { endpoint: dynamo.endpoint, client: dynamo.client, tableName: LOCAL_TABLE_NAME },
-      queues: {
-        endpoint: queues.endpoint,
-        client: sqs,
-        ingestQueueUrl: queues.ingestQueueUrl,
-        deadLetterQueueUrl: queues.deadLetterQueueUrl,
-      },
+      queues: { ...queues, client: sqs },
+      standIn,
       store,
-      drained: () => poller.idle(),
+      // Not serialized with the timer: tests use it to run overlapping monitors for real.
+      runSlaMonitor: (now?: Date) => runSlaMonitor({ ...monitorDeps, ...(now ? { now: () => now } : {}) }),
+      drained,
       async stop() {
         ready = false;
-        // Stop taking requests, then let the consumer finish what was accepted: the embedded queue is
-        // in memory, the cases are on disk.
-        const httpStop = stops.pop();
-        await httpStop?.();
-        await Promise.race([poller.idle(), new Promise((r) => setTimeout(r, 10_000))]);
+        // Stop taking requests, then let the consumers finish what was accepted: the embedded queues
+        // are in memory, the cases are on disk.
+        await stopHttp();
+        await Promise.race([drained(), new Promise((r) => setTimeout(r, 10_000))]);
         await stopAll();
       },
     };

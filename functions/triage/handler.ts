@@ -1,9 +1,11 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { comprehendClient, dynamoClient, sqsClient } from '../adapters/aws/clients';
+import { comprehendClient, dynamoClient, snsClient, sqsClient } from '../adapters/aws/clients';
 import { ComprehendSentimentClassifier } from '../adapters/aws/comprehend-sentiment';
 import { DynamoCaseStore } from '../adapters/aws/dynamo-case-store';
+import { DynamoPageStore } from '../adapters/aws/dynamo-sla';
+import { SnsPager } from '../adapters/aws/sns-pager';
 import { SqsDeadLetters } from '../adapters/aws/sqs-queues';
 import { bundledBrandConfig, ConfigError, requireEnv } from '../commons/env';
 import { logger } from '../commons/logger';
@@ -12,7 +14,8 @@ import { LocalSentimentClassifier } from '../core/local-sentiment';
 import type { SentimentClassifier } from '../core/sentiment';
 import { createTriageConsumer } from './triage-consumer';
 
-const env = requireEnv(['TABLE_NAME', 'DEAD_LETTER_QUEUE_URL']);
+const env = requireEnv(['TABLE_NAME', 'DEAD_LETTER_QUEUE_URL', 'ONCALL_TOPIC_ARN', 'CASE_LINK_BASE']);
+const dynamo = dynamoClient();
 const mode = process.env.SENTIMENT ?? 'comprehend';
 if (mode !== 'comprehend' && mode !== 'local')
   throw new ConfigError(`SENTIMENT must be "comprehend" or "local", not "${mode}"`);
@@ -26,8 +29,13 @@ export const handler = middy<SQSEvent, SQSBatchResponse>()
   .handler(
     createTriageConsumer({
       directory: new BrandDirectory(bundledBrandConfig()),
-      store: new DynamoCaseStore(dynamoClient(), env.TABLE_NAME),
+      store: new DynamoCaseStore(dynamo, env.TABLE_NAME),
       sentiment,
       deadLetters: new SqsDeadLetters(sqsClient(), env.DEAD_LETTER_QUEUE_URL),
+      paging: {
+        pages: new DynamoPageStore(dynamo, env.TABLE_NAME),
+        pager: new SnsPager(snsClient(), env.ONCALL_TOPIC_ARN),
+        linkFor: (caseId) => `${env.CASE_LINK_BASE}${encodeURIComponent(caseId)}`,
+      },
     }),
   );

@@ -11,7 +11,7 @@ import { Construct } from 'constructs';
 export interface CareApiProps {
   /** Answers GET (CRC) and POST (events) /webhooks/x; verifies X's signature itself. */
   readonly xWebhook: lambda.IFunction;
-  /** Answers GET /api/cases and GET /api/cases/{caseId}. */
+  /** Answers GET /api/cases, GET /api/cases/{caseId} and GET /api/pages. */
   readonly agentApi: lambda.IFunction;
   readonly userPool: cognito.IUserPool;
   readonly userPoolClient: cognito.IUserPoolClient;
@@ -89,7 +89,7 @@ export class CareApi extends Construct {
       userPoolClients: [props.userPoolClient],
     });
     const agentIntegration = new HttpLambdaIntegration('agent-api-integration', props.agentApi);
-    for (const path of ['/api/cases', '/api/cases/{caseId}']) {
+    for (const path of ['/api/cases', '/api/cases/{caseId}', '/api/pages']) {
       this.httpApi.addRoutes({
         path,
         methods: [apigw.HttpMethod.GET],

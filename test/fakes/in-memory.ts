@@ -2,8 +2,10 @@ import type { CareCase, CaseMessage, CaseStore, CustomerRef, WriteOutcome } from
 import { recordedKey } from '../../functions/core/cases';
 import type { Interaction, Platform } from '../../functions/core/interaction';
 import type { ClaimResult, OutboundQueue, OutboxEntry, OutboxStore } from '../../functions/core/outbox';
+import type { Page, PageRecord, Pager, PageStore } from '../../functions/core/paging';
 import type { DeadLetters, InteractionQueue, ParkedEvent } from '../../functions/core/queues';
 import type { Sentiment, SentimentClassifier, SentimentInput } from '../../functions/core/sentiment';
+import type { DueCaseFinder } from '../../functions/core/sla-monitor';
 
 /** The CaseStore contract in memory, with the same all-or-none and version rules as DynamoDB. */
 export class InMemoryCaseStore implements CaseStore {
@@ -160,5 +162,44 @@ export class RecordingOutboundQueue implements OutboundQueue {
   readonly ids: string[] = [];
   async enqueue(outboxIds: string[]) {
     this.ids.push(...outboxIds);
+  }
+}
+
+export class InMemoryPageStore implements PageStore {
+  readonly records = new Map<string, PageRecord>();
+  async createPage(page: Page) {
+    if (this.records.has(page.pageId)) return 'duplicate' as const;
+    this.records.set(page.pageId, { ...page, status: 'pending' });
+    return 'created' as const;
+  }
+  async markPublished(pageId: string, at: string) {
+    const record = this.records.get(pageId);
+    if (record) Object.assign(record, { status: 'published', publishedAt: at });
+  }
+  async listUnpublished(before: string) {
+    return [...this.records.values()].filter((r) => r.status === 'pending' && r.createdAt < before);
+  }
+  async listPages(limit: number, brandId?: string) {
+    return [...this.records.values()]
+      .filter((r) => !brandId || r.brandId === brandId)
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+      .slice(0, limit);
+  }
+}
+
+export class RecordingPager implements Pager {
+  readonly published: Page[] = [];
+  async publish(page: Page) {
+    this.published.push(page);
+  }
+}
+
+/** The deadline index over an in-memory store: open cases whose SLA check time has come. */
+export class InMemoryDueFinder implements DueCaseFinder {
+  constructor(private readonly store: InMemoryCaseStore) {}
+  async findDueCaseIds(now: Date) {
+    return [...this.store.cases.values()]
+      .filter((c) => c.status === 'open' && c.sla?.checkAt && c.sla.checkAt <= now.toISOString())
+      .map((c) => c.caseId);
   }
 }

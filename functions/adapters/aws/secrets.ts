@@ -42,3 +42,35 @@ export function secretField(
     return cached;
   };
 }
+
+/** A whole JSON secret with the named fields all set, read once and cached (a failed read is retried). */
+export function secretJson<T>(
+  client: SecretsManagerClient,
+  secretId: string,
+  fields: Array<keyof T & string>,
+): () => Promise<T> {
+  let cached: Promise<T> | undefined;
+  return () => {
+    cached ??= client
+      .send(new GetSecretValueCommand({ SecretId: secretId }))
+      .then((result) => {
+        let value: Record<string, unknown>;
+        try {
+          value = JSON.parse(result.SecretString ?? '') as Record<string, unknown>;
+        } catch {
+          throw new SecretUnavailableError(`secret ${secretId} is not a JSON object`);
+        }
+        const missing = fields.filter(
+          (f) => typeof value[f] !== 'string' || value[f] === '' || String(value[f]).startsWith('REPLACE_ME'),
+        );
+        if (missing.length)
+          throw new SecretUnavailableError(`secret ${secretId} has no value for ${missing.join(', ')} yet`);
+        return value as T;
+      })
+      .catch((error) => {
+        cached = undefined;
+        throw error;
+      });
+    return cached;
+  };
+}

@@ -71,7 +71,14 @@ export class XSender implements PlatformSender {
   }
 
   async send(message: OutboundMessage): Promise<{ platformMessageId: string }> {
-    const client = await this.client(message.account.id);
+    let client: TwitterApi;
+    try {
+      client = await this.client(message.account.id);
+    } catch (error) {
+      throw new PermanentSendError(
+        `no usable credentials for X account ${message.account.id}: ${(error as Error).message}`,
+      );
+    }
     try {
       if (message.delivery === 'direct_message') {
         if (!message.recipientId) throw new PermanentSendError('a direct message needs the recipient id');

@@ -1,0 +1,55 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { dynamoClient, secretsClient, sqsClient } from '../adapters/aws/clients';
+import { DynamoCaseStore } from '../adapters/aws/dynamo-case-store';
+import { DynamoOutboxStore } from '../adapters/aws/dynamo-outbox-store';
+import { secretJson } from '../adapters/aws/secrets';
+import { delayRedelivery, SqsDeadLetters } from '../adapters/aws/sqs-queues';
+import { type XAccountCredentials, XSender } from '../channels/x/x-sender';
+import { bundledBrandConfig, ConfigError, requireEnv } from '../commons/env';
+import { logger } from '../commons/logger';
+import { BrandDirectory } from '../core/brand-config';
+import { createSenderConsumer } from './sender-consumer';
+
+const env = requireEnv(['TABLE_NAME', 'OUTBOX_QUEUE_URL', 'DEAD_LETTER_QUEUE_URL', 'X_ACCOUNT_SECRET_ARNS']);
+/** {"<account id>": "<secret arn>"}: each of our X accounts has its own secret, read on first use. */
+let accountSecrets: Record<string, string>;
+try {
+  accountSecrets = JSON.parse(env.X_ACCOUNT_SECRET_ARNS) as Record<string, string>;
+} catch {
+  throw new ConfigError('X_ACCOUNT_SECRET_ARNS must be a JSON object of account id to secret ARN');
+}
+const secrets = secretsClient();
+const credentials = new Map<string, () => Promise<XAccountCredentials>>();
+function credentialsFor(accountId: string): Promise<XAccountCredentials> {
+  const arn = accountSecrets[accountId];
+  if (!arn) return Promise.reject(new ConfigError(`no credentials secret for X account ${accountId}`));
+  let read = credentials.get(accountId);
+  if (!read) {
+    read = secretJson<XAccountCredentials>(secrets, arn, [
+      'apiKey',
+      'apiSecret',
+      'accessToken',
+      'accessTokenSecret',
+    ]);
+    credentials.set(accountId, read);
+  }
+  return read();
+}
+
+const dynamo = dynamoClient();
+const sqs = sqsClient();
+
+export const handler = middy<SQSEvent, SQSBatchResponse>()
+  .use(injectLambdaContext(logger, { clearState: true }))
+  .handler(
+    createSenderConsumer({
+      directory: new BrandDirectory(bundledBrandConfig()),
+      outbox: new DynamoOutboxStore(dynamo, env.TABLE_NAME),
+      cases: new DynamoCaseStore(dynamo, env.TABLE_NAME),
+      senders: { x: new XSender({ credentialsFor }) },
+      deadLetters: new SqsDeadLetters(sqs, env.DEAD_LETTER_QUEUE_URL),
+      scheduleRetry: (record, at) => delayRedelivery(sqs, env.OUTBOX_QUEUE_URL, record.receiptHandle, at),
+    }),
+  );

@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Page } from '../../functions/core/paging';
+import { type LocalSystem, startLocalSystem } from '../../functions/local-runtime/runtime';
+import { demoConfig, fixture } from '../helpers';
+import { API_TOKEN, api, postX, waitFor, X_SECRET } from './support';
+
+let system: LocalSystem;
+const pages: Page[] = [];
+
+before(async () => {
+  system = await startLocalSystem({
+    brandConfig: demoConfig(),
+    port: 0,
+    apiToken: API_TOKEN,
+    xConsumerSecret: X_SECRET,
+    slaIntervalMs: 3_600_000, // runs are driven by the test
+    onPage: (page) => pages.push(page),
+  });
+});
+after(() => system?.stop());
+
+const pagesOfKind = (kind: string) => pages.filter((p) => p.kind === kind);
+
+test('a case crosses warning and breach; one page per step arrives through the embedded SNS, even with overlapping monitors', async () => {
+  const { status } = await postX(system.url, fixture('x/mention.json'));
+  assert.equal(status, 200);
+  const { body } = await waitFor('the case', async () => {
+    const found = await api(system.url, '/api/cases/x-1860000000000000001');
+    return found.status === 200 ? found : undefined;
+  });
+  const careCase = body.case as { openedAt: string; firstResponseDueAt: string; sla: { checkAt: string } };
+  const opened = Date.parse(careCase.openedAt);
+
+  // Two monitors overlapping at each step: the conditional update lets one of them page.
+  const at = (minutes: number) => new Date(opened + minutes * 60_000);
+  await Promise.all([system.runSlaMonitor(at(25)), system.runSlaMonitor(at(25))]);
+  await waitFor('the warning page', async () => pagesOfKind('deadline_warning').length === 1 || undefined);
+  await Promise.all([
+    system.runSlaMonitor(at(31)),
+    system.runSlaMonitor(at(31)),
+    system.runSlaMonitor(at(32)),
+  ]);
+  await waitFor('the breach page', async () => pagesOfKind('deadline_breach').length === 1 || undefined);
+  await system.runSlaMonitor(at(70));
+  await waitFor('the repeat page', async () => pagesOfKind('deadline_repeat').length === 1 || undefined);
+  await system.runSlaMonitor(at(120));
+  await new Promise((r) => setTimeout(r, 1500));
+
+  assert.deepEqual(
+    pages.filter((p) => p.caseId === 'x-1860000000000000001').map((p) => p.kind),
+    ['deadline_warning', 'deadline_breach', 'deadline_repeat'],
+  );
+  const breach = pagesOfKind('deadline_breach')[0]!;
+  assert.equal(breach.severity, 'critical');
+  assert.match(breach.text, /first response deadline missed/);
+  assert.match(breach.text, /overdue by 1m/);
+  assert.equal(breach.link, `${system.url}/api/cases/x-1860000000000000001`);
+
+  const updated = (await api(system.url, '/api/cases/x-1860000000000000001')).body.case as {
+    slaHistory: Array<{ step: string }>;
+  };
+  assert.deepEqual(
+    updated.slaHistory.map((h) => h.step),
+    ['warning', 'breach', 'repeat'],
+  );
+  const listed = (await api(system.url, '/api/pages')).body.pages as Page[];
+  assert.deepEqual(listed.map((p) => p.kind).sort(), [
+    'deadline_breach',
+    'deadline_repeat',
+    'deadline_warning',
+  ]);
+});
+
+test('a high-risk post pages on-call at once', async () => {
+  const payload = JSON.parse(fixture('x/mention.json'));
+  payload.tweet_create_events[0].id_str = '1860000000000000777';
+  payload.tweet_create_events[0].user.id_str = '777';
+  payload.tweet_create_events[0].text =
+    '@DemoAir a passenger was injured by the trolley and nobody helped. Calling my lawyer.';
+  await postX(system.url, JSON.stringify(payload));
+  const [page] = await waitFor('the risk page', async () => {
+    const found = pagesOfKind('risk');
+    return found.length ? found : undefined;
+  });
+  assert.equal(page?.caseId, 'x-1860000000000000777');
+  assert.match(page!.title, /legal: lawyer/);
+  const careCase = (await api(system.url, '/api/cases/x-1860000000000000777')).body.case as {
+    priority: string;
+  };
+  assert.equal(careCase.priority, 'urgent');
+});

@@ -1,0 +1,184 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { BrandDirectory, parseBrandConfig } from '../../functions/core/brand-config';
+import type { Interaction } from '../../functions/core/interaction';
+import { recordInteractions } from '../../functions/core/record-interactions';
+import { runSlaMonitor } from '../../functions/core/sla-monitor';
+import {
+  InMemoryCaseStore,
+  InMemoryDueFinder,
+  InMemoryPageStore,
+  RecordingPager,
+  StubSentiment,
+} from '../fakes/in-memory';
+
+const directory = new BrandDirectory(
+  parseBrandConfig({
+    brands: [
+      {
+        id: 'acme',
+        name: 'Acme',
+        accounts: [{ platform: 'x', id: '1', handle: 'Acme', role: 'care' }],
+        calendar: { timezone: 'Europe/Amsterdam', weekly: { mon: ['09:00-17:00'], tue: ['09:00-17:00'] } },
+      },
+    ],
+  }),
+);
+
+const mention = (id: string, receivedAt: string): Interaction => ({
+  schemaVersion: 1,
+  platform: 'x',
+  visibility: 'public',
+  kind: 'mention',
+  platformMessageId: id,
+  brandId: 'acme',
+  account: { id: '1', role: 'care' },
+  author: { id: `c${id}`, handle: 'traveller' },
+  text: '@Acme my order never arrived',
+  createdAt: receivedAt,
+  receivedAt,
+});
+
+async function setup(receivedAt: string) {
+  const cases = new InMemoryCaseStore();
+  await recordInteractions([mention('1', receivedAt)], {
+    directory,
+    store: cases,
+    sentiment: new StubSentiment(),
+  });
+  const pages = new InMemoryPageStore();
+  const pager = new RecordingPager();
+  const deps = (now: string) => ({
+    directory,
+    cases,
+    due: new InMemoryDueFinder(cases),
+    pages,
+    pager,
+    linkFor: (caseId: string) => `https://care.example/cases/${caseId}`,
+    now: () => new Date(now),
+  });
+  return { cases, pages, pager, deps };
+}
+
+test('warning at 80% of the working time, breach at the deadline, one repeat page, each once', async () => {
+  // Monday 23 Nov 2026 10:00 Amsterdam (09:00Z), high priority: 30 working minutes.
+  const { cases, pager, deps } = await setup('2026-11-23T09:00:00.000Z');
+  assert.equal(cases.cases.get('x-1')?.sla?.checkAt, '2026-11-23T09:24:00.000Z');
+
+  assert.equal((await runSlaMonitor(deps('2026-11-23T09:23:59.000Z'))).pages.length, 0, 'nothing before 80%');
+  const warning = await runSlaMonitor(deps('2026-11-23T09:24:00.000Z'));
+  assert.deepEqual(
+    warning.pages.map((p) => p.kind),
+    ['deadline_warning'],
+  );
+  assert.match(warning.pages[0]!.text, /6m left/);
+  assert.match(warning.pages[0]!.text, /https:\/\/care\.example\/cases\/x-1/);
+  assert.equal((await runSlaMonitor(deps('2026-11-23T09:25:00.000Z'))).pages.length, 0, 'warned once');
+
+  const breach = await runSlaMonitor(deps('2026-11-23T09:31:00.000Z'));
+  assert.deepEqual(
+    breach.pages.map((p) => [p.kind, p.severity]),
+    [['deadline_breach', 'critical']],
+  );
+  assert.match(breach.pages[0]!.text, /overdue by 1m/);
+  const repeat = await runSlaMonitor(deps('2026-11-23T10:01:00.000Z'));
+  assert.deepEqual(
+    repeat.pages.map((p) => p.kind),
+    ['deadline_repeat'],
+  );
+  assert.equal(
+    (await runSlaMonitor(deps('2026-11-23T12:00:00.000Z'))).checked,
+    0,
+    'out of the deadline index',
+  );
+
+  assert.equal(pager.published.length, 3);
+  assert.deepEqual(
+    cases.cases.get('x-1')?.slaHistory?.map((h) => h.step),
+    ['warning', 'breach', 'repeat'],
+  );
+});
+
+test('a deadline that crosses a closed night is warned about the next working morning', async () => {
+  // Monday 16:50 Amsterdam (15:50Z): 10 minutes today, 20 minutes from Tuesday 09:00.
+  const { cases, deps } = await setup('2026-11-23T15:50:00.000Z');
+  const careCase = cases.cases.get('x-1')!;
+  assert.equal(careCase.firstResponseDueAt, '2026-11-24T08:20:00.000Z');
+  assert.equal(careCase.sla?.checkAt, '2026-11-24T08:14:00.000Z', '24 working minutes in');
+  assert.equal((await runSlaMonitor(deps('2026-11-24T06:00:00.000Z'))).pages.length, 0, 'no page at night');
+});
+
+test('a monitor that ran late skips the warning and pages the breach', async () => {
+  const { deps } = await setup('2026-11-23T09:00:00.000Z');
+  const late = await runSlaMonitor(deps('2026-11-23T09:45:00.000Z'));
+  assert.deepEqual(
+    late.pages.map((p) => p.kind),
+    ['deadline_breach'],
+  );
+});
+
+test('two overlapping monitors page once', async () => {
+  const { pager, deps } = await setup('2026-11-23T09:00:00.000Z');
+  await Promise.all([
+    runSlaMonitor(deps('2026-11-23T09:24:30.000Z')),
+    runSlaMonitor(deps('2026-11-23T09:24:30.000Z')),
+  ]);
+  assert.equal(pager.published.length, 1);
+});
+
+test('a page recorded by a monitor that died before publishing goes out on the next run', async () => {
+  const { pages, pager, deps } = await setup('2026-11-23T09:00:00.000Z');
+  await pages.createPage({
+    pageId: 'risk:x-9',
+    kind: 'risk',
+    severity: 'critical',
+    brandId: 'acme',
+    title: 'risk',
+    text: 'risk',
+    createdAt: '2026-11-23T09:00:00.000Z',
+  });
+  const run = await runSlaMonitor(deps('2026-11-23T09:05:00.000Z'));
+  assert.equal(run.republished, 1);
+  assert.deepEqual(
+    pager.published.map((p) => p.pageId),
+    ['risk:x-9'],
+  );
+});
+
+test('answering the customer pauses the clock; it resumes with what was left when they write again', async () => {
+  const { cases } = await setup('2026-11-23T09:00:00.000Z');
+  const { applySentReply } = await import('../../functions/core/cases');
+  const brand = directory.brand('acme')!;
+  const replied = applySentReply(brand, cases.cases.get('x-1')!, {
+    reason: 'agent_reply',
+    sentBy: 'agent-1',
+    sentAt: '2026-11-23T09:10:00.000Z',
+  });
+  assert.equal(replied.status, 'waiting_on_customer');
+  assert.equal(replied.sla, undefined, 'no deadline runs while we wait on the customer');
+  assert.equal(replied.nextDeadlineAt, undefined);
+});
+
+test('a high-risk post pages on-call at once, once however often it is delivered', async () => {
+  const cases = new InMemoryCaseStore();
+  const pages = new InMemoryPageStore();
+  const pager = new RecordingPager();
+  const deps = {
+    directory,
+    store: cases,
+    sentiment: new StubSentiment(),
+    paging: { pages, pager, linkFor: (id: string) => `https://care.example/cases/${id}` },
+  };
+  const risky = {
+    ...mention('7', '2026-11-23T09:00:00.000Z'),
+    text: '@Acme my lawyer will be in touch about the injury',
+  };
+  await recordInteractions([risky], deps);
+  await recordInteractions([risky], deps);
+  assert.equal(pager.published.length, 1);
+  const [page] = pager.published;
+  assert.equal(page?.kind, 'risk');
+  assert.equal(page?.caseId, 'x-7');
+  assert.match(page!.title, /legal: lawyer, safety: injury/);
+  assert.equal(cases.cases.get('x-7')?.priority, 'urgent');
+});
