@@ -7,12 +7,7 @@ import { DynamoCaseStore } from '../adapters/aws/dynamo-case-store';
 import { DynamoOutboxStore } from '../adapters/aws/dynamo-outbox-store';
 import { DynamoDueCaseFinder, DynamoPageStore } from '../adapters/aws/dynamo-sla';
 import { SnsPager } from '../adapters/aws/sns-pager';
-import {
-  delayRedelivery,
-  SqsDeadLetters,
-  SqsInteractionQueue,
-  SqsOutboundQueue,
-} from '../adapters/aws/sqs-queues';
+import { delayRedelivery, SqsDeadLetters, SqsInteractionQueue } from '../adapters/aws/sqs-queues';
 import { createAgentApi } from '../agent-api/agent-api';
 import { createXWebhook } from '../channels/x/webhook';
 import { XSender } from '../channels/x/x-sender';
