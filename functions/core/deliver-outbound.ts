@@ -1,6 +1,7 @@
 import type { BrandDirectory } from './brand-config';
 import { applySentReply, type CaseStore, outboundMessage } from './cases';
 import type { Platform } from './interaction';
+import type { MetricsSink } from './metrics';
 import {
   type OutboxStore,
   PermanentSendError,
@@ -16,6 +17,7 @@ export interface DeliverDeps {
   outbox: OutboxStore;
   cases: CaseStore;
   senders: Partial<Record<Platform, PlatformSender>>;
+  metrics?: MetricsSink;
   now?: () => Date;
   /** A claim older than this without a result is treated as possibly sent, never resent. */
   inFlightTimeoutMs?: number;
@@ -91,6 +93,13 @@ export async function deliverOutbound(outboxId: string, deps: DeliverDeps): Prom
   for (let attempt = 0; brand && attempt < 5; attempt++) {
     const careCase = await deps.cases.getCase(entry.caseId);
     if (!careCase) break;
+    if (attempt === 0) {
+      deps.metrics?.record('RepliesSent', entry.brandId);
+      if (!careCase.firstRespondedAt && entry.reason !== 'out_of_hours_ack' && entry.reason !== 'hand_off') {
+        const seconds = (Date.parse(sentAt) - Date.parse(careCase.openedAt)) / 1000;
+        deps.metrics?.record('FirstResponseSeconds', entry.brandId, seconds);
+      }
+    }
     const outcome = await deps.cases.attachMessage(
       applySentReply(brand, careCase, { reason: entry.reason, sentBy: entry.author, sentAt }),
       careCase.version,

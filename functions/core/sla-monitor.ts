@@ -1,6 +1,7 @@
 import type { BrandDirectory } from './brand-config';
 import type { CareCase, CaseStore } from './cases';
 import { formatDuration } from './duration';
+import type { MetricsSink } from './metrics';
 import { type Page, type PagingDeps, raisePage, republishStuckPages } from './paging';
 import { advanceSla, dueStep, type SlaStep } from './sla';
 
@@ -14,6 +15,7 @@ export interface SlaMonitorDeps extends PagingDeps {
   cases: CaseStore;
   due: DueCaseFinder;
   linkFor: (caseId: string) => string;
+  metrics?: MetricsSink;
 }
 
 const KIND_LABEL = {
@@ -90,10 +92,16 @@ export async function runSlaMonitor(
       };
       const outcome = await deps.cases.updateCase(updated, careCase.version);
       if (outcome === 'conflict') continue;
+      if (step === 'warning') deps.metrics?.record('DeadlineWarnings', brand.id);
+      if (step === 'breach') deps.metrics?.record('DeadlineBreaches', brand.id);
       const page = pageForStep(careCase, step, now, brand.name, deps.linkFor(caseId));
-      if ((await raisePage(page, deps)) === 'published') pages.push(page);
+      if ((await raisePage(page, deps)) === 'published') {
+        pages.push(page);
+        deps.metrics?.record('Pages', brand.id);
+      }
       break;
     }
   }
+  deps.metrics?.flush();
   return { checked: ids.length, pages, republished };
 }

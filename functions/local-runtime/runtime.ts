@@ -14,6 +14,7 @@ import { XSender } from '../channels/x/x-sender';
 import { logger } from '../commons/logger';
 import { type BrandConfig, BrandDirectory } from '../core/brand-config';
 import { LocalSentimentClassifier } from '../core/local-sentiment';
+import { MemoryMetrics } from '../core/metrics';
 import type { Page } from '../core/paging';
 import type { SentimentClassifier } from '../core/sentiment';
 import { runSlaMonitor } from '../core/sla-monitor';
@@ -58,6 +59,8 @@ export interface LocalSystem {
   };
   standIn: PlatformStandIn;
   store: DynamoCaseStore;
+  /** What the Lambdas would emit as CloudWatch metrics, totalled per metric and brand. */
+  metrics: MemoryMetrics;
   /** Runs the SLA monitor once now (it also runs on its timer). */
   runSlaMonitor(now?: Date): ReturnType<typeof runSlaMonitor>;
   /** Waits until the ingest and outbox queues have been found empty. */
@@ -115,6 +118,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     let baseUrl = '';
     const linkFor = (caseId: string) => `${baseUrl}/api/cases/${encodeURIComponent(caseId)}`;
     const paging = { pages, pager: new SnsPager(sns, queues.oncallTopicArn), linkFor };
+    const metrics = new MemoryMetrics();
 
     const pollers: QueuePoller[] = [
       startQueuePoller({
@@ -126,6 +130,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
           sentiment: options.sentiment ?? new LocalSentimentClassifier(),
           deadLetters,
           paging,
+          metrics,
         }),
       }),
       startQueuePoller({
@@ -139,6 +144,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
             x: new XSender({ credentialsFor: async (id) => localXCredentials(id), apiBaseUrl: standIn.url }),
           },
           deadLetters,
+          metrics,
           scheduleRetry: (record, at) =>
             delayRedelivery(sqs, queues.outboxQueueUrl, record.receiptHandle, at),
         }),
@@ -164,6 +170,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       cases: store,
       due: new DynamoDueCaseFinder(dynamo.client, LOCAL_TABLE_NAME),
       ...paging,
+      metrics,
     };
     let monitorRunning: Promise<unknown> | undefined;
     const monitorOnce = async () => {
@@ -195,6 +202,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
             directory,
             queue: new SqsInteractionQueue(sqs, queues.ingestQueueUrl),
             deadLetters,
+            metrics,
           }),
         },
         {
@@ -226,6 +234,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       queues: { ...queues, client: sqs },
       standIn,
       store,
+      metrics,
       // Not serialized with the timer: tests use it to run overlapping monitors for real.
       runSlaMonitor: (now?: Date) => runSlaMonitor({ ...monitorDeps, ...(now ? { now: () => now } : {}) }),
       drained,

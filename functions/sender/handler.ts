@@ -9,6 +9,7 @@ import { delayRedelivery, SqsDeadLetters } from '../adapters/aws/sqs-queues';
 import { type XAccountCredentials, XSender } from '../channels/x/x-sender';
 import { bundledBrandConfig, ConfigError, requireEnv } from '../commons/env';
 import { logger } from '../commons/logger';
+import { EmbeddedMetrics } from '../commons/metrics';
 import { BrandDirectory } from '../core/brand-config';
 import { createSenderConsumer } from './sender-consumer';
 
@@ -50,6 +51,7 @@ export const handler = middy<SQSEvent, SQSBatchResponse>()
       cases: new DynamoCaseStore(dynamo, env.TABLE_NAME),
       senders: { x: new XSender({ credentialsFor }) },
       deadLetters: new SqsDeadLetters(sqs, env.DEAD_LETTER_QUEUE_URL),
+      metrics: new EmbeddedMetrics(),
       scheduleRetry: (record, at) => delayRedelivery(sqs, env.OUTBOX_QUEUE_URL, record.receiptHandle, at),
     }),
   );

@@ -56,6 +56,7 @@ export function createSenderConsumer(
         }
       }
     }
+    deps.metrics?.flush();
     return { batchItemFailures: failures.map((itemIdentifier) => ({ itemIdentifier })) };
   };
 }

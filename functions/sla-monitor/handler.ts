@@ -6,6 +6,7 @@ import { DynamoDueCaseFinder, DynamoPageStore } from '../adapters/aws/dynamo-sla
 import { SnsPager } from '../adapters/aws/sns-pager';
 import { bundledBrandConfig, requireEnv } from '../commons/env';
 import { logger } from '../commons/logger';
+import { EmbeddedMetrics } from '../commons/metrics';
 import { BrandDirectory } from '../core/brand-config';
 import { runSlaMonitor } from '../core/sla-monitor';
 
@@ -18,6 +19,7 @@ const deps = {
   pages: new DynamoPageStore(dynamo, env.TABLE_NAME),
   pager: new SnsPager(snsClient(), env.ONCALL_TOPIC_ARN),
   linkFor: (caseId: string) => `${env.CASE_LINK_BASE}${encodeURIComponent(caseId)}`,
+  metrics: new EmbeddedMetrics(),
 };
 
 /** Every minute (EventBridge): move due cases through warning, breach and repeat page. */

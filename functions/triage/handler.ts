@@ -9,6 +9,7 @@ import { SnsPager } from '../adapters/aws/sns-pager';
 import { SqsDeadLetters } from '../adapters/aws/sqs-queues';
 import { bundledBrandConfig, ConfigError, requireEnv } from '../commons/env';
 import { logger } from '../commons/logger';
+import { EmbeddedMetrics } from '../commons/metrics';
 import { BrandDirectory } from '../core/brand-config';
 import { LocalSentimentClassifier } from '../core/local-sentiment';
 import type { SentimentClassifier } from '../core/sentiment';
@@ -32,6 +33,7 @@ export const handler = middy<SQSEvent, SQSBatchResponse>()
       store: new DynamoCaseStore(dynamo, env.TABLE_NAME),
       sentiment,
       deadLetters: new SqsDeadLetters(sqsClient(), env.DEAD_LETTER_QUEUE_URL),
+      metrics: new EmbeddedMetrics(),
       paging: {
         pages: new DynamoPageStore(dynamo, env.TABLE_NAME),
         pager: new SnsPager(snsClient(), env.ONCALL_TOPIC_ARN),

@@ -1,11 +1,13 @@
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { logger } from '../commons/logger';
 import { type Interaction, MalformedInteractionError, parseInteraction } from '../core/interaction';
+import type { MetricsSink } from '../core/metrics';
 import type { DeadLetters } from '../core/queues';
 import { type RecordDeps, recordInteractions } from '../core/record-interactions';
 
 export interface TriageConsumerDeps extends RecordDeps {
   deadLetters: DeadLetters;
+  metrics?: MetricsSink;
 }
 
 /**
@@ -66,9 +68,15 @@ export function createTriageConsumer(
             platformMessageId: interaction.platformMessageId,
             ...outcome,
           });
+          if (outcome.status === 'opened') deps.metrics?.record('CasesOpened', interaction.brandId);
+          if (outcome.status === 'opened' || outcome.status === 'attached') {
+            deps.metrics?.record('MessagesRecorded', interaction.brandId);
+          }
+          if (outcome.status === 'duplicate') deps.metrics?.record('DuplicatesSkipped', interaction.brandId);
         }
       });
     }
+    deps.metrics?.flush();
     return { batchItemFailures: failures.map((itemIdentifier) => ({ itemIdentifier })) };
   };
 }

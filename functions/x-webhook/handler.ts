@@ -7,6 +7,7 @@ import { createXWebhook } from '../channels/x/webhook';
 import { bundledBrandConfig, requireEnv } from '../commons/env';
 import type { HttpEvent, HttpResult } from '../commons/http';
 import { logger } from '../commons/logger';
+import { EmbeddedMetrics } from '../commons/metrics';
 import { BrandDirectory } from '../core/brand-config';
 
 const env = requireEnv(['INGEST_QUEUE_URL', 'DEAD_LETTER_QUEUE_URL', 'X_SECRET_ARN']);
@@ -20,5 +21,6 @@ export const handler = middy<HttpEvent, HttpResult>()
       directory: new BrandDirectory(bundledBrandConfig()),
       queue: new SqsInteractionQueue(sqs, env.INGEST_QUEUE_URL),
       deadLetters: new SqsDeadLetters(sqs, env.DEAD_LETTER_QUEUE_URL),
+      metrics: new EmbeddedMetrics(),
     }),
   );

@@ -10,6 +10,7 @@ import {
 } from '../../commons/http';
 import { logger } from '../../commons/logger';
 import type { BrandDirectory } from '../../core/brand-config';
+import type { MetricsSink } from '../../core/metrics';
 import type { DeadLetters, InteractionQueue } from '../../core/queues';
 import { MalformedPayloadError, normalizeXActivity } from './normalize';
 import { answerXCrc, verifyXSignature } from './signature';
@@ -20,6 +21,7 @@ export interface XWebhookDeps {
   directory: BrandDirectory;
   queue: InteractionQueue;
   deadLetters: DeadLetters;
+  metrics?: MetricsSink;
   now?: () => Date;
 }
 
@@ -80,6 +82,8 @@ export function createXWebhook(deps: XWebhookDeps): (event: HttpEvent) => Promis
       );
     }
     if (interactions.length) await deps.queue.enqueue(interactions);
+    for (const interaction of interactions) deps.metrics?.record('InteractionsAccepted', interaction.brandId);
+    deps.metrics?.flush();
     logger.info('x webhook accepted', {
       enqueued: interactions.length,
       ignored,
