@@ -1,6 +1,8 @@
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import { type BrandConfig, BrandDirectory } from '../core/brand-config';
+import { type Brand, type BrandConfig, BrandDirectory } from '../core/brand-config';
+import type { Interaction } from '../core/interaction';
+import { readFaq } from '../core/replies';
 import type { SentimentClassifier } from '../core/sentiment';
 import { decideTriage, riskDetectorFor } from '../core/triage';
 
@@ -9,6 +11,25 @@ interface TriageLine {
   text: string;
   lang?: string;
   to: 'bot' | 'care';
+}
+
+/** A CLI line as the interaction the webhook would have produced, addressed to the brand's bot or care account. */
+function asInteraction(line: TriageLine, brand: Brand, directory: BrandDirectory, now: Date): Interaction {
+  const account = brand.accounts.find((a) => a.role === line.to) ?? brand.accounts[0]!;
+  return {
+    schemaVersion: 1,
+    platform: account.platform,
+    visibility: 'public',
+    kind: 'mention',
+    platformMessageId: line.id,
+    brandId: brand.id,
+    account: { id: account.id, role: line.to },
+    author: { id: directory.isOwnAccount(account.platform, 'cli') ? 'cli-user' : 'cli' },
+    text: line.text,
+    ...(line.lang ? { lang: line.lang } : {}),
+    createdAt: now.toISOString(),
+    receivedAt: now.toISOString(),
+  };
 }
 
 function parseLine(line: string): TriageLine | { id: string | null; error: string } {
@@ -47,11 +68,14 @@ export async function runTriageCommand(options: {
   input: Readable;
   output: Writable;
   chunkSize?: number;
+  /** When the questions are asked ("is the lounge open now?"); default: the time of the run. */
+  now?: Date;
 }): Promise<{ lines: number; errors: number }> {
   const directory = new BrandDirectory(options.config);
   const brand = options.brandId ? directory.brand(options.brandId) : directory.allBrands[0];
   if (!brand) throw new Error(`unknown brand "${options.brandId}"`);
   const risks = riskDetectorFor(brand);
+  const now = options.now ?? new Date();
   const chunkSize = options.chunkSize ?? 500;
   let lines = 0;
   let errors = 0;
@@ -71,15 +95,32 @@ export async function runTriageCommand(options: {
         continue;
       }
       const sentiment = sentiments[k++]!;
-      const decision = decideTriage({ text: item.text, sentiment, addressedTo: item.to }, risks);
+      const faq = await readFaq(
+        brand,
+        directory,
+        asInteraction(item, brand, directory, now),
+        sentiment,
+        risks.detect(item.text),
+      );
+      const decision = decideTriage(
+        { text: item.text, sentiment, addressedTo: item.to, ...(faq ? { faq } : {}) },
+        risks,
+      );
+      // What the bot would post: its answer, or its hand-off for a post addressed to it.
+      const reply =
+        item.to === 'bot' && faq && (faq.decision === 'answer' || faq.decision === 'hand_off')
+          ? faq.text
+          : null;
       out += `${JSON.stringify({
         id: item.id,
         sentiment: { label: sentiment.label, scores: sentiment.scores },
         intent: decision.intent,
         action: decision.action,
-        reply: null,
+        reply,
         priority: decision.priority,
         reasons: decision.priorityReasons,
+        ...(decision.suggestedReply && item.to === 'care' ? { suggestion: decision.suggestedReply } : {}),
+        ...(decision.botDeclined ? { declined: decision.botDeclined } : {}),
       })}\n`;
     }
     pending = [];

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { calendarSchema } from './calendar';
 import { parseDuration } from './duration';
+import { knowledgeBaseSchema, voiceLinkProblems, voiceSchema } from './faq/knowledge-base';
 import { ACCOUNT_ROLES, type AccountRole, PLATFORMS, type Platform } from './interaction';
 
 export const PRIORITIES = ['urgent', 'high', 'normal', 'low'] as const;
@@ -18,6 +19,9 @@ export const DEFAULT_DEADLINES = {
   nextResponse: { urgent: '15m', high: '30m', normal: '1h', low: '4h' },
   resolution: '24h',
 } as const;
+
+export const DEFAULT_OUT_OF_HOURS =
+  'Thanks for your message. Our team is away right now and back {opensAt} ({timezone}); a colleague will answer you then.';
 
 const accountSchema = z.strictObject({
   platform: z.enum(PLATFORMS),
@@ -45,6 +49,30 @@ const brandSchema = z.strictObject({
   calendar: calendarSchema.default({ timezone: 'UTC', exceptions: [] }),
   /** Extra words that signal legal, safety or media risk for this brand, on top of the built-in ones. */
   riskTerms: z.array(z.string().min(2)).default([]),
+  /** What the FAQ bot may answer: fares, places, locations and their hours, allowed link domains. */
+  knowledgeBase: knowledgeBaseSchema.optional(),
+  /** The bot's replies in the brand's voice; every template has a default. */
+  voice: voiceSchema,
+  bot: z
+    .strictObject({
+      /** At most this many automatic replies to one customer per hour; more go to the care queue. */
+      maxRepliesPerCustomerPerHour: z.number().int().min(1).max(100).default(3),
+      /** Platform ids or handles of other automated accounts: the bot never answers a bot. */
+      knownBots: z.array(z.string().min(1)).default([]),
+    })
+    .default({ maxRepliesPerCustomerPerHour: 3, knownBots: [] }),
+  /** Sent once per case from the care account when a post arrives outside the care team's hours. */
+  acknowledgements: z
+    .strictObject({
+      outOfHours: z
+        .string()
+        .min(1)
+        .refine((t) => t.includes('{opensAt}'), {
+          message: 'must say when a person will answer: include {opensAt}',
+        })
+        .default(DEFAULT_OUT_OF_HOURS),
+    })
+    .default({ outOfHours: DEFAULT_OUT_OF_HOURS }),
 });
 
 const configSchema = z
@@ -76,6 +104,15 @@ const configSchema = z
         }
         accounts.set(key, brand.id);
       });
+      if (brand.knowledgeBase) {
+        for (const problem of voiceLinkProblems(brand.voice, brand.knowledgeBase)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['brands', b, 'voice', ...problem.path],
+            message: problem.message,
+          });
+        }
+      }
     });
   });
 

@@ -64,6 +64,10 @@ export interface CareCase {
   resolvedAt?: string;
   /** "bot" when the FAQ bot answered it, else the agent who resolved it. */
   resolvedBy?: string;
+  /** The FAQ bot's answer to the question, for the agent (or the one it sent). */
+  suggestedReply?: string;
+  /** Why the bot did not answer a post addressed to it. */
+  botDeclined?: string;
   /** Set when a reply could not be delivered or may have been delivered twice: an agent must look. */
   deliveryProblem?: string;
 }
@@ -188,6 +192,8 @@ export function openNewCase(
     sentimentSource: sentiment.source,
     intent: triage.intent,
     action: triage.action,
+    ...(triage.suggestedReply ? { suggestedReply: triage.suggestedReply } : {}),
+    ...(triage.botDeclined ? { botDeclined: triage.botDeclined } : {}),
     customer: customerOf(interaction),
     accountId: interaction.account.id,
     accountRole: interaction.account.role,
@@ -228,6 +234,7 @@ export function attachToCase(
     sentimentScores: sentiment.scores,
     sentimentSource: sentiment.source,
     intent: triage.intent ?? existing.intent,
+    ...(triage.suggestedReply ? { suggestedReply: triage.suggestedReply } : {}),
     action: triage.action === 'escalate' ? 'escalate' : existing.action,
     lastInboundAt: [interaction.receivedAt, existing.lastInboundAt].sort().at(-1) as string,
     messageCount: existing.messageCount + 1,

@@ -46,6 +46,11 @@ export async function deliverOutbound(outboxId: string, deps: DeliverDeps): Prom
     return 'uncertain';
   }
 
+  // Replies are queued just before their case is written: never answer for a case that is not there.
+  if (!(await deps.cases.getCase(entry.caseId))) {
+    await deps.outbox.releaseOutbox(outboxId, 'case not written yet');
+    throw new RetryLaterError('the case is not written yet', new Date(now().getTime() + 5_000));
+  }
   const sender = deps.senders[entry.platform];
   if (!sender) {
     const problem = `no sender for ${entry.platform} is configured`;

@@ -8,8 +8,17 @@ import {
   openNewCase,
   recordedKey,
 } from './cases';
+import type { FaqReply } from './faq/answer';
 import type { Interaction } from './interaction';
 import { type Page, type PagingDeps, raisePage } from './paging';
+import {
+  outOfHoursAcknowledgement,
+  type ReplyDeps,
+  readFaq,
+  replyTo,
+  requeuePendingReplies,
+  writeReply,
+} from './replies';
 import type { Sentiment, SentimentClassifier } from './sentiment';
 import { decideTriage, riskDetectorFor, type TriageDecision } from './triage';
 
@@ -38,6 +47,8 @@ export interface RecordDeps {
   directory: BrandDirectory;
   store: CaseStore;
   sentiment: SentimentClassifier;
+  /** Sends the bot's answers and out-of-hours acknowledgements. Absent: nothing is sent. */
+  replies?: ReplyDeps;
   /** Pages on-call at once for high-risk posts. Absent: no paging (e.g. the triage CLI). */
   paging?: PagingDeps & { linkFor: (caseId: string) => string };
 }
@@ -79,6 +90,12 @@ export async function recordInteractions(
 ): Promise<Array<RecordOutcome | Error>> {
   const recorded = await deps.store.findRecorded(interactions);
   const fresh = interactions.filter((i) => !recorded.has(recordedKey(i.platform, i.platformMessageId)));
+  if (deps.replies && fresh.length < interactions.length) {
+    await requeuePendingReplies(
+      interactions.filter((i) => recorded.has(recordedKey(i.platform, i.platformMessageId))),
+      deps.replies,
+    );
+  }
   const sentiments = fresh.length
     ? await deps.sentiment.classify(fresh.map((i) => ({ text: i.text, ...(i.lang ? { lang: i.lang } : {}) })))
     : [];
@@ -112,7 +129,16 @@ async function recordOne(
   if (deps.directory.isOwnAccount(interaction.platform, interaction.author.id)) {
     return { status: 'skipped', reason: 'authored by our own account' };
   }
-  const triage = decideTriage(
+  const risks = riskDetectorFor(brand);
+  const faq = await readFaq(
+    brand,
+    deps.directory,
+    interaction,
+    sentiment,
+    risks.detect(interaction.text),
+    deps.replies?.fares,
+  );
+  let triage = decideTriage(
     {
       text: interaction.text,
       sentiment,
@@ -121,8 +147,9 @@ async function recordOne(
         ? { authorFollowers: interaction.author.followers }
         : {}),
       ...(interaction.author.verified !== undefined ? { authorVerified: interaction.author.verified } : {}),
+      ...(faq ? { faq } : {}),
     },
-    riskDetectorFor(brand),
+    risks,
   );
   const customer = customerOf(interaction);
 
@@ -130,28 +157,42 @@ async function recordOne(
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const openCaseId = await deps.store.findOpenCaseId(brand.id, customer);
     const existing = openCaseId ? await deps.store.getCase(openCaseId) : undefined;
-    const caseId = existing && existing.status !== 'resolved' ? existing.caseId : caseIdFor(interaction);
-    // Paged before the case is written: if the write fails and is retried, the page id stops a second page.
+    const open = existing && existing.status !== 'resolved' ? existing : undefined;
+    const caseId = open ? open.caseId : caseIdFor(interaction);
+    // Pages and replies are queued before the case is written, under ids that make them happen once:
+    // if the write fails and the record is retried, nothing is paged or sent twice, and nothing is lost.
     if (triage.risks.length && deps.paging) {
       await raisePage(riskPage(brand, caseId, interaction, triage, deps.paging.linkFor(caseId)), deps.paging);
     }
-    if (existing && existing.status !== 'resolved') {
-      const updated = attachToCase(brand, existing, interaction, sentiment, triage);
+    if (open) {
+      const updated = attachToCase(brand, open, interaction, sentiment, triage);
       const outcome = await deps.store.attachMessage(
         updated,
-        existing.version,
-        messageFromInteraction(existing.caseId, interaction, sentiment),
+        open.version,
+        messageFromInteraction(open.caseId, interaction, sentiment),
       );
       if (outcome === 'duplicate') return { status: 'duplicate' };
       if (outcome === 'written') {
         return {
           status: 'attached',
-          caseId: existing.caseId,
+          caseId: open.caseId,
           sentiment: sentiment.label,
           priority: updated.priority,
         };
       }
       continue;
+    }
+    let reply: string | undefined;
+    if (deps.replies) {
+      ({ triage, reply } = await writeFirstReply(
+        brand,
+        interaction,
+        faq,
+        triage,
+        caseId,
+        deps.replies,
+        deps.directory,
+      ));
     }
     const careCase = openNewCase(brand, interaction, sentiment, triage);
     const outcome = await deps.store.openCase(
@@ -160,6 +201,7 @@ async function recordOne(
     );
     if (outcome === 'duplicate') return { status: 'duplicate' };
     if (outcome === 'written') {
+      if (reply && deps.replies) await deps.replies.queue.enqueue([reply]);
       return {
         status: 'opened',
         caseId: careCase.caseId,
@@ -171,4 +213,56 @@ async function recordOne(
   throw new WriteConflictError(
     `could not record ${interaction.platform} message after ${MAX_ATTEMPTS} conflicting writes`,
   );
+}
+
+/**
+ * The first reply a new case may get at once: the bot's answer or hand-off for a post addressed to
+ * the bot (within the per-customer limit), or the care team's out-of-hours acknowledgement.
+ * Posts that join an open case get none: a person is already on it.
+ */
+async function writeFirstReply(
+  brand: Brand,
+  interaction: Interaction,
+  faq: FaqReply | undefined,
+  triage: TriageDecision,
+  caseId: string,
+  replies: ReplyDeps,
+  directory: BrandDirectory,
+): Promise<{ triage: TriageDecision; reply?: string }> {
+  const bot = interaction.account;
+  if (bot.role === 'bot' && faq && (faq.decision === 'answer' || faq.decision === 'hand_off')) {
+    const hour = new Date(
+      Date.parse(interaction.receivedAt) - (Date.parse(interaction.receivedAt) % 3_600_000) + 3_600_000,
+    );
+    const allowed = await replies.limiter.tryConsume(
+      `bot:${interaction.platform}:${interaction.author.id}`,
+      brand.bot.maxRepliesPerCustomerPerHour,
+      hour,
+    );
+    if (!allowed) {
+      const action = triage.action === 'auto_reply' ? 'agent' : triage.action;
+      return { triage: { ...triage, action, botDeclined: 'rate_limited' } };
+    }
+    const reason = faq.decision === 'answer' ? 'faq_answer' : 'hand_off';
+    return {
+      triage,
+      reply: await writeReply(replyTo(interaction, brand.id, reason, faq.text, bot, 'bot'), caseId, replies),
+    };
+  }
+  if (bot.role === 'care' && triage.action !== 'ignore') {
+    const text = outOfHoursAcknowledgement(brand, new Date(interaction.receivedAt));
+    const care = directory.careAccount(brand.id, interaction.platform);
+    if (text && care) {
+      const ack = replyTo(
+        interaction,
+        brand.id,
+        'out_of_hours_ack',
+        text,
+        { id: care.id, role: 'care' },
+        'system',
+      );
+      return { triage, reply: await writeReply(ack, caseId, replies) };
+    }
+  }
+  return { triage };
 }

@@ -1,4 +1,5 @@
 import type { Brand, Priority } from './brand-config';
+import type { FaqReply } from './faq/answer';
 import type { AccountRole } from './interaction';
 import type { Sentiment } from './sentiment';
 
@@ -11,6 +12,8 @@ export interface TriageInput {
   addressedTo: AccountRole;
   authorFollowers?: number;
   authorVerified?: boolean;
+  /** What the FAQ bot would do with the post, when the brand has a knowledge base. */
+  faq?: FaqReply;
 }
 
 export interface TriageDecision {
@@ -21,6 +24,10 @@ export interface TriageDecision {
   risks: string[];
   intent: string | null;
   action: TriageAction;
+  /** The FAQ bot's answer: sent when action is auto_reply, else offered to the agent. */
+  suggestedReply?: string;
+  /** Why the bot did not answer a post addressed to it (risk, complaint, unclear, ...). */
+  botDeclined?: string;
 }
 
 /** Built-in risk signals. Brands add their own in `riskTerms`. Whole words or phrases, case-insensitive. */
@@ -148,12 +155,23 @@ export function decideTriage(input: TriageInput, risks: RiskDetector): TriageDec
     priority = 'normal';
     reasons.push(`${input.sentiment.label.toLowerCase()} sentiment`);
   }
+  const faq = input.faq;
+  const intent = faq && 'detection' in faq ? (faq.detection?.intent ?? null) : null;
+  const answer = faq && (faq.decision === 'answer' || faq.decision === 'suggest') ? faq.text : undefined;
+  const declined =
+    input.addressedTo === 'bot' && faq && faq.decision !== 'answer' && 'reason' in faq
+      ? faq.reason
+      : undefined;
+  const action: TriageAction =
+    found.length > 0 ? 'escalate' : faq?.decision === 'answer' ? 'auto_reply' : 'agent';
   return {
     priority,
     priorityReasons: reasons,
     risks: found,
-    intent: null,
-    action: found.length > 0 ? 'escalate' : 'agent',
+    intent,
+    action,
+    ...(answer ? { suggestedReply: answer } : {}),
+    ...(declined ? { botDeclined: declined } : {}),
   };
 }
 

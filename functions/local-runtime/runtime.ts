@@ -5,9 +5,15 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import { snsClient, sqsClient } from '../adapters/aws/clients';
 import { DynamoCaseStore } from '../adapters/aws/dynamo-case-store';
 import { DynamoOutboxStore } from '../adapters/aws/dynamo-outbox-store';
+import { DynamoRateLimiter } from '../adapters/aws/dynamo-rate-limiter';
 import { DynamoDueCaseFinder, DynamoPageStore } from '../adapters/aws/dynamo-sla';
 import { SnsPager } from '../adapters/aws/sns-pager';
-import { delayRedelivery, SqsDeadLetters, SqsInteractionQueue } from '../adapters/aws/sqs-queues';
+import {
+  delayRedelivery,
+  SqsDeadLetters,
+  SqsInteractionQueue,
+  SqsOutboundQueue,
+} from '../adapters/aws/sqs-queues';
 import { createAgentApi } from '../agent-api/agent-api';
 import { createXWebhook } from '../channels/x/webhook';
 import { XSender } from '../channels/x/x-sender';
@@ -131,6 +137,11 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
           deadLetters,
           paging,
           metrics,
+          replies: {
+            outbox,
+            queue: new SqsOutboundQueue(sqs, queues.outboxQueueUrl),
+            limiter: new DynamoRateLimiter(dynamo.client, LOCAL_TABLE_NAME),
+          },
         }),
       }),
       startQueuePoller({

@@ -4,9 +4,11 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { comprehendClient, dynamoClient, snsClient, sqsClient } from '../adapters/aws/clients';
 import { ComprehendSentimentClassifier } from '../adapters/aws/comprehend-sentiment';
 import { DynamoCaseStore } from '../adapters/aws/dynamo-case-store';
+import { DynamoOutboxStore } from '../adapters/aws/dynamo-outbox-store';
+import { DynamoRateLimiter } from '../adapters/aws/dynamo-rate-limiter';
 import { DynamoPageStore } from '../adapters/aws/dynamo-sla';
 import { SnsPager } from '../adapters/aws/sns-pager';
-import { SqsDeadLetters } from '../adapters/aws/sqs-queues';
+import { SqsDeadLetters, SqsOutboundQueue } from '../adapters/aws/sqs-queues';
 import { bundledBrandConfig, ConfigError, requireEnv } from '../commons/env';
 import { logger } from '../commons/logger';
 import { EmbeddedMetrics } from '../commons/metrics';
@@ -15,7 +17,14 @@ import { LocalSentimentClassifier } from '../core/local-sentiment';
 import type { SentimentClassifier } from '../core/sentiment';
 import { createTriageConsumer } from './triage-consumer';
 
-const env = requireEnv(['TABLE_NAME', 'DEAD_LETTER_QUEUE_URL', 'ONCALL_TOPIC_ARN', 'CASE_LINK_BASE']);
+const env = requireEnv([
+  'TABLE_NAME',
+  'DEAD_LETTER_QUEUE_URL',
+  'OUTBOX_QUEUE_URL',
+  'ONCALL_TOPIC_ARN',
+  'CASE_LINK_BASE',
+]);
+const sqs = sqsClient();
 const dynamo = dynamoClient();
 const mode = process.env.SENTIMENT ?? 'comprehend';
 if (mode !== 'comprehend' && mode !== 'local')
@@ -32,7 +41,12 @@ export const handler = middy<SQSEvent, SQSBatchResponse>()
       directory: new BrandDirectory(bundledBrandConfig()),
       store: new DynamoCaseStore(dynamo, env.TABLE_NAME),
       sentiment,
-      deadLetters: new SqsDeadLetters(sqsClient(), env.DEAD_LETTER_QUEUE_URL),
+      deadLetters: new SqsDeadLetters(sqs, env.DEAD_LETTER_QUEUE_URL),
+      replies: {
+        outbox: new DynamoOutboxStore(dynamo, env.TABLE_NAME),
+        queue: new SqsOutboundQueue(sqs, env.OUTBOX_QUEUE_URL),
+        limiter: new DynamoRateLimiter(dynamo, env.TABLE_NAME),
+      },
       metrics: new EmbeddedMetrics(),
       paging: {
         pages: new DynamoPageStore(dynamo, env.TABLE_NAME),

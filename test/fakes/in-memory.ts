@@ -4,6 +4,7 @@ import type { Interaction, Platform } from '../../functions/core/interaction';
 import type { ClaimResult, OutboundQueue, OutboxEntry, OutboxStore } from '../../functions/core/outbox';
 import type { Page, PageRecord, Pager, PageStore } from '../../functions/core/paging';
 import type { DeadLetters, InteractionQueue, ParkedEvent } from '../../functions/core/queues';
+import type { ReplyRateLimiter } from '../../functions/core/replies';
 import type { Sentiment, SentimentClassifier, SentimentInput } from '../../functions/core/sentiment';
 import type { DueCaseFinder } from '../../functions/core/sla-monitor';
 
@@ -201,5 +202,16 @@ export class InMemoryDueFinder implements DueCaseFinder {
     return [...this.store.cases.values()]
       .filter((c) => c.status === 'open' && c.sla?.checkAt && c.sla.checkAt <= now.toISOString())
       .map((c) => c.caseId);
+  }
+}
+
+export class InMemoryRateLimiter implements ReplyRateLimiter {
+  readonly used = new Map<string, number>();
+  async tryConsume(key: string, limit: number, windowEnd: Date) {
+    const slot = `${key}|${windowEnd.toISOString()}`;
+    const used = this.used.get(slot) ?? 0;
+    if (used >= limit) return false;
+    this.used.set(slot, used + 1);
+    return true;
   }
 }

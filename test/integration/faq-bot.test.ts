@@ -1,0 +1,131 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { type LocalSystem, startLocalSystem } from '../../functions/local-runtime/runtime';
+import { demoConfig, fixture } from '../helpers';
+import { API_TOKEN, api, postX, waitFor, X_SECRET } from './support';
+
+let system: LocalSystem;
+before(async () => {
+  system = await startLocalSystem({
+    brandConfig: demoConfig(),
+    port: 0,
+    apiToken: API_TOKEN,
+    xConsumerSecret: X_SECRET,
+  });
+});
+after(() => system?.stop());
+
+/** The official mention shape, addressed to one of our accounts, with its own id, author and text. */
+function mention(options: { id: string; to: string; author: string; text: string }): string {
+  const payload = JSON.parse(fixture('x/mention.json'));
+  payload.for_user_id = options.to;
+  const tweet = payload.tweet_create_events[0];
+  Object.assign(tweet, { id_str: options.id, text: options.text, timestamp_ms: String(Date.now()) });
+  tweet.user.id_str = options.author;
+  tweet.user.screen_name = `customer${options.author}`;
+  return JSON.stringify(payload);
+}
+
+const caseOf = async (caseId: string) => {
+  const { status, body } = await api(system.url, `/api/cases/${caseId}`);
+  return status === 200
+    ? (body as { case: Record<string, unknown>; messages: Array<Record<string, unknown>> })
+    : undefined;
+};
+
+test('a fare question to the bot is answered once, in thread, by the bot account, and the case is auto-answered', async () => {
+  const body = mention({
+    id: '1900000000000000001',
+    to: '4000002',
+    author: '9001',
+    text: '@DemoAirFares how much is a return AMS to JFK',
+  });
+  assert.equal((await postX(system.url, body)).status, 200);
+  const sent = await waitFor('the reply at the X stand-in', async () => {
+    const found = system.standIn.sent.filter((s) => s.inReplyToId === '1900000000000000001');
+    return found.length ? found : undefined;
+  });
+  // The platform redelivers the webhook: still one reply.
+  assert.equal((await postX(system.url, body)).status, 200);
+  await system.drained();
+  await new Promise((r) => setTimeout(r, 500));
+  assert.equal(system.standIn.sent.filter((s) => s.inReplyToId === '1900000000000000001').length, 1);
+  assert.equal(sent[0]?.accountId, '4000002', "sent with the bot's own credentials");
+  assert.match(sent[0]!.text, /Amsterdam \(AMS\) – New York \(JFK\): from EUR 489/);
+  assert.match(sent[0]!.text, /https:\/\/www\.demoair\.example\/book/);
+  assert.match(sent[0]!.text, /fares checked/);
+
+  const found = await waitFor('the resolved case', async () => {
+    const c = await caseOf('x-1900000000000000001');
+    return c?.case.status === 'resolved' ? c : undefined;
+  });
+  assert.equal(found.case.resolvedBy, 'bot');
+  assert.equal(found.case.intent, 'fare');
+  assert.equal(found.case.action, 'auto_reply');
+  assert.deepEqual(
+    found.messages.map((m) => [m.direction, m.sentBy ?? null]),
+    [
+      ['in', null],
+      ['out', 'bot'],
+    ],
+  );
+  // Resolved cases leave the agent queue.
+  const queue = (await api(system.url, '/api/cases')).body.cases as Array<{ caseId: string }>;
+  assert.ok(!queue.some((c) => c.caseId === 'x-1900000000000000001'));
+});
+
+test('a complaint to the bot gets a polite hand-off naming the care account and stays with the agents', async () => {
+  const body = mention({
+    id: '1900000000000000002',
+    to: '4000002',
+    author: '9002',
+    text: '@DemoAirFares why is AMS-JFK so expensive?! ridiculous',
+  });
+  await postX(system.url, body);
+  const [handOff] = await waitFor('the hand-off', async () => {
+    const found = system.standIn.sent.filter((s) => s.inReplyToId === '1900000000000000002');
+    return found.length ? found : undefined;
+  });
+  assert.match(handOff!.text, /@DemoAir will help/);
+  const found = await waitFor('the case', async () => {
+    const c = await caseOf('x-1900000000000000002');
+    return c && c.messages.length === 2 ? c : undefined;
+  });
+  assert.equal(found.case.status, 'open');
+  assert.equal(found.case.action, 'agent');
+  assert.ok(found.case.botDeclined);
+});
+
+test('the same question to the staffed care account is not answered automatically; the agent gets the suggestion', async () => {
+  const body = mention({
+    id: '1900000000000000003',
+    to: '4000001',
+    author: '9003',
+    text: '@DemoAir what is the cheapest return from Amsterdam to London?',
+  });
+  await postX(system.url, body);
+  const found = await waitFor('the case', () => caseOf('x-1900000000000000003'));
+  await system.drained();
+  assert.equal(system.standIn.sent.filter((s) => s.inReplyToId === '1900000000000000003').length, 0);
+  assert.equal(found.case.status, 'open');
+  assert.match(String(found.case.suggestedReply), /EUR 119/);
+});
+
+test('a DM to the bot is answered by DM', async () => {
+  const payload = JSON.parse(fixture('x/direct-message.json'));
+  payload.for_user_id = '4000002';
+  const event = payload.direct_message_events[0];
+  event.id = '1900000000000000004';
+  event.created_timestamp = String(Date.now());
+  event.message_create.target.recipient_id = '4000002';
+  event.message_create.sender_id = '9004';
+  event.message_create.message_data.text = 'is the lounge at schiphol open on christmas day';
+  payload.users['9004'] = { id: '9004', screen_name: 'customer9004', name: 'C' };
+  await postX(system.url, JSON.stringify(payload));
+  const [dm] = await waitFor('the DM', async () => {
+    const found = system.standIn.sent.filter((s) => s.kind === 'dm' && s.recipientId === '9004');
+    return found.length ? found : undefined;
+  });
+  assert.equal(dm?.accountId, '4000002');
+  assert.match(dm!.text, /closed on Christmas Day/);
+});
