@@ -14,6 +14,7 @@ import {
   SqsInteractionQueue,
   SqsOutboundQueue,
 } from '../adapters/aws/sqs-queues';
+import { fareSourceFor } from '../adapters/http/http-fare-source';
 import { createAgentApi } from '../agent-api/agent-api';
 import { createXWebhook } from '../channels/x/webhook';
 import { XSender } from '../channels/x/x-sender';
@@ -141,6 +142,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
             outbox,
             queue: new SqsOutboundQueue(sqs, queues.outboxQueueUrl),
             limiter: new DynamoRateLimiter(dynamo.client, LOCAL_TABLE_NAME),
+            fares: fareSourceFor,
           },
         }),
       }),

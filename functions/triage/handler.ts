@@ -9,6 +9,7 @@ import { DynamoRateLimiter } from '../adapters/aws/dynamo-rate-limiter';
 import { DynamoPageStore } from '../adapters/aws/dynamo-sla';
 import { SnsPager } from '../adapters/aws/sns-pager';
 import { SqsDeadLetters, SqsOutboundQueue } from '../adapters/aws/sqs-queues';
+import { fareSourceFor } from '../adapters/http/http-fare-source';
 import { bundledBrandConfig, ConfigError, requireEnv } from '../commons/env';
 import { logger } from '../commons/logger';
 import { EmbeddedMetrics } from '../commons/metrics';
@@ -46,6 +47,7 @@ export const handler = middy<SQSEvent, SQSBatchResponse>()
         outbox: new DynamoOutboxStore(dynamo, env.TABLE_NAME),
         queue: new SqsOutboundQueue(sqs, env.OUTBOX_QUEUE_URL),
         limiter: new DynamoRateLimiter(dynamo, env.TABLE_NAME),
+        fares: fareSourceFor,
       },
       metrics: new EmbeddedMetrics(),
       paging: {
