@@ -1,6 +1,7 @@
-import { type HttpEvent, type HttpResult, json, method, problem } from '../commons/http';
+import { type HttpEvent, type HttpResult, json, method, problem, rawBody } from '../commons/http';
 import type { BrandDirectory } from '../core/brand-config';
 import type { CareCase, CaseStore } from '../core/cases';
+import type { Platform } from '../core/interaction';
 import type { PageStore } from '../core/paging';
 
 export interface AgentApiDeps {
@@ -11,6 +12,41 @@ export interface AgentApiDeps {
 
 const MAX_LIMIT = 200;
 
+/** Who is calling: the Cognito user in AWS (JWT claims), the local token's agent locally. */
+export function agentOf(event: HttpEvent): string {
+  const claims = (event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } })
+    .authorizer?.jwt?.claims;
+  const who = claims?.email ?? claims?.['cognito:username'] ?? claims?.sub;
+  return typeof who === 'string' ? who : 'local-agent';
+}
+
+/** PUT marks a customer abusive ({"note"?}), DELETE unmarks; the customer's record stays. */
+async function markAbuse(
+  event: HttpEvent,
+  [brandId, platform, customerId]: [string, Platform, string],
+  deps: AgentApiDeps,
+) {
+  if (!deps.directory.brand(brandId)) return problem(404, `unknown brand "${brandId}"`);
+  const verb = method(event);
+  if (verb === 'DELETE') {
+    await deps.store.markAbusive(brandId, { platform, id: customerId }, null);
+    return json(200, { abusive: false });
+  }
+  if (verb !== 'PUT') return problem(405, 'use PUT to mark and DELETE to unmark');
+  let note: unknown;
+  try {
+    note = event.body ? (JSON.parse(rawBody(event).toString('utf8')) as { note?: unknown }).note : undefined;
+  } catch {
+    return problem(400, 'body must be JSON: {"note": "why"}');
+  }
+  if (note !== undefined && (typeof note !== 'string' || note.length > 500)) {
+    return problem(400, 'note must be a string of at most 500 characters');
+  }
+  const mark = { by: agentOf(event), at: new Date().toISOString(), ...(note ? { note } : {}) };
+  await deps.store.markAbusive(brandId, { platform, id: customerId }, mark);
+  return json(200, { abusive: true, mark });
+}
+
 /**
  * The agent API behind authentication (Cognito JWT in AWS, a bearer token locally; both checked
  * before this runs). GET /api/cases lists open cases, soonest deadline first; GET /api/cases/{id}
@@ -18,8 +54,13 @@ const MAX_LIMIT = 200;
  */
 export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promise<HttpResult> {
   return async (event) => {
-    if (method(event) !== 'GET') return problem(405, 'method not allowed');
     const path = event.rawPath.replace(/\/+$/, '');
+    const abuse =
+      /^\/api\/customers\/([a-z0-9-]+)\/(x|facebook|instagram|generic)\/([A-Za-z0-9_.:-]+)\/abuse$/.exec(
+        path,
+      );
+    if (abuse) return markAbuse(event, abuse.slice(1) as [string, Platform, string], deps);
+    if (method(event) !== 'GET') return problem(405, 'method not allowed');
     const query = event.queryStringParameters ?? {};
 
     if (path === '/api/cases') {

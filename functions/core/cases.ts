@@ -21,6 +21,20 @@ export interface CustomerRef {
   name?: string;
 }
 
+export interface AbuseMark {
+  by: string;
+  at: string;
+  note?: string;
+}
+
+export interface CustomerProfile {
+  openCaseId?: string;
+  /** Cases opened for this customer with this brand, the current one included. */
+  caseCount: number;
+  /** A repeat abuser the team chose to stop feeding: low priority, no pages, no automatic replies. */
+  abusive?: AbuseMark;
+}
+
 export interface CareCase {
   caseId: string;
   brandId: string;
@@ -98,7 +112,10 @@ export type WriteOutcome = 'written' | 'duplicate' | 'conflict';
 export interface CaseStore {
   /** Which of these platform message ids were already recorded (a cheap check before classifying). */
   findRecorded(keys: Array<{ platform: Platform; platformMessageId: string }>): Promise<Set<string>>;
-  findOpenCaseId(brandId: string, customer: CustomerRef): Promise<string | undefined>;
+  /** The customer's profile with this brand: open case, how many cases so far, an abuse mark. */
+  getCustomerProfile(brandId: string, customer: CustomerRef): Promise<CustomerProfile | undefined>;
+  /** Marks (or, with null, unmarks) a customer as abusive. The record is kept either way. */
+  markAbusive(brandId: string, customer: CustomerRef, mark: AbuseMark | null): Promise<void>;
   getCase(caseId: string): Promise<CareCase | undefined>;
   /** Creates the case, its first message, the dedupe key and the customer's open-case pointer, all or none. */
   openCase(careCase: CareCase, message: CaseMessage): Promise<WriteOutcome>;

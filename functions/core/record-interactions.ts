@@ -20,7 +20,7 @@ import {
   writeReply,
 } from './replies';
 import type { Sentiment, SentimentClassifier } from './sentiment';
-import { decideTriage, riskDetectorFor, type TriageDecision } from './triage';
+import { decideTriage, riskDetectorFor, type TriageDecision, type TriageInput } from './triage';
 
 export type RecordOutcome =
   | { status: 'opened' | 'attached'; caseId: string; sentiment: Sentiment['label']; priority: string }
@@ -138,30 +138,38 @@ async function recordOne(
     risks.detect(interaction.text),
     deps.replies?.fares,
   );
-  let triage = decideTriage(
-    {
-      text: interaction.text,
-      sentiment,
-      addressedTo: interaction.account.role,
-      ...(interaction.author.followers !== undefined
-        ? { authorFollowers: interaction.author.followers }
-        : {}),
-      ...(interaction.author.verified !== undefined ? { authorVerified: interaction.author.verified } : {}),
-      ...(faq ? { faq } : {}),
-    },
-    risks,
-  );
+  const triageInput: TriageInput = {
+    text: interaction.text,
+    sentiment,
+    addressedTo: interaction.account.role,
+    ...(interaction.author.followers !== undefined ? { authorFollowers: interaction.author.followers } : {}),
+    ...(interaction.author.verified !== undefined ? { authorVerified: interaction.author.verified } : {}),
+    ...(faq ? { faq } : {}),
+  };
   const customer = customerOf(interaction);
 
   // Two messages from one customer may race; a conflict means someone else wrote first: read again.
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const openCaseId = await deps.store.findOpenCaseId(brand.id, customer);
-    const existing = openCaseId ? await deps.store.getCase(openCaseId) : undefined;
+    const profile = await deps.store.getCustomerProfile(brand.id, customer);
+    const existing = profile?.openCaseId ? await deps.store.getCase(profile.openCaseId) : undefined;
     const open = existing && existing.status !== 'resolved' ? existing : undefined;
     const caseId = open ? open.caseId : caseIdFor(interaction);
+    const overdue = open?.nextDeadlineAt
+      ? Date.parse(interaction.receivedAt) - Date.parse(open.nextDeadlineAt)
+      : 0;
+    let triage = decideTriage(
+      {
+        ...triageInput,
+        earlierCases: (profile?.caseCount ?? 0) - (open ? 1 : 0),
+        ...(overdue > 60_000 ? { overdueMinutes: Math.floor(overdue / 60_000) } : {}),
+        ...(profile?.abusive ? { abusive: profile.abusive } : {}),
+      },
+      risks,
+    );
+    const abusive = Boolean(profile?.abusive);
     // Pages and replies are queued before the case is written, under ids that make them happen once:
     // if the write fails and the record is retried, nothing is paged or sent twice, and nothing is lost.
-    if (triage.risks.length && deps.paging) {
+    if (triage.risks.length && deps.paging && !abusive) {
       await raisePage(riskPage(brand, caseId, interaction, triage, deps.paging.linkFor(caseId)), deps.paging);
     }
     if (open) {
@@ -183,7 +191,7 @@ async function recordOne(
       continue;
     }
     let reply: string | undefined;
-    if (deps.replies) {
+    if (deps.replies && !abusive) {
       ({ triage, reply } = await writeFirstReply(
         brand,
         interaction,

@@ -14,6 +14,12 @@ export interface TriageInput {
   authorVerified?: boolean;
   /** What the FAQ bot would do with the post, when the brand has a knowledge base. */
   faq?: FaqReply;
+  /** Cases this customer had with the brand before this one. */
+  earlierCases?: number;
+  /** Minutes the customer has already waited on an answer whose deadline has passed. */
+  overdueMinutes?: number;
+  /** The team marked this customer as abusive: recorded, never escalated. */
+  abusive?: { by: string; note?: string };
 }
 
 export interface TriageDecision {
@@ -119,10 +125,16 @@ export function meaningfulText(text: string): string {
     .trim();
 }
 
+/** Repeat contacts from this many earlier cases on raise the priority one step. */
+export const REPEAT_CONTACT_CASES = 2;
+const ONE_UP: Record<Priority, Priority> = { low: 'normal', normal: 'high', high: 'high', urgent: 'urgent' };
+
 /**
  * Decides priority and action from what triage read. The rule, in order:
  * risk words → urgent and escalate; negative from a high-reach or verified author → urgent;
- * negative → high; positive with nothing to answer → low; otherwise normal.
+ * negative → high; positive with nothing to answer → low; otherwise normal. Then one step up (never
+ * to urgent: not everyone can be a VIP) for a repeat contact or a customer already waiting past a
+ * deadline. A customer marked abusive is low, whatever the post says, and never escalated.
  */
 export function decideTriage(input: TriageInput, risks: RiskDetector): TriageDecision {
   const reasons: string[] = [];
@@ -154,6 +166,27 @@ export function decideTriage(input: TriageInput, risks: RiskDetector): TriageDec
   } else {
     priority = 'normal';
     reasons.push(`${input.sentiment.label.toLowerCase()} sentiment`);
+  }
+  const bumps: string[] = [];
+  if ((input.earlierCases ?? 0) >= REPEAT_CONTACT_CASES)
+    bumps.push(`repeat contact (${input.earlierCases} earlier cases)`);
+  if ((input.overdueMinutes ?? 0) > 0)
+    bumps.push(`already waiting ${input.overdueMinutes}m past the deadline`);
+  if (bumps.length && ONE_UP[priority] !== priority) {
+    priority = ONE_UP[priority];
+    reasons.push(...bumps);
+  }
+  if (input.abusive) {
+    return {
+      priority: 'low',
+      priorityReasons: [
+        `marked abusive by ${input.abusive.by}${input.abusive.note ? `: ${input.abusive.note}` : ''}`,
+      ],
+      risks: found,
+      intent: null,
+      action: 'agent',
+      botDeclined: 'abusive',
+    };
   }
   const faq = input.faq;
   const intent = faq && 'detection' in faq ? (faq.detection?.intent ?? null) : null;

@@ -1,4 +1,12 @@
-import type { CareCase, CaseMessage, CaseStore, CustomerRef, WriteOutcome } from '../../functions/core/cases';
+import type {
+  AbuseMark,
+  CareCase,
+  CaseMessage,
+  CaseStore,
+  CustomerProfile,
+  CustomerRef,
+  WriteOutcome,
+} from '../../functions/core/cases';
 import { recordedKey } from '../../functions/core/cases';
 import type { Interaction, Platform } from '../../functions/core/interaction';
 import type { ClaimResult, OutboundQueue, OutboxEntry, OutboxStore } from '../../functions/core/outbox';
@@ -25,8 +33,22 @@ export class InMemoryCaseStore implements CaseStore {
     );
   }
 
-  async findOpenCaseId(brandId: string, customer: CustomerRef) {
-    return this.openCaseOf.get(this.customerKey(brandId, customer));
+  readonly caseCounts = new Map<string, number>();
+  readonly abusive = new Map<string, AbuseMark>();
+
+  async getCustomerProfile(brandId: string, customer: CustomerRef): Promise<CustomerProfile | undefined> {
+    const key = this.customerKey(brandId, customer);
+    const openCaseId = this.openCaseOf.get(key);
+    const caseCount = this.caseCounts.get(key) ?? 0;
+    const abusive = this.abusive.get(key);
+    if (!openCaseId && !caseCount && !abusive) return undefined;
+    return { ...(openCaseId ? { openCaseId } : {}), caseCount, ...(abusive ? { abusive } : {}) };
+  }
+
+  async markAbusive(brandId: string, customer: CustomerRef, mark: AbuseMark | null) {
+    const key = this.customerKey(brandId, customer);
+    if (mark) this.abusive.set(key, mark);
+    else this.abusive.delete(key);
   }
 
   async getCase(caseId: string) {
@@ -43,6 +65,7 @@ export class InMemoryCaseStore implements CaseStore {
     this.messages.set(careCase.caseId, [structuredClone(message)]);
     this.recorded.add(key);
     this.openCaseOf.set(customer, careCase.caseId);
+    this.caseCounts.set(customer, (this.caseCounts.get(customer) ?? 0) + 1);
     return 'written';
   }
 

@@ -183,3 +183,27 @@ test('the agent API needs the bearer token and lists open cases soonest deadline
   assert.equal((await api(system.url, '/api/cases?brand=unknown')).status, 400);
   assert.equal((await api(system.url, '/api/cases/x-0')).status, 404);
 });
+
+test('an agent marks a customer abusive through the API; their next post is recorded low and not escalated', async () => {
+  const put = await fetch(`${system.url}/api/customers/demoair/x/666/abuse`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${API_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ note: 'repeat troll' }),
+  });
+  assert.equal(put.status, 200);
+  const bad = await fetch(`${system.url}/api/customers/demoair/x/666/abuse`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${API_TOKEN}` },
+    body: '{',
+  });
+  assert.equal(bad.status, 400);
+  const payload = JSON.parse(fixture('x/mention.json'));
+  payload.tweet_create_events[0].id_str = '1860000000000000666';
+  payload.tweet_create_events[0].user.id_str = '666';
+  payload.tweet_create_events[0].text = '@DemoAir you are the worst, my lawyer will sue';
+  await postX(system.url, JSON.stringify(payload));
+  const item = await waitFor('the case', () => getItem('CASE#x-1860000000000000666', 'CASE'));
+  assert.equal(item.priority, 'low');
+  assert.equal(item.action, 'agent');
+  assert.deepEqual(item.priorityReasons, ['marked abusive by local-agent: repeat troll']);
+});

@@ -134,3 +134,43 @@ test('concurrent first posts of one customer end in one case with both messages'
   const [only] = store.cases.values();
   assert.equal(only?.messageCount, 2);
 });
+
+test('a repeat contact and a customer already waiting past a deadline rise one step, never to urgent', async () => {
+  const { store, deps } = setup((text) => (text.includes('where') ? 'NEUTRAL' : 'NEGATIVE'));
+  // Two earlier cases, both resolved.
+  for (const id of ['a', 'b']) {
+    await recordInteractions([mention(id, { text: '@DemoAir where is my refund' })], deps);
+    const done = store.cases.get(`x-${id}`)!;
+    await store.updateCase({ ...done, status: 'resolved', version: done.version + 1 }, done.version);
+  }
+  await recordInteractions([mention('c', { text: '@DemoAir where is my refund' })], deps);
+  const third = store.cases.get('x-c')!;
+  assert.equal(third.priority, 'high');
+  assert.deepEqual(third.priorityReasons, ['neutral sentiment', 'repeat contact (2 earlier cases)']);
+  // Writing again two hours later, past the first-response deadline.
+  await recordInteractions(
+    [mention('d', { text: '@DemoAir where is it', receivedAt: '2026-11-23T12:00:05.000Z' })],
+    deps,
+  );
+  assert.equal(store.cases.get('x-c')!.priority, 'high', 'never urgent through bumps alone');
+});
+
+test('a customer marked abusive is recorded at low priority, never escalated, paged or auto-answered', async () => {
+  const { store, deps } = setup();
+  await store.markAbusive(
+    'demoair',
+    { platform: 'x', id: '42' },
+    { by: 'lead@demoair', at: '2026-11-20T00:00:00Z', note: 'troll' },
+  );
+  const [outcome] = await recordInteractions(
+    [mention('1', { text: '@DemoAir my lawyer will sue you, awful' })],
+    deps,
+  );
+  assert.equal((outcome as { status: string }).status, 'opened');
+  const careCase = store.cases.get('x-1')!;
+  assert.equal(careCase.priority, 'low');
+  assert.equal(careCase.action, 'agent');
+  assert.deepEqual(careCase.priorityReasons, ['marked abusive by lead@demoair: troll']);
+  assert.deepEqual(careCase.risks, ['legal: lawyer'], 'the record keeps what was said');
+  assert.equal(store.messages.get('x-1')?.length, 1);
+});

@@ -6,8 +6,17 @@ import {
   GetCommand,
   QueryCommand,
   TransactWriteCommand,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { CareCase, CaseMessage, CaseStore, CustomerRef, WriteOutcome } from '../../core/cases';
+import type {
+  AbuseMark,
+  CareCase,
+  CaseMessage,
+  CaseStore,
+  CustomerProfile,
+  CustomerRef,
+  WriteOutcome,
+} from '../../core/cases';
 import { recordedKey } from '../../core/cases';
 import type { Platform } from '../../core/interaction';
 import { DEADLINE_INDEX, deadlineShard, keys, QUEUE_INDEX } from './table-design';
@@ -108,7 +117,7 @@ export class DynamoCaseStore implements CaseStore {
     return found;
   }
 
-  async findOpenCaseId(brandId: string, customer: CustomerRef): Promise<string | undefined> {
+  async getCustomerProfile(brandId: string, customer: CustomerRef): Promise<CustomerProfile | undefined> {
     const result = await this.doc.send(
       new GetCommand({
         TableName: this.tableName,
@@ -116,8 +125,28 @@ export class DynamoCaseStore implements CaseStore {
         ConsistentRead: true,
       }),
     );
-    const id = result.Item?.openCaseId;
-    return typeof id === 'string' ? id : undefined;
+    const item = result.Item;
+    if (!item) return undefined;
+    return {
+      ...(typeof item.openCaseId === 'string' ? { openCaseId: item.openCaseId } : {}),
+      caseCount: typeof item.caseCount === 'number' ? item.caseCount : 0,
+      ...(item.abusive ? { abusive: item.abusive as AbuseMark } : {}),
+    };
+  }
+
+  async markAbusive(brandId: string, customer: CustomerRef, mark: AbuseMark | null): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.customer(customer.platform, customer.id, brandId),
+        ...(mark
+          ? {
+              UpdateExpression: 'SET abusive = :mark, entity = :entity',
+              ExpressionAttributeValues: { ':mark': mark, ':entity': 'customer' },
+            }
+          : { UpdateExpression: 'REMOVE abusive' }),
+      }),
+    );
   }
 
   async getCase(caseId: string): Promise<CareCase | undefined> {
