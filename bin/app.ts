@@ -10,8 +10,11 @@ if (typeof stackName !== 'string' || !/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(stack
   );
 }
 
+// Case links and on-call subscribers come from context (-c caseLinkBase=…, -c oncallEmails=…,
+// -c oncallSms=…, -c oncallSmsSeverities=…); the stack validates them before creating anything.
 new CareStack(app, stackName, {
-  description: 'socialcare: social customer care (X webhook, triage, cases with deadlines, agent API)',
+  description:
+    'socialcare: social customer care (X webhook, triage, cases with deadlines, SLA monitor, on-call paging, outbox sender, agent API)',
 });
 Tags.of(app).add('app', 'socialcare');
 // cdk-nag 3 is a policy validation plugin (no longer an Aspect): synth fails on any finding that is

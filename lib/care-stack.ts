@@ -1,16 +1,24 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { loadBrandConfig } from './brand-config-source';
+import { type CareSettingsProps, readCareSettings } from './care-settings';
 import { AgentUserPool } from './constructs/agent-user-pool';
 import { CareApi } from './constructs/care-api';
+import { CareDashboard } from './constructs/care-dashboard';
 import { CareTable } from './constructs/care-table';
 import { IngestPipeline } from './constructs/ingest-pipeline';
+import { OncallTopic } from './constructs/oncall-topic';
 import { OperationsTopic } from './constructs/operations-topic';
+import { OutboxPipeline } from './constructs/outbox-pipeline';
+import { PageDelivery } from './constructs/page-delivery';
 import { PlatformSecrets } from './constructs/platform-secrets';
 import { grantSentimentDetection } from './constructs/sentiment-access';
+import { SlaSchedule } from './constructs/sla-schedule';
 import { SocialcareFunction } from './constructs/socialcare-function';
+import { XAccountSecrets } from './constructs/x-account-secrets';
 
-export interface CareStackProps extends StackProps {
+/** The settings of CareSettingsProps (case links, on-call subscribers) may also come from context. */
+export interface CareStackProps extends StackProps, CareSettingsProps {
   /**
    * The brand config file. @default context `config`, else env SOCIALCARE_CONFIG, else the shipped
    * demo airline (config/demo-airline.json)
@@ -19,9 +27,11 @@ export interface CareStackProps extends StackProps {
 }
 
 /**
- * socialcare on AWS, X path: HTTP API → x-webhook → SQS → triage → DynamoDB, the agent API behind
- * Cognito, alarms to an operations topic. Composition only; each construct owns one task and every
- * permission is granted here, next to the environment variable that uses it.
+ * socialcare on AWS, X path: HTTP API → x-webhook → SQS → triage → DynamoDB; the outbox queue → sender
+ * → X with one secret per X account; the SLA monitor every minute; pages on the on-call topic to
+ * e-mail, SMS, Slack and PagerDuty; the agent API behind Cognito; a dashboard, and alarms to an
+ * operations topic. Composition only; each construct owns one task and every permission is granted
+ * here, next to the environment variable that uses it.
  */
 export class CareStack extends Stack {
   readonly operations: OperationsTopic;
@@ -31,13 +41,23 @@ export class CareStack extends Stack {
   readonly xWebhook: SocialcareFunction;
   readonly triage: SocialcareFunction;
   readonly agentApi: SocialcareFunction;
+  readonly sender: SocialcareFunction;
+  readonly slaMonitor: SocialcareFunction;
+  readonly pageForwarder: SocialcareFunction;
   readonly ingest: IngestPipeline;
+  readonly outbox: OutboxPipeline;
+  readonly xAccounts: XAccountSecrets;
   readonly api: CareApi;
+  readonly oncall: OncallTopic;
+  readonly pageDelivery: PageDelivery;
+  readonly slaSchedule: SlaSchedule;
+  readonly dashboard: CareDashboard;
 
   constructor(scope: Construct, id: string, props: CareStackProps = {}) {
     super(scope, id, props);
     // First, before any resource: a bad brand config fails synth naming each bad field.
     const brand = loadBrandConfig(this, props.brandConfigPath);
+    const settings = readCareSettings(this, props);
 
     this.operations = new OperationsTopic(this, 'operations');
     this.table = new CareTable(this, 'table');
@@ -57,6 +77,21 @@ export class CareStack extends Stack {
       brandConfigJson: brand.json,
       timeout: Duration.seconds(30),
     });
+    this.sender = new SocialcareFunction(this, 'sender', {
+      handlerFolder: 'sender',
+      description: 'socialcare: sends outbox replies to X through the care or the bot account, each once',
+      brandConfigJson: brand.json,
+      timeout: Duration.seconds(30),
+    });
+    this.slaMonitor = new SocialcareFunction(this, 'sla-monitor', {
+      handlerFolder: 'sla-monitor',
+      description:
+        'socialcare: every minute, moves due cases through deadline warning, breach and repeat page',
+      brandConfigJson: brand.json,
+      // Well under the one-minute rate, so runs do not pile up.
+      timeout: Duration.seconds(50),
+      retryAttempts: 0,
+    });
     this.agentApi = new SocialcareFunction(this, 'agent-api', {
       handlerFolder: 'agent-api',
       description: 'socialcare: agent API (cases and their messages), behind Cognito',
@@ -68,12 +103,21 @@ export class CareStack extends Stack {
       consumer: this.triage.function,
       operations: this.operations,
     });
+    this.outbox = new OutboxPipeline(this, 'outbox', {
+      consumer: this.sender.function,
+      operations: this.operations,
+    });
+    this.xAccounts = new XAccountSecrets(this, 'x-accounts', { brands: brand.config });
 
     // Who may touch what: the webhook path never reaches the table.
     this.ingest.bindProducer(this.xWebhook.function);
     this.secrets.bindX(this.xWebhook.function);
     this.table.bindTable(this.triage.function, 'readWrite');
     grantSentimentDetection(this.triage.function);
+    this.outbox.bindProducer(this.triage.function);
+    this.table.bindTable(this.sender.function, 'readWrite');
+    this.xAccounts.bindSender(this.sender.function);
+    this.table.bindTable(this.slaMonitor.function, 'readWrite');
     this.table.bindTable(this.agentApi.function, 'read');
 
     this.api = new CareApi(this, 'api', {
@@ -81,6 +125,63 @@ export class CareStack extends Stack {
       agentApi: this.agentApi.function,
       userPool: this.agents.userPool,
       userPoolClient: this.agents.consoleClient,
+    });
+
+    // Pages link to the case: the console once it exists (caseLinkBase), until then the agent API.
+    this.oncall = new OncallTopic(this, 'oncall', {
+      caseLinkBase: settings.caseLinkBase ?? `${this.api.url}api/cases/`,
+      emails: settings.emails,
+      smsNumbers: settings.smsNumbers,
+      smsSeverities: settings.smsSeverities,
+    });
+    this.oncall.bindPublisher(this.triage.function);
+    this.oncall.bindPublisher(this.slaMonitor.function);
+    this.slaSchedule = new SlaSchedule(this, 'sla-schedule', {
+      monitor: this.slaMonitor.function,
+      operations: this.operations,
+    });
+
+    this.pageDelivery = new PageDelivery(this, 'page-delivery', {
+      oncall: this.oncall,
+      operations: this.operations,
+    });
+    this.pageForwarder = new SocialcareFunction(this, 'page-forwarder', {
+      handlerFolder: 'page-forwarder',
+      description: 'socialcare: forwards on-call pages to Slack and PagerDuty',
+      brandConfigJson: brand.json,
+      timeout: Duration.seconds(15),
+      memorySize: 256,
+      retryAttempts: 2,
+      deadLetterQueue: this.pageDelivery.failures,
+    });
+    this.pageDelivery.subscribe(this.pageForwarder.function);
+
+    this.dashboard = new CareDashboard(this, 'dashboard', {
+      brandIds: brand.config.brands.map((b) => b.id),
+      queues: [
+        { label: 'ingest', queue: this.ingest.queue },
+        { label: 'outbox', queue: this.outbox.queue },
+      ],
+      deadLetterQueues: [
+        { label: 'ingest dead letters', queue: this.ingest.deadLetterQueue },
+        { label: 'outbox dead letters', queue: this.outbox.deadLetterQueue },
+        { label: 'page forwarding failures', queue: this.pageDelivery.failures },
+      ],
+      functions: [
+        this.xWebhook,
+        this.triage,
+        this.sender,
+        this.slaMonitor,
+        this.pageForwarder,
+        this.agentApi,
+      ].map((f) => ({ label: f.node.id, fn: f.function })),
+      alarms: [
+        ...this.ingest.alarms,
+        ...this.outbox.alarms,
+        ...this.slaSchedule.alarms,
+        ...this.pageDelivery.alarms,
+      ],
+      operations: this.operations,
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API' });
@@ -98,6 +199,23 @@ export class CareStack extends Stack {
       description: 'Put the X app consumer secret in field consumerSecret of this secret',
     });
     new CfnOutput(this, 'XSecretArn', { value: this.secrets.x.secretArn });
+    new CfnOutput(this, 'OutboxQueueUrl', { value: this.outbox.queue.queueUrl });
+    new CfnOutput(this, 'OutboxDeadLetterQueueUrl', { value: this.outbox.deadLetterQueue.queueUrl });
+    new CfnOutput(this, 'XAccountSecretNames', {
+      value: this.xAccounts.secretNamesJson,
+      description:
+        "X account id to secret name (JSON): put each account's apiKey, apiSecret, accessToken, accessTokenSecret there",
+    });
+    new CfnOutput(this, 'OncallTopicArn', {
+      value: this.oncall.topic.topicArn,
+      description: 'Pages to on-call staff (attributes brand, severity, kind); subscribe more here',
+    });
+    new CfnOutput(this, 'PageTargetsSecretName', {
+      value: this.pageDelivery.targets.secretName,
+      description: 'Put a Slack incoming webhook URL (slackWebhookUrl) and/or a PagerDuty routing key here',
+    });
+    new CfnOutput(this, 'PageForwardingFailuresQueueUrl', { value: this.pageDelivery.failures.queueUrl });
+    new CfnOutput(this, 'DashboardName', { value: this.dashboard.dashboardName });
     new CfnOutput(this, 'OperationsTopicArn', {
       value: this.operations.topic.topicArn,
       description: 'Subscribe operators to this topic for alarms',

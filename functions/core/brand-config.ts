@@ -39,12 +39,23 @@ const brandSchema = z.strictObject({
       firstResponse: byPriority.default(DEFAULT_DEADLINES.firstResponse),
       nextResponse: byPriority.default(DEFAULT_DEADLINES.nextResponse),
       resolution: duration.default(DEFAULT_DEADLINES.resolution),
+      /** Per-channel policies ("x", "x:private", "facebook", "generic"...), each field optional. */
+      byChannel: z
+        .record(
+          z.string(),
+          z.strictObject({
+            firstResponse: byPriority.partial().optional(),
+            nextResponse: byPriority.partial().optional(),
+            resolution: duration.optional(),
+          }),
+        )
+        .default({}),
       /** Share of a deadline's working time after which on-call is warned (0.8 = 80%). */
       warnAtShare: z.number().gt(0).lt(1).optional(),
       /** How long after a breach the one repeat page goes out. */
       repeatPageAfter: duration.optional(),
     })
-    .default(DEFAULT_DEADLINES),
+    .default({ ...DEFAULT_DEADLINES, byChannel: {} }),
   /** When the care team works: deadline clocks run only then. Absent: around the clock, UTC. */
   calendar: calendarSchema.default({ timezone: 'UTC', exceptions: [] }),
   /** Extra words that signal legal, safety or media risk for this brand, on top of the built-in ones. */
@@ -104,6 +115,15 @@ const configSchema = z
         }
         accounts.set(key, brand.id);
       });
+      for (const channel of Object.keys(brand.deadlines.byChannel)) {
+        if (!/^(x|facebook|instagram|generic)(:(public|private))?$/.test(channel)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['brands', b, 'deadlines', 'byChannel', channel],
+            message: 'expected a channel such as "x", "x:private", "facebook" or "generic"',
+          });
+        }
+      }
       if (brand.knowledgeBase) {
         for (const problem of voiceLinkProblems(brand.voice, brand.knowledgeBase)) {
           ctx.addIssue({

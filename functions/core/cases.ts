@@ -221,8 +221,8 @@ export function openNewCase(
     lastInboundAt: interaction.receivedAt,
     messageCount: 1,
     awaitingReplySince: interaction.receivedAt,
-    firstResponseDueAt: firstResponseDueAt(brand, triage.priority, received).toISOString(),
-    resolutionDueAt: resolutionDueAt(brand, received).toISOString(),
+    firstResponseDueAt: firstResponseDueAt(brand, interaction, triage.priority, received).toISOString(),
+    resolutionDueAt: resolutionDueAt(brand, interaction, received).toISOString(),
   });
 }
 
@@ -268,11 +268,11 @@ export function attachToCase(
     delete updated.pausedAt;
   }
   if (!existing.firstRespondedAt) {
-    const sooner = firstResponseDueAt(brand, priority, new Date(existing.openedAt)).toISOString();
+    const sooner = firstResponseDueAt(brand, existing, priority, new Date(existing.openedAt)).toISOString();
     if (!existing.firstResponseDueAt || sooner < existing.firstResponseDueAt)
       updated.firstResponseDueAt = sooner;
   } else if (!existing.nextResponseDueAt) {
-    updated.nextResponseDueAt = nextResponseDueAt(brand, priority, received).toISOString();
+    updated.nextResponseDueAt = nextResponseDueAt(brand, existing, priority, received).toISOString();
   }
   return withNextDeadline(brand, updated);
 }

@@ -15,16 +15,53 @@ function policyDuration(text: string): number {
   return ms;
 }
 
-export function firstResponseDueAt(brand: Brand, priority: Priority, receivedAt: Date): Date {
-  return addBusinessTime(receivedAt, policyDuration(brand.deadlines.firstResponse[priority]), brand.calendar);
+/** Which channel a case is on, for per-channel deadline policies ("x", "x:private", "generic"). */
+export interface Channel {
+  platform: string;
+  visibility: 'public' | 'private';
 }
 
-export function nextResponseDueAt(brand: Brand, priority: Priority, receivedAt: Date): Date {
-  return addBusinessTime(receivedAt, policyDuration(brand.deadlines.nextResponse[priority]), brand.calendar);
+type PolicyKind = 'firstResponse' | 'nextResponse';
+
+/** The most specific policy wins: "x:private", then "x", then the brand's defaults. */
+function durationFor(
+  brand: Brand,
+  channel: Channel,
+  kind: PolicyKind | 'resolution',
+  priority?: Priority,
+): number {
+  const overrides = brand.deadlines.byChannel;
+  for (const key of [`${channel.platform}:${channel.visibility}`, channel.platform]) {
+    const policy = overrides[key];
+    if (!policy) continue;
+    const value = kind === 'resolution' ? policy.resolution : priority ? policy[kind]?.[priority] : undefined;
+    if (value) return policyDuration(value);
+  }
+  return policyDuration(
+    kind === 'resolution' ? brand.deadlines.resolution : brand.deadlines[kind][priority!],
+  );
 }
 
-export function resolutionDueAt(brand: Brand, openedAt: Date): Date {
-  return addBusinessTime(openedAt, policyDuration(brand.deadlines.resolution), brand.calendar);
+export function firstResponseDueAt(
+  brand: Brand,
+  channel: Channel,
+  priority: Priority,
+  receivedAt: Date,
+): Date {
+  return addBusinessTime(receivedAt, durationFor(brand, channel, 'firstResponse', priority), brand.calendar);
+}
+
+export function nextResponseDueAt(
+  brand: Brand,
+  channel: Channel,
+  priority: Priority,
+  receivedAt: Date,
+): Date {
+  return addBusinessTime(receivedAt, durationFor(brand, channel, 'nextResponse', priority), brand.calendar);
+}
+
+export function resolutionDueAt(brand: Brand, channel: Channel, openedAt: Date): Date {
+  return addBusinessTime(openedAt, durationFor(brand, channel, 'resolution'), brand.calendar);
 }
 
 /** The earliest deadline still running: what the SLA monitor and the agent queue sort by. */

@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -27,6 +28,13 @@ export interface SocialcareFunctionProps {
    * @default RemovalPolicy.DESTROY
    */
   readonly logRemovalPolicy?: RemovalPolicy;
+  /**
+   * For functions invoked asynchronously (SNS, EventBridge): how often Lambda retries a failed event.
+   * @default 2 (Lambda's default)
+   */
+  readonly retryAttempts?: number;
+  /** For functions invoked asynchronously: where events go after the last retry. @default none */
+  readonly deadLetterQueue?: sqs.IQueue;
 }
 
 /**
@@ -75,6 +83,8 @@ export class SocialcareFunction extends Construct {
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
       tracing: lambda.Tracing.ACTIVE,
+      ...(props.retryAttempts !== undefined ? { retryAttempts: props.retryAttempts } : {}),
+      ...(props.deadLetterQueue ? { deadLetterQueue: props.deadLetterQueue } : {}),
       environment: {
         POWERTOOLS_SERVICE_NAME: 'socialcare',
         NODE_OPTIONS: '--enable-source-maps',

@@ -9,11 +9,24 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { DEADLINE_INDEX, QUEUE_INDEX, TABLE_KEYS } from '../../functions/adapters/aws/table-design';
 import { DEMO_CONFIG_PATH } from '../../functions/commons/brand-config-file';
+import { EmbeddedMetrics } from '../../functions/commons/metrics';
+import { readCareSettings } from '../../lib/care-settings';
 import { CareStack } from '../../lib/care-stack';
+import { careMetricDimensions } from '../../lib/constructs/care-dashboard';
 
-// One stack for every property test: building it bundles three functions with esbuild. The plugin is
+const ONCALL_EMAILS = ['oncall@example.com', 'care-lead@example.com'];
+const ONCALL_SMS = ['+31612345678', '+14155550100'];
+
+// One stack for every property test: building it bundles six functions with esbuild. The plugin is
 // registered as in bin/app.ts, so synth (below) already throws if cdk-nag finds anything unacknowledged.
-const app = new App({ context: { config: DEMO_CONFIG_PATH } });
+// The on-call subscribers come in as on the command line: comma-separated context values.
+const app = new App({
+  context: {
+    config: DEMO_CONFIG_PATH,
+    oncallEmails: ONCALL_EMAILS.join(','),
+    oncallSms: ONCALL_SMS.join(', '),
+  },
+});
 const stack = new CareStack(app, 'CareTest');
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 const template = Template.fromStack(stack);
@@ -55,7 +68,39 @@ function actionsOn(role: IConstruct, prefix: string): string[] {
     .sort();
 }
 
-const functions = { xWebhook: stack.xWebhook, triage: stack.triage, agentApi: stack.agentApi };
+function environmentOf(construct: IConstruct): Json {
+  return (resource(construct).Properties.Environment as { Variables: Json }).Variables;
+}
+
+/** Every resource of every statement of the role that allows `action`, as JSON text, sorted. */
+function resourcesFor(role: IConstruct, action: string): string[] {
+  return statementsOf(role)
+    .filter((s) => actionsOf(s).includes(action))
+    .flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]))
+    .map((r) => JSON.stringify(r))
+    .sort();
+}
+
+const arnOf = (construct: IConstruct) => JSON.stringify({ 'Fn::GetAtt': [logicalId(construct), 'Arn'] });
+const refOf = (construct: IConstruct) => JSON.stringify({ Ref: logicalId(construct) });
+
+const functions = {
+  xWebhook: stack.xWebhook,
+  triage: stack.triage,
+  agentApi: stack.agentApi,
+  sender: stack.sender,
+  slaMonitor: stack.slaMonitor,
+  pageForwarder: stack.pageForwarder,
+};
+/** The functions that read the brand config (the forwarder only forwards pages). */
+const brandFunctions = {
+  xWebhook: stack.xWebhook,
+  triage: stack.triage,
+  agentApi: stack.agentApi,
+  sender: stack.sender,
+  slaMonitor: stack.slaMonitor,
+};
+const xAccountIds = ['4000001', '4000002'];
 
 test('every function runs Node.js 22 on arm64, traced, with source maps and a log group kept a month', () => {
   const all = Object.values(template.findResources('AWS::Lambda::Function'));
@@ -68,7 +113,7 @@ test('every function runs Node.js 22 on arm64, traced, with source maps and a lo
   for (const [name, construct] of Object.entries(functions)) {
     const props = resource(construct.function).Properties as Json & { Environment: { Variables: Json } };
     assert.deepEqual(props.TracingConfig, { Mode: 'Active' }, name);
-    assert.equal(props.MemorySize, 512, name);
+    assert.equal(props.MemorySize, name === 'pageForwarder' ? 256 : 512, name);
     assert.equal(props.Environment.Variables.NODE_OPTIONS, '--enable-source-maps', name);
     assert.equal(props.Environment.Variables.POWERTOOLS_SERVICE_NAME, 'socialcare', name);
     assert.deepEqual(
@@ -87,7 +132,7 @@ test('no function role uses an AWS managed policy', () => {
 });
 
 test('bundles inline the validated brand config and carry the AWS SDK inside', () => {
-  for (const [name, construct] of Object.entries(functions)) {
+  for (const [name, construct] of Object.entries(brandFunctions)) {
     const code = resource(construct.function).Properties.Code as { S3Key: string };
     const dir = join(assemblyDir, `asset.${code.S3Key.replace(/\.zip$/, '')}`);
     const bundle = readFileSync(join(dir, 'index.js'), 'utf8');
@@ -127,16 +172,28 @@ test('the table: on demand, PITR, encrypted, TTL, both indexes from the shared d
   });
 });
 
-test('table access: triage reads and writes, the agent API only reads, no Scan or DeleteItem anywhere', () => {
-  assert.deepEqual(actionsOn(stack.triage.role, 'dynamodb:'), [
-    'dynamodb:BatchGetItem',
-    'dynamodb:ConditionCheckItem',
-    'dynamodb:GetItem',
-    'dynamodb:PutItem',
-    'dynamodb:Query',
-    'dynamodb:Query',
-    'dynamodb:UpdateItem',
-  ]);
+test('table access: triage, sender and SLA monitor read and write, the agent API only reads, no Scan or DeleteItem', () => {
+  for (const construct of [stack.triage, stack.sender, stack.slaMonitor]) {
+    // TransactWriteItems (updateCase) is authorized item by item by Put, Update and ConditionCheck.
+    assert.deepEqual(
+      actionsOn(construct.role, 'dynamodb:'),
+      [
+        'dynamodb:BatchGetItem',
+        'dynamodb:ConditionCheckItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'dynamodb:Query',
+        'dynamodb:UpdateItem',
+      ],
+      construct.node.id,
+    );
+  }
+  // The SLA monitor reads due cases from the deadline index.
+  assert.ok(
+    resourcesFor(stack.slaMonitor.role, 'dynamodb:Query').some((r) => r.includes('/index/deadline-index')),
+  );
+  assert.deepEqual(actionsOn(stack.pageForwarder.role, 'dynamodb:'), []);
   assert.deepEqual(actionsOn(stack.agentApi.role, 'dynamodb:'), [
     'dynamodb:BatchGetItem',
     'dynamodb:GetItem',
@@ -144,7 +201,7 @@ test('table access: triage reads and writes, the agent API only reads, no Scan o
     'dynamodb:Query',
   ]);
   const tableRef = { Ref: logicalId(stack.table.table) };
-  for (const construct of [stack.triage, stack.agentApi]) {
+  for (const construct of [stack.triage, stack.agentApi, stack.sender, stack.slaMonitor]) {
     const vars = (resource(construct.function).Properties.Environment as { Variables: Json }).Variables;
     assert.deepEqual(vars.TABLE_NAME, tableRef);
   }
@@ -157,15 +214,16 @@ test('the webhook path never touches the database', () => {
   assert.deepEqual(vars.INGEST_QUEUE_URL, { Ref: logicalId(stack.ingest.queue) });
   assert.deepEqual(vars.DEAD_LETTER_QUEUE_URL, { Ref: logicalId(stack.ingest.deadLetterQueue) });
   assert.deepEqual(vars.X_SECRET_ARN, { Ref: logicalId(stack.secrets.x) });
-  const sentTo = statementsOf(stack.xWebhook.role)
-    .filter((s) => actionsOf(s).includes('sqs:SendMessage'))
-    .flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]))
-    .map((r) => JSON.stringify(r))
-    .sort();
-  const queues = [stack.ingest.queue, stack.ingest.deadLetterQueue].map((q) =>
-    JSON.stringify({ 'Fn::GetAtt': [logicalId(q), 'Arn'] }),
+  assert.deepEqual(
+    resourcesFor(stack.xWebhook.role, 'sqs:SendMessage'),
+    [stack.ingest.queue, stack.ingest.deadLetterQueue].map(arnOf).sort(),
   );
-  assert.deepEqual(sentTo, queues.sort());
+  // Nor may it send anything: no account credentials, no outbox, no pages.
+  assert.deepEqual(resourcesFor(stack.xWebhook.role, 'secretsmanager:GetSecretValue'), [
+    refOf(stack.secrets.x),
+  ]);
+  assert.equal(vars.X_ACCOUNT_SECRET_ARNS, undefined);
+  assert.deepEqual(actionsOn(stack.xWebhook.role, 'sns:'), []);
 });
 
 test('only the webhook may read the X secret', () => {
@@ -241,11 +299,12 @@ test('the agent API routes need a Cognito JWT; the X webhook routes are open (HM
   assert.deepEqual([...byKey.keys()].sort(), [
     'GET /api/cases',
     'GET /api/cases/{caseId}',
+    'GET /api/pages',
     'GET /webhooks/x',
     'POST /webhooks/x',
   ]);
   const [authorizerId] = Object.keys(template.findResources('AWS::ApiGatewayV2::Authorizer'));
-  for (const key of ['GET /api/cases', 'GET /api/cases/{caseId}']) {
+  for (const key of ['GET /api/cases', 'GET /api/cases/{caseId}', 'GET /api/pages']) {
     assert.equal(byKey.get(key)?.AuthorizationType, 'JWT', key);
     assert.deepEqual(byKey.get(key)?.AuthorizerId, { Ref: authorizerId }, key);
   }
@@ -364,10 +423,480 @@ test('outputs tell the operator what to register and where to put the secret', (
     'XSecretName',
     'XSecretArn',
     'OperationsTopicArn',
+    'OutboxQueueUrl',
+    'OutboxDeadLetterQueueUrl',
+    'XAccountSecretNames',
+    'OncallTopicArn',
+    'PageTargetsSecretName',
+    'PageForwardingFailuresQueueUrl',
+    'DashboardName',
   ]) {
     assert.ok(outputs[name]?.Value, `output ${name}`);
   }
   assert.match(JSON.stringify(outputs.XWebhookUrl?.Value), /\/webhooks\/x"/);
+  // {"4000001":"<name>","4000002":"<name>"}: one entry per X account, each naming its own secret.
+  const accountMap = JSON.stringify(outputs.XAccountSecretNames?.Value);
+  for (const id of xAccountIds) {
+    assert.ok(accountMap.includes(`\\"${id}\\":\\"`), `XAccountSecretNames: ${id}`);
+    assert.ok(accountMap.includes(refOf(stack.xAccounts.secrets.get(id) as IConstruct)), `secret of ${id}`);
+  }
+  assert.deepEqual(outputs.DashboardName?.Value, { Ref: logicalId(stack.dashboard.dashboard) });
+  assert.deepEqual(resource(stack.dashboard.dashboard).Properties.DashboardName, {
+    'Fn::Join': ['', ['CareTest-', { Ref: 'AWS::Region' }]],
+  });
+});
+
+test('triage pages on-call, links pages to the agent API by default, and may enqueue outbox entries', () => {
+  const vars = environmentOf(stack.triage.function);
+  assert.deepEqual(vars.ONCALL_TOPIC_ARN, { Ref: logicalId(stack.oncall.topic) });
+  assert.deepEqual(vars.OUTBOX_QUEUE_URL, { Ref: logicalId(stack.outbox.queue) });
+  assert.deepEqual(vars.DEAD_LETTER_QUEUE_URL, { Ref: logicalId(stack.ingest.deadLetterQueue) });
+  const apiUrl = (template.toJSON().Outputs.ApiUrl as { Value: { 'Fn::Join': [string, unknown[]] } }).Value;
+  const [, parts] = apiUrl['Fn::Join'];
+  assert.deepEqual(vars.CASE_LINK_BASE, { 'Fn::Join': ['', [...parts.slice(0, -1), '/api/cases/']] });
+  assert.deepEqual(
+    resourcesFor(stack.triage.role, 'sqs:SendMessage'),
+    [stack.ingest.deadLetterQueue, stack.outbox.queue].map(arnOf).sort(),
+  );
+  // Published to the on-call topic only, and its key used with exactly the two actions SNS needs.
+  for (const construct of [stack.triage, stack.slaMonitor]) {
+    assert.deepEqual(
+      resourcesFor(construct.role, 'sns:Publish'),
+      [refOf(stack.oncall.topic)],
+      construct.node.id,
+    );
+    assert.deepEqual(
+      statementsOf(construct.role).filter((s) => actionsOf(s).some((a) => a.startsWith('kms:'))),
+      [
+        {
+          Effect: 'Allow',
+          Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          Resource: JSON.parse(arnOf(stack.oncall.key)),
+        },
+      ],
+      construct.node.id,
+    );
+  }
+  for (const construct of [stack.xWebhook, stack.agentApi, stack.sender, stack.pageForwarder]) {
+    assert.deepEqual(actionsOn(construct.role, 'sns:'), [], construct.node.id);
+  }
+});
+
+test('the SLA monitor runs every minute from EventBridge, in under a minute, without retries', () => {
+  template.hasResourceProperties('AWS::Events::Rule', {
+    ScheduleExpression: 'rate(1 minute)',
+    State: 'ENABLED',
+    Targets: [
+      Match.objectLike({
+        Arn: { 'Fn::GetAtt': [logicalId(stack.slaMonitor.function), 'Arn'] },
+        RetryPolicy: { MaximumEventAgeInSeconds: 60, MaximumRetryAttempts: 0 },
+      }),
+    ],
+  });
+  template.hasResourceProperties('AWS::Lambda::Permission', {
+    Action: 'lambda:InvokeFunction',
+    FunctionName: { 'Fn::GetAtt': [logicalId(stack.slaMonitor.function), 'Arn'] },
+    Principal: 'events.amazonaws.com',
+    SourceArn: { 'Fn::GetAtt': [logicalId(stack.slaSchedule.rule), 'Arn'] },
+  });
+  const monitor = resource(stack.slaMonitor.function).Properties;
+  assert.equal(monitor.Timeout, 50);
+  // Overlapping runs are safe (conditional updates), so no reserved concurrency.
+  assert.equal(monitor.ReservedConcurrentExecutions, undefined);
+  template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+    FunctionName: { Ref: logicalId(stack.slaMonitor.function) },
+    MaximumRetryAttempts: 0,
+  });
+  const vars = environmentOf(stack.slaMonitor.function);
+  assert.deepEqual(Object.keys(vars).sort(), [
+    'CASE_LINK_BASE',
+    'NODE_OPTIONS',
+    'ONCALL_TOPIC_ARN',
+    'POWERTOOLS_SERVICE_NAME',
+    'TABLE_NAME',
+  ]);
+});
+
+test('the on-call topic: own rotated key, TLS only, e-mail subscribers get every page, SMS only critical', () => {
+  const topicRef = { Ref: logicalId(stack.oncall.topic) };
+  template.hasResourceProperties('AWS::SNS::Topic', {
+    KmsMasterKeyId: { 'Fn::GetAtt': [logicalId(stack.oncall.key), 'Arn'] },
+  });
+  assert.deepEqual(resource(stack.oncall.key).Properties.EnableKeyRotation, true);
+  template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+    Topics: [topicRef],
+    PolicyDocument: {
+      Statement: Match.arrayWith([
+        Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+      ]),
+    },
+  });
+  const subscriptions = Object.values(template.findResources('AWS::SNS::Subscription'))
+    .map((r) => r.Properties as Json)
+    .filter((p) => JSON.stringify(p.TopicArn) === JSON.stringify(topicRef));
+  const byProtocol = (protocol: string) =>
+    subscriptions
+      .filter((p) => p.Protocol === protocol)
+      .map(({ Endpoint, FilterPolicy }) => ({ Endpoint, FilterPolicy }));
+  assert.deepEqual(
+    byProtocol('email'),
+    ONCALL_EMAILS.map((Endpoint) => ({ Endpoint, FilterPolicy: undefined })),
+  );
+  assert.deepEqual(
+    byProtocol('sms'),
+    ONCALL_SMS.map((Endpoint) => ({ Endpoint, FilterPolicy: { severity: ['critical'] } })),
+  );
+  assert.equal(subscriptions.length, ONCALL_EMAILS.length + ONCALL_SMS.length + 1);
+});
+
+test('the page forwarder is subscribed to every page; what fails after two retries lands in a queue', () => {
+  const failuresArn = { 'Fn::GetAtt': [logicalId(stack.pageDelivery.failures), 'Arn'] };
+  template.hasResourceProperties('AWS::SNS::Subscription', {
+    Protocol: 'lambda',
+    TopicArn: { Ref: logicalId(stack.oncall.topic) },
+    Endpoint: { 'Fn::GetAtt': [logicalId(stack.pageForwarder.function), 'Arn'] },
+    RedrivePolicy: { deadLetterTargetArn: failuresArn },
+    FilterPolicy: Match.absent(),
+  });
+  template.hasResourceProperties('AWS::Lambda::Permission', {
+    Action: 'lambda:InvokeFunction',
+    FunctionName: { 'Fn::GetAtt': [logicalId(stack.pageForwarder.function), 'Arn'] },
+    Principal: 'sns.amazonaws.com',
+    SourceArn: { Ref: logicalId(stack.oncall.topic) },
+  });
+  const forwarder = resource(stack.pageForwarder.function).Properties;
+  assert.deepEqual(forwarder.DeadLetterConfig, { TargetArn: failuresArn });
+  template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+    FunctionName: { Ref: logicalId(stack.pageForwarder.function) },
+    MaximumRetryAttempts: 2,
+  });
+  template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+    Queues: [{ Ref: logicalId(stack.pageDelivery.failures) }],
+    PolicyDocument: {
+      Statement: Match.arrayWith([
+        Match.objectLike({
+          Effect: 'Allow',
+          Principal: { Service: 'sns.amazonaws.com' },
+          Action: 'sqs:SendMessage',
+          Condition: { ArnEquals: { 'aws:SourceArn': { Ref: logicalId(stack.oncall.topic) } } },
+        }),
+      ]),
+    },
+  });
+  // The forwarder reads its targets secret and nothing else.
+  assert.deepEqual(environmentOf(stack.pageForwarder.function).PAGE_TARGETS_SECRET_ARN, {
+    Ref: logicalId(stack.pageDelivery.targets),
+  });
+  assert.deepEqual(resourcesFor(stack.pageForwarder.role, 'secretsmanager:GetSecretValue'), [
+    refOf(stack.pageDelivery.targets),
+  ]);
+  const targets = resource(stack.pageDelivery.targets).Properties as {
+    GenerateSecretString: { SecretStringTemplate: string };
+  };
+  assert.deepEqual(JSON.parse(targets.GenerateSecretString.SecretStringTemplate), {
+    slackWebhookUrl: 'REPLACE_ME',
+    pagerDutyRoutingKey: 'REPLACE_ME',
+  });
+  for (const [name, construct] of Object.entries(functions)) {
+    if (name === 'pageForwarder') continue;
+    assert.ok(
+      !resourcesFor(construct.role, 'secretsmanager:GetSecretValue').includes(
+        refOf(stack.pageDelivery.targets),
+      ),
+      name,
+    );
+  }
+});
+
+test('the outbox: redrive after 5 receives to its own DLQ, visibility 6x the sender timeout, batches of 5', () => {
+  const queue = resource(stack.outbox.queue).Properties;
+  assert.deepEqual(queue.RedrivePolicy, {
+    deadLetterTargetArn: { 'Fn::GetAtt': [logicalId(stack.outbox.deadLetterQueue), 'Arn'] },
+    maxReceiveCount: 5,
+  });
+  assert.equal(queue.VisibilityTimeout, 6 * 30);
+  assert.equal(queue.SqsManagedSseEnabled, true);
+  assert.equal(resource(stack.sender.function).Properties.Timeout, 30);
+  const dlq = resource(stack.outbox.deadLetterQueue).Properties;
+  assert.equal(dlq.MessageRetentionPeriod, 14 * 24 * 3600);
+  for (const q of [stack.outbox.queue, stack.outbox.deadLetterQueue, stack.pageDelivery.failures]) {
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [{ Ref: logicalId(q) }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  }
+  template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+    EventSourceArn: { 'Fn::GetAtt': [logicalId(stack.outbox.queue), 'Arn'] },
+    FunctionName: { Ref: logicalId(stack.sender.function) },
+    BatchSize: 5,
+    FunctionResponseTypes: ['ReportBatchItemFailures'],
+  });
+
+  const vars = environmentOf(stack.sender.function);
+  assert.deepEqual(vars.OUTBOX_QUEUE_URL, { Ref: logicalId(stack.outbox.queue) });
+  assert.deepEqual(vars.DEAD_LETTER_QUEUE_URL, { Ref: logicalId(stack.outbox.deadLetterQueue) });
+  assert.deepEqual(vars.TABLE_NAME, { Ref: logicalId(stack.table.table) });
+  // Deferring a rate-limited entry to X's reset is a visibility change on the outbox queue.
+  assert.deepEqual(resourcesFor(stack.sender.role, 'sqs:ChangeMessageVisibility'), [
+    arnOf(stack.outbox.queue),
+  ]);
+  assert.deepEqual(resourcesFor(stack.sender.role, 'sqs:SendMessage'), [arnOf(stack.outbox.deadLetterQueue)]);
+});
+
+test('one secret per configured X account; the sender reads exactly those, nothing else does', () => {
+  assert.deepEqual([...stack.xAccounts.secrets.keys()].sort(), xAccountIds);
+  const accountRefs = [...stack.xAccounts.secrets.values()].map(refOf).sort();
+  for (const secret of stack.xAccounts.secrets.values()) {
+    const props = resource(secret).Properties as {
+      Description: string;
+      GenerateSecretString: { SecretStringTemplate: string };
+    };
+    assert.deepEqual(JSON.parse(props.GenerateSecretString.SecretStringTemplate), {
+      apiKey: 'REPLACE_ME',
+      apiSecret: 'REPLACE_ME',
+      accessToken: 'REPLACE_ME',
+      accessTokenSecret: 'REPLACE_ME',
+    });
+  }
+  assert.match(
+    (resource(stack.xAccounts.secrets.get('4000002') as IConstruct).Properties as { Description: string })
+      .Description,
+    /@DemoAirFares \(bot account 4000002 of brand demoair\)/,
+  );
+  // Exactly the account secrets: not the X app's consumer secret, not the page targets.
+  assert.deepEqual(resourcesFor(stack.sender.role, 'secretsmanager:GetSecretValue'), accountRefs);
+  const map = environmentOf(stack.sender.function).X_ACCOUNT_SECRET_ARNS as {
+    'Fn::Join': [string, unknown[]];
+  };
+  const [, parts] = map['Fn::Join'];
+  assert.deepEqual(parts, [
+    '{"4000001":"',
+    { Ref: logicalId(stack.xAccounts.secrets.get('4000001') as IConstruct) },
+    '","4000002":"',
+    { Ref: logicalId(stack.xAccounts.secrets.get('4000002') as IConstruct) },
+    '"}',
+  ]);
+  for (const [name, construct] of Object.entries(functions)) {
+    if (name === 'sender') continue;
+    const reads = resourcesFor(construct.role, 'secretsmanager:GetSecretValue');
+    assert.deepEqual(
+      reads.filter((r) => accountRefs.includes(r)),
+      [],
+      `${name} must not read the X account secrets`,
+    );
+  }
+});
+
+/** The dashboard's body with every token (region) replaced, parsed. */
+function dashboardBody(): { widgets: Array<{ type: string; properties: Json }> } {
+  const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
+  const body = dashboard?.Properties.DashboardBody as { 'Fn::Join': [string, unknown[]] };
+  return JSON.parse(body['Fn::Join'][1].map((part) => (typeof part === 'string' ? part : 'TOKEN')).join(''));
+}
+
+test("the dashboard shows each brand's care metrics, the queues, the dead letters and every function", () => {
+  template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  const { widgets } = dashboardBody();
+  const metrics = widgets
+    .filter((w) => w.type === 'metric')
+    .flatMap((w) => (w.properties.metrics as unknown[][]) ?? []);
+  const care = metrics.filter((m) => m[0] === 'socialcare').map((m) => `${m[1]} ${m.slice(2, 6).join(' ')}`);
+  for (const name of [
+    'InteractionsAccepted',
+    'CasesOpened',
+    'MessagesRecorded',
+    'DuplicatesSkipped',
+    'RepliesSent',
+    'FirstResponseSeconds',
+    'DeadlineWarnings',
+    'DeadlineBreaches',
+    'Pages',
+  ]) {
+    assert.ok(care.includes(`${name} brand demoair service socialcare`), name);
+  }
+  const sqsMetrics = metrics.filter((m) => m[0] === 'AWS/SQS').map((m) => `${m[1]} ${JSON.stringify(m[3])}`);
+  assert.equal(sqsMetrics.filter((m) => m.startsWith('ApproximateNumberOfMessagesVisible')).length, 5);
+  assert.equal(sqsMetrics.filter((m) => m.startsWith('ApproximateAgeOfOldestMessage')).length, 2);
+  const lambdaMetrics = metrics.filter((m) => m[0] === 'AWS/Lambda').map((m) => m[1]);
+  assert.equal(lambdaMetrics.filter((m) => m === 'Errors').length, Object.keys(functions).length);
+  assert.equal(lambdaMetrics.filter((m) => m === 'Duration').length, Object.keys(functions).length);
+  assert.ok(widgets.some((w) => w.type === 'alarm'));
+});
+
+test('the dashboard and alarms use the dimension set the functions emit (Powertools adds service)', () => {
+  const written: string[] = [];
+  const write = process.stdout.write;
+  // npm test turns metrics off (POWERTOOLS_METRICS_DISABLED); here they must be written, to stdout.
+  const disabled = process.env.POWERTOOLS_METRICS_DISABLED;
+  process.env.POWERTOOLS_METRICS_DISABLED = 'false';
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    written.push(String(chunk));
+    return true;
+  }) as typeof process.stdout.write;
+  try {
+    const metrics = new EmbeddedMetrics();
+    metrics.record('DeadlineBreaches', 'demoair');
+    metrics.flush();
+  } finally {
+    process.stdout.write = write;
+    if (disabled === undefined) delete process.env.POWERTOOLS_METRICS_DISABLED;
+    else process.env.POWERTOOLS_METRICS_DISABLED = disabled;
+  }
+  const emf = JSON.parse(written.join('').trim()) as {
+    _aws: { CloudWatchMetrics: Array<{ Namespace: string; Dimensions: string[][] }> };
+  } & Record<string, unknown>;
+  const [directive] = emf._aws.CloudWatchMetrics;
+  assert.equal(directive?.Namespace, 'socialcare');
+  const emitted = Object.fromEntries((directive?.Dimensions[0] ?? []).map((d) => [d, emf[d]]));
+  assert.deepEqual(emitted, careMetricDimensions('demoair'));
+});
+
+test('alarms: breaches per brand, outbox dead letters, sender and monitor errors, monitor not running, forwarding failures', () => {
+  const topicRef = { Ref: logicalId(stack.operations.topic) };
+  const expected: Json[] = [
+    {
+      AlarmName: 'CareTest-demoair-deadline-breaches',
+      Namespace: 'socialcare',
+      MetricName: 'DeadlineBreaches',
+      Dimensions: Match.arrayEquals([
+        { Name: 'brand', Value: 'demoair' },
+        { Name: 'service', Value: 'socialcare' },
+      ]),
+      Statistic: 'Sum',
+      Period: 300,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Threshold: 1,
+      TreatMissingData: 'notBreaching',
+    },
+    {
+      AlarmName: 'CareTest-outbox-dead-letters',
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [
+        {
+          Name: 'QueueName',
+          Value: { 'Fn::GetAtt': [logicalId(stack.outbox.deadLetterQueue), 'QueueName'] },
+        },
+      ],
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Threshold: 1,
+    },
+    {
+      AlarmName: 'CareTest-sender-errors',
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalId(stack.sender.function) } }],
+      Statistic: 'Sum',
+      Period: 300,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Threshold: 1,
+    },
+    {
+      AlarmName: 'CareTest-sla-monitor-errors',
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalId(stack.slaMonitor.function) } }],
+      Statistic: 'Sum',
+      Period: 300,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Threshold: 1,
+    },
+    {
+      AlarmName: 'CareTest-sla-monitor-not-running',
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Invocations',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalId(stack.slaMonitor.function) } }],
+      Statistic: 'Sum',
+      Period: 300,
+      EvaluationPeriods: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      Threshold: 1,
+      TreatMissingData: 'breaching',
+    },
+    {
+      AlarmName: 'CareTest-page-forwarding-failures',
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [
+        { Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(stack.pageDelivery.failures), 'QueueName'] } },
+      ],
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Threshold: 1,
+    },
+  ];
+  for (const alarm of expected) {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      ...alarm,
+      AlarmActions: [topicRef],
+      OKActions: [topicRef],
+    });
+  }
+  // The ingest DLQ alarm (shared dead letters) is still there, beside the outbox one.
+  template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+    MetricName: 'ApproximateNumberOfMessagesVisible',
+    Dimensions: [
+      { Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(stack.ingest.deadLetterQueue), 'QueueName'] } },
+    ],
+    AlarmActions: [topicRef],
+  });
+});
+
+test('settings: case link, subscribers and SMS severities from context; every bad one named at once', () => {
+  const fromContext = readCareSettings(
+    new App({
+      context: {
+        caseLinkBase: 'https://console.example.com/cases/',
+        oncallEmails: ' a@example.com , b@example.com',
+        oncallSms: '+31612345678',
+        oncallSmsSeverities: 'warning,critical',
+      },
+    }),
+    {},
+  );
+  assert.deepEqual(fromContext, {
+    caseLinkBase: 'https://console.example.com/cases/',
+    emails: ['a@example.com', 'b@example.com'],
+    smsNumbers: ['+31612345678'],
+    smsSeverities: ['warning', 'critical'],
+  });
+  // Props win over context; no subscribers and critical-only SMS by default.
+  assert.deepEqual(
+    readCareSettings(new App({ context: { oncallEmails: 'a@example.com' } }), { oncallEmails: [] }),
+    {
+      emails: [],
+      smsNumbers: [],
+      smsSeverities: ['critical'],
+    },
+  );
+
+  const bad = new App({
+    context: {
+      config: DEMO_CONFIG_PATH,
+      caseLinkBase: 'http://console.example.com/cases/',
+      oncallEmails: 'oncall-at-example.com',
+      oncallSms: '0612345678,+31 6 1234 5678',
+      oncallSmsSeverities: 'urgent',
+    },
+  });
+  assert.throws(
+    () => new CareStack(bad, 'BadSettings'),
+    (error: Error) => {
+      assert.equal(error.name, 'CareSettingsError');
+      assert.deepEqual((error as Error & { problems: string[] }).problems, [
+        'caseLinkBase must be an https URL to which a case id is appended, not "http://console.example.com/cases/"',
+        'oncallEmails: "oncall-at-example.com" is not an e-mail address',
+        'oncallSms: "0612345678" is not an E.164 phone number (+, country code, number; no spaces)',
+        'oncallSms: "+31 6 1234 5678" is not an E.164 phone number (+, country code, number; no spaces)',
+        'oncallSmsSeverities: "urgent" is not one of "warning", "critical"',
+      ]);
+      return true;
+    },
+  );
+  assert.deepEqual(bad.node.findAll().filter(CfnResource.isCfnResource), []);
 });
 
 test('cdk-nag AwsSolutions: no unacknowledged finding, and only the reviewed acknowledgements', () => {
@@ -396,10 +925,19 @@ test('cdk-nag AwsSolutions: no unacknowledged finding, and only the reviewed ack
     'agent-api/role/DefaultPolicy AwsSolutions-IAM5[Resource::*]',
     'api/http-api/GET--webhooks--x AwsSolutions-APIG4',
     'api/http-api/POST--webhooks--x AwsSolutions-APIG4',
+    'page-delivery/targets AwsSolutions-SMG4',
+    'page-forwarder/function AwsSolutions-L1',
+    'page-forwarder/role/DefaultPolicy AwsSolutions-IAM5[Resource::*]',
     'secrets/x AwsSolutions-SMG4',
+    'sender/function AwsSolutions-L1',
+    'sender/role/DefaultPolicy AwsSolutions-IAM5[Resource::*]',
+    'sla-monitor/function AwsSolutions-L1',
+    'sla-monitor/role/DefaultPolicy AwsSolutions-IAM5[Resource::*]',
     'triage/function AwsSolutions-L1',
     'triage/function/sentiment-policy AwsSolutions-IAM5[Resource::*]',
     'triage/role/DefaultPolicy AwsSolutions-IAM5[Resource::*]',
+    'x-accounts/4000001 AwsSolutions-SMG4',
+    'x-accounts/4000002 AwsSolutions-SMG4',
     'x-webhook/function AwsSolutions-L1',
     'x-webhook/role/DefaultPolicy AwsSolutions-IAM5[Resource::*]',
   ]);

@@ -182,3 +182,46 @@ test('a high-risk post pages on-call at once, once however often it is delivered
   assert.match(page!.title, /legal: lawyer, safety: injury/);
   assert.equal(cases.cases.get('x-7')?.priority, 'urgent');
 });
+
+test('per-channel policies: the most specific channel wins, each field falls back', async () => {
+  const { firstResponseDueAt, resolutionDueAt } = await import('../../functions/core/deadlines');
+  const brand = parseBrandConfig({
+    brands: [
+      {
+        id: 'b',
+        name: 'B',
+        accounts: [{ platform: 'x', id: '1', handle: 'B', role: 'care' }],
+        deadlines: {
+          byChannel: {
+            x: { firstResponse: { high: '20m' } },
+            'x:private': { firstResponse: { high: '2h' }, resolution: '48h' },
+            generic: { firstResponse: { normal: '1d' } },
+          },
+        },
+      },
+    ],
+  }).brands[0]!;
+  const t = new Date('2026-11-23T10:00:00.000Z');
+  const due = (platform: string, visibility: 'public' | 'private', priority: 'high' | 'normal') =>
+    firstResponseDueAt(brand, { platform, visibility }, priority, t).toISOString();
+  assert.equal(due('x', 'public', 'high'), '2026-11-23T10:20:00.000Z');
+  assert.equal(due('x', 'private', 'high'), '2026-11-23T12:00:00.000Z');
+  assert.equal(due('x', 'private', 'normal'), '2026-11-23T11:00:00.000Z', 'falls back to the default');
+  assert.equal(due('generic', 'public', 'normal'), '2026-11-24T10:00:00.000Z');
+  assert.equal(
+    resolutionDueAt(brand, { platform: 'x', visibility: 'private' }, t).toISOString(),
+    '2026-11-25T10:00:00.000Z',
+  );
+  assert.throws(
+    () =>
+      parseBrandConfig({
+        brands: [
+          {
+            ...{ id: 'c', name: 'C', accounts: [{ platform: 'x', id: '2', handle: 'C', role: 'care' }] },
+            deadlines: { byChannel: { email: {} } },
+          },
+        ],
+      }),
+    /brands\[0\]\.deadlines\.byChannel\.email: expected a channel/,
+  );
+});
