@@ -118,7 +118,8 @@ export class CareStack extends Stack {
     this.table.bindTable(this.sender.function, 'readWrite');
     this.xAccounts.bindSender(this.sender.function);
     this.table.bindTable(this.slaMonitor.function, 'readWrite');
-    this.table.bindTable(this.agentApi.function, 'read');
+    // Agents change state (abuse marks now; claims, replies and notes with the console).
+    this.table.bindTable(this.agentApi.function, 'readWrite');
 
     this.api = new CareApi(this, 'api', {
       xWebhook: this.xWebhook.function,

@@ -97,6 +97,13 @@ export class CareApi extends Construct {
         authorizer,
       });
     }
+    // Marking a customer abusive (PUT) or lifting it (DELETE): agents only, like every /api route.
+    this.httpApi.addRoutes({
+      path: '/api/customers/{brandId}/{platform}/{customerId}/abuse',
+      methods: [apigw.HttpMethod.PUT, apigw.HttpMethod.DELETE],
+      integration: agentIntegration,
+      authorizer,
+    });
   }
 
   /** The base URL, ending in a slash. */
