@@ -20,6 +20,7 @@ import {
   writeReply,
 } from './replies';
 import type { Sentiment, SentimentClassifier } from './sentiment';
+import { countNegativePost, type VolumeCounter } from './spike';
 import { decideTriage, riskDetectorFor, type TriageDecision, type TriageInput } from './triage';
 
 export type RecordOutcome =
@@ -51,6 +52,8 @@ export interface RecordDeps {
   replies?: ReplyDeps;
   /** Pages on-call at once for high-risk posts. Absent: no paging (e.g. the triage CLI). */
   paging?: PagingDeps & { linkFor: (caseId: string) => string };
+  /** Counts negative posts per brand to page once on a spike. */
+  volumes?: VolumeCounter;
 }
 
 function riskPage(
@@ -111,7 +114,19 @@ export async function recordInteractions(
       continue;
     }
     try {
-      outcomes.push(await recordOne(interaction, sentiment, deps));
+      const outcome = await recordOne(interaction, sentiment, deps);
+      const brand = deps.directory.brand(interaction.brandId);
+      const negative = sentiment.label === 'NEGATIVE' || sentiment.label === 'MIXED';
+      if (
+        brand &&
+        negative &&
+        deps.volumes &&
+        deps.paging &&
+        (outcome.status === 'opened' || outcome.status === 'attached')
+      ) {
+        await countNegativePost(brand, interaction.receivedAt, { ...deps.paging, volumes: deps.volumes });
+      }
+      outcomes.push(outcome);
     } catch (error) {
       outcomes.push(error instanceof Error ? error : new Error(String(error)));
     }

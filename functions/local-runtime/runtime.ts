@@ -7,6 +7,7 @@ import { DynamoCaseStore } from '../adapters/aws/dynamo-case-store';
 import { DynamoOutboxStore } from '../adapters/aws/dynamo-outbox-store';
 import { DynamoRateLimiter } from '../adapters/aws/dynamo-rate-limiter';
 import { DynamoDueCaseFinder, DynamoPageStore } from '../adapters/aws/dynamo-sla';
+import { DynamoVolumeCounter } from '../adapters/aws/dynamo-volume-counter';
 import { SnsPager } from '../adapters/aws/sns-pager';
 import {
   delayRedelivery,
@@ -138,6 +139,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
           deadLetters,
           paging,
           metrics,
+          volumes: new DynamoVolumeCounter(dynamo.client, LOCAL_TABLE_NAME),
           replies: {
             outbox,
             queue: new SqsOutboundQueue(sqs, queues.outboxQueueUrl),

@@ -7,6 +7,7 @@ import { DynamoCaseStore } from '../adapters/aws/dynamo-case-store';
 import { DynamoOutboxStore } from '../adapters/aws/dynamo-outbox-store';
 import { DynamoRateLimiter } from '../adapters/aws/dynamo-rate-limiter';
 import { DynamoPageStore } from '../adapters/aws/dynamo-sla';
+import { DynamoVolumeCounter } from '../adapters/aws/dynamo-volume-counter';
 import { SnsPager } from '../adapters/aws/sns-pager';
 import { SqsDeadLetters, SqsOutboundQueue } from '../adapters/aws/sqs-queues';
 import { fareSourceFor } from '../adapters/http/http-fare-source';
@@ -50,6 +51,7 @@ export const handler = middy<SQSEvent, SQSBatchResponse>()
         fares: fareSourceFor,
       },
       metrics: new EmbeddedMetrics(),
+      volumes: new DynamoVolumeCounter(dynamo, env.TABLE_NAME),
       paging: {
         pages: new DynamoPageStore(dynamo, env.TABLE_NAME),
         pager: new SnsPager(snsClient(), env.ONCALL_TOPIC_ARN),

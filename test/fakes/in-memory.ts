@@ -15,6 +15,7 @@ import type { DeadLetters, InteractionQueue, ParkedEvent } from '../../functions
 import type { ReplyRateLimiter } from '../../functions/core/replies';
 import type { Sentiment, SentimentClassifier, SentimentInput } from '../../functions/core/sentiment';
 import type { DueCaseFinder } from '../../functions/core/sla-monitor';
+import type { VolumeCounter } from '../../functions/core/spike';
 
 /** The CaseStore contract in memory, with the same all-or-none and version rules as DynamoDB. */
 export class InMemoryCaseStore implements CaseStore {
@@ -236,5 +237,18 @@ export class InMemoryRateLimiter implements ReplyRateLimiter {
     if (used >= limit) return false;
     this.used.set(slot, used + 1);
     return true;
+  }
+}
+
+export class InMemoryVolumeCounter implements VolumeCounter {
+  readonly buckets = new Map<string, number>();
+  async increment(key: string, bucketStart: Date) {
+    const slot = `${key}|${bucketStart.toISOString()}`;
+    const n = (this.buckets.get(slot) ?? 0) + 1;
+    this.buckets.set(slot, n);
+    return n;
+  }
+  async counts(key: string, bucketStarts: Date[]) {
+    return bucketStarts.map((b) => this.buckets.get(`${key}|${b.toISOString()}`) ?? 0);
   }
 }

@@ -225,3 +225,33 @@ test('per-channel policies: the most specific channel wins, each field falls bac
     /brands\[0\]\.deadlines\.byChannel\.email: expected a channel/,
   );
 });
+
+test('a spike of negative posts well above the baseline pages once', async () => {
+  const { InMemoryVolumeCounter } = await import('../fakes/in-memory');
+  const cases = new InMemoryCaseStore();
+  const pager = new RecordingPager();
+  const volumes = new InMemoryVolumeCounter();
+  const deps = {
+    directory,
+    store: cases,
+    sentiment: new StubSentiment(),
+    volumes,
+    paging: { pages: new InMemoryPageStore(), pager, linkFor: (id: string) => id },
+  };
+  // A quiet hour: two negative posts per 10 minutes.
+  for (let bucket = 0; bucket < 6; bucket++) {
+    for (let i = 0; i < 2; i++) {
+      const at = new Date(Date.parse('2026-11-23T09:00:00.000Z') + bucket * 600_000 + i * 1000).toISOString();
+      await recordInteractions([mention(`q${bucket}-${i}`, at)], deps);
+    }
+  }
+  assert.equal(pager.published.length, 0);
+  // Then 25 in ten minutes.
+  for (let i = 0; i < 25; i++) {
+    const at = new Date(Date.parse('2026-11-23T10:00:00.000Z') + i * 10_000).toISOString();
+    await recordInteractions([mention(`s${i}`, at)], deps);
+  }
+  const spikes = pager.published.filter((p) => p.kind === 'spike');
+  assert.equal(spikes.length, 1, 'once per spike');
+  assert.match(spikes[0]!.title, /negative posts spiking: 10 in 10 minutes \(usual 2\.0\)/);
+});
