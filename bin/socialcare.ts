@@ -1,6 +1,7 @@
 #!/usr/bin/env -S npx tsx
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { runReportCommand } from '../functions/cli/report-command';
 import { runTriageCommand } from '../functions/cli/triage-command';
 import { DEMO_CONFIG_PATH, readBrandConfigFile } from '../functions/commons/brand-config-file';
 import { BrandConfigError } from '../functions/core/brand-config';
@@ -11,6 +12,9 @@ const USAGE = `socialcare — social customer care
 
 Usage:
   socialcare start                  run the whole system on this machine (embedded DynamoDB and SQS)
+  socialcare report [--url U] [--token T] [--from ISO] [--to ISO] [--brand ID] [--json]
+                                    response rate and first-response times per brand and channel
+                                    (default: the last 7 days, from the system at http://127.0.0.1:$PORT)
   socialcare triage [--config F] [--brand ID]
                                     classify JSON lines from stdin: {"id","text","lang"?,"to"?}
 
@@ -103,10 +107,35 @@ async function triage(args: string[]): Promise<void> {
 
 // The lockfile pins an SDK that supports Node 20; its notice about future releases is not for users here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+async function report(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      url: { type: 'string' },
+      token: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      brand: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    strict: true,
+  });
+  await runReportCommand({
+    url: values.url ?? `http://127.0.0.1:${process.env.PORT ?? '3000'}`,
+    token: values.token ?? process.env.SOCIALCARE_API_TOKEN ?? 'local-dev-token',
+    ...(values.from ? { from: values.from } : {}),
+    ...(values.to ? { to: values.to } : {}),
+    ...(values.brand ? { brand: values.brand } : {}),
+    ...(values.json ? { json: true } : {}),
+    output: process.stdout,
+  });
+}
+
 const [command, ...rest] = process.argv.slice(2);
 try {
   if (command === 'start') await start();
   else if (command === 'triage') await triage(rest);
+  else if (command === 'report') await report(rest);
   else if (!command || command === 'help' || command === '--help') process.stdout.write(`${USAGE}\n`);
   else fail(`unknown command "${command}"\n\n${USAGE}`);
 } catch (error) {

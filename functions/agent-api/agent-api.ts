@@ -3,6 +3,7 @@ import type { BrandDirectory } from '../core/brand-config';
 import type { CareCase, CaseStore } from '../core/cases';
 import type { Platform } from '../core/interaction';
 import type { PageStore } from '../core/paging';
+import { buildReport } from '../core/report';
 
 export interface AgentApiDeps {
   store: CaseStore;
@@ -94,6 +95,20 @@ export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promis
         .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
         .slice(0, limit);
       return json(200, { pages });
+    }
+
+    if (path === '/api/reports') {
+      const to = query.to ?? new Date().toISOString();
+      const from = query.from ?? new Date(Date.parse(to) - 7 * 86_400_000).toISOString();
+      if (Number.isNaN(Date.parse(from)) || Number.isNaN(Date.parse(to)) || from > to) {
+        return problem(400, 'from and to must be ISO instants, from before to');
+      }
+      const brands = query.brand ? [deps.directory.brand(query.brand)] : deps.directory.allBrands;
+      if (brands.some((b) => !b)) return problem(400, `unknown brand "${query.brand}"`);
+      const cases = (
+        await Promise.all(brands.map((b) => deps.store.listCasesOpenedBetween(b!.id, from, to)))
+      ).flat();
+      return json(200, { from, to, rows: buildReport(cases) });
     }
 
     const match = /^\/api\/cases\/([A-Za-z0-9_.:-]+)$/.exec(path);

@@ -128,6 +128,8 @@ export interface CaseStore {
   updateCase(updated: CareCase, expectedVersion: number): Promise<WriteOutcome>;
   listOpenCases(brandId: string, limit: number): Promise<CareCase[]>;
   listMessages(caseId: string): Promise<CaseMessage[]>;
+  /** Every case of a brand opened in [from, to] (ISO instants), for reports. */
+  listCasesOpenedBetween(brandId: string, from: string, to: string): Promise<CareCase[]>;
 }
 
 export function recordedKey(platform: Platform, platformMessageId: string): string {

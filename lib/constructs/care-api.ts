@@ -89,7 +89,7 @@ export class CareApi extends Construct {
       userPoolClients: [props.userPoolClient],
     });
     const agentIntegration = new HttpLambdaIntegration('agent-api-integration', props.agentApi);
-    for (const path of ['/api/cases', '/api/cases/{caseId}', '/api/pages']) {
+    for (const path of ['/api/cases', '/api/cases/{caseId}', '/api/pages', '/api/reports']) {
       this.httpApi.addRoutes({
         path,
         methods: [apigw.HttpMethod.GET],

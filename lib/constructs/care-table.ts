@@ -3,7 +3,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { DEADLINE_INDEX, QUEUE_INDEX, TABLE_KEYS } from '../../functions/adapters/aws/table-design';
+import { TABLE_INDEXES, TABLE_KEYS } from '../../functions/adapters/aws/table-design';
 
 export type TableAccess = 'read' | 'readWrite';
 
@@ -48,7 +48,7 @@ export class CareTable extends Construct {
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
       deletionProtection: props.deletionProtection ?? true,
     });
-    for (const index of [DEADLINE_INDEX, QUEUE_INDEX]) {
+    for (const index of TABLE_INDEXES) {
       this.table.addGlobalSecondaryIndex({
         indexName: index.name,
         partitionKey: { name: index.partition, type: dynamodb.AttributeType.STRING },
@@ -67,9 +67,7 @@ export class CareTable extends Construct {
    * permission and the variable never drift. Index ARNs are named one by one: no wildcard.
    */
   bindTable(fn: lambda.Function, access: TableAccess): void {
-    const indexArns = [DEADLINE_INDEX, QUEUE_INDEX].map(
-      (index) => `${this.table.tableArn}/index/${index.name}`,
-    );
+    const indexArns = TABLE_INDEXES.map((index) => `${this.table.tableArn}/index/${index.name}`);
     iam.Grant.addToPrincipal({
       grantee: fn,
       actions: TABLE_ACTIONS[access],

@@ -7,7 +7,7 @@ import { App, type CfnElement, CfnResource, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { DEADLINE_INDEX, QUEUE_INDEX, TABLE_KEYS } from '../../functions/adapters/aws/table-design';
+import { TABLE_INDEXES, TABLE_KEYS } from '../../functions/adapters/aws/table-design';
 import { DEMO_CONFIG_PATH } from '../../functions/commons/brand-config-file';
 import { EmbeddedMetrics } from '../../functions/commons/metrics';
 import { readCareSettings } from '../../lib/care-settings';
@@ -146,7 +146,7 @@ test('bundles inline the validated brand config and carry the AWS SDK inside', (
 });
 
 test('the table: on demand, PITR, encrypted, TTL, both indexes from the shared design, retained', () => {
-  const indexes = [DEADLINE_INDEX, QUEUE_INDEX].map((index) => ({
+  const indexes = TABLE_INDEXES.map((index) => ({
     IndexName: index.name,
     KeySchema: [
       { AttributeName: index.partition, KeyType: 'HASH' },
@@ -295,6 +295,7 @@ test('the agent API routes need a Cognito JWT; the X webhook routes are open (HM
     'GET /api/cases',
     'GET /api/cases/{caseId}',
     'GET /api/pages',
+    'GET /api/reports',
     'GET /webhooks/x',
     'POST /webhooks/x',
     'PUT /api/customers/{brandId}/{platform}/{customerId}/abuse',

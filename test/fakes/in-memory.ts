@@ -105,6 +105,12 @@ export class InMemoryCaseStore implements CaseStore {
       .slice(0, limit);
   }
 
+  async listCasesOpenedBetween(brandId: string, from: string, to: string) {
+    return [...this.cases.values()].filter(
+      (c) => c.brandId === brandId && c.openedAt >= from && c.openedAt <= to,
+    );
+  }
+
   async listMessages(caseId: string) {
     return this.messages.get(caseId) ?? [];
   }

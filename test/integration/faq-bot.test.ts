@@ -129,3 +129,25 @@ test('a DM to the bot is answered by DM', async () => {
   assert.equal(dm?.accountId, '4000002');
   assert.match(dm!.text, /closed on Christmas Day/);
 });
+
+test('socialcare report shows response rate and response times per brand and channel', async () => {
+  const { runReportCommand } = await import('../../functions/cli/report-command');
+  const { PassThrough } = await import('node:stream');
+  const output = new PassThrough();
+  let text = '';
+  output.on('data', (chunk) => {
+    text += String(chunk);
+  });
+  await runReportCommand({ url: system.url, token: API_TOKEN, output, json: true });
+  const report = JSON.parse(text) as { rows: Array<Record<string, unknown>> };
+  const xPublic = report.rows.find((r) => r.channel === 'x public')!;
+  assert.equal(xPublic.brandId, 'demoair');
+  assert.equal(xPublic.cases, 3);
+  assert.equal(xPublic.autoAnswered, 1);
+  assert.equal(xPublic.answered, 1, 'a hand-off is not an answer');
+  assert.ok((xPublic.firstResponseSeconds as { p50: number }).p50 < 60);
+  text = '';
+  await runReportCommand({ url: system.url, token: API_TOKEN, output });
+  assert.match(text, /brand\s+channel\s+cases\s+answered\s+rate/);
+  assert.match(text, /demoair\s+x public\s+3\s+1\s+33%/);
+});

@@ -5,6 +5,7 @@ import {
   DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
+  type QueryCommandOutput,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -19,11 +20,12 @@ import type {
 } from '../../core/cases';
 import { recordedKey } from '../../core/cases';
 import type { Platform } from '../../core/interaction';
-import { DEADLINE_INDEX, deadlineShard, keys, QUEUE_INDEX } from './table-design';
+import { DEADLINE_INDEX, deadlineShard, HISTORY_INDEX, keys, QUEUE_INDEX } from './table-design';
 
 /** How long the "already recorded" key of a platform message is kept: far beyond any platform or SQS retry. */
 const RECORDED_TTL_SECONDS = 30 * 24 * 3600;
 const INTERNAL = new Set([
+  HISTORY_INDEX.partition,
   'PK',
   'SK',
   'entity',
@@ -46,6 +48,7 @@ function caseItem(careCase: CareCase): Record<string, unknown> {
     item[DEADLINE_INDEX.partition] = deadlineShard(careCase.caseId);
     item[DEADLINE_INDEX.sort] = careCase.sla.checkAt;
   }
+  item[HISTORY_INDEX.partition] = `HISTORY#${careCase.brandId}`;
   if (careCase.status !== 'resolved') {
     item[QUEUE_INDEX.partition] = `QUEUE#${careCase.brandId}`;
     item[QUEUE_INDEX.sort] = `${careCase.nextDeadlineAt ?? '9999'}#${careCase.caseId}`;
@@ -335,6 +338,26 @@ export class DynamoCaseStore implements CaseStore {
       }),
     );
     return (result.Items ?? []).map((item) => strip<CareCase>(item));
+  }
+
+  async listCasesOpenedBetween(brandId: string, from: string, to: string): Promise<CareCase[]> {
+    const cases: CareCase[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const result: QueryCommandOutput = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: HISTORY_INDEX.name,
+          KeyConditionExpression: '#key = :key AND #opened BETWEEN :from AND :to',
+          ExpressionAttributeNames: { '#key': HISTORY_INDEX.partition, '#opened': HISTORY_INDEX.sort },
+          ExpressionAttributeValues: { ':key': `HISTORY#${brandId}`, ':from': from, ':to': to },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of result.Items ?? []) cases.push(strip<CareCase>(item));
+      startKey = result.LastEvaluatedKey;
+    } while (startKey);
+    return cases;
   }
 
   async listMessages(caseId: string): Promise<CaseMessage[]> {

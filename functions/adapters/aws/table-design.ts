@@ -16,6 +16,11 @@ export const UNPUBLISHED_PAGES_SHARD = 'PAGES#UNPUBLISHED';
 /** Sparse: open cases per brand, ordered by their next deadline: the agent queue. */
 export const QUEUE_INDEX = { name: 'queue-index', partition: 'queueKey', sort: 'queueSortKey' } as const;
 
+/** Every case per brand by when it opened: reports over a period. */
+export const HISTORY_INDEX = { name: 'history-index', partition: 'historyKey', sort: 'openedAt' } as const;
+
+export const TABLE_INDEXES = [DEADLINE_INDEX, QUEUE_INDEX, HISTORY_INDEX] as const;
+
 export const keys = {
   case: (caseId: string) => ({ PK: `CASE#${caseId}`, SK: 'CASE' }),
   message: (caseId: string, receivedAt: string, platform: string, platformMessageId: string) => ({
@@ -56,12 +61,14 @@ export function createTableInput(tableName: string): CreateTableCommandInput {
       { AttributeName: DEADLINE_INDEX.sort, AttributeType: 'S' },
       { AttributeName: QUEUE_INDEX.partition, AttributeType: 'S' },
       { AttributeName: QUEUE_INDEX.sort, AttributeType: 'S' },
+      { AttributeName: HISTORY_INDEX.partition, AttributeType: 'S' },
+      { AttributeName: HISTORY_INDEX.sort, AttributeType: 'S' },
     ],
     KeySchema: [
       { AttributeName: TABLE_KEYS.partition, KeyType: 'HASH' },
       { AttributeName: TABLE_KEYS.sort, KeyType: 'RANGE' },
     ],
-    GlobalSecondaryIndexes: [DEADLINE_INDEX, QUEUE_INDEX].map((index) => ({
+    GlobalSecondaryIndexes: TABLE_INDEXES.map((index) => ({
       IndexName: index.name,
       KeySchema: [
         { AttributeName: index.partition, KeyType: 'HASH' },

@@ -1,0 +1,108 @@
+import type { CareCase } from './cases';
+
+/** Response rate and response times per brand and channel: what a team lead reads first. */
+export interface ReportRow {
+  brandId: string;
+  /** "x public", "x private", ... */
+  channel: string;
+  cases: number;
+  answered: number;
+  /** Share of cases that got a first response (bot or person). */
+  responseRate: number;
+  autoAnswered: number;
+  /** Seconds from the post reaching us to the first response, over answered cases. */
+  firstResponseSeconds: { p50: number | null; p90: number | null; p95: number | null };
+  /** Deadlines missed (first breach per deadline). */
+  breaches: number;
+  negative: number;
+  open: number;
+}
+
+/** Nearest-rank percentile of sorted values. */
+export function percentile(sorted: number[], p: number): number | null {
+  if (!sorted.length) return null;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1] as number;
+}
+
+export function buildReport(cases: CareCase[]): ReportRow[] {
+  const groups = new Map<string, CareCase[]>();
+  for (const careCase of cases) {
+    const key = `${careCase.brandId}|${careCase.platform} ${careCase.visibility}`;
+    groups.set(key, [...(groups.get(key) ?? []), careCase]);
+  }
+  return [...groups]
+    .map(([key, group]) => {
+      const [brandId, channel] = key.split('|') as [string, string];
+      const times = group
+        .filter((c) => c.firstRespondedAt)
+        .map((c) => (Date.parse(c.firstRespondedAt!) - Date.parse(c.openedAt)) / 1000)
+        .sort((a, b) => a - b);
+      return {
+        brandId,
+        channel,
+        cases: group.length,
+        answered: times.length,
+        responseRate: group.length ? times.length / group.length : 0,
+        autoAnswered: group.filter((c) => c.resolvedBy === 'bot').length,
+        firstResponseSeconds: {
+          p50: percentile(times, 50),
+          p90: percentile(times, 90),
+          p95: percentile(times, 95),
+        },
+        breaches: group.reduce(
+          (n, c) => n + (c.slaHistory ?? []).filter((h) => h.step === 'breach').length,
+          0,
+        ),
+        negative: group.filter((c) => c.sentiment === 'NEGATIVE' || c.sentiment === 'MIXED').length,
+        open: group.filter((c) => c.status !== 'resolved').length,
+      };
+    })
+    .sort((a, b) => a.brandId.localeCompare(b.brandId) || a.channel.localeCompare(b.channel));
+}
+
+function duration(seconds: number | null): string {
+  if (seconds === null) return '-';
+  if (seconds < 60) return `${Math.round(seconds)}s`;
+  if (seconds < 3600) return `${Math.round(seconds / 60)}m`;
+  return `${(seconds / 3600).toFixed(1)}h`;
+}
+
+/** The report as a plain-text table. */
+export function formatReport(rows: ReportRow[], period: { from: string; to: string }): string {
+  const header = [
+    'brand',
+    'channel',
+    'cases',
+    'answered',
+    'rate',
+    'auto',
+    'FRT p50',
+    'p90',
+    'p95',
+    'breaches',
+    'negative',
+    'open',
+  ];
+  const body = rows.map((r) => [
+    r.brandId,
+    r.channel,
+    String(r.cases),
+    String(r.answered),
+    `${Math.round(r.responseRate * 100)}%`,
+    String(r.autoAnswered),
+    duration(r.firstResponseSeconds.p50),
+    duration(r.firstResponseSeconds.p90),
+    duration(r.firstResponseSeconds.p95),
+    String(r.breaches),
+    String(r.negative),
+    String(r.open),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => (row[i] as string).length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] as number))
+      .join('  ')
+      .trimEnd();
+  return [`Cases opened ${period.from} – ${period.to}`, line(header), ...body.map(line)].join('\n');
+}

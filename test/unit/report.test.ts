@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { CareCase } from '../../functions/core/cases';
+import { buildReport, formatReport, percentile } from '../../functions/core/report';
+
+const base = {
+  brandId: 'demoair',
+  platform: 'x',
+  visibility: 'public',
+  status: 'resolved',
+  sentiment: 'NEUTRAL',
+  openedAt: '2026-11-23T10:00:00.000Z',
+} as const;
+
+const at = (seconds: number) => new Date(Date.parse(base.openedAt) + seconds * 1000).toISOString();
+
+test('nearest-rank percentiles', () => {
+  assert.equal(percentile([], 50), null);
+  assert.equal(percentile([5], 95), 5);
+  assert.equal(percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 50), 5);
+  assert.equal(percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 90), 9);
+  assert.equal(percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 95), 10);
+});
+
+test('response rate, response-time percentiles, breaches per brand and channel', () => {
+  const cases = [
+    { ...base, firstRespondedAt: at(60), resolvedBy: 'bot' },
+    { ...base, firstRespondedAt: at(600) },
+    {
+      ...base,
+      firstRespondedAt: at(3600),
+      slaHistory: [
+        { kind: 'first_response', dueAt: at(1800), step: 'warning', at: at(1440) },
+        { kind: 'first_response', dueAt: at(1800), step: 'breach', at: at(1800) },
+      ],
+    },
+    { ...base, status: 'open', sentiment: 'NEGATIVE' },
+    { ...base, visibility: 'private', firstRespondedAt: at(120) },
+  ] as unknown as CareCase[];
+  const rows = buildReport(cases);
+  assert.deepEqual(
+    rows.map((r) => [
+      r.channel,
+      r.cases,
+      r.answered,
+      r.responseRate,
+      r.autoAnswered,
+      r.breaches,
+      r.negative,
+      r.open,
+    ]),
+    [
+      ['x private', 1, 1, 1, 0, 0, 0, 0],
+      ['x public', 4, 3, 0.75, 1, 1, 1, 1],
+    ],
+  );
+  assert.deepEqual(rows[1]?.firstResponseSeconds, { p50: 600, p90: 3600, p95: 3600 });
+  const text = formatReport(rows, { from: 'a', to: 'b' });
+  assert.match(text, /demoair\s+x public\s+4\s+3\s+75%\s+1\s+10m\s+1\.0h\s+1\.0h\s+1\s+1\s+1/);
+});
