@@ -67,7 +67,9 @@ async function start(): Promise<void> {
     `  health:            ${system.url}/healthz`,
     `  DynamoDB Local:    ${system.dynamo.endpoint}  data in ${dataDir}`,
     `  SQS (fauxqs):      ${system.queues.endpoint}  ingest queue + DLQ`,
-    `  triage consumer:   polling the ingest queue, local sentiment classifier`,
+    `  consumers:         triage (local sentiment classifier) and sender, polling their queues`,
+    `  SLA monitor:       every 15 s; pages are logged here and listed at ${system.url}/api/pages`,
+    `  X API stand-in:    ${system.standIn.url} (what would have been posted: ${system.standIn.url}/sent)`,
     process.env.X_CONSUMER_SECRET
       ? '  X consumer secret: from X_CONSUMER_SECRET'
       : `  X consumer secret: "${xConsumerSecret}" (development default; set X_CONSUMER_SECRET)`,
