@@ -1,123 +1,325 @@
 import { type HttpEvent, type HttpResult, json, method, problem, rawBody } from '../commons/http';
+import { logger } from '../commons/logger';
+import {
+  type Agent,
+  type AgentDesk,
+  CaseNotFoundError,
+  ComplianceError,
+  InvalidRequestError,
+  StaleVersionError,
+} from '../core/agent-desk';
 import type { BrandDirectory } from '../core/brand-config';
 import type { CareCase, CaseStore } from '../core/cases';
 import type { Platform } from '../core/interaction';
 import type { PageStore } from '../core/paging';
-import { buildReport } from '../core/report';
+import { buildReport, buildSeries } from '../core/report';
 
 export interface AgentApiDeps {
   store: CaseStore;
   directory: BrandDirectory;
   pages: PageStore;
+  desk: AgentDesk;
+  now?: () => Date;
 }
 
 const MAX_LIMIT = 200;
 
-/** Who is calling: the Cognito user in AWS (JWT claims), the local token's agent locally. */
-export function agentOf(event: HttpEvent): string {
-  const claims = (event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } })
-    .authorizer?.jwt?.claims;
-  const who = claims?.email ?? claims?.['cognito:username'] ?? claims?.sub;
-  return typeof who === 'string' ? who : 'local-agent';
+type Claims = Record<string, unknown>;
+
+/**
+ * Who is calling: the Cognito user in AWS (from the JWT the gateway verified). Locally, where one
+ * bearer token serves the whole team, the X-Socialcare-Agent header names the agent.
+ */
+export function agentOf(event: HttpEvent): Agent {
+  const claims = (event.requestContext as { authorizer?: { jwt?: { claims?: Claims } } }).authorizer?.jwt
+    ?.claims;
+  if (claims) {
+    const id = String(claims.email ?? claims['cognito:username'] ?? claims.sub ?? 'agent');
+    return { id, name: String(claims.name ?? claims.given_name ?? id.split('@')[0]) };
+  }
+  const named = event.headers?.['x-socialcare-agent']?.trim();
+  const id = named && /^[\p{L}\p{N} ._@-]{1,80}$/u.test(named) ? named : 'local-agent';
+  return { id, name: id };
 }
 
-/** PUT marks a customer abusive ({"note"?}), DELETE unmarks; the customer's record stays. */
-async function markAbuse(
-  event: HttpEvent,
-  [brandId, platform, customerId]: [string, Platform, string],
-  deps: AgentApiDeps,
-) {
-  if (!deps.directory.brand(brandId)) return problem(404, `unknown brand "${brandId}"`);
-  const verb = method(event);
-  if (verb === 'DELETE') {
-    await deps.store.markAbusive(brandId, { platform, id: customerId }, null);
-    return json(200, { abusive: false });
-  }
-  if (verb !== 'PUT') return problem(405, 'use PUT to mark and DELETE to unmark');
-  let note: unknown;
+class BadJsonError extends Error {}
+
+function body(event: HttpEvent): Record<string, unknown> {
+  if (!event.body) return {};
   try {
-    note = event.body ? (JSON.parse(rawBody(event).toString('utf8')) as { note?: unknown }).note : undefined;
+    const value = JSON.parse(rawBody(event).toString('utf8')) as unknown;
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new BadJsonError();
+    return value as Record<string, unknown>;
   } catch {
-    return problem(400, 'body must be JSON: {"note": "why"}');
+    throw new BadJsonError();
   }
-  if (note !== undefined && (typeof note !== 'string' || note.length > 500)) {
-    return problem(400, 'note must be a string of at most 500 characters');
+}
+
+function limitOf(query: Record<string, string | undefined>): number {
+  const limit = Number(query.limit ?? '50');
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
+    throw new InvalidRequestError('limit', `a whole number from 1 to ${MAX_LIMIT}`);
   }
-  const mark = { by: agentOf(event), at: new Date().toISOString(), ...(note ? { note } : {}) };
-  await deps.store.markAbusive(brandId, { platform, id: customerId }, mark);
-  return json(200, { abusive: true, mark });
+  return limit;
+}
+
+/** Errors meant for the caller become 4xx with a clear message; anything else is a plain 500. */
+function toHttp(error: unknown): HttpResult {
+  if (error instanceof BadJsonError) return problem(400, 'the body must be a JSON object');
+  if (error instanceof InvalidRequestError) return json(400, { error: error.message, field: error.field });
+  if (error instanceof CaseNotFoundError) return problem(404, error.message);
+  if (error instanceof StaleVersionError)
+    return json(409, { error: error.message, currentVersion: error.currentVersion });
+  if (error instanceof ComplianceError) return json(422, { error: error.message, problems: error.problems });
+  logger.error('agent API request failed', { error: error as Error });
+  return problem(500, 'internal error');
+}
+
+function isBreached(careCase: CareCase, now: Date): boolean {
+  return Boolean(careCase.nextDeadlineAt && careCase.nextDeadlineAt < now.toISOString());
 }
 
 /**
  * The agent API behind authentication (Cognito JWT in AWS, a bearer token locally; both checked
- * before this runs). GET /api/cases lists open cases, soonest deadline first; GET /api/cases/{id}
- * returns a case with its messages; GET /api/pages lists the pages sent to on-call, newest first.
+ * before this runs): the queue, a case with its history, working a case, pages, reports, abuse marks.
  */
 export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promise<HttpResult> {
+  const now = () => deps.now?.() ?? new Date();
+  const brandsOf = (query: Record<string, string | undefined>) => {
+    const brands = query.brand ? [deps.directory.brand(query.brand)] : deps.directory.allBrands;
+    if (brands.some((b) => !b)) throw new InvalidRequestError('brand', `unknown brand "${query.brand}"`);
+    return brands.map((b) => b!);
+  };
+
+  const routes: Array<{
+    verb: string;
+    pattern: RegExp;
+    run: (event: HttpEvent, params: string[]) => Promise<HttpResult>;
+  }> = [
+    { verb: 'GET', pattern: /^\/api\/me$/, run: async (event) => json(200, { agent: agentOf(event) }) },
+    {
+      verb: 'GET',
+      pattern: /^\/api\/brands$/,
+      run: async () =>
+        json(200, {
+          brands: deps.directory.allBrands.map((b) => ({
+            id: b.id,
+            name: b.name,
+            timezone: b.calendar.timezone,
+            accounts: b.accounts.map(({ platform, handle, role }) => ({ platform, handle, role })),
+            agentDesk: b.agentDesk,
+          })),
+        }),
+    },
+    {
+      verb: 'GET',
+      pattern: /^\/api\/cases$/,
+      run: async (event) => {
+        const query = event.queryStringParameters ?? {};
+        const limit = limitOf(query);
+        const at = now();
+        const all = (
+          await Promise.all(brandsOf(query).map((b) => deps.store.listOpenCases(b.id, MAX_LIMIT * 5)))
+        ).flat();
+        const counts = {
+          open: all.filter((c) => c.status === 'open').length,
+          waiting_on_customer: all.filter((c) => c.status === 'waiting_on_customer').length,
+          unassigned: all.filter((c) => !c.assignee).length,
+          breached: all.filter((c) => isBreached(c, at)).length,
+        };
+        const cases = all
+          .filter((c) => !query.status || c.status === query.status)
+          .filter(
+            (c) =>
+              !query.assignee || (query.assignee === 'none' ? !c.assignee : c.assignee === query.assignee),
+          )
+          .filter((c) => !query.platform || c.platform === query.platform)
+          .filter((c) => !query.sentiment || c.sentiment === query.sentiment)
+          .filter((c) => query.breached !== 'true' || isBreached(c, at))
+          .sort(
+            (a, b) =>
+              (a.nextDeadlineAt ?? '9999').localeCompare(b.nextDeadlineAt ?? '9999') ||
+              ['urgent', 'high', 'normal', 'low'].indexOf(a.priority) -
+                ['urgent', 'high', 'normal', 'low'].indexOf(b.priority),
+          )
+          .slice(0, limit);
+        return json(200, { cases, counts, now: at.toISOString() });
+      },
+    },
+    {
+      verb: 'GET',
+      pattern: /^\/api\/cases\/([A-Za-z0-9_.:-]+)$/,
+      run: async (event, [caseId]) => {
+        const careCase = await deps.store.getCase(caseId!);
+        if (!careCase) throw new CaseNotFoundError(caseId!);
+        const [messages, notes, viewers, profile] = await Promise.all([
+          deps.store.listMessages(caseId!),
+          deps.store.listNotes(caseId!),
+          deps.store.touchPresence(caseId!, agentOf(event).id, now()),
+          deps.store.getCustomerProfile(careCase.brandId, careCase.customer),
+        ]);
+        const earlier = await Promise.all(
+          (profile?.caseIds ?? [])
+            .filter((id) => id !== caseId)
+            .slice(-20)
+            .map((id) => deps.store.getCase(id)),
+        );
+        return json(200, {
+          case: careCase,
+          messages,
+          notes,
+          viewers,
+          customer: {
+            ...careCase.customer,
+            caseCount: profile?.caseCount ?? 1,
+            ...(profile?.abusive ? { abusive: profile.abusive } : {}),
+            cases: earlier
+              .filter((c): c is CareCase => Boolean(c))
+              .map(({ caseId: id, status, openedAt, subject, platform }) => ({
+                caseId: id,
+                status,
+                openedAt,
+                subject,
+                platform,
+              })),
+          },
+        });
+      },
+    },
+    {
+      verb: 'POST',
+      pattern: /^\/api\/cases\/([A-Za-z0-9_.:-]+)\/presence$/,
+      run: async (event, [caseId]) =>
+        json(200, { viewers: await deps.store.touchPresence(caseId!, agentOf(event).id, now()) }),
+    },
+    {
+      verb: 'POST',
+      pattern: /^\/api\/cases\/([A-Za-z0-9_.:-]+)\/claim$/,
+      run: async (event, [caseId]) =>
+        json(200, { case: await deps.desk.claim(caseId!, agentOf(event), body(event).version) }),
+    },
+    {
+      verb: 'POST',
+      pattern: /^\/api\/cases\/([A-Za-z0-9_.:-]+)\/assign$/,
+      run: async (event, [caseId]) => {
+        const input = body(event);
+        return json(200, { case: await deps.desk.assign(caseId!, input.assignee, input.version) });
+      },
+    },
+    {
+      verb: 'PUT',
+      pattern: /^\/api\/cases\/([A-Za-z0-9_.:-]+)\/tags$/,
+      run: async (event, [caseId]) => {
+        const input = body(event);
+        return json(200, { case: await deps.desk.setTags(caseId!, input.tags, input.version) });
+      },
+    },
+    {
+      verb: 'POST',
+      pattern: /^\/api\/cases\/([A-Za-z0-9_.:-]+)\/notes$/,
+      run: async (event, [caseId]) => {
+        await deps.desk.addNote(caseId!, agentOf(event), body(event).text);
+        return json(201, { notes: await deps.store.listNotes(caseId!) });
+      },
+    },
+    {
+      verb: 'POST',
+      pattern: /^\/api\/cases\/([A-Za-z0-9_.:-]+)\/reply$/,
+      run: async (event, [caseId]) => {
+        const input = body(event);
+        const result = await deps.desk.reply(caseId!, agentOf(event), {
+          version: input.version,
+          text: input.text,
+          visibility: input.visibility,
+          requestId: input.requestId,
+        });
+        return json(202, result);
+      },
+    },
+    {
+      verb: 'POST',
+      pattern: /^\/api\/cases\/([A-Za-z0-9_.:-]+)\/resolve$/,
+      run: async (event, [caseId]) => {
+        const input = body(event);
+        const result = await deps.desk.resolve(caseId!, agentOf(event), {
+          version: input.version,
+          closeOut: input.closeOut,
+          requestId: input.requestId,
+        });
+        return json(200, result);
+      },
+    },
+    {
+      verb: 'GET',
+      pattern: /^\/api\/pages$/,
+      run: async (event) => {
+        const query = event.queryStringParameters ?? {};
+        const limit = limitOf(query);
+        const lists = await Promise.all(brandsOf(query).map((b) => deps.pages.listPages(limit, b.id)));
+        const pages = lists
+          .flat()
+          .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+          .slice(0, limit);
+        return json(200, { pages });
+      },
+    },
+    {
+      verb: 'GET',
+      pattern: /^\/api\/reports$/,
+      run: async (event) => {
+        const query = event.queryStringParameters ?? {};
+        const to = query.to ?? now().toISOString();
+        const from = query.from ?? new Date(Date.parse(to) - 7 * 86_400_000).toISOString();
+        if (Number.isNaN(Date.parse(from)) || Number.isNaN(Date.parse(to)) || from > to) {
+          throw new InvalidRequestError('from', 'from and to must be ISO instants, from before to');
+        }
+        const brands = brandsOf(query);
+        const cases = (
+          await Promise.all(brands.map((b) => deps.store.listCasesOpenedBetween(b.id, from, to)))
+        ).flat();
+        const timezone = brands[0]?.calendar.timezone ?? 'UTC';
+        return json(200, { from, to, rows: buildReport(cases), series: buildSeries(cases, timezone) });
+      },
+    },
+    {
+      verb: 'PUT|DELETE',
+      pattern: /^\/api\/customers\/([a-z0-9-]+)\/(x|facebook|instagram|generic)\/([A-Za-z0-9_.:-]+)\/abuse$/,
+      run: async (event, [brandId, platform, customerId]) => {
+        if (!deps.directory.brand(brandId!)) throw new CaseNotFoundError(`brand ${brandId}`);
+        const customer = { platform: platform as Platform, id: customerId! };
+        if (method(event) === 'DELETE') {
+          await deps.store.markAbusive(brandId!, customer, null);
+          return json(200, { abusive: false });
+        }
+        const note = body(event).note;
+        if (note !== undefined && (typeof note !== 'string' || note.length > 500)) {
+          throw new InvalidRequestError('note', 'a string of at most 500 characters');
+        }
+        const mark = { by: agentOf(event).id, at: now().toISOString(), ...(note ? { note } : {}) };
+        await deps.store.markAbusive(brandId!, customer, mark);
+        return json(200, { abusive: true, mark });
+      },
+    },
+  ];
+
   return async (event) => {
     const path = event.rawPath.replace(/\/+$/, '');
-    const abuse =
-      /^\/api\/customers\/([a-z0-9-]+)\/(x|facebook|instagram|generic)\/([A-Za-z0-9_.:-]+)\/abuse$/.exec(
-        path,
-      );
-    if (abuse) return markAbuse(event, abuse.slice(1) as [string, Platform, string], deps);
-    if (method(event) !== 'GET') return problem(405, 'method not allowed');
-    const query = event.queryStringParameters ?? {};
-
-    if (path === '/api/cases') {
-      const limitText = query.limit ?? '50';
-      const limit = Number(limitText);
-      if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
-        return problem(400, `limit must be a whole number from 1 to ${MAX_LIMIT}`);
+    const verb = method(event);
+    let pathMatched = false;
+    for (const route of routes) {
+      const match = route.pattern.exec(path);
+      if (!match) continue;
+      pathMatched = true;
+      if (!route.verb.split('|').includes(verb)) continue;
+      try {
+        return await route.run(
+          event,
+          match.slice(1).map((p) => decodeURIComponent(p)),
+        );
+      } catch (error) {
+        return toHttp(error);
       }
-      const brands = query.brand ? [deps.directory.brand(query.brand)] : deps.directory.allBrands;
-      if (brands.some((b) => !b)) return problem(400, `unknown brand "${query.brand}"`);
-      const lists = await Promise.all(brands.map((brand) => deps.store.listOpenCases(brand!.id, limit)));
-      const cases = lists
-        .flat()
-        .sort((a: CareCase, b: CareCase) =>
-          (a.nextDeadlineAt ?? '9999').localeCompare(b.nextDeadlineAt ?? '9999'),
-        )
-        .slice(0, limit);
-      return json(200, { cases });
     }
-
-    if (path === '/api/pages') {
-      const limit = Number(query.limit ?? '50');
-      if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
-        return problem(400, `limit must be a whole number from 1 to ${MAX_LIMIT}`);
-      }
-      const brands = query.brand ? [deps.directory.brand(query.brand)] : deps.directory.allBrands;
-      if (brands.some((b) => !b)) return problem(400, `unknown brand "${query.brand}"`);
-      const lists = await Promise.all(brands.map((brand) => deps.pages.listPages(limit, brand!.id)));
-      const pages = lists
-        .flat()
-        .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
-        .slice(0, limit);
-      return json(200, { pages });
-    }
-
-    if (path === '/api/reports') {
-      const to = query.to ?? new Date().toISOString();
-      const from = query.from ?? new Date(Date.parse(to) - 7 * 86_400_000).toISOString();
-      if (Number.isNaN(Date.parse(from)) || Number.isNaN(Date.parse(to)) || from > to) {
-        return problem(400, 'from and to must be ISO instants, from before to');
-      }
-      const brands = query.brand ? [deps.directory.brand(query.brand)] : deps.directory.allBrands;
-      if (brands.some((b) => !b)) return problem(400, `unknown brand "${query.brand}"`);
-      const cases = (
-        await Promise.all(brands.map((b) => deps.store.listCasesOpenedBetween(b!.id, from, to)))
-      ).flat();
-      return json(200, { from, to, rows: buildReport(cases) });
-    }
-
-    const match = /^\/api\/cases\/([A-Za-z0-9_.:-]+)$/.exec(path);
-    if (match) {
-      const caseId = decodeURIComponent(match[1] as string);
-      const careCase = await deps.store.getCase(caseId);
-      if (!careCase) return problem(404, `no case ${caseId}`);
-      return json(200, { case: careCase, messages: await deps.store.listMessages(caseId) });
-    }
-    return problem(404, 'no such route');
+    return pathMatched ? problem(405, 'method not allowed') : problem(404, 'no such route');
   };
 }

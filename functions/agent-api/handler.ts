@@ -1,23 +1,36 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { dynamoClient } from '../adapters/aws/clients';
+import { dynamoClient, sqsClient } from '../adapters/aws/clients';
 import { DynamoCaseStore } from '../adapters/aws/dynamo-case-store';
+import { DynamoOutboxStore } from '../adapters/aws/dynamo-outbox-store';
 import { DynamoPageStore } from '../adapters/aws/dynamo-sla';
+import { SqsOutboundQueue } from '../adapters/aws/sqs-queues';
 import { bundledBrandConfig, requireEnv } from '../commons/env';
 import type { HttpEvent, HttpResult } from '../commons/http';
 import { logger } from '../commons/logger';
+import { AgentDesk } from '../core/agent-desk';
 import { BrandDirectory } from '../core/brand-config';
+import { LocalPiiDetector } from '../core/pii';
 import { createAgentApi } from './agent-api';
 
-const env = requireEnv(['TABLE_NAME']);
+const env = requireEnv(['TABLE_NAME', 'OUTBOX_QUEUE_URL']);
 const dynamo = dynamoClient();
+const directory = new BrandDirectory(bundledBrandConfig());
+const store = new DynamoCaseStore(dynamo, env.TABLE_NAME);
 
 export const handler = middy<HttpEvent, HttpResult>()
   .use(injectLambdaContext(logger, { clearState: true }))
   .handler(
     createAgentApi({
-      store: new DynamoCaseStore(dynamo, env.TABLE_NAME),
+      store,
+      directory,
       pages: new DynamoPageStore(dynamo, env.TABLE_NAME),
-      directory: new BrandDirectory(bundledBrandConfig()),
+      desk: new AgentDesk({
+        directory,
+        store,
+        outbox: new DynamoOutboxStore(dynamo, env.TABLE_NAME),
+        queue: new SqsOutboundQueue(sqsClient(), env.OUTBOX_QUEUE_URL),
+        pii: new LocalPiiDetector(),
+      }),
     }),
   );

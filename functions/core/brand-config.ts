@@ -20,6 +20,9 @@ export const DEFAULT_DEADLINES = {
   resolution: '24h',
 } as const;
 
+export const DEFAULT_MOVED_TO_PRIVATE =
+  "We've sent you a direct message so we can look into this with your details.";
+
 export const DEFAULT_OUT_OF_HOURS =
   'Thanks for your message. Our team is away right now and back {opensAt} ({timezone}); a colleague will answer you then.';
 
@@ -72,6 +75,31 @@ const brandSchema = z.strictObject({
       knownBots: z.array(z.string().min(1)).default([]),
     })
     .default({ maxRepliesPerCustomerPerHour: 3, knownBots: [] }),
+  /** How agents reply: signature in public replies, allowed links, canned replies in the brand's voice. */
+  agentDesk: z
+    .strictObject({
+      /** Public replies end with the agent's initials (" ^JD") or name (" – Jo"), or nothing. */
+      signature: z.enum(['none', 'initials', 'name']).default('none'),
+      /** Links agents may send; the knowledge base's allowed domains are always allowed too. */
+      allowedLinkDomains: z.array(z.string().min(3)).default([]),
+      cannedReplies: z
+        .array(
+          z.strictObject({
+            id: z.string().regex(/^[a-z0-9-]+$/),
+            title: z.string().min(1),
+            text: z.string().min(1),
+          }),
+        )
+        .default([]),
+      /** The short public note when an agent takes a conversation to direct messages. */
+      movedToPrivateNote: z.string().min(1).default(DEFAULT_MOVED_TO_PRIVATE),
+    })
+    .default({
+      signature: 'none',
+      allowedLinkDomains: [],
+      cannedReplies: [],
+      movedToPrivateNote: DEFAULT_MOVED_TO_PRIVATE,
+    }),
   /** Sent once per case from the care account when a post arrives outside the care team's hours. */
   acknowledgements: z
     .strictObject({

@@ -29,6 +29,8 @@ export interface AbuseMark {
 
 export interface CustomerProfile {
   openCaseId?: string;
+  /** Every case of this customer with the brand, oldest first: one history per customer. */
+  caseIds?: string[];
   /** Cases opened for this customer with this brand, the current one included. */
   caseCount: number;
   /** A repeat abuser the team chose to stop feeding: low priority, no pages, no automatic replies. */
@@ -82,6 +84,10 @@ export interface CareCase {
   suggestedReply?: string;
   /** Why the bot did not answer a post addressed to it. */
   botDeclined?: string;
+  /** The agent who owns the case. */
+  assignee?: string;
+  tags?: string[];
+  lastAgentReplyAt?: string;
   /** Set when a reply could not be delivered or may have been delivered twice: an agent must look. */
   deliveryProblem?: string;
 }
@@ -108,6 +114,14 @@ export interface CaseMessage {
 
 export type WriteOutcome = 'written' | 'duplicate' | 'conflict';
 
+export interface CaseNote {
+  caseId: string;
+  noteId: string;
+  author: string;
+  text: string;
+  at: string;
+}
+
 /** The case store port: single conditional writes the domain can retry. */
 export interface CaseStore {
   /** Which of these platform message ids were already recorded (a cheap check before classifying). */
@@ -128,6 +142,10 @@ export interface CaseStore {
   updateCase(updated: CareCase, expectedVersion: number): Promise<WriteOutcome>;
   listOpenCases(brandId: string, limit: number): Promise<CareCase[]>;
   listMessages(caseId: string): Promise<CaseMessage[]>;
+  addNote(note: CaseNote): Promise<void>;
+  listNotes(caseId: string): Promise<CaseNote[]>;
+  /** Records that an agent has the case open now; returns who else had it open in the last minute. */
+  touchPresence(caseId: string, agent: string, at: Date): Promise<string[]>;
   /** Every case of a brand opened in [from, to] (ISO instants), for reports. */
   listCasesOpenedBetween(brandId: string, from: string, to: string): Promise<CareCase[]>;
 }

@@ -5,7 +5,7 @@ import type { AccountRole, Platform } from './interaction';
  * before anything is sent, and it is claimed before sending, so no customer is ever answered twice —
  * not by a redelivered queue message, not by two overlapping senders.
  */
-export type OutboundReason = 'faq_answer' | 'hand_off' | 'out_of_hours_ack' | 'agent_reply';
+export type OutboundReason = 'faq_answer' | 'hand_off' | 'out_of_hours_ack' | 'agent_reply' | 'public_note';
 export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'uncertain';
 
 export interface OutboundMessage {

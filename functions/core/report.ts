@@ -106,3 +106,53 @@ export function formatReport(rows: ReportRow[], period: { from: string; to: stri
       .trimEnd();
   return [`Cases opened ${period.from} – ${period.to}`, line(header), ...body.map(line)].join('\n');
 }
+
+export interface SeriesPoint {
+  /** The local date in the brand's timezone. */
+  date: string;
+  cases: number;
+  answered: number;
+  responseRate: number;
+  firstResponseP50: number | null;
+  breaches: number;
+  positive: number;
+  negative: number;
+  neutral: number;
+}
+
+/** Day by day, for the reports page's charts. */
+export function buildSeries(cases: CareCase[], timezone: string): SeriesPoint[] {
+  const dayOf = new Intl.DateTimeFormat('en-CA', {
+    timeZone: timezone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  });
+  const days = new Map<string, CareCase[]>();
+  for (const careCase of cases) {
+    const day = dayOf.format(new Date(careCase.openedAt));
+    days.set(day, [...(days.get(day) ?? []), careCase]);
+  }
+  return [...days]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([date, group]) => {
+      const times = group
+        .filter((c) => c.firstRespondedAt)
+        .map((c) => (Date.parse(c.firstRespondedAt!) - Date.parse(c.openedAt)) / 1000)
+        .sort((a, b) => a - b);
+      return {
+        date,
+        cases: group.length,
+        answered: times.length,
+        responseRate: times.length / group.length,
+        firstResponseP50: percentile(times, 50),
+        breaches: group.reduce(
+          (n, c) => n + (c.slaHistory ?? []).filter((h) => h.step === 'breach').length,
+          0,
+        ),
+        positive: group.filter((c) => c.sentiment === 'POSITIVE').length,
+        negative: group.filter((c) => c.sentiment === 'NEGATIVE' || c.sentiment === 'MIXED').length,
+        neutral: group.filter((c) => c.sentiment === 'NEUTRAL').length,
+      };
+    });
+}

@@ -2,6 +2,7 @@ import type {
   AbuseMark,
   CareCase,
   CaseMessage,
+  CaseNote,
   CaseStore,
   CustomerProfile,
   CustomerRef,
@@ -35,6 +36,7 @@ export class InMemoryCaseStore implements CaseStore {
   }
 
   readonly caseCounts = new Map<string, number>();
+  readonly caseIdsOf = new Map<string, string[]>();
   readonly abusive = new Map<string, AbuseMark>();
 
   async getCustomerProfile(brandId: string, customer: CustomerRef): Promise<CustomerProfile | undefined> {
@@ -43,7 +45,13 @@ export class InMemoryCaseStore implements CaseStore {
     const caseCount = this.caseCounts.get(key) ?? 0;
     const abusive = this.abusive.get(key);
     if (!openCaseId && !caseCount && !abusive) return undefined;
-    return { ...(openCaseId ? { openCaseId } : {}), caseCount, ...(abusive ? { abusive } : {}) };
+    const caseIds = this.caseIdsOf.get(key);
+    return {
+      ...(openCaseId ? { openCaseId } : {}),
+      caseCount,
+      ...(caseIds ? { caseIds } : {}),
+      ...(abusive ? { abusive } : {}),
+    };
   }
 
   async markAbusive(brandId: string, customer: CustomerRef, mark: AbuseMark | null) {
@@ -67,6 +75,7 @@ export class InMemoryCaseStore implements CaseStore {
     this.recorded.add(key);
     this.openCaseOf.set(customer, careCase.caseId);
     this.caseCounts.set(customer, (this.caseCounts.get(customer) ?? 0) + 1);
+    this.caseIdsOf.set(customer, [...(this.caseIdsOf.get(customer) ?? []), careCase.caseId]);
     return 'written';
   }
 
@@ -103,6 +112,25 @@ export class InMemoryCaseStore implements CaseStore {
       .filter((c) => c.brandId === brandId && c.status !== 'resolved')
       .sort((a, b) => (a.nextDeadlineAt ?? '9999').localeCompare(b.nextDeadlineAt ?? '9999'))
       .slice(0, limit);
+  }
+
+  readonly notes: CaseNote[] = [];
+  readonly viewers = new Map<string, Map<string, string>>();
+
+  async addNote(note: CaseNote) {
+    this.notes.push(structuredClone(note));
+  }
+
+  async listNotes(caseId: string) {
+    return this.notes.filter((n) => n.caseId === caseId);
+  }
+
+  async touchPresence(caseId: string, agent: string, at: Date) {
+    const seen = this.viewers.get(caseId) ?? new Map<string, string>();
+    seen.set(agent, at.toISOString());
+    this.viewers.set(caseId, seen);
+    const since = new Date(at.getTime() - 60_000).toISOString();
+    return [...seen].filter(([who, when]) => who !== agent && when >= since).map(([who]) => who);
   }
 
   async listCasesOpenedBetween(brandId: string, from: string, to: string) {

@@ -4,6 +4,7 @@ import {
   type BatchGetCommandOutput,
   DynamoDBDocumentClient,
   GetCommand,
+  PutCommand,
   QueryCommand,
   type QueryCommandOutput,
   TransactWriteCommand,
@@ -13,6 +14,7 @@ import type {
   AbuseMark,
   CareCase,
   CaseMessage,
+  CaseNote,
   CaseStore,
   CustomerProfile,
   CustomerRef,
@@ -133,6 +135,7 @@ export class DynamoCaseStore implements CaseStore {
     return {
       ...(typeof item.openCaseId === 'string' ? { openCaseId: item.openCaseId } : {}),
       caseCount: typeof item.caseCount === 'number' ? item.caseCount : 0,
+      ...(Array.isArray(item.caseIds) ? { caseIds: item.caseIds as string[] } : {}),
       ...(item.abusive ? { abusive: item.abusive as AbuseMark } : {}),
     };
   }
@@ -192,7 +195,7 @@ export class DynamoCaseStore implements CaseStore {
                 TableName: this.tableName,
                 Key: keys.customer(customer.platform, customer.id, careCase.brandId),
                 UpdateExpression:
-                  'SET openCaseId = :caseId, entity = :entity, handle = :handle, displayName = :name, lastSeenAt = :now ADD caseCount :one',
+                  'SET openCaseId = :caseId, entity = :entity, handle = :handle, displayName = :name, lastSeenAt = :now, caseIds = list_append(if_not_exists(caseIds, :none), :caseIdList) ADD caseCount :one',
                 ConditionExpression: 'attribute_not_exists(openCaseId)',
                 ExpressionAttributeValues: {
                   ':caseId': careCase.caseId,
@@ -201,6 +204,8 @@ export class DynamoCaseStore implements CaseStore {
                   ':name': customer.name ?? null,
                   ':now': now.toISOString(),
                   ':one': 1,
+                  ':none': [],
+                  ':caseIdList': [careCase.caseId],
                 },
               },
             },
@@ -338,6 +343,60 @@ export class DynamoCaseStore implements CaseStore {
       }),
     );
     return (result.Items ?? []).map((item) => strip<CareCase>(item));
+  }
+
+  async addNote(note: CaseNote): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          PK: keys.case(note.caseId).PK,
+          SK: `NOTE#${note.at}#${note.noteId}`,
+          entity: 'note',
+          ...note,
+        },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      }),
+    );
+  }
+
+  async listNotes(caseId: string): Promise<CaseNote[]> {
+    const result = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :note)',
+        ExpressionAttributeValues: { ':pk': keys.case(caseId).PK, ':note': 'NOTE#' },
+      }),
+    );
+    return (result.Items ?? []).map((item) => strip<CaseNote>(item));
+  }
+
+  async touchPresence(caseId: string, agent: string, at: Date): Promise<string[]> {
+    const PK = keys.case(caseId).PK;
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          PK,
+          SK: `VIEWER#${agent}`,
+          entity: 'viewer',
+          agent,
+          seenAt: at.toISOString(),
+          expiresAt: Math.floor(at.getTime() / 1000) + 3600,
+        },
+      }),
+    );
+    const result = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :viewer)',
+        ExpressionAttributeValues: { ':pk': PK, ':viewer': 'VIEWER#' },
+      }),
+    );
+    const since = new Date(at.getTime() - 60_000).toISOString();
+    return (result.Items ?? [])
+      .filter((item) => String(item.seenAt) >= since && item.agent !== agent)
+      .map((item) => String(item.agent));
   }
 
   async listCasesOpenedBetween(brandId: string, from: string, to: string): Promise<CareCase[]> {

@@ -1,0 +1,324 @@
+import type { Brand, BrandDirectory } from './brand-config';
+import type { CareCase, CaseMessage, CaseStore } from './cases';
+import { type ComplianceProblem, checkOutbound } from './compliance';
+import type { OutboundMessage, OutboundQueue, OutboxEntry, OutboxStore } from './outbox';
+import type { PiiDetector } from './pii';
+
+/**
+ * What agents do with a case: claim, assign, reply in public or privately, resolve with a public
+ * close-out, notes and tags. Every change names the case version the agent saw; a stale one is
+ * refused, so no reply is sent against a state the agent never saw.
+ */
+export class CaseNotFoundError extends Error {
+  constructor(caseId: string) {
+    super(`no case ${caseId}`);
+    this.name = 'CaseNotFoundError';
+  }
+}
+
+export class StaleVersionError extends Error {
+  constructor(readonly currentVersion: number) {
+    super(`the case changed since you opened it (now version ${currentVersion}): reload it and try again`);
+    this.name = 'StaleVersionError';
+  }
+}
+
+export class InvalidRequestError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(`${field}: ${message}`);
+    this.name = 'InvalidRequestError';
+  }
+}
+
+export class ComplianceError extends Error {
+  constructor(readonly problems: ComplianceProblem[]) {
+    super(`the reply was not sent: ${problems.map((p) => p.message).join('; ')}`);
+    this.name = 'ComplianceError';
+  }
+}
+
+export interface Agent {
+  id: string;
+  name: string;
+}
+
+export interface AgentDeskDeps {
+  directory: BrandDirectory;
+  store: CaseStore;
+  outbox: OutboxStore;
+  queue: OutboundQueue;
+  pii: PiiDetector;
+  now?: () => Date;
+}
+
+const MAX_LENGTH: Record<string, number> = { x: 280, facebook: 8000, instagram: 2200, generic: 5000 };
+
+function initials(name: string): string {
+  return name
+    .split(/[\s.@_-]+/)
+    .filter(Boolean)
+    .slice(0, 3)
+    .map((part) => part[0]!.toUpperCase())
+    .join('');
+}
+
+export function signReply(brand: Brand, agent: Agent, text: string): string {
+  if (brand.agentDesk.signature === 'initials') return `${text} ^${initials(agent.name)}`;
+  if (brand.agentDesk.signature === 'name') return `${text} – ${agent.name.split(/\s+/)[0]}`;
+  return text;
+}
+
+export class AgentDesk {
+  constructor(private readonly deps: AgentDeskDeps) {}
+
+  private now(): Date {
+    return this.deps.now?.() ?? new Date();
+  }
+
+  private async load(caseId: string, version: unknown): Promise<{ careCase: CareCase; brand: Brand }> {
+    if (typeof version !== 'number' || !Number.isInteger(version)) {
+      throw new InvalidRequestError(
+        'version',
+        'the case version you are looking at is required (a whole number)',
+      );
+    }
+    const careCase = await this.deps.store.getCase(caseId);
+    if (!careCase) throw new CaseNotFoundError(caseId);
+    if (careCase.version !== version) throw new StaleVersionError(careCase.version);
+    const brand = this.deps.directory.brand(careCase.brandId);
+    if (!brand) throw new CaseNotFoundError(caseId);
+    return { careCase, brand };
+  }
+
+  private async save(updated: CareCase, expected: number): Promise<CareCase> {
+    const outcome = await this.deps.store.updateCase(updated, expected);
+    if (outcome === 'conflict') {
+      const current = await this.deps.store.getCase(updated.caseId);
+      throw new StaleVersionError(current?.version ?? expected);
+    }
+    return updated;
+  }
+
+  async claim(caseId: string, agent: Agent, version: unknown): Promise<CareCase> {
+    const { careCase } = await this.load(caseId, version);
+    return this.save({ ...careCase, version: careCase.version + 1, assignee: agent.id }, careCase.version);
+  }
+
+  async assign(caseId: string, to: unknown, version: unknown): Promise<CareCase> {
+    if (typeof to !== 'string' || to.trim() === '' || to.length > 200) {
+      throw new InvalidRequestError('assignee', 'the agent to assign is required');
+    }
+    const { careCase } = await this.load(caseId, version);
+    return this.save({ ...careCase, version: careCase.version + 1, assignee: to.trim() }, careCase.version);
+  }
+
+  async setTags(caseId: string, tags: unknown, version: unknown): Promise<CareCase> {
+    if (
+      !Array.isArray(tags) ||
+      tags.some((t) => typeof t !== 'string' || !/^[\p{L}\p{N} _-]{1,40}$/u.test(t)) ||
+      tags.length > 20
+    ) {
+      throw new InvalidRequestError(
+        'tags',
+        'up to 20 tags of letters, digits, spaces, - and _ (40 characters each)',
+      );
+    }
+    const { careCase } = await this.load(caseId, version);
+    const unique = [...new Set((tags as string[]).map((t) => t.trim()))];
+    return this.save({ ...careCase, version: careCase.version + 1, tags: unique }, careCase.version);
+  }
+
+  async addNote(caseId: string, agent: Agent, text: unknown): Promise<void> {
+    if (typeof text !== 'string' || text.trim() === '' || text.length > 5000) {
+      throw new InvalidRequestError('text', 'a note of 1 to 5,000 characters is required');
+    }
+    if (!(await this.deps.store.getCase(caseId))) throw new CaseNotFoundError(caseId);
+    const at = this.now().toISOString();
+    await this.deps.store.addNote({
+      caseId,
+      noteId: `${at}-${agent.id}`,
+      author: agent.id,
+      text: text.trim(),
+      at,
+    });
+  }
+
+  /**
+   * Replies on the case's channel (public: in the thread of the customer's last public post) or
+   * privately (a DM), with a short public note that the conversation moved when it was public.
+   * The outbox ids come from the request id, so a retried request never sends twice.
+   */
+  async reply(
+    caseId: string,
+    agent: Agent,
+    request: { version: unknown; text: unknown; visibility: unknown; requestId: unknown },
+  ): Promise<{ case: CareCase; outboxIds: string[] }> {
+    if (typeof request.text !== 'string') throw new InvalidRequestError('text', 'the reply text is required');
+    if (request.visibility !== 'public' && request.visibility !== 'private') {
+      throw new InvalidRequestError('visibility', 'must be "public" or "private"');
+    }
+    if (typeof request.requestId !== 'string' || !/^[A-Za-z0-9-]{8,64}$/.test(request.requestId)) {
+      throw new InvalidRequestError(
+        'requestId',
+        'a unique id for this reply (8-64 letters, digits or -) is required',
+      );
+    }
+    const { careCase, brand } = await this.load(caseId, request.version);
+    if (careCase.status === 'resolved') throw new InvalidRequestError('case', 'the case is resolved');
+    const messages = await this.deps.store.listMessages(caseId);
+    const lastInbound = [...messages].reverse().find((m) => m.direction === 'in');
+    if (!lastInbound) throw new InvalidRequestError('case', 'the case has no customer message to answer');
+    const account = this.deps.directory.careAccount(brand.id, careCase.platform);
+    if (!account)
+      throw new InvalidRequestError('case', `the brand has no care account on ${careCase.platform}`);
+
+    const visibility = request.visibility;
+    const text = visibility === 'public' ? signReply(brand, agent, request.text.trim()) : request.text.trim();
+    const allowedDomains = [
+      ...brand.agentDesk.allowedLinkDomains,
+      ...(brand.knowledgeBase?.allowedLinkDomains ?? []),
+    ];
+    const problems = await checkOutbound(text, {
+      visibility,
+      allowedDomains,
+      maxLength: MAX_LENGTH[careCase.platform] ?? 280,
+      pii: this.deps.pii,
+    });
+    if (problems.length) throw new ComplianceError(problems);
+
+    const from = { id: account.id, role: 'care' as const };
+    const entries: OutboundMessage[] = [];
+    const publicThread = [...messages]
+      .reverse()
+      .find((m) => m.direction === 'in' && m.visibility === 'public');
+    const base = {
+      brandId: brand.id,
+      platform: careCase.platform,
+      account: from,
+      author: agent.id,
+      createdAt: this.now().toISOString(),
+    };
+    if (visibility === 'private') {
+      entries.push({
+        ...base,
+        outboxId: `agent_reply:${caseId}:${request.requestId}`,
+        caseId,
+        delivery: 'direct_message',
+        recipientId: careCase.customer.id,
+        text,
+        reason: 'agent_reply',
+      });
+      if (lastInbound.visibility === 'public' && publicThread) {
+        entries.push({
+          ...base,
+          outboxId: `public_note:${caseId}:${request.requestId}`,
+          caseId,
+          delivery: 'public_reply',
+          inReplyToId: publicThread.platformMessageId,
+          text: signReply(brand, agent, brand.agentDesk.movedToPrivateNote),
+          reason: 'public_note',
+        });
+      }
+    } else {
+      const thread = publicThread ?? lastInbound;
+      if (thread.visibility !== 'public') {
+        throw new InvalidRequestError('visibility', 'the customer wrote privately: reply privately');
+      }
+      entries.push({
+        ...base,
+        outboxId: `agent_reply:${caseId}:${request.requestId}`,
+        caseId,
+        delivery: 'public_reply',
+        inReplyToId: thread.platformMessageId,
+        text,
+        reason: 'agent_reply',
+      });
+    }
+    for (const entry of entries)
+      await this.deps.outbox.createOutbox({ ...entry, status: 'pending', attempts: 0 } as OutboxEntry);
+    const updated = await this.save(
+      {
+        ...careCase,
+        version: careCase.version + 1,
+        assignee: careCase.assignee ?? agent.id,
+        lastAgentReplyAt: base.createdAt,
+      },
+      careCase.version,
+    );
+    const outboxIds = entries.map((e) => e.outboxId);
+    await this.deps.queue.enqueue(outboxIds);
+    return { case: updated, outboxIds };
+  }
+
+  /** Resolves the case; with a close-out text, a public reply in the customer's thread says so. */
+  async resolve(
+    caseId: string,
+    agent: Agent,
+    request: { version: unknown; closeOut?: unknown; requestId: unknown },
+  ): Promise<{ case: CareCase; outboxIds: string[] }> {
+    if (request.closeOut !== undefined && typeof request.closeOut !== 'string') {
+      throw new InvalidRequestError('closeOut', 'must be text');
+    }
+    const { careCase, brand } = await this.load(caseId, request.version);
+    if (careCase.status === 'resolved') throw new InvalidRequestError('case', 'the case is already resolved');
+    const outboxIds: string[] = [];
+    const closeOut = typeof request.closeOut === 'string' ? request.closeOut.trim() : '';
+    let entry: OutboxEntry | undefined;
+    if (closeOut) {
+      if (typeof request.requestId !== 'string' || !/^[A-Za-z0-9-]{8,64}$/.test(request.requestId)) {
+        throw new InvalidRequestError('requestId', 'a unique id for this close-out is required');
+      }
+      const messages: CaseMessage[] = await this.deps.store.listMessages(caseId);
+      const thread = [...messages].reverse().find((m) => m.direction === 'in' && m.visibility === 'public');
+      const account = this.deps.directory.careAccount(brand.id, careCase.platform);
+      if (!thread || !account)
+        throw new InvalidRequestError('closeOut', 'the case has no public thread to close out in');
+      const text = signReply(brand, agent, closeOut);
+      const problems = await checkOutbound(text, {
+        visibility: 'public',
+        allowedDomains: [
+          ...brand.agentDesk.allowedLinkDomains,
+          ...(brand.knowledgeBase?.allowedLinkDomains ?? []),
+        ],
+        maxLength: MAX_LENGTH[careCase.platform] ?? 280,
+        pii: this.deps.pii,
+      });
+      if (problems.length) throw new ComplianceError(problems);
+      entry = {
+        outboxId: `public_note:${caseId}:${request.requestId}`,
+        caseId,
+        brandId: brand.id,
+        platform: careCase.platform,
+        account: { id: account.id, role: 'care' },
+        delivery: 'public_reply',
+        inReplyToId: thread.platformMessageId,
+        text,
+        reason: 'public_note',
+        author: agent.id,
+        createdAt: this.now().toISOString(),
+        status: 'pending',
+        attempts: 0,
+      };
+      await this.deps.outbox.createOutbox(entry);
+      outboxIds.push(entry.outboxId);
+    }
+    const now = this.now().toISOString();
+    const { nextDeadlineAt: _a, nextDeadlineKind: _k, sla: _s, awaitingReplySince: _w, ...rest } = careCase;
+    const updated = await this.save(
+      {
+        ...rest,
+        version: careCase.version + 1,
+        status: 'resolved',
+        resolvedAt: now,
+        resolvedBy: agent.id,
+        assignee: careCase.assignee ?? agent.id,
+      },
+      careCase.version,
+    );
+    if (outboxIds.length) await this.deps.queue.enqueue(outboxIds);
+    return { case: updated, outboxIds };
+  }
+}

@@ -1,0 +1,53 @@
+import { isAllowedLink } from './faq/knowledge-base';
+import type { PiiDetector } from './pii';
+
+export interface ComplianceProblem {
+  code: 'link_not_allowed' | 'private_data' | 'too_long' | 'empty';
+  message: string;
+}
+
+const URL_IN_TEXT = /https?:\/\/[^\s)>\]]+/g;
+
+/** X counts a URL as 23 characters whatever its length. */
+export function platformLength(text: string): number {
+  return [...text.replace(URL_IN_TEXT, 'x'.repeat(23))].length;
+}
+
+/**
+ * Checks an agent's reply at the point of sending: links only to allowed domains, no private data in
+ * public (card and bank numbers never, not even by DM), and the platform's length.
+ */
+export async function checkOutbound(
+  text: string,
+  options: {
+    visibility: 'public' | 'private';
+    allowedDomains: readonly string[];
+    maxLength: number;
+    pii: PiiDetector;
+  },
+): Promise<ComplianceProblem[]> {
+  const problems: ComplianceProblem[] = [];
+  if (text.trim() === '') problems.push({ code: 'empty', message: 'the reply is empty' });
+  for (const link of text.match(URL_IN_TEXT) ?? []) {
+    if (!isAllowedLink(link, options.allowedDomains)) {
+      problems.push({
+        code: 'link_not_allowed',
+        message: `links may only go to ${options.allowedDomains.join(', ') || 'no domain'}: ${link}`,
+      });
+    }
+  }
+  const spans = await options.pii.detect(text);
+  const blocked = spans.filter(
+    (s) => options.visibility === 'public' || s.kind === 'card_number' || s.kind === 'iban',
+  );
+  for (const span of blocked) {
+    problems.push({
+      code: 'private_data',
+      message: `${span.kind.replace('_', ' ')} must not be sent ${options.visibility === 'public' ? 'in public' : 'in a message'}`,
+    });
+  }
+  const length = platformLength(text);
+  if (length > options.maxLength)
+    problems.push({ code: 'too_long', message: `${length} characters; at most ${options.maxLength}` });
+  return problems;
+}
