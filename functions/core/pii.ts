@@ -73,8 +73,9 @@ export function maskPii(text: string, spans: PiiSpan[]): string {
   let at = 0;
   for (const span of spans) {
     const value = text.slice(span.start, span.end);
-    const keep = span.kind === 'email' ? 0 : 4;
-    const masked = value.replace(/[A-Za-z0-9]/g, (c, i: number) => (i >= value.length - keep ? c : '•'));
+    const total = (value.match(/[A-Za-z0-9]/g) ?? []).length;
+    let seen = 0;
+    const masked = value.replace(/[A-Za-z0-9]/g, (c) => (++seen > total - 4 ? c : '•'));
     out += text.slice(at, span.start) + (span.kind === 'email' ? '[email]' : masked);
     at = span.end;
   }

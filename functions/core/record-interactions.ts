@@ -11,6 +11,7 @@ import {
 import type { FaqReply } from './faq/answer';
 import type { Interaction } from './interaction';
 import { type Page, type PagingDeps, raisePage } from './paging';
+import { maskPii, type PiiDetector } from './pii';
 import {
   outOfHoursAcknowledgement,
   type ReplyDeps,
@@ -52,6 +53,8 @@ export interface RecordDeps {
   replies?: ReplyDeps;
   /** Pages on-call at once for high-risk posts. Absent: no paging (e.g. the triage CLI). */
   paging?: PagingDeps & { linkFor: (caseId: string) => string };
+  /** Finds private data to mask in stored text. Absent: stored as written. */
+  pii?: PiiDetector;
   /** Counts negative posts per brand to page once on a spike. */
   volumes?: VolumeCounter;
 }
@@ -162,6 +165,11 @@ async function recordOne(
     ...(faq ? { faq } : {}),
   };
   const customer = customerOf(interaction);
+  // Private data (card and account numbers, e-mail addresses, phone numbers) is masked in what is
+  // stored; triage above read the post as written.
+  const stored = deps.pii
+    ? { ...interaction, text: maskPii(interaction.text, await deps.pii.detect(interaction.text)) }
+    : interaction;
 
   // Two messages from one customer may race; a conflict means someone else wrote first: read again.
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
@@ -188,11 +196,11 @@ async function recordOne(
       await raisePage(riskPage(brand, caseId, interaction, triage, deps.paging.linkFor(caseId)), deps.paging);
     }
     if (open) {
-      const updated = attachToCase(brand, open, interaction, sentiment, triage);
+      const updated = attachToCase(brand, open, stored, sentiment, triage);
       const outcome = await deps.store.attachMessage(
         updated,
         open.version,
-        messageFromInteraction(open.caseId, interaction, sentiment),
+        messageFromInteraction(open.caseId, stored, sentiment),
       );
       if (outcome === 'duplicate') return { status: 'duplicate' };
       if (outcome === 'written') {
@@ -217,10 +225,10 @@ async function recordOne(
         deps.directory,
       ));
     }
-    const careCase = openNewCase(brand, interaction, sentiment, triage);
+    const careCase = openNewCase(brand, stored, sentiment, triage);
     const outcome = await deps.store.openCase(
       careCase,
-      messageFromInteraction(careCase.caseId, interaction, sentiment),
+      messageFromInteraction(careCase.caseId, stored, sentiment),
     );
     if (outcome === 'duplicate') return { status: 'duplicate' };
     if (outcome === 'written') {

@@ -16,6 +16,7 @@ import { logger } from '../commons/logger';
 import { EmbeddedMetrics } from '../commons/metrics';
 import { BrandDirectory } from '../core/brand-config';
 import { LocalSentimentClassifier } from '../core/local-sentiment';
+import { LocalPiiDetector } from '../core/pii';
 import type { SentimentClassifier } from '../core/sentiment';
 import { createTriageConsumer } from './triage-consumer';
 
@@ -52,6 +53,7 @@ export const handler = middy<SQSEvent, SQSBatchResponse>()
       },
       metrics: new EmbeddedMetrics(),
       volumes: new DynamoVolumeCounter(dynamo, env.TABLE_NAME),
+      pii: new LocalPiiDetector(),
       paging: {
         pages: new DynamoPageStore(dynamo, env.TABLE_NAME),
         pager: new SnsPager(snsClient(), env.ONCALL_TOPIC_ARN),
