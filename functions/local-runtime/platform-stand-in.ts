@@ -3,26 +3,48 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 
 /**
- * A local stand-in for the platforms' send APIs (X API v2 today). The real clients post to it; it
- * records what would have been posted, by which account, so a person or a test can see it.
+ * A local stand-in for the platforms' send APIs (X API v2 and the Meta Graph API). The real clients
+ * post to it; it records what would have been posted, by which account, so a person or a test can
+ * see it.
  */
 export interface SentPost {
-  platform: 'x';
-  kind: 'reply' | 'dm';
+  platform: 'x' | 'facebook' | 'instagram';
+  /**
+   * X: `reply` or `dm`. Meta: `comment_reply` (in the comment's thread), `private_reply` (a
+   * Messenger/Instagram message answering a public comment) or `message`.
+   */
+  kind: 'reply' | 'dm' | 'comment_reply' | 'private_reply' | 'message';
   id: string;
-  /** Which of our accounts posted it, read from the OAuth access token. */
+  /** Which of our accounts posted it, read from the OAuth access token or the page token. */
   accountId: string;
   text: string;
+  /** The post or comment answered (a comment reply, and the comment a private reply answers). */
   inReplyToId?: string;
   recipientId?: string;
+  /** Meta messages: `RESPONSE` inside the 24-hour window, `MESSAGE_TAG` outside it. */
+  messagingType?: string;
+  tag?: string;
   at: string;
+}
+
+/** How a simulated failure looks: Graph requests get a Graph error body with this code. */
+export interface SimulatedFailure {
+  /** X: the `x-rate-limit-reset` of a 429. */
+  resetEpochSeconds?: number;
+  /** Graph error code; by default derived from the status (429 → 4, 401 → 190, 403 → 10, 5xx → 2, else 100). */
+  graphCode?: number;
+  graphSubcode?: number;
+  message?: string;
 }
 
 export interface PlatformStandIn {
   url: string;
   sent: SentPost[];
-  /** Makes the next `count` requests fail with this status (429 carries x-rate-limit-reset). */
-  failNext(status: number, count?: number, resetEpochSeconds?: number): void;
+  /**
+   * Makes the next `count` requests fail with this status (X or Graph, whichever comes). A number as
+   * the third argument is the X 429's reset time, as before.
+   */
+  failNext(status: number, count?: number, options?: number | SimulatedFailure): void;
   stop(): Promise<void>;
 }
 
@@ -59,6 +81,58 @@ function reply(
   response.end(JSON.stringify(body));
 }
 
+/** Local page access tokens name the platform and account they belong to. */
+export const localMetaToken = (accountId: string, platform: 'facebook' | 'instagram') =>
+  `local-page-token:${platform}:${accountId}`;
+
+function metaAccountOf(
+  request: IncomingMessage,
+  url: URL,
+): { platform: 'facebook' | 'instagram'; accountId: string } | undefined {
+  const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
+  const token = bearer ?? url.searchParams.get('access_token') ?? '';
+  const match = /^local-page-token:(facebook|instagram):(.+)$/.exec(token);
+  return match
+    ? { platform: match[1] as 'facebook' | 'instagram', accountId: match[2] as string }
+    : undefined;
+}
+
+/** Graph API errors: `{ error: { message, type, code, error_subcode?, fbtrace_id } }`. */
+function graphError(
+  response: ServerResponse,
+  status: number,
+  code: number,
+  message: string,
+  subcode?: number,
+  headers: Record<string, string> = {},
+) {
+  // Graph reports token, permission and rate-limit errors as OAuthException.
+  const type = [4, 10, 17, 32, 190, 200, 613].includes(code) ? 'OAuthException' : 'GraphMethodException';
+  reply(
+    response,
+    status,
+    {
+      error: {
+        message,
+        type,
+        code,
+        ...(subcode ? { error_subcode: subcode } : {}),
+        fbtrace_id: `local-${randomInt(0, 1_000_000)}`,
+      },
+    },
+    headers,
+  );
+}
+
+const defaultGraphCode = (status: number) =>
+  status === 429 ? 4 : status === 401 ? 190 : status === 403 ? 10 : status >= 500 ? 2 : 100;
+
+/** Longest text each Graph send endpoint takes (characters). */
+const GRAPH_TEXT_LIMITS = {
+  facebook: { comment: 8000, message: 2000 },
+  instagram: { comment: 2200, message: 1000 },
+} as const;
+
 /** X counts a URL as 23 characters whatever its length. */
 export function xLength(text: string): number {
   return [...text.replace(/https?:\/\/\S+/g, 'x'.repeat(23))].length;
@@ -66,12 +140,114 @@ export function xLength(text: string): number {
 
 export async function startPlatformStandIn(options: { port?: number } = {}): Promise<PlatformStandIn> {
   const sent: SentPost[] = [];
-  const failures: Array<{ status: number; reset?: number }> = [];
+  const failures: Array<{ status: number; reset?: number } & SimulatedFailure> = [];
   const newId = () => `${Date.now()}${String(randomInt(0, 1_000_000)).padStart(6, '0')}`;
+
+  /** The Graph API send endpoints: comment replies, private replies and messages. */
+  async function graph(request: IncomingMessage, response: ServerResponse, url: URL, path: string) {
+    const account = metaAccountOf(request, url);
+    if (!account)
+      return graphError(response, 401, 190, 'Invalid OAuth access token - Cannot parse access token');
+    const failure = failures.shift();
+    if (failure) {
+      const code = failure.graphCode ?? defaultGraphCode(failure.status);
+      // Graph tells how long a throttled page waits in this header (minutes), not in Retry-After.
+      const minutes = failure.resetEpochSeconds
+        ? Math.max(0, Math.ceil((failure.resetEpochSeconds * 1000 - Date.now()) / 60_000))
+        : undefined;
+      const usage: Record<string, string> =
+        minutes !== undefined && [4, 17, 32, 613].includes(code)
+          ? {
+              'x-business-use-case-usage': JSON.stringify({
+                [account.accountId]: [
+                  {
+                    type: 'pages',
+                    call_count: 100,
+                    total_time: 100,
+                    estimated_time_to_regain_access: minutes,
+                  },
+                ],
+              }),
+            }
+          : {};
+      return graphError(
+        response,
+        failure.status,
+        code,
+        failure.message ?? 'Simulated failure (stand-in)',
+        failure.graphSubcode,
+        usage,
+      );
+    }
+    if (request.method !== 'POST') return graphError(response, 400, 100, 'Unsupported get request.');
+    const body = await readJson(request);
+    const limits = GRAPH_TEXT_LIMITS[account.platform];
+    const [node, edge] = path.split('/') as [string, string | undefined];
+    const base = { platform: account.platform, accountId: account.accountId, at: new Date().toISOString() };
+
+    if (edge === 'comments' || edge === 'replies') {
+      if ((edge === 'comments') !== (account.platform === 'facebook'))
+        return graphError(
+          response,
+          400,
+          100,
+          `(#100) Unsupported post request: /${edge} on ${account.platform}`,
+        );
+      const text = typeof body.message === 'string' ? body.message : '';
+      if (!text) return graphError(response, 400, 100, '(#100) The parameter message is required');
+      if ([...text].length > limits.comment)
+        return graphError(response, 400, 100, '(#100) The comment is too long');
+      const id = account.platform === 'facebook' ? `${node.split('_')[0]}_${newId()}` : newId();
+      sent.push({ ...base, kind: 'comment_reply', id, text, inReplyToId: node });
+      return reply(response, 200, { id });
+    }
+    if (edge === 'messages') {
+      if (node !== 'me' && node !== account.accountId)
+        return graphError(response, 403, 200, `(#200) The token does not belong to ${node}`);
+      const recipient = (body.recipient ?? {}) as { id?: string; comment_id?: string };
+      const message = (body.message ?? {}) as { text?: string };
+      const text = typeof message.text === 'string' ? message.text : '';
+      if (!text) return graphError(response, 400, 100, '(#100) message.text is required');
+      if ([...text].length > limits.message)
+        return graphError(
+          response,
+          400,
+          100,
+          `(#100) Length of param message[text] must be less than or equal to ${limits.message}`,
+        );
+      const messageId = `m_${newId()}`;
+      if (recipient.comment_id) {
+        sent.push({ ...base, kind: 'private_reply', id: messageId, text, inReplyToId: recipient.comment_id });
+        return reply(response, 200, {
+          recipient_id: `psid-of-${recipient.comment_id}`,
+          message_id: messageId,
+        });
+      }
+      if (!recipient.id) return graphError(response, 400, 100, '(#100) The parameter recipient is required');
+      const messagingType = typeof body.messaging_type === 'string' ? body.messaging_type : undefined;
+      const tag = typeof body.tag === 'string' ? body.tag : undefined;
+      if (!messagingType) return graphError(response, 400, 100, '(#100) messaging_type is required');
+      if (messagingType === 'MESSAGE_TAG' && !tag)
+        return graphError(response, 400, 100, '(#100) A tag is required with messaging_type MESSAGE_TAG');
+      sent.push({
+        ...base,
+        kind: 'message',
+        id: messageId,
+        text,
+        recipientId: recipient.id,
+        messagingType,
+        ...(tag ? { tag } : {}),
+      });
+      return reply(response, 200, { recipient_id: recipient.id, message_id: messageId });
+    }
+    return graphError(response, 400, 100, `(#100) Unsupported post request: /${path}`);
+  }
 
   const server = createServer(async (request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
     if (request.method === 'GET' && url.pathname === '/sent') return reply(response, 200, { sent });
+    const graphPath = /^\/v\d+\.\d+\/(.+)$/.exec(url.pathname)?.[1];
+    if (graphPath) return graph(request, response, url, graphPath);
     const accountId = accountOf(request);
     if (!accountId)
       return reply(response, 401, { title: 'Unauthorized', detail: 'no OAuth 1.0a user token', status: 401 });
@@ -135,8 +311,10 @@ export async function startPlatformStandIn(options: { port?: number } = {}): Pro
   return {
     url: `http://127.0.0.1:${port}`,
     sent,
-    failNext(status, count = 1, reset) {
-      for (let i = 0; i < count; i++) failures.push({ status, ...(reset ? { reset } : {}) });
+    failNext(status, count = 1, options) {
+      const failure = typeof options === 'number' ? { resetEpochSeconds: options } : (options ?? {});
+      const reset = failure.resetEpochSeconds;
+      for (let i = 0; i < count; i++) failures.push({ status, ...failure, ...(reset ? { reset } : {}) });
     },
     stop: () =>
       new Promise<void>((resolve) => {

@@ -1,0 +1,145 @@
+import {
+  type HttpEvent,
+  type HttpResult,
+  header,
+  json,
+  MAX_WEBHOOK_BODY_BYTES,
+  method,
+  problem,
+  rawBody,
+} from '../../commons/http';
+import { logger } from '../../commons/logger';
+import type { BrandDirectory } from '../../core/brand-config';
+import type { MetricsSink } from '../../core/metrics';
+import type { DeadLetters, InteractionQueue } from '../../core/queues';
+import {
+  GENERIC_SOURCE_PATTERN,
+  type GenericNormalizeResult,
+  MalformedPayloadError,
+  normalizeGenericWebhook,
+} from './normalize';
+import {
+  GENERIC_SIGNATURE_HEADER,
+  GENERIC_SOURCE_HEADER,
+  MAX_SIGNATURE_AGE_SECONDS,
+  verifyGenericSignature,
+} from './signature';
+
+export interface GenericWebhookDeps {
+  /** The shared secret of a source (`yelp`, `trustpilot`...); undefined for a source we do not know. */
+  sourceSecret: (source: string) => Promise<string | undefined>;
+  directory: BrandDirectory;
+  queue: InteractionQueue;
+  deadLetters: DeadLetters;
+  metrics?: MetricsSink;
+  now?: () => Date;
+  /** Signatures already accepted, to refuse a replay within the freshness window (default: in memory). */
+  seen?: SeenSignatures;
+}
+
+/**
+ * Signatures accepted within the last few minutes. In a Lambda this only covers one instance: it
+ * stops the cheap replay, and the case store's dedupe on `<source>:<id>` stops the rest.
+ */
+export class SeenSignatures {
+  private readonly until = new Map<string, number>();
+  constructor(private readonly maxEntries = 10_000) {}
+
+  has(key: string, now: number): boolean {
+    const expiry = this.until.get(key);
+    return expiry !== undefined && expiry > now;
+  }
+
+  add(key: string, expiresAt: number, now: number): void {
+    for (const [k, at] of this.until) {
+      if (at <= now || this.until.size >= this.maxEntries) this.until.delete(k);
+      else break;
+    }
+    this.until.set(key, expiresAt);
+  }
+}
+
+const SOURCE = 'generic-webhook';
+
+/**
+ * POST only. The source names itself in `X-Socialcare-Source`; its secret signs the timestamp and
+ * the raw body (`X-Socialcare-Signature: t=...,v1=...`). Unknown source, bad signature, stale or
+ * future timestamp: 401 and nothing kept. A request accepted before, sent again: 409. Then the
+ * body is validated item by item: bad items are parked and named in the answer, good ones enqueued.
+ */
+export function createGenericWebhook(deps: GenericWebhookDeps): (event: HttpEvent) => Promise<HttpResult> {
+  const now = deps.now ?? (() => new Date());
+  const seen = deps.seen ?? new SeenSignatures();
+  return async (event) => {
+    if (method(event) !== 'POST') return problem(405, 'method not allowed');
+    const body = rawBody(event);
+    if (body.length > MAX_WEBHOOK_BODY_BYTES) return problem(413, 'payload too large');
+
+    const source = header(event, GENERIC_SOURCE_HEADER)?.trim().toLowerCase() ?? '';
+    const secret = GENERIC_SOURCE_PATTERN.test(source) ? await deps.sourceSecret(source) : undefined;
+    if (!secret) {
+      logger.warn('generic webhook from an unknown source', { source: source.slice(0, 40) });
+      return problem(401, 'unknown source');
+    }
+    const at = now();
+    const check = verifyGenericSignature(secret, body, header(event, GENERIC_SIGNATURE_HEADER), at);
+    if (!check.ok) {
+      logger.warn('generic webhook signature refused', { source, reason: check.reason });
+      return problem(401, check.reason);
+    }
+    const replayKey = `${source}:${check.timestamp}:${check.signature}`;
+    if (seen.has(replayKey, at.getTime())) {
+      logger.warn('generic webhook replayed', { source });
+      return problem(409, 'this signed request was already accepted; sign each delivery afresh');
+    }
+
+    let payload: unknown;
+    try {
+      payload = JSON.parse(body.toString('utf8'));
+    } catch {
+      await deps.deadLetters.park([
+        { source: SOURCE, reason: `signed body from ${source} is not JSON`, body: body.toString('base64') },
+      ]);
+      return problem(400, 'body is not JSON');
+    }
+
+    let normalized: GenericNormalizeResult;
+    try {
+      normalized = normalizeGenericWebhook(payload, source, deps.directory, at.toISOString());
+    } catch (error) {
+      if (!(error instanceof MalformedPayloadError)) throw error;
+      await deps.deadLetters.park([
+        { source: SOURCE, reason: `${source}: ${error.message}`, body: body.toString('utf8') },
+      ]);
+      return problem(400, error.message);
+    }
+
+    const { interactions, ignored, rejected } = normalized;
+    if (rejected.length) {
+      await deps.deadLetters.park(
+        rejected.map(({ reason, event: item }) => ({
+          source: SOURCE,
+          reason: `${source}: ${reason}`,
+          body: JSON.stringify(item) ?? 'null',
+        })),
+      );
+    }
+    if (interactions.length) await deps.queue.enqueue(interactions);
+    // Only an accepted request counts as seen: a retry after our own failure must get through.
+    seen.add(replayKey, (check.timestamp + MAX_SIGNATURE_AGE_SECONDS + 60) * 1000, at.getTime());
+    for (const interaction of interactions) deps.metrics?.record('InteractionsAccepted', interaction.brandId);
+    deps.metrics?.flush();
+    logger.info('generic webhook accepted', {
+      source,
+      enqueued: interactions.length,
+      ignored,
+      parked: rejected.length,
+      messageIds: interactions.map((i) => i.platformMessageId),
+    });
+    const refused = rejected.map(({ index, reason }) => ({ index, reason }));
+    if (!interactions.length && refused.length) {
+      return json(422, { error: 'no item was accepted', accepted: 0, rejected: refused });
+    }
+    return json(200, { accepted: interactions.length, ...(refused.length ? { rejected: refused } : {}) });
+  };
+}

@@ -1,0 +1,104 @@
+import {
+  type HttpEvent,
+  type HttpResult,
+  header,
+  json,
+  MAX_WEBHOOK_BODY_BYTES,
+  method,
+  problem,
+  rawBody,
+} from '../../commons/http';
+import { logger } from '../../commons/logger';
+import type { BrandDirectory } from '../../core/brand-config';
+import type { MetricsSink } from '../../core/metrics';
+import type { DeadLetters, InteractionQueue } from '../../core/queues';
+import { MalformedPayloadError, normalizeMetaWebhook } from './normalize';
+import { answerMetaChallenge, verifyMetaSignature } from './signature';
+
+export interface MetaWebhookDeps {
+  /** The Meta app secret: signs every POST. Fetched once and cached by the caller. */
+  appSecret: () => Promise<string>;
+  /** The token we typed into the app dashboard when subscribing: checked on the GET challenge. */
+  verifyToken: () => Promise<string>;
+  directory: BrandDirectory;
+  queue: InteractionQueue;
+  deadLetters: DeadLetters;
+  metrics?: MetricsSink;
+  now?: () => Date;
+}
+
+const SOURCE = 'meta-webhook';
+
+/**
+ * GET answers the subscription challenge; POST verifies `X-Hub-Signature-256` over the raw body
+ * before anything else, normalizes every entry and item, parks what cannot be used, enqueues and
+ * answers 200. No database call on this path: Meta disables webhooks that answer slowly.
+ */
+export function createMetaWebhook(deps: MetaWebhookDeps): (event: HttpEvent) => Promise<HttpResult> {
+  const now = deps.now ?? (() => new Date());
+  return async (event) => {
+    const verb = method(event);
+    if (verb === 'GET') {
+      const answer = answerMetaChallenge(await deps.verifyToken(), event.queryStringParameters);
+      if (answer.status !== 200) {
+        logger.warn('meta subscription challenge refused', { reason: answer.reason });
+        return problem(answer.status, answer.reason);
+      }
+      return {
+        statusCode: 200,
+        headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
+        body: answer.challenge,
+      };
+    }
+    if (verb !== 'POST') return problem(405, 'method not allowed');
+
+    const body = rawBody(event);
+    if (body.length > MAX_WEBHOOK_BODY_BYTES) return problem(413, 'payload too large');
+    if (!verifyMetaSignature(await deps.appSecret(), body, header(event, 'x-hub-signature-256'))) {
+      logger.warn('meta webhook signature missing or wrong', { bytes: body.length });
+      return problem(401, 'invalid signature');
+    }
+
+    let payload: unknown;
+    try {
+      payload = JSON.parse(body.toString('utf8'));
+    } catch {
+      await deps.deadLetters.park([
+        { source: SOURCE, reason: 'signed body is not JSON', body: body.toString('base64') },
+      ]);
+      logger.warn('meta webhook body is not JSON; parked', { bytes: body.length });
+      return problem(400, 'body is not JSON');
+    }
+
+    let normalized: ReturnType<typeof normalizeMetaWebhook>;
+    try {
+      normalized = normalizeMetaWebhook(payload, deps.directory, now().toISOString());
+    } catch (error) {
+      if (!(error instanceof MalformedPayloadError)) throw error;
+      await deps.deadLetters.park([{ source: SOURCE, reason: error.message, body: body.toString('utf8') }]);
+      logger.warn('meta webhook payload malformed; parked', { reason: error.message });
+      return problem(400, error.message);
+    }
+
+    const { interactions, ignored, rejected } = normalized;
+    if (rejected.length) {
+      await deps.deadLetters.park(
+        rejected.map(({ reason, event: item }) => ({
+          source: SOURCE,
+          reason,
+          body: JSON.stringify(item) ?? 'null',
+        })),
+      );
+    }
+    if (interactions.length) await deps.queue.enqueue(interactions);
+    for (const interaction of interactions) deps.metrics?.record('InteractionsAccepted', interaction.brandId);
+    deps.metrics?.flush();
+    logger.info('meta webhook accepted', {
+      enqueued: interactions.length,
+      ignored,
+      parked: rejected.length,
+      messageIds: interactions.map((i) => i.platformMessageId),
+    });
+    return json(200, { accepted: interactions.length });
+  };
+}
