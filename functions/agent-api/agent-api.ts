@@ -303,7 +303,12 @@ export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promis
   ];
 
   return async (event) => {
-    const path = event.rawPath.replace(/\/+$/, '');
+    let path: string;
+    try {
+      path = decodeURIComponent(event.rawPath).replace(/\/+$/, '');
+    } catch {
+      return problem(400, 'the path is not valid percent-encoding');
+    }
     const verb = method(event);
     let pathMatched = false;
     for (const route of routes) {

@@ -54,7 +54,14 @@ export interface AgentDeskDeps {
   now?: () => Date;
 }
 
+/** Platform limits: public replies, and private messages (Messenger 2,000, Instagram 1,000). */
 const MAX_LENGTH: Record<string, number> = { x: 280, facebook: 8000, instagram: 2200, generic: 5000 };
+const MAX_PRIVATE_LENGTH: Record<string, number> = {
+  x: 10_000,
+  facebook: 2000,
+  instagram: 1000,
+  generic: 5000,
+};
 
 function initials(name: string): string {
   return name
@@ -170,6 +177,10 @@ export class AgentDesk {
     if (careCase.status === 'resolved') throw new InvalidRequestError('case', 'the case is resolved');
     const messages = await this.deps.store.listMessages(caseId);
     const lastInbound = [...messages].reverse().find((m) => m.direction === 'in');
+    if (careCase.platform === 'generic') {
+      const url = lastInbound?.url ?? 'the source';
+      throw new InvalidRequestError('case', `reviews and listening posts are answered at the source: ${url}`);
+    }
     if (!lastInbound) throw new InvalidRequestError('case', 'the case has no customer message to answer');
     const account = this.deps.directory.careAccount(brand.id, careCase.platform);
     if (!account)
@@ -184,7 +195,7 @@ export class AgentDesk {
     const problems = await checkOutbound(text, {
       visibility,
       allowedDomains,
-      maxLength: MAX_LENGTH[careCase.platform] ?? 280,
+      maxLength: (visibility === 'private' ? MAX_PRIVATE_LENGTH : MAX_LENGTH)[careCase.platform] ?? 280,
       pii: this.deps.pii,
     });
     if (problems.length) throw new ComplianceError(problems);
@@ -202,12 +213,17 @@ export class AgentDesk {
       createdAt: this.now().toISOString(),
     };
     if (visibility === 'private') {
+      // On Facebook and Instagram a public comment is taken private with a private reply to that
+      // comment; on X, and for customers who wrote privately, a direct message to the customer.
+      const privateReply = careCase.platform !== 'x' && lastInbound.visibility === 'public' && publicThread;
       entries.push({
         ...base,
         outboxId: `agent_reply:${caseId}:${request.requestId}`,
         caseId,
         delivery: 'direct_message',
-        recipientId: careCase.customer.id,
+        ...(privateReply
+          ? { inReplyToId: publicThread.platformMessageId }
+          : { recipientId: careCase.customer.id }),
         text,
         reason: 'agent_reply',
       });

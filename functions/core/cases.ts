@@ -355,3 +355,13 @@ export function outboundMessage(
     reason: sent.reason,
   };
 }
+
+/** When the customer last wrote on the case (their post's own time): the Meta messaging window. */
+export async function lastCustomerMessageAt(store: CaseStore, caseId: string): Promise<string | undefined> {
+  const messages = await store.listMessages(caseId);
+  return messages
+    .filter((m) => m.direction === 'in')
+    .map((m) => m.createdAt)
+    .sort()
+    .at(-1);
+}

@@ -17,7 +17,13 @@ import {
 } from '../adapters/aws/sqs-queues';
 import { fareSourceFor } from '../adapters/http/http-fare-source';
 import { createAgentApi } from '../agent-api/agent-api';
+import { AgentDesk } from '../core/agent-desk';
+import { LocalPiiDetector } from '../core/pii';
+import { createGenericWebhook } from '../channels/generic/webhook';
+import { MetaSender } from '../channels/meta/meta-sender';
+import { createMetaWebhook } from '../channels/meta/webhook';
 import { createXWebhook } from '../channels/x/webhook';
+import { lastCustomerMessageAt } from '../core/cases';
 import { XSender } from '../channels/x/x-sender';
 import { logger } from '../commons/logger';
 import { type BrandConfig, BrandDirectory } from '../core/brand-config';
@@ -30,11 +36,16 @@ import { createSenderConsumer } from '../sender/sender-consumer';
 import { createTriageConsumer } from '../triage/triage-consumer';
 import { ensureTable, startEmbeddedDynamo } from './embedded-dynamodb';
 import { startEmbeddedQueues } from './embedded-queues';
-import { createLocalHttpServer } from './http-server';
-import { localXCredentials, type PlatformStandIn, startPlatformStandIn } from './platform-stand-in';
+import { consoleFiles } from '../../console/build';
+import { createLocalHttpServer, localConsoleConfig, staticSite } from './http-server';
+import { openIngestJournal } from './ingest-journal';
+import { localMetaToken, localXCredentials, type PlatformStandIn, startPlatformStandIn } from './platform-stand-in';
 import { type QueuePoller, startQueuePoller } from './queue-poller';
 
 export const LOCAL_TABLE_NAME = 'socialcare';
+export const LOCAL_META_APP_SECRET = 'local-dev-meta-secret';
+export const LOCAL_META_VERIFY_TOKEN = 'local-dev-verify-token';
+export const LOCAL_GENERIC_SECRETS: Record<string, string> = { reviews: 'local-dev-generic-secret' };
 
 export interface LocalSystemOptions {
   brandConfig: BrandConfig;
@@ -45,6 +56,11 @@ export interface LocalSystemOptions {
   dataDir?: string;
   apiToken: string;
   xConsumerSecret: string;
+  /** Meta app secret and subscription verify token (development defaults when absent). */
+  metaAppSecret?: string;
+  metaVerifyToken?: string;
+  /** Per-source secrets of the generic webhook (development default: {"reviews": "local-dev-generic-secret"}). */
+  genericSecrets?: Record<string, string>;
   sentiment?: SentimentClassifier;
   /** Seconds before a failed record is received again (30 as in AWS; tests use less). */
   visibilityTimeoutSeconds?: number;
@@ -128,6 +144,11 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     const paging = { pages, pager: new SnsPager(sns, queues.oncallTopicArn), linkFor };
     const metrics = new MemoryMetrics();
 
+    const metaSender = new MetaSender({
+      tokenFor: async (id, platform) => localMetaToken(id, platform),
+      apiBaseUrl: standIn.url,
+      lastCustomerMessageAt: async (message) => lastCustomerMessageAt(store, message.caseId),
+    });
     const pollers: QueuePoller[] = [
       startQueuePoller({
         client: sqs,
@@ -140,6 +161,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
           paging,
           metrics,
           volumes: new DynamoVolumeCounter(dynamo.client, LOCAL_TABLE_NAME),
+          pii: new LocalPiiDetector(),
           replies: {
             outbox,
             queue: new SqsOutboundQueue(sqs, queues.outboxQueueUrl),
@@ -157,6 +179,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
           cases: store,
           senders: {
             x: new XSender({ credentialsFor: async (id) => localXCredentials(id), apiBaseUrl: standIn.url }),
+            facebook: metaSender,
+            instagram: metaSender,
           },
           deadLetters,
           metrics,
@@ -179,6 +203,14 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       }),
     ];
     for (const poller of pollers) stops.push(poller.stop);
+
+    // The embedded SQS is in memory only: with a data folder, accepted interactions are journaled on
+    // disk before the webhook answers, and the ones not yet recorded are enqueued again at start.
+    const ingestQueue = new SqsInteractionQueue(sqs, queues.ingestQueueUrl);
+    const journal = options.dataDir
+      ? await openIngestJournal({ dataDir: options.dataDir, queue: ingestQueue, recorded: store })
+      : undefined;
+    if (journal) stops.push(journal.stop);
 
     const monitorDeps = {
       directory,
@@ -215,16 +247,51 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
           handler: createXWebhook({
             consumerSecret: async () => options.xConsumerSecret,
             directory,
-            queue: new SqsInteractionQueue(sqs, queues.ingestQueueUrl),
+            queue: journal ?? ingestQueue,
+            deadLetters,
+            metrics,
+          }),
+        },
+        {
+          prefix: '/webhooks/meta',
+          handler: createMetaWebhook({
+            appSecret: async () => options.metaAppSecret ?? LOCAL_META_APP_SECRET,
+            verifyToken: async () => options.metaVerifyToken ?? LOCAL_META_VERIFY_TOKEN,
+            directory,
+            queue: journal ?? ingestQueue,
+            deadLetters,
+            metrics,
+          }),
+        },
+        {
+          prefix: '/webhooks/generic',
+          handler: createGenericWebhook({
+            sourceSecret: async (source) => (options.genericSecrets ?? LOCAL_GENERIC_SECRETS)[source],
+            directory,
+            queue: journal ?? ingestQueue,
             deadLetters,
             metrics,
           }),
         },
         {
           prefix: '/api',
-          handler: createAgentApi({ store, directory, pages }),
+          handler: createAgentApi({
+            store,
+            directory,
+            pages,
+            desk: new AgentDesk({
+              directory,
+              store,
+              outbox,
+              queue: new SqsOutboundQueue(sqs, queues.outboxQueueUrl),
+              pii: new LocalPiiDetector(),
+            }),
+          }),
           bearerToken: options.apiToken,
         },
+        // The agent console (built from console/src on first use, rebuilt when a source changes).
+        { prefix: '/console-config.json', handler: localConsoleConfig(options.apiToken) },
+        { prefix: '/', handler: staticSite(consoleFiles) },
       ],
     });
     await new Promise<void>((resolve, reject) => {

@@ -19,11 +19,27 @@ export class QueueSendError extends Error {
   }
 }
 
+/**
+ * SQS refuses a body with characters outside #x9 | #xA | #xD | #x20-#xD7FF | #xE000-#xFFFD |
+ * #x10000-#x10FFFF (U+FFFE, U+FFFF in a post would fail every retry), and the embedded SQS also refuses
+ * emoji (it checks UTF-16 units). Our bodies are JSON, where such a character only occurs inside a string,
+ * so it is written as a \u escape instead: the same JSON once parsed.
+ */
+export function sqsSafeBody(body: string): string {
+  return body.replace(
+    /[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD]/g,
+    (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
 async function sendAll(
   client: SQSClient,
   queueUrl: string,
-  entries: SendMessageBatchRequestEntry[],
+  rawEntries: SendMessageBatchRequestEntry[],
 ): Promise<void> {
+  const entries = rawEntries.map((entry) =>
+    entry.MessageBody === undefined ? entry : { ...entry, MessageBody: sqsSafeBody(entry.MessageBody) },
+  );
   const batches: SendMessageBatchRequestEntry[][] = [];
   let current: SendMessageBatchRequestEntry[] = [];
   let bytes = 0;

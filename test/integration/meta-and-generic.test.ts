@@ -1,0 +1,186 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { signGenericPayload } from '../../functions/channels/generic/signature';
+import { signMetaPayload } from '../../functions/channels/meta/signature';
+import {
+  LOCAL_GENERIC_SECRETS,
+  LOCAL_META_APP_SECRET,
+  LOCAL_META_VERIFY_TOKEN,
+  type LocalSystem,
+  startLocalSystem,
+} from '../../functions/local-runtime/runtime';
+import { demoConfig, fixture } from '../helpers';
+import { API_TOKEN, api, waitFor, X_SECRET } from './support';
+
+let system: LocalSystem;
+before(async () => {
+  system = await startLocalSystem({
+    brandConfig: demoConfig(),
+    port: 0,
+    apiToken: API_TOKEN,
+    xConsumerSecret: X_SECRET,
+  });
+});
+after(() => system?.stop());
+
+async function postMeta(body: string, signature = signMetaPayload(LOCAL_META_APP_SECRET, body)) {
+  const response = await fetch(`${system.url}/webhooks/meta`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature },
+    body,
+  });
+  return response.status;
+}
+
+async function agent(path: string, payload: unknown, name = 'alex') {
+  const response = await fetch(`${system.url}${path}`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${API_TOKEN}`,
+      'content-type': 'application/json',
+      'x-socialcare-agent': name,
+    },
+    body: JSON.stringify(payload),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+const caseOf = async (caseId: string) => {
+  const { status, body } = await api(system.url, `/api/cases/${encodeURIComponent(caseId)}`);
+  return status === 200
+    ? (body.case as {
+        version: number;
+        status: string;
+        platform: string;
+        firstResponseDueAt: string;
+        openedAt: string;
+      })
+    : undefined;
+};
+
+test('the Meta subscription challenge', async () => {
+  const ok = await fetch(
+    `${system.url}/webhooks/meta?hub.mode=subscribe&hub.verify_token=${LOCAL_META_VERIFY_TOKEN}&hub.challenge=1158201444`,
+  );
+  assert.equal(ok.status, 200);
+  assert.equal(await ok.text(), '1158201444');
+  assert.equal(
+    (await fetch(`${system.url}/webhooks/meta?hub.mode=subscribe&hub.verify_token=wrong&hub.challenge=1`))
+      .status,
+    403,
+  );
+});
+
+test('a Facebook comment becomes a case; the agent reply goes in the comment thread from the page', async () => {
+  const body = fixture('meta/page-feed-batch.json');
+  assert.equal(await postMeta(body, 'sha256=0000'), 401);
+  assert.equal(await postMeta(body), 200);
+  // Sam's comments in the batch join one case, opened by the earliest.
+  const caseId = await waitFor('the comment case', async () => {
+    const cases = (await api(system.url, '/api/cases')).body.cases as Array<{
+      caseId: string;
+      customer: { id: string };
+    }>;
+    return cases.find((c) => c.customer.id === '6100000000000001')?.caseId;
+  });
+  await system.drained();
+  const found = (await caseOf(caseId))!;
+  assert.equal(found.platform, 'facebook');
+  const reply = await agent(`/api/cases/${caseId}/reply`, {
+    version: found.version,
+    visibility: 'public',
+    text: 'So sorry, Sam. Your suitcase is on tonight’s flight; we will deliver it tomorrow morning.',
+    requestId: 'req-fb-comment-1',
+  });
+  assert.equal(reply.status, 202, JSON.stringify(reply.body));
+  const [sent] = await waitFor('the comment reply at the Graph stand-in', async () => {
+    const posts = system.standIn.sent.filter((p) => p.platform === 'facebook' && p.kind === 'comment_reply');
+    return posts.length ? posts : undefined;
+  });
+  assert.equal(sent?.inReplyToId, '700000000000001_800000000000002', "in the thread of Sam's last comment");
+  assert.equal(sent?.accountId, '5000001');
+});
+
+test('a Messenger message answered outside the 24-hour window goes with the human-agent tag', async () => {
+  const sentAt = Date.now() - 25 * 3_600_000;
+  const payload = {
+    object: 'page',
+    entry: [
+      {
+        id: '5000001',
+        time: sentAt,
+        messaging: [
+          {
+            sender: { id: '7100000000000099' },
+            recipient: { id: '5000001' },
+            timestamp: sentAt,
+            message: { mid: 'mid.old:1', text: 'My refund for booking DA123 has not arrived' },
+          },
+        ],
+      },
+    ],
+  };
+  assert.equal(await postMeta(JSON.stringify(payload)), 200);
+  const caseId = 'facebook-mid.old:1';
+  const found = await waitFor('the Messenger case', () => caseOf(caseId));
+  const reply = await agent(`/api/cases/${caseId}/reply`, {
+    version: found.version,
+    visibility: 'private',
+    text: 'The refund was sent today and should show within 5 working days.',
+    requestId: 'req-messenger-old-1',
+  });
+  assert.equal(reply.status, 202, JSON.stringify(reply.body));
+  const [sent] = await waitFor('the message at the Graph stand-in', async () => {
+    const posts = system.standIn.sent.filter(
+      (p) => p.platform === 'facebook' && p.kind === 'message' && p.recipientId === '7100000000000099',
+    );
+    return posts.length ? posts : undefined;
+  });
+  assert.equal(sent?.messagingType, 'MESSAGE_TAG');
+  assert.equal(sent?.tag, 'HUMAN_AGENT');
+});
+
+test('a signed review becomes a case with the review deadline policy; replies are answered at the source', async () => {
+  const body = JSON.stringify({
+    source: 'reviews',
+    brandId: 'demoair',
+    id: 'yelp-review-1',
+    url: 'https://www.yelp.example/biz/demoair?hrid=1',
+    author: { id: 'u1', name: 'Pat' },
+    text: 'Lost my bag and nobody called back. One star.',
+    time: new Date().toISOString(),
+    rating: 1,
+  });
+  const t = Math.floor(Date.now() / 1000);
+  const headers = { 'content-type': 'application/json', 'x-socialcare-source': 'reviews' };
+  const signature = signGenericPayload(LOCAL_GENERIC_SECRETS.reviews!, t, body);
+  const stale = signGenericPayload(LOCAL_GENERIC_SECRETS.reviews!, t - 3600, body);
+  assert.equal(
+    (
+      await fetch(`${system.url}/webhooks/generic`, {
+        method: 'POST',
+        headers: { ...headers, 'x-socialcare-signature': stale },
+        body,
+      })
+    ).status,
+    401,
+  );
+  const ok = await fetch(`${system.url}/webhooks/generic`, {
+    method: 'POST',
+    headers: { ...headers, 'x-socialcare-signature': signature },
+    body,
+  });
+  assert.equal(ok.status, 200);
+  const caseId = 'generic-reviews:yelp-review-1';
+  const found = await waitFor('the review case', () => caseOf(caseId));
+  // Negative review: high priority, 4 hours under the demo airline's review policy.
+  assert.equal(Date.parse(found.firstResponseDueAt) - Date.parse(found.openedAt), 4 * 3_600_000);
+  const reply = await agent(`/api/cases/${encodeURIComponent(caseId)}/reply`, {
+    version: found.version,
+    visibility: 'public',
+    text: 'Sorry, Pat',
+    requestId: 'req-review-1',
+  });
+  assert.equal(reply.status, 400);
+  assert.match(String(reply.body.error), /answered at the source: https:\/\/www\.yelp\.example/);
+});
