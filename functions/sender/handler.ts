@@ -4,13 +4,15 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { dynamoClient, secretsClient, sqsClient } from '../adapters/aws/clients';
 import { DynamoCaseStore } from '../adapters/aws/dynamo-case-store';
 import { DynamoOutboxStore } from '../adapters/aws/dynamo-outbox-store';
-import { secretJson } from '../adapters/aws/secrets';
+import { secretField, secretJson } from '../adapters/aws/secrets';
 import { delayRedelivery, SqsDeadLetters } from '../adapters/aws/sqs-queues';
+import { MetaSender } from '../channels/meta/meta-sender';
 import { type XAccountCredentials, XSender } from '../channels/x/x-sender';
 import { bundledBrandConfig, ConfigError, requireEnv } from '../commons/env';
 import { logger } from '../commons/logger';
 import { EmbeddedMetrics } from '../commons/metrics';
 import { BrandDirectory } from '../core/brand-config';
+import { lastCustomerMessageAt } from '../core/cases';
 import { createSenderConsumer } from './sender-consumer';
 
 const env = requireEnv(['TABLE_NAME', 'OUTBOX_QUEUE_URL', 'DEAD_LETTER_QUEUE_URL', 'X_ACCOUNT_SECRET_ARNS']);
@@ -39,8 +41,34 @@ function credentialsFor(accountId: string): Promise<XAccountCredentials> {
   return read();
 }
 
+/** {"<page or Instagram account id>": "<secret arn>"}: each page's access token in its own secret. */
+let metaSecrets: Record<string, string> = {};
+try {
+  metaSecrets = JSON.parse(process.env.META_ACCOUNT_SECRET_ARNS ?? '{}') as Record<string, string>;
+} catch {
+  throw new ConfigError('META_ACCOUNT_SECRET_ARNS must be a JSON object of account id to secret ARN');
+}
+const pageTokens = new Map<string, () => Promise<{ pageAccessToken: string }>>();
+function pageTokenFor(accountId: string): Promise<string> {
+  const arn = metaSecrets[accountId];
+  if (!arn) return Promise.reject(new ConfigError(`no page token secret for Meta account ${accountId}`));
+  let read = pageTokens.get(accountId);
+  if (!read) {
+    read = secretJson<{ pageAccessToken: string }>(secrets, arn, ['pageAccessToken']);
+    pageTokens.set(accountId, read);
+  }
+  return read().then((s) => s.pageAccessToken);
+}
+
 const dynamo = dynamoClient();
 const sqs = sqsClient();
+
+const cases = new DynamoCaseStore(dynamo, env.TABLE_NAME);
+const metaSender = new MetaSender({
+  tokenFor: (accountId) => pageTokenFor(accountId),
+  lastCustomerMessageAt: (message) => lastCustomerMessageAt(cases, message.caseId),
+  ...(process.env.META_SECRET_ARN ? { appSecret: secretField(secrets, process.env.META_SECRET_ARN, 'appSecret') } : {}),
+});
 
 export const handler = middy<SQSEvent, SQSBatchResponse>()
   .use(injectLambdaContext(logger, { clearState: true }))
@@ -48,8 +76,8 @@ export const handler = middy<SQSEvent, SQSBatchResponse>()
     createSenderConsumer({
       directory: new BrandDirectory(bundledBrandConfig()),
       outbox: new DynamoOutboxStore(dynamo, env.TABLE_NAME),
-      cases: new DynamoCaseStore(dynamo, env.TABLE_NAME),
-      senders: { x: new XSender({ credentialsFor }) },
+      cases,
+      senders: { x: new XSender({ credentialsFor }), facebook: metaSender, instagram: metaSender },
       deadLetters: new SqsDeadLetters(sqs, env.DEAD_LETTER_QUEUE_URL),
       metrics: new EmbeddedMetrics(),
       scheduleRetry: (record, at) => delayRedelivery(sqs, env.OUTBOX_QUEUE_URL, record.receiptHandle, at),
