@@ -158,10 +158,17 @@ export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promis
           deps.store.touchPresence(caseId!, agentOf(event).id, now()),
           deps.store.getCustomerProfile(careCase.brandId, careCase.customer),
         ]);
+        // One history per customer: their cases on this identity and on every identity linked to it.
+        const linked = await Promise.all(
+          (profile?.links ?? []).map((link) => deps.store.getCustomerProfile(careCase.brandId, link)),
+        );
+        const caseIds = [
+          ...new Set([...(profile?.caseIds ?? []), ...linked.flatMap((p) => p?.caseIds ?? [])]),
+        ];
         const earlier = await Promise.all(
-          (profile?.caseIds ?? [])
+          caseIds
             .filter((id) => id !== caseId)
-            .slice(-20)
+            .slice(-30)
             .map((id) => deps.store.getCase(id)),
         );
         return json(200, {
@@ -173,6 +180,8 @@ export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promis
             ...careCase.customer,
             caseCount: profile?.caseCount ?? 1,
             ...(profile?.abusive ? { abusive: profile.abusive } : {}),
+            ...(profile?.crmId ? { crmId: profile.crmId } : {}),
+            links: profile?.links ?? [],
             cases: earlier
               .filter((c): c is CareCase => Boolean(c))
               .map(({ caseId: id, status, openedAt, subject, platform }) => ({
@@ -279,6 +288,41 @@ export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promis
         ).flat();
         const timezone = brands[0]?.calendar.timezone ?? 'UTC';
         return json(200, { from, to, rows: buildReport(cases), series: buildSeries(cases, timezone) });
+      },
+    },
+    {
+      verb: 'POST',
+      pattern: /^\/api\/customers\/([a-z0-9-]+)\/(x|facebook|instagram|generic)\/([A-Za-z0-9_.:-]+)\/links$/,
+      run: async (event, [brandId, platform, customerId]) => {
+        if (!deps.directory.brand(brandId!)) throw new CaseNotFoundError(`brand ${brandId}`);
+        const input = body(event);
+        if (!['x', 'facebook', 'instagram', 'generic'].includes(String(input.platform))) {
+          throw new InvalidRequestError('platform', 'one of x, facebook, instagram, generic');
+        }
+        if (typeof input.id !== 'string' || !/^[A-Za-z0-9_.:-]{1,100}$/.test(input.id)) {
+          throw new InvalidRequestError('id', "the other identity's platform id");
+        }
+        const other = { platform: input.platform as Platform, id: input.id };
+        if (other.platform === platform && other.id === customerId)
+          throw new InvalidRequestError('id', 'cannot link a customer to itself');
+        await deps.store.linkCustomers(brandId!, { platform: platform as Platform, id: customerId! }, other);
+        return json(200, { linked: [{ platform, id: customerId }, other] });
+      },
+    },
+    {
+      verb: 'PUT',
+      pattern: /^\/api\/customers\/([a-z0-9-]+)\/(x|facebook|instagram|generic)\/([A-Za-z0-9_.:-]+)\/crm$/,
+      run: async (event, [brandId, platform, customerId]) => {
+        if (!deps.directory.brand(brandId!)) throw new CaseNotFoundError(`brand ${brandId}`);
+        const crmId = body(event).crmId;
+        if (crmId !== null && (typeof crmId !== 'string' || !/^[\w.:#/-]{1,100}$/.test(crmId))) {
+          throw new InvalidRequestError(
+            'crmId',
+            'the CRM id (letters, digits, . : # / - _; up to 100), or null to remove it',
+          );
+        }
+        await deps.store.setCrmId(brandId!, { platform: platform as Platform, id: customerId! }, crmId);
+        return json(200, { crmId });
       },
     },
     {

@@ -35,6 +35,9 @@ export interface CustomerProfile {
   caseCount: number;
   /** A repeat abuser the team chose to stop feeding: low priority, no pages, no automatic replies. */
   abusive?: AbuseMark;
+  /** The same person elsewhere, as the team linked them: one history across channels. */
+  links?: CustomerRef[];
+  crmId?: string;
 }
 
 export interface CareCase {
@@ -128,6 +131,9 @@ export interface CaseStore {
   findRecorded(keys: Array<{ platform: Platform; platformMessageId: string }>): Promise<Set<string>>;
   /** The customer's profile with this brand: open case, how many cases so far, an abuse mark. */
   getCustomerProfile(brandId: string, customer: CustomerRef): Promise<CustomerProfile | undefined>;
+  /** Records that two identities are the same person (both ways). */
+  linkCustomers(brandId: string, a: CustomerRef, b: CustomerRef): Promise<void>;
+  setCrmId(brandId: string, customer: CustomerRef, crmId: string | null): Promise<void>;
   /** Marks (or, with null, unmarks) a customer as abusive. The record is kept either way. */
   markAbusive(brandId: string, customer: CustomerRef, mark: AbuseMark | null): Promise<void>;
   getCase(caseId: string): Promise<CareCase | undefined>;

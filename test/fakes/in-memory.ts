@@ -44,14 +44,41 @@ export class InMemoryCaseStore implements CaseStore {
     const openCaseId = this.openCaseOf.get(key);
     const caseCount = this.caseCounts.get(key) ?? 0;
     const abusive = this.abusive.get(key);
-    if (!openCaseId && !caseCount && !abusive) return undefined;
     const caseIds = this.caseIdsOf.get(key);
+    const links = this.links.get(key);
+    const crmId = this.crmIds.get(key);
+    if (!openCaseId && !caseCount && !abusive && !links && !crmId) return undefined;
     return {
+      ...(links ? { links } : {}),
+      ...(crmId ? { crmId } : {}),
       ...(openCaseId ? { openCaseId } : {}),
       caseCount,
       ...(caseIds ? { caseIds } : {}),
       ...(abusive ? { abusive } : {}),
     };
+  }
+
+  readonly links = new Map<string, CustomerRef[]>();
+  readonly crmIds = new Map<string, string>();
+
+  async linkCustomers(brandId: string, a: CustomerRef, b: CustomerRef) {
+    for (const [from, to] of [
+      [a, b],
+      [b, a],
+    ] as const) {
+      const key = this.customerKey(brandId, from);
+      const list = this.links.get(key) ?? [];
+      if (!list.some((l) => l.platform === to.platform && l.id === to.id))
+        list.push({ platform: to.platform, id: to.id });
+      this.links.set(key, list);
+      this.caseCounts.set(key, this.caseCounts.get(key) ?? 0);
+    }
+  }
+
+  async setCrmId(brandId: string, customer: CustomerRef, crmId: string | null) {
+    const key = this.customerKey(brandId, customer);
+    if (crmId) this.crmIds.set(key, crmId);
+    else this.crmIds.delete(key);
   }
 
   async markAbusive(brandId: string, customer: CustomerRef, mark: AbuseMark | null) {

@@ -184,3 +184,45 @@ test('a signed review becomes a case with the review deadline policy; replies ar
   assert.equal(reply.status, 400);
   assert.match(String(reply.body.error), /answered at the source: https:\/\/www\.yelp\.example/);
 });
+
+test('one customer across channels: linked identities and a CRM id give one history', async () => {
+  const link = await agent('/api/customers/demoair/facebook/7100000000000099/links', {
+    platform: 'x',
+    id: '3001969357',
+  });
+  assert.equal(link.status, 200);
+  assert.equal(
+    (await agent('/api/customers/demoair/facebook/7100000000000099/links', { platform: 'email', id: '1' }))
+      .status,
+    400,
+  );
+  const crm = await fetch(`${system.url}/api/customers/demoair/facebook/7100000000000099/crm`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${API_TOKEN}` },
+    body: JSON.stringify({ crmId: 'CRM-0042' }),
+  });
+  assert.equal(crm.status, 200);
+  // An X mention from the linked identity: its case shows the Messenger case in the customer's history.
+  const payload = JSON.parse(fixture('x/mention.json'));
+  payload.tweet_create_events[0].id_str = '1860000000000000555';
+  const { signXPayload } = await import('../../functions/channels/x/signature');
+  const body = JSON.stringify(payload);
+  await fetch(`${system.url}/webhooks/x`, {
+    method: 'POST',
+    headers: { 'x-twitter-webhooks-signature': signXPayload(X_SECRET, body) },
+    body,
+  });
+  const view = await waitFor('the X case', async () => {
+    const found = await api(system.url, '/api/cases/x-1860000000000000555');
+    return found.status === 200 ? found.body : undefined;
+  });
+  const customer = view.customer as { links: unknown[]; cases: Array<{ caseId: string }> };
+  assert.deepEqual(customer.links, [{ platform: 'facebook', id: '7100000000000099' }]);
+  assert.ok(
+    customer.cases.some((c) => c.caseId === 'facebook-mid.old:1'),
+    'the Messenger case is in the history',
+  );
+  const messengerView = (await api(system.url, `/api/cases/${encodeURIComponent('facebook-mid.old:1')}`))
+    .body;
+  assert.equal((messengerView.customer as { crmId: string }).crmId, 'CRM-0042');
+});

@@ -137,7 +137,47 @@ export class DynamoCaseStore implements CaseStore {
       caseCount: typeof item.caseCount === 'number' ? item.caseCount : 0,
       ...(Array.isArray(item.caseIds) ? { caseIds: item.caseIds as string[] } : {}),
       ...(item.abusive ? { abusive: item.abusive as AbuseMark } : {}),
+      ...(Array.isArray(item.links) && item.links.length
+        ? {
+            links: [
+              ...new Map((item.links as CustomerRef[]).map((l) => [`${l.platform}:${l.id}`, l])).values(),
+            ],
+          }
+        : {}),
+      ...(typeof item.crmId === 'string' ? { crmId: item.crmId } : {}),
     };
+  }
+
+  async linkCustomers(brandId: string, a: CustomerRef, b: CustomerRef): Promise<void> {
+    const link = (from: CustomerRef, to: CustomerRef) =>
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.customer(from.platform, from.id, brandId),
+          UpdateExpression: 'SET links = list_append(if_not_exists(links, :none), :link), entity = :entity',
+          ExpressionAttributeValues: {
+            ':none': [],
+            ':link': [{ platform: to.platform, id: to.id }],
+            ':entity': 'customer',
+          },
+        }),
+      );
+    await Promise.all([link(a, b), link(b, a)]);
+  }
+
+  async setCrmId(brandId: string, customer: CustomerRef, crmId: string | null): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.customer(customer.platform, customer.id, brandId),
+        ...(crmId
+          ? {
+              UpdateExpression: 'SET crmId = :crm, entity = :entity',
+              ExpressionAttributeValues: { ':crm': crmId, ':entity': 'customer' },
+            }
+          : { UpdateExpression: 'REMOVE crmId' }),
+      }),
+    );
   }
 
   async markAbusive(brandId: string, customer: CustomerRef, mark: AbuseMark | null): Promise<void> {
