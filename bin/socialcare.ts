@@ -1,6 +1,17 @@
 #!/usr/bin/env -S npx tsx
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { ComprehendClient } from '@aws-sdk/client-comprehend';
+import { sqsClient } from '../functions/adapters/aws/clients';
+import { ComprehendSentimentClassifier } from '../functions/adapters/aws/comprehend-sentiment';
+import { createSentimentClassifier, parseSentimentMode } from '../functions/adapters/sentiment-mode';
+import {
+  formatDeadLetters,
+  listDeadLetters,
+  localDlqQueues,
+  redriveDeadLetters,
+} from '../functions/cli/dlq-command';
+import { formatReplayReport, runReplayCommand } from '../functions/cli/replay-command';
 import { runReportCommand } from '../functions/cli/report-command';
 import { runTriageCommand } from '../functions/cli/triage-command';
 import { DEMO_CONFIG_PATH, readBrandConfigFile } from '../functions/commons/brand-config-file';
@@ -17,6 +28,15 @@ Usage:
                                     (default: the last 7 days, from the system at http://127.0.0.1:$PORT)
   socialcare triage [--config F] [--brand ID]
                                     classify JSON lines from stdin: {"id","text","lang"?,"to"?}
+  socialcare replay FILE [--url U] [--secret S] [--token T] [--rate N] [--limit N] [--to care|bot]
+                    [--brand ID] [--config F] [--settle SECONDS]
+                                    send the inbound tweets of a "Customer Support on Twitter" CSV or of
+                                    JSON lines {"id","text","author"?,"to"?} as signed X webhooks to a
+                                    running system (default http://127.0.0.1:$PORT) and report what happened
+  socialcare dlq list|redrive [--endpoint URL] [--dlq-url U --ingest-url U [--outbox-url U]]
+                    [--max N] [--all] [--source S] [--dry-run] [--json]
+                                    show the dead letters with their reasons, or send them back (local: the
+                                    "SQS (fauxqs)" endpoint that start prints, or SOCIALCARE_SQS_ENDPOINT)
 
 Environment (start): PORT (3000), SOCIALCARE_DATA_DIR (.socialcare-data), SOCIALCARE_CONFIG (demo airline),
 SOCIALCARE_API_TOKEN, X_CONSUMER_SECRET, SENTIMENT (local).`;
@@ -36,10 +56,17 @@ function loadConfig(path: string | undefined) {
 }
 
 function sentimentFromEnv() {
-  const mode = process.env.SENTIMENT ?? 'local';
-  if (mode !== 'local')
-    fail(`SENTIMENT=${mode} is not available locally (no AWS account in local mode); use "local"`);
-  return new LocalSentimentClassifier();
+  let mode: ReturnType<typeof parseSentimentMode>;
+  try {
+    mode = parseSentimentMode(process.env.SENTIMENT, 'local');
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  // comprehend and hybrid call Amazon Comprehend with the AWS credentials of the environment.
+  return createSentimentClassifier(
+    mode,
+    () => new ComprehendSentimentClassifier(new ComprehendClient({}), new LocalSentimentClassifier()),
+  );
 }
 
 async function start(): Promise<void> {
@@ -107,6 +134,116 @@ async function triage(args: string[]): Promise<void> {
     process.stderr.write(`socialcare triage: ${result.errors} of ${result.lines} lines had errors\n`);
 }
 
+async function replay(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      url: { type: 'string' },
+      secret: { type: 'string' },
+      token: { type: 'string' },
+      rate: { type: 'string' },
+      limit: { type: 'string' },
+      to: { type: 'string' },
+      brand: { type: 'string' },
+      config: { type: 'string' },
+      settle: { type: 'string' },
+    },
+    strict: true,
+  });
+  const file = positionals[0];
+  if (!file || positionals.length > 1) fail('replay needs exactly one FILE (CSV or JSON lines)');
+  const number = (name: string, text: string | undefined, fallback?: number) => {
+    if (text === undefined) return fallback;
+    const value = Number(text);
+    if (!Number.isFinite(value) || value < 0) fail(`--${name} must be a number of at least 0, not "${text}"`);
+    return value;
+  };
+  if (values.to !== undefined && values.to !== 'care' && values.to !== 'bot')
+    fail('--to must be care or bot');
+  const limit = number('limit', values.limit);
+  const settle = number('settle', values.settle);
+  const report = await runReplayCommand({
+    file: resolve(file),
+    url: values.url ?? `http://127.0.0.1:${process.env.PORT ?? '3000'}`,
+    secret: values.secret ?? process.env.X_CONSUMER_SECRET ?? 'local-dev-x-secret',
+    token: values.token ?? process.env.SOCIALCARE_API_TOKEN ?? 'local-dev-token',
+    config: loadConfig(values.config),
+    ...(values.brand ? { brandId: values.brand } : {}),
+    rate: number('rate', values.rate, 10) as number,
+    ...(limit !== undefined ? { limit } : {}),
+    ...(values.to ? { to: values.to as 'care' | 'bot' } : {}),
+    ...(settle !== undefined ? { settleMs: settle * 1000 } : {}),
+    progress: process.stderr,
+  });
+  process.stdout.write(formatReplayReport(report, file));
+  if (report.lost > 0) process.exitCode = 1;
+}
+
+async function dlq(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      endpoint: { type: 'string' },
+      'dlq-url': { type: 'string' },
+      'ingest-url': { type: 'string' },
+      'outbox-url': { type: 'string' },
+      max: { type: 'string' },
+      all: { type: 'boolean' },
+      source: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      json: { type: 'boolean' },
+    },
+    strict: true,
+  });
+  const action = positionals[0];
+  if ((action !== 'list' && action !== 'redrive') || positionals.length > 1)
+    fail('usage: socialcare dlq list|redrive [options]');
+  const max = values.max === undefined ? undefined : Number(values.max);
+  if (max !== undefined && (!Number.isInteger(max) || max < 1))
+    fail('--max must be a whole number of at least 1');
+  const endpoint = values.endpoint ?? process.env.SOCIALCARE_SQS_ENDPOINT;
+  let queues: Awaited<ReturnType<typeof localDlqQueues>>;
+  if (values['dlq-url']) {
+    if (!values['ingest-url'])
+      fail('--dlq-url needs --ingest-url (and --outbox-url to redrive outbox entries)');
+    queues = {
+      client: sqsClient(endpoint),
+      deadLetterQueueUrl: values['dlq-url'],
+      ingestQueueUrl: values['ingest-url'],
+      ...(values['outbox-url'] ? { outboxQueueUrl: values['outbox-url'] } : {}),
+    };
+  } else if (endpoint) {
+    queues = await localDlqQueues(sqsClient(endpoint));
+  } else {
+    fail(
+      'name the queues: --endpoint <the "SQS (fauxqs)" URL that start prints>, or --dlq-url and --ingest-url',
+    );
+  }
+  try {
+    if (action === 'list') {
+      const letters = await listDeadLetters(queues, max);
+      if (values.json) for (const letter of letters) process.stdout.write(`${JSON.stringify(letter)}\n`);
+      else process.stdout.write(formatDeadLetters(letters));
+      return;
+    }
+    const result = await redriveDeadLetters(queues, {
+      ...(max !== undefined ? { max } : {}),
+      ...(values.all ? { all: true } : {}),
+      ...(values.source ? { source: values.source } : {}),
+      ...(values['dry-run'] ? { dryRun: true } : {}),
+    });
+    if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+    else
+      process.stdout.write(
+        `${values['dry-run'] ? 'would send' : 'sent'} ${result.toIngest} to the ingest queue and ${result.toOutbox} to the outbox queue; ${result.left} left in the dead-letter queue${result.left ? ' (not interactions or outbox entries: --all sends them to triage, which parks them again if they still cannot be read)' : ''}\n`,
+      );
+  } finally {
+    queues.client.destroy();
+  }
+}
+
 // The lockfile pins an SDK that supports Node 20; its notice about future releases is not for users here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 async function report(args: string[]): Promise<void> {
@@ -137,6 +274,8 @@ const [command, ...rest] = process.argv.slice(2);
 try {
   if (command === 'start') await start();
   else if (command === 'triage') await triage(rest);
+  else if (command === 'replay') await replay(rest);
+  else if (command === 'dlq') await dlq(rest);
   else if (command === 'report') await report(rest);
   else if (!command || command === 'help' || command === '--help') process.stdout.write(`${USAGE}\n`);
   else fail(`unknown command "${command}"\n\n${USAGE}`);

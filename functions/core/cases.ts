@@ -53,6 +53,8 @@ export interface CareCase {
   sentiment: SentimentLabel;
   sentimentScores: Sentiment['scores'];
   sentimentSource: Sentiment['source'];
+  /** How the sentiment was read when it matters: the language, a fallback to the local classifier. */
+  sentimentNote?: string;
   intent: string | null;
   action: TriageDecision['action'];
   customer: CustomerRef;
@@ -233,6 +235,7 @@ export function openNewCase(
     sentiment: sentiment.label,
     sentimentScores: sentiment.scores,
     sentimentSource: sentiment.source,
+    ...(sentiment.note ? { sentimentNote: sentiment.note } : {}),
     intent: triage.intent,
     action: triage.action,
     ...(triage.suggestedReply ? { suggestedReply: triage.suggestedReply } : {}),
@@ -276,6 +279,7 @@ export function attachToCase(
     sentiment: sentiment.label,
     sentimentScores: sentiment.scores,
     sentimentSource: sentiment.source,
+    ...(sentiment.note ? { sentimentNote: sentiment.note } : {}),
     intent: triage.intent ?? existing.intent,
     ...(triage.suggestedReply ? { suggestedReply: triage.suggestedReply } : {}),
     action: triage.action === 'escalate' ? 'escalate' : existing.action,

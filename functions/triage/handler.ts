@@ -11,13 +11,13 @@ import { DynamoVolumeCounter } from '../adapters/aws/dynamo-volume-counter';
 import { SnsPager } from '../adapters/aws/sns-pager';
 import { SqsDeadLetters, SqsOutboundQueue } from '../adapters/aws/sqs-queues';
 import { fareSourceFor } from '../adapters/http/http-fare-source';
-import { bundledBrandConfig, ConfigError, requireEnv } from '../commons/env';
+import { createSentimentClassifier, parseSentimentMode } from '../adapters/sentiment-mode';
+import { bundledBrandConfig, requireEnv } from '../commons/env';
 import { logger } from '../commons/logger';
 import { EmbeddedMetrics } from '../commons/metrics';
 import { BrandDirectory } from '../core/brand-config';
 import { LocalSentimentClassifier } from '../core/local-sentiment';
 import { LocalPiiDetector } from '../core/pii';
-import type { SentimentClassifier } from '../core/sentiment';
 import { createTriageConsumer } from './triage-consumer';
 
 const env = requireEnv([
@@ -29,13 +29,11 @@ const env = requireEnv([
 ]);
 const sqs = sqsClient();
 const dynamo = dynamoClient();
-const mode = process.env.SENTIMENT ?? 'comprehend';
-if (mode !== 'comprehend' && mode !== 'local')
-  throw new ConfigError(`SENTIMENT must be "comprehend" or "local", not "${mode}"`);
-const sentiment: SentimentClassifier =
-  mode === 'local'
-    ? new LocalSentimentClassifier()
-    : new ComprehendSentimentClassifier(comprehendClient(), new LocalSentimentClassifier());
+// comprehend (default in AWS), hybrid (local when confident, Comprehend for the rest) or local.
+const sentiment = createSentimentClassifier(
+  parseSentimentMode(process.env.SENTIMENT, 'comprehend'),
+  () => new ComprehendSentimentClassifier(comprehendClient(), new LocalSentimentClassifier()),
+);
 
 export const handler = middy<SQSEvent, SQSBatchResponse>()
   .use(injectLambdaContext(logger, { clearState: true }))

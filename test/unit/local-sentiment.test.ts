@@ -56,3 +56,145 @@ test('the classifier port answers in order and notes non-English text', async ()
   assert.equal(results[1]?.note, 'read as English (fr)');
   assert.equal(results[0]?.source, 'local');
 });
+
+/**
+ * Care-specific cases, one group per rule of issue 8. Written for this project (no post is copied
+ * from a data set); each group would fail without its rule.
+ */
+const careCases: Array<[rule: string, text: string, expected: string]> = [
+  // Delays and cancellations, with or without a negative word.
+  ['delay', '@DemoAir KL1234 delayed again, third time this month', 'NEGATIVE'],
+  ['delay', 'Flight to JFK now 4 hours late and counting', 'NEGATIVE'],
+  ['delay', '@DemoAir my 7am flight got cancelled and you rebooked me for tomorrow night', 'NEGATIVE'],
+  ['delay', 'sat on the tarmac for 90 minutes with no air conditioning', 'NEGATIVE'],
+  ['delay', 'train cancelled, next one in 2 hours', 'NEGATIVE'],
+  // Waiting.
+  ['waiting', '45 minutes on hold just to be told to call back tomorrow', 'NEGATIVE'],
+  ['waiting', 'still waiting for a callback from friday', 'NEGATIVE'],
+  ['waiting', 'been in the queue for over an hour at the transfer desk', 'NEGATIVE'],
+  ['waiting', 'waiting 3 weeks for my replacement card', 'NEGATIVE'],
+  // Lost items.
+  ['lost item', 'you lost my suitcase on the way to Lisbon', 'NEGATIVE'],
+  ['lost item', 'my bag is still missing after five days', 'NEGATIVE'],
+  ['lost item', 'where is my luggage?? nobody at the desk knows', 'NEGATIVE'],
+  ['lost item', 'ordered on the 2nd, package never arrived', 'NEGATIVE'],
+  ['lost item', 'my stroller came off the belt damaged', 'NEGATIVE'],
+  // Refunds refused.
+  ['refund refused', 'you refused my refund even though the flight was cancelled', 'NEGATIVE'],
+  ['refund refused', 'still no refund 8 weeks later', 'NEGATIVE'],
+  ['refund refused', 'they will not give me my money back for a seat I never got', 'NEGATIVE'],
+  ['refund refused', 'my compensation claim was rejected with no reason', 'NEGATIVE'],
+  ['refund refused', 'charged twice for one booking', 'NEGATIVE'],
+  // Being ignored.
+  ['ignored', 'sent 3 emails and nobody has answered', 'NEGATIVE'],
+  ['ignored', 'I have DMed you twice and you have not responded', 'NEGATIVE'],
+  ['ignored', 'is anyone there? asked a question yesterday', 'NEGATIVE'],
+  ['ignored', 'no reply to my complaint since monday', 'NEGATIVE'],
+  // Service failures.
+  ['service down', 'your app will not even open', 'NEGATIVE'],
+  ['service down', 'website is down again, cannot check in', 'NEGATIVE'],
+  ['service down', 'none of the kiosks are working at T2', 'NEGATIVE'],
+  // Negation.
+  ['negation', 'the staff were not helpful at all', 'NEGATIVE'],
+  ['negation', 'not impressed with the new seats', 'NEGATIVE'],
+  ['negation', 'I would not recommend this airline', 'NEGATIVE'],
+  ['negation', 'never disappointed by this crew', 'POSITIVE'],
+  ['negation', 'not a single problem the whole trip, great', 'POSITIVE'],
+  ['negation', 'cant complain, smooth boarding', 'POSITIVE'],
+  ['negation', 'no complaints, landed early', 'POSITIVE'],
+  // Intensifiers and dampeners.
+  ['intensifier', 'really really good service at the desk today', 'POSITIVE'],
+  ['intensifier', 'absolutely terrible experience', 'NEGATIVE'],
+  ['intensifier', 'the lounge was a bit crowded', 'NEUTRAL'],
+  // Emoji and emoticons.
+  ['emoji', 'KL605 🤬🤬', 'NEGATIVE'],
+  ['emoji', 'thanks @DemoAir 🙏😊', 'POSITIVE'],
+  ['emoji', 'boarding now 👍', 'POSITIVE'],
+  ['emoticon', 'lounge closed early :-(', 'NEGATIVE'],
+  ['emoticon', 'got the window seat :D', 'POSITIVE'],
+  // Elongation and shouting.
+  ['elongation', 'sooooo slowwww', 'NEGATIVE'],
+  ['elongation', 'yessss finally upgraded', 'POSITIVE'],
+  ['shouting', 'WHERE IS MY BAG', 'NEGATIVE'],
+  ['shouting', 'this is UNACCEPTABLE', 'NEGATIVE'],
+  // Hashtags and handles.
+  ['hashtag', 'boarding gate changed twice #fail', 'NEGATIVE'],
+  ['hashtag', 'home at last #NeverAgain', 'NEGATIVE'],
+  ['hashtag', 'best crew ever #ThankYou', 'POSITIVE'],
+  ['hashtag', '#epicfail at check in', 'NEGATIVE'],
+  ['handle', '@GreatService @LoveAir what time does the desk open', 'NEUTRAL'],
+  // Sarcasm, only where the cue is reliable.
+  ['sarcasm', 'thanks for the 3 hour delay, really made my day', 'NEGATIVE'],
+  ['sarcasm', 'Great. Another cancellation.', 'NEGATIVE'],
+  ['sarcasm', 'love being on hold for 2 hours', 'NEGATIVE'],
+  ['sarcasm', 'wow, such "great" service', 'NEGATIVE'],
+  ['sarcasm', 'just what I needed, a lost bag on my honeymoon', 'NEGATIVE'],
+  ['sarcasm', 'perfect flight, lovely crew, thank you', 'POSITIVE'],
+  // Praise and complaint together.
+  ['mixed', 'lovely crew and great food but the flight was 3 hours late and the wifi was broken', 'MIXED'],
+  ['mixed', 'check-in staff were brilliant, the lounge was filthy though. Really disappointing', 'MIXED'],
+  // Politeness is not praise.
+  ['polite', 'can you change my seat to an aisle please? thanks', 'NEUTRAL'],
+  ['polite', 'my bag is lost, please help, thanks', 'NEGATIVE'],
+  ['polite', 'thank you so much for sorting my booking!', 'POSITIVE'],
+  // Plain questions and information stay neutral.
+  ['neutral', 'what is the baggage allowance on a basic fare?', 'NEUTRAL'],
+  ['neutral', 'does the lounge at Schiphol open at 6?', 'NEUTRAL'],
+  ['neutral', 'I will be flying to Lisbon on the 12th with two kids', 'NEUTRAL'],
+];
+
+for (const [rule, text, expected] of careCases) {
+  test(`care rule ${rule}: "${text}" reads ${expected}`, () => {
+    assert.equal(classifyLocally(text).label, expected);
+  });
+}
+
+test('contractions are read as words: "I\'ll" is not "ill", nor "he\'ll" "hell"', () => {
+  assert.equal(classifyLocally("I'll be at the gate at 6, he'll meet me there").label, 'NEUTRAL');
+});
+
+test('platform escapes are undone before reading: &amp;, &lt;3 and literal \\u escapes', () => {
+  assert.equal(classifyLocally('crew &amp; pilots were great &lt;3').label, 'POSITIVE');
+  assert.equal(classifyLocally('can\\u2019t believe how rude the agent was').label, 'NEGATIVE');
+});
+
+test('the reading names the care and sarcasm rules that fired', () => {
+  const reading = classifyLocally('thanks for the 3 hour delay');
+  assert.ok(reading.cues.includes('waiting'), reading.cues.join());
+  assert.ok(reading.cues.includes('sarcasm'), reading.cues.join());
+});
+
+test('confidence is the label score and grows with the evidence', () => {
+  const faint = classifyLocally('good flight');
+  const strong = classifyLocally('amazing crew, wonderful flight, thank you so much!');
+  assert.equal(faint.confidence, faint.scores.positive);
+  assert.ok(strong.confidence > faint.confidence, `${strong.confidence} > ${faint.confidence}`);
+});
+
+test('the same text always reads the same (deterministic)', () => {
+  const text = 'great, another 3 hours delay. love it';
+  assert.deepEqual(classifyLocally(text), classifyLocally(text));
+});
+
+test('reads a tweet-sized post in well under a millisecond', () => {
+  const texts = careCases.map(([, text]) => text);
+  const started = performance.now();
+  let posts = 0;
+  while (performance.now() - started < 200) {
+    for (const text of texts) classifyLocally(text);
+    posts += texts.length;
+  }
+  const perPost = (performance.now() - started) / posts;
+  assert.ok(perPost < 1, `${perPost.toFixed(3)} ms per post`);
+});
+
+test('the port notes a language it detected when the platform gave none', async () => {
+  const [dutch, english, unknown] = await new LocalSentimentClassifier().classify([
+    { text: '@DemoAir mijn vlucht heeft weer vertraging en niemand zegt ons iets' },
+    { text: '@DemoAir my flight is delayed again and nobody tells us anything' },
+    { text: 'ok', lang: 'und' },
+  ]);
+  assert.equal(dutch?.note, 'read as English (nl, detected)');
+  assert.equal(english?.note, undefined);
+  assert.equal(unknown?.note, undefined);
+});
