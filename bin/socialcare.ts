@@ -78,18 +78,34 @@ async function start(): Promise<void> {
   const dataDir = resolve(process.env.SOCIALCARE_DATA_DIR ?? '.socialcare-data');
   const apiToken = process.env.SOCIALCARE_API_TOKEN ?? 'local-dev-token';
   const xConsumerSecret = process.env.X_CONSUMER_SECRET ?? 'local-dev-x-secret';
+  let genericSecrets: Record<string, string> | undefined;
+  if (process.env.SOCIALCARE_GENERIC_SECRETS) {
+    try {
+      genericSecrets = JSON.parse(process.env.SOCIALCARE_GENERIC_SECRETS) as Record<string, string>;
+      if (
+        typeof genericSecrets !== 'object' ||
+        Object.values(genericSecrets).some((v) => typeof v !== 'string')
+      )
+        throw new Error();
+    } catch {
+      fail('SOCIALCARE_GENERIC_SECRETS must be a JSON object of source name to secret, e.g. {"yelp":"..."}');
+    }
+  }
   const system = await startLocalSystem({
     brandConfig: config,
     port,
     dataDir,
     apiToken,
     xConsumerSecret,
+    ...(process.env.META_APP_SECRET ? { metaAppSecret: process.env.META_APP_SECRET } : {}),
+    ...(process.env.META_VERIFY_TOKEN ? { metaVerifyToken: process.env.META_VERIFY_TOKEN } : {}),
+    ...(genericSecrets ? { genericSecrets } : {}),
     sentiment: sentimentFromEnv(),
   });
   const lines = [
     `socialcare is running at ${system.url}`,
     `  brands:            ${config.brands.map((b) => `${b.name} (${b.id})`).join(', ')}`,
-    `  webhooks:          ${system.url}/webhooks/x`,
+    `  webhooks:          ${system.url}/webhooks/x, /webhooks/meta, /webhooks/generic`,
     `  agent API:         ${system.url}/api/cases  (Authorization: Bearer ${process.env.SOCIALCARE_API_TOKEN ? '<SOCIALCARE_API_TOKEN>' : apiToken})`,
     `  health:            ${system.url}/healthz`,
     `  DynamoDB Local:    ${system.dynamo.endpoint}  data in ${dataDir}`,
