@@ -104,6 +104,7 @@ async function start(): Promise<void> {
   });
   const lines = [
     `socialcare is running at ${system.url}`,
+    `  agent console:     ${system.url}/  (open it in a browser)`,
     `  brands:            ${config.brands.map((b) => `${b.name} (${b.id})`).join(', ')}`,
     `  webhooks:          ${system.url}/webhooks/x, /webhooks/meta, /webhooks/generic`,
     `  agent API:         ${system.url}/api/cases  (Authorization: Bearer ${process.env.SOCIALCARE_API_TOKEN ? '<SOCIALCARE_API_TOKEN>' : apiToken})`,

@@ -1,11 +1,12 @@
-import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { loadBrandConfig } from './brand-config-source';
 import { type CareSettingsProps, readCareSettings } from './care-settings';
-import { AgentUserPool } from './constructs/agent-user-pool';
+import { AgentUserPool, hostedUiBaseUrl, hostedUiDomainPrefix } from './constructs/agent-user-pool';
 import { CareApi } from './constructs/care-api';
 import { CareDashboard } from './constructs/care-dashboard';
 import { CareTable } from './constructs/care-table';
+import { ConsoleSite } from './constructs/console-site';
 import { IngestPipeline } from './constructs/ingest-pipeline';
 import { OncallTopic } from './constructs/oncall-topic';
 import { OperationsTopic } from './constructs/operations-topic';
@@ -38,6 +39,7 @@ export class CareStack extends Stack {
   readonly table: CareTable;
   readonly secrets: PlatformSecrets;
   readonly agents: AgentUserPool;
+  readonly console: ConsoleSite;
   readonly xWebhook: SocialcareFunction;
   readonly triage: SocialcareFunction;
   readonly agentApi: SocialcareFunction;
@@ -62,7 +64,15 @@ export class CareStack extends Stack {
     this.operations = new OperationsTopic(this, 'operations');
     this.table = new CareTable(this, 'table');
     this.secrets = new PlatformSecrets(this, 'secrets');
-    this.agents = new AgentUserPool(this, 'agents');
+    // The agent console on CloudFront; agents sign in through the Cognito Hosted UI (code flow, PKCE).
+    const domainPrefix = hostedUiDomainPrefix(this);
+    this.console = new ConsoleSite(this, 'console', {
+      connectOrigins: [
+        `https://*.execute-api.${Aws.REGION}.${Aws.URL_SUFFIX}`,
+        hostedUiBaseUrl(domainPrefix),
+      ],
+    });
+    this.agents = new AgentUserPool(this, 'agents', { console: { url: this.console.url, domainPrefix } });
 
     this.xWebhook = new SocialcareFunction(this, 'x-webhook', {
       handlerFolder: 'x-webhook',
@@ -94,7 +104,7 @@ export class CareStack extends Stack {
     });
     this.agentApi = new SocialcareFunction(this, 'agent-api', {
       handlerFolder: 'agent-api',
-      description: 'socialcare: agent API (cases and their messages), behind Cognito',
+      description: 'socialcare: agent API (queue, cases, replies, notes, reports), behind Cognito',
       brandConfigJson: brand.json,
       timeout: Duration.seconds(10),
     });
@@ -118,19 +128,28 @@ export class CareStack extends Stack {
     this.table.bindTable(this.sender.function, 'readWrite');
     this.xAccounts.bindSender(this.sender.function);
     this.table.bindTable(this.slaMonitor.function, 'readWrite');
-    // Agents change state (abuse marks now; claims, replies and notes with the console).
+    // Agents change state (claims, notes, tags, abuse marks) and reply through the outbox.
     this.table.bindTable(this.agentApi.function, 'readWrite');
+    this.outbox.bindProducer(this.agentApi.function);
 
     this.api = new CareApi(this, 'api', {
       xWebhook: this.xWebhook.function,
       agentApi: this.agentApi.function,
       userPool: this.agents.userPool,
       userPoolClient: this.agents.consoleClient,
+      corsOrigins: [this.console.origin],
+    });
+    this.console.publish({
+      mode: 'cognito',
+      apiBase: this.api.url,
+      userPoolDomain: hostedUiBaseUrl(domainPrefix),
+      clientId: this.agents.consoleClient.userPoolClientId,
+      redirectUri: this.console.url,
     });
 
-    // Pages link to the case: the console once it exists (caseLinkBase), until then the agent API.
+    // Pages link to the case in the console (unless caseLinkBase says otherwise).
     this.oncall = new OncallTopic(this, 'oncall', {
-      caseLinkBase: settings.caseLinkBase ?? `${this.api.url}api/cases/`,
+      caseLinkBase: settings.caseLinkBase ?? `${this.console.url}#/cases/`,
       emails: settings.emails,
       smsNumbers: settings.smsNumbers,
       smsSeverities: settings.smsSeverities,
@@ -185,6 +204,10 @@ export class CareStack extends Stack {
       operations: this.operations,
     });
 
+    new CfnOutput(this, 'ConsoleUrl', {
+      value: this.console.url,
+      description: 'The agent console: agents sign in here (invite them in the user pool)',
+    });
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API' });
     new CfnOutput(this, 'XWebhookUrl', {
       value: this.api.xWebhookUrl,

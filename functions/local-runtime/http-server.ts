@@ -7,7 +7,7 @@ import { logger } from '../commons/logger';
 export type Route = (event: HttpEvent) => Promise<HttpResult>;
 
 export interface LocalRoutes {
-  /** Exact path prefix → handler, checked in order. */
+  /** Exact path prefix → handler, checked in order; a prefix ending in / matches everything under it. */
   routes: Array<{ prefix: string; handler: Route; bearerToken?: string }>;
   ready: () => boolean;
 }
@@ -86,6 +86,92 @@ function sendJson(response: ServerResponse, status: number, body: unknown): void
   response.end(JSON.stringify(body));
 }
 
+/** One file of a static site, keyed by its URL path. */
+export interface StaticFile {
+  body: Buffer;
+  contentType: string;
+  cacheControl: string;
+}
+
+/** What the console may load and call locally: its own files and the API on the same origin. */
+const CONSOLE_SECURITY_HEADERS = {
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+    "frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'",
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+};
+
+/**
+ * Serves a static site (the agent console) as a route: GET and HEAD only, index.html at the root and
+ * for any path without a file extension (the console routes with #/, so this is only a safety net),
+ * 404 for a missing file. `files` is asked on every request, so a rebuilt site is served at once.
+ */
+export function staticSite(files: () => Promise<Map<string, StaticFile>>): Route {
+  return async (event): Promise<HttpResult> => {
+    const verb = event.requestContext.http.method.toUpperCase();
+    if (verb !== 'GET' && verb !== 'HEAD') {
+      return {
+        statusCode: 405,
+        headers: { allow: 'GET, HEAD', 'content-type': 'application/json' },
+        body: '{"error":"method not allowed"}',
+      };
+    }
+    let site: Map<string, StaticFile>;
+    try {
+      site = await files();
+    } catch (error) {
+      logger.error('the console could not be built', { error: error as Error });
+      return {
+        statusCode: 503,
+        headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
+        body: `The agent console could not be built: ${(error as Error).message}\n`,
+      };
+    }
+    const path = event.rawPath === '/' ? '/index.html' : event.rawPath;
+    const file = site.get(path) ?? (/\.[A-Za-z0-9]+$/.test(path) ? undefined : site.get('/index.html'));
+    if (!file) {
+      return {
+        statusCode: 404,
+        headers: { 'content-type': 'application/json' },
+        body: '{"error":"no such file"}',
+      };
+    }
+    return {
+      statusCode: 200,
+      headers: {
+        'content-type': file.contentType,
+        'cache-control': file.cacheControl,
+        'content-length': String(file.body.length),
+        ...CONSOLE_SECURITY_HEADERS,
+      },
+      body: file.body.toString('base64'),
+      isBase64Encoded: true,
+    };
+  };
+}
+
+const LOOPBACK_IP = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
+const LOOPBACK_HOST = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?$/i;
+
+/**
+ * The local console's settings. The bearer token goes only to a browser on this machine that asked
+ * for this machine by a loopback name: a page on another site that resolved its own name to
+ * 127.0.0.1 (DNS rebinding) sends its own Host and gets no token. Others type the token once.
+ */
+export function localConsoleConfig(apiToken: string): Route {
+  return async (event): Promise<HttpResult> => {
+    const local =
+      LOOPBACK_IP.test(event.requestContext.http.sourceIp) && LOOPBACK_HOST.test(event.headers?.host ?? '');
+    return {
+      statusCode: 200,
+      headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+      body: JSON.stringify({ mode: 'local', apiBase: '', ...(local ? { token: apiToken } : {}) }),
+    };
+  };
+}
+
 /** The local stand-in for the HTTP API: same paths, same events, same handlers. */
 export function createLocalHttpServer(config: LocalRoutes): Server {
   return createServer(async (request, response) => {
@@ -95,7 +181,10 @@ export function createLocalHttpServer(config: LocalRoutes): Server {
         sendJson(response, config.ready() ? 200 : 503, { ok: config.ready() });
         return;
       }
-      const route = config.routes.find((r) => path === r.prefix || path.startsWith(`${r.prefix}/`));
+      // A prefix ending in / (the console at /) takes every path under it: list it last.
+      const route = config.routes.find(
+        (r) => path === r.prefix || path.startsWith(r.prefix.endsWith('/') ? r.prefix : `${r.prefix}/`),
+      );
       if (!route) {
         sendJson(response, 404, { error: 'no such route' });
         return;

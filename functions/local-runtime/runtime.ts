@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import { consoleFiles } from '../../console/build';
 import { snsClient, sqsClient } from '../adapters/aws/clients';
 import { DynamoCaseStore } from '../adapters/aws/dynamo-case-store';
 import { DynamoOutboxStore } from '../adapters/aws/dynamo-outbox-store';
@@ -36,7 +37,6 @@ import { createSenderConsumer } from '../sender/sender-consumer';
 import { createTriageConsumer } from '../triage/triage-consumer';
 import { ensureTable, startEmbeddedDynamo } from './embedded-dynamodb';
 import { startEmbeddedQueues } from './embedded-queues';
-import { consoleFiles } from '../../console/build';
 import { createLocalHttpServer, localConsoleConfig, staticSite } from './http-server';
 import { openIngestJournal } from './ingest-journal';
 import { localMetaToken, localXCredentials, type PlatformStandIn, startPlatformStandIn } from './platform-stand-in';
@@ -140,7 +140,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     const outbox = new DynamoOutboxStore(dynamo.client, LOCAL_TABLE_NAME);
     const deadLetters = new SqsDeadLetters(sqs, queues.deadLetterQueueUrl);
     let baseUrl = '';
-    const linkFor = (caseId: string) => `${baseUrl}/api/cases/${encodeURIComponent(caseId)}`;
+    // Pages link to the case in the console.
+    const linkFor = (caseId: string) => `${baseUrl}/#/cases/${encodeURIComponent(caseId)}`;
     const paging = { pages, pager: new SnsPager(sns, queues.oncallTopicArn), linkFor };
     const metrics = new MemoryMetrics();
 

@@ -1,4 +1,4 @@
-import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -11,8 +11,13 @@ import { Construct } from 'constructs';
 export interface CareApiProps {
   /** Answers GET (CRC) and POST (events) /webhooks/x; verifies X's signature itself. */
   readonly xWebhook: lambda.IFunction;
-  /** Answers GET /api/cases, GET /api/cases/{caseId} and GET /api/pages. */
+  /** Answers every /api route (AGENT_ROUTES): the queue, cases, working a case, pages, reports. */
   readonly agentApi: lambda.IFunction;
+  /**
+   * Browser origins allowed to call the API (CORS): the agent console's CloudFront origin.
+   * @default none: no CORS, for API clients that are not browsers
+   */
+  readonly corsOrigins?: string[];
   readonly userPool: cognito.IUserPool;
   readonly userPoolClient: cognito.IUserPoolClient;
   /** @default { rateLimit: 100, burstLimit: 200 } */
@@ -20,6 +25,28 @@ export interface CareApiProps {
   /** @default one month */
   readonly accessLogRetention?: logs.RetentionDays;
 }
+
+/** Every route of the agent API (functions/agent-api/agent-api.ts), each behind the Cognito JWT authorizer. */
+export const AGENT_ROUTES: ReadonlyArray<{ path: string; methods: apigw.HttpMethod[] }> = [
+  { path: '/api/me', methods: [apigw.HttpMethod.GET] },
+  { path: '/api/brands', methods: [apigw.HttpMethod.GET] },
+  { path: '/api/cases', methods: [apigw.HttpMethod.GET] },
+  { path: '/api/cases/{caseId}', methods: [apigw.HttpMethod.GET] },
+  { path: '/api/cases/{caseId}/presence', methods: [apigw.HttpMethod.POST] },
+  { path: '/api/cases/{caseId}/claim', methods: [apigw.HttpMethod.POST] },
+  { path: '/api/cases/{caseId}/assign', methods: [apigw.HttpMethod.POST] },
+  { path: '/api/cases/{caseId}/notes', methods: [apigw.HttpMethod.POST] },
+  { path: '/api/cases/{caseId}/reply', methods: [apigw.HttpMethod.POST] },
+  { path: '/api/cases/{caseId}/resolve', methods: [apigw.HttpMethod.POST] },
+  { path: '/api/cases/{caseId}/tags', methods: [apigw.HttpMethod.PUT] },
+  { path: '/api/pages', methods: [apigw.HttpMethod.GET] },
+  { path: '/api/reports', methods: [apigw.HttpMethod.GET] },
+  // Marking a customer abusive (PUT) or lifting it (DELETE).
+  {
+    path: '/api/customers/{brandId}/{platform}/{customerId}/abuse',
+    methods: [apigw.HttpMethod.PUT, apigw.HttpMethod.DELETE],
+  },
+];
 
 /**
  * The one HTTP API, same paths as local mode: platform webhooks (authenticated by the platform's
@@ -38,6 +65,22 @@ export class CareApi extends Construct {
       description: 'socialcare: platform webhooks and the agent API',
       // The stage is created below, with access logging and throttling.
       createDefaultStage: false,
+      // The console calls the API from its CloudFront origin with the ID token as the bearer (no cookies).
+      ...(props.corsOrigins?.length
+        ? {
+            corsPreflight: {
+              allowOrigins: props.corsOrigins,
+              allowMethods: [
+                apigw.CorsHttpMethod.GET,
+                apigw.CorsHttpMethod.POST,
+                apigw.CorsHttpMethod.PUT,
+                apigw.CorsHttpMethod.DELETE,
+              ],
+              allowHeaders: ['authorization', 'content-type'],
+              maxAge: Duration.hours(1),
+            },
+          }
+        : {}),
     });
 
     this.accessLogs = new logs.LogGroup(this, 'access-logs', {
@@ -89,21 +132,9 @@ export class CareApi extends Construct {
       userPoolClients: [props.userPoolClient],
     });
     const agentIntegration = new HttpLambdaIntegration('agent-api-integration', props.agentApi);
-    for (const path of ['/api/cases', '/api/cases/{caseId}', '/api/pages', '/api/reports']) {
-      this.httpApi.addRoutes({
-        path,
-        methods: [apigw.HttpMethod.GET],
-        integration: agentIntegration,
-        authorizer,
-      });
+    for (const route of AGENT_ROUTES) {
+      this.httpApi.addRoutes({ ...route, integration: agentIntegration, authorizer });
     }
-    // Marking a customer abusive (PUT) or lifting it (DELETE): agents only, like every /api route.
-    this.httpApi.addRoutes({
-      path: '/api/customers/{brandId}/{platform}/{customerId}/abuse',
-      methods: [apigw.HttpMethod.PUT, apigw.HttpMethod.DELETE],
-      integration: agentIntegration,
-      authorizer,
-    });
   }
 
   /** The base URL, ending in a slash. */

@@ -103,8 +103,11 @@ const brandFunctions = {
 const xAccountIds = ['4000001', '4000002'];
 
 test('every function runs Node.js 22 on arm64, traced, with source maps and a log group kept a month', () => {
-  const all = Object.values(template.findResources('AWS::Lambda::Function'));
-  assert.ok(all.length > 0);
+  // Ours: every function but CDK's console upload handler (Python, runs only during deploys).
+  const all = Object.entries(template.findResources('AWS::Lambda::Function'))
+    .filter(([id]) => !id.startsWith('CustomCDKBucketDeployment'))
+    .map(([, fn]) => fn);
+  assert.equal(all.length, Object.keys(functions).length);
   for (const fn of all) {
     assert.equal(fn.Properties.Runtime, 'nodejs22.x');
     assert.deepEqual(fn.Properties.Architectures, ['arm64']);
@@ -287,21 +290,35 @@ test('queues: encrypted, TLS only, redrive after 5 receives, DLQ kept 14 days, v
   }
 });
 
-test('the agent API routes need a Cognito JWT; the X webhook routes are open (HMAC-checked in the function)', () => {
+const AGENT_ROUTE_KEYS = [
+  'DELETE /api/customers/{brandId}/{platform}/{customerId}/abuse',
+  'GET /api/brands',
+  'GET /api/cases',
+  'GET /api/cases/{caseId}',
+  'GET /api/me',
+  'GET /api/pages',
+  'GET /api/reports',
+  'POST /api/cases/{caseId}/assign',
+  'POST /api/cases/{caseId}/claim',
+  'POST /api/cases/{caseId}/notes',
+  'POST /api/cases/{caseId}/presence',
+  'POST /api/cases/{caseId}/reply',
+  'POST /api/cases/{caseId}/resolve',
+  'PUT /api/cases/{caseId}/tags',
+  'PUT /api/customers/{brandId}/{platform}/{customerId}/abuse',
+];
+
+test('every agent API route needs a Cognito JWT; the X webhook routes are open (HMAC-checked in the function)', () => {
   const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties);
   const byKey = new Map(routes.map((r) => [r.RouteKey as string, r]));
-  assert.deepEqual([...byKey.keys()].sort(), [
-    'DELETE /api/customers/{brandId}/{platform}/{customerId}/abuse',
-    'GET /api/cases',
-    'GET /api/cases/{caseId}',
-    'GET /api/pages',
-    'GET /api/reports',
-    'GET /webhooks/x',
-    'POST /webhooks/x',
-    'PUT /api/customers/{brandId}/{platform}/{customerId}/abuse',
-  ]);
+  assert.deepEqual(
+    [...byKey.keys()].filter((k) => k.includes(' /api/')).sort(),
+    AGENT_ROUTE_KEYS,
+    'the routes of functions/agent-api/agent-api.ts, each once',
+  );
+  assert.ok(byKey.has('GET /webhooks/x') && byKey.has('POST /webhooks/x'));
   const [authorizerId] = Object.keys(template.findResources('AWS::ApiGatewayV2::Authorizer'));
-  for (const key of ['GET /api/cases', 'GET /api/cases/{caseId}', 'GET /api/pages']) {
+  for (const key of AGENT_ROUTE_KEYS) {
     assert.equal(byKey.get(key)?.AuthorizationType, 'JWT', key);
     assert.deepEqual(byKey.get(key)?.AuthorizerId, { Ref: authorizerId }, key);
   }
@@ -356,6 +373,145 @@ test('agents: invited only, strong passwords, TOTP required, threat protection',
     ExplicitAuthFlows: Match.arrayWith(['ALLOW_USER_SRP_AUTH']),
     PreventUserExistenceErrors: 'ENABLED',
   });
+});
+
+const consoleUrl = {
+  'Fn::Join': [
+    '',
+    ['https://', { 'Fn::GetAtt': [logicalId(stack.console.distribution), 'DomainName'] }, '/'],
+  ],
+};
+
+test('the console client signs in through the Hosted UI: code flow only, openid email profile, back to the console', () => {
+  template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+    GenerateSecret: false,
+    AllowedOAuthFlows: ['code'],
+    AllowedOAuthFlowsUserPoolClient: true,
+    AllowedOAuthScopes: ['openid', 'email', 'profile'],
+    CallbackURLs: [consoleUrl],
+    LogoutURLs: [consoleUrl],
+    SupportedIdentityProviders: ['COGNITO'],
+  });
+  // A Cognito domain named after the stack and the account: unique where Cognito needs it to be.
+  template.hasResourceProperties('AWS::Cognito::UserPoolDomain', {
+    Domain: { 'Fn::Join': ['', ['caretest-', { Ref: 'AWS::AccountId' }]] },
+    UserPoolId: { Ref: logicalId(stack.agents.userPool) },
+  });
+});
+
+test('the console: a private TLS-only bucket read by CloudFront through OAC, HTTPS only, security headers', () => {
+  template.hasResourceProperties('AWS::S3::Bucket', {
+    PublicAccessBlockConfiguration: {
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    },
+    BucketEncryption: {
+      ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+    },
+  });
+  const bucket = { Ref: logicalId(stack.console.bucket) };
+  template.hasResourceProperties('AWS::S3::BucketPolicy', {
+    Bucket: bucket,
+    PolicyDocument: {
+      Statement: Match.arrayWith([
+        Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        Match.objectLike({
+          Effect: 'Allow',
+          Action: 's3:GetObject',
+          Principal: { Service: 'cloudfront.amazonaws.com' },
+          Condition: { StringEquals: { 'AWS:SourceArn': Match.anyValue() } },
+        }),
+      ]),
+    },
+  });
+  template.hasResourceProperties('AWS::CloudFront::OriginAccessControl', {
+    OriginAccessControlConfig: Match.objectLike({
+      OriginAccessControlOriginType: 's3',
+      SigningBehavior: 'always',
+    }),
+  });
+  const distribution = resource(stack.console.distribution).Properties.DistributionConfig as Json;
+  const behavior = distribution.DefaultCacheBehavior as Json;
+  assert.equal(behavior.ViewerProtocolPolicy, 'redirect-to-https');
+  assert.deepEqual(behavior.AllowedMethods, ['GET', 'HEAD']);
+  assert.deepEqual(behavior.ResponseHeadersPolicyId, { Ref: logicalId(stack.console.responseHeaders) });
+  assert.equal(distribution.DefaultRootObject, 'index.html');
+  const [origin] = distribution.Origins as Json[];
+  assert.ok(origin?.OriginAccessControlId, 'the S3 origin signs with origin access control');
+  assert.deepEqual((origin?.S3OriginConfig as Json | undefined)?.OriginAccessIdentity, '', 'no legacy OAI');
+  assert.deepEqual(
+    (distribution.CustomErrorResponses as Json[]).map((r) => [
+      r.ErrorCode,
+      r.ResponseCode,
+      r.ResponsePagePath,
+    ]),
+    [
+      [403, 200, '/index.html'],
+      [404, 200, '/index.html'],
+    ],
+  );
+  const headers = resource(stack.console.responseHeaders).Properties.ResponseHeadersPolicyConfig as {
+    SecurityHeadersConfig: Record<string, Json>;
+  };
+  const security = headers.SecurityHeadersConfig;
+  assert.equal(security.FrameOptions?.FrameOption, 'DENY');
+  assert.equal(security.ContentTypeOptions?.Override, true);
+  assert.equal(security.StrictTransportSecurity?.AccessControlMaxAgeSec, 31_536_000);
+  const csp = JSON.stringify(security.ContentSecurityPolicy?.ContentSecurityPolicy);
+  assert.match(csp, /default-src 'self'; script-src 'self'/);
+  assert.match(csp, /connect-src 'self' https:\/\/\*\.execute-api\./);
+  assert.match(csp, /\.auth\./, 'the Hosted UI token endpoint');
+});
+
+test('the console is uploaded with a config.json naming the API, the user pool client and the Hosted UI', () => {
+  const deployments = Object.values(template.findResources('Custom::CDKBucketDeployment')).map(
+    (r) => r.Properties as Json,
+  );
+  const bucket = { Ref: logicalId(stack.console.bucket) };
+  assert.equal(deployments.length, 2);
+  for (const d of deployments) assert.deepEqual(d.DestinationBucketName, bucket);
+  const assets = deployments.find((d) => d.DestinationBucketKeyPrefix === 'assets/');
+  assert.deepEqual(assets?.SystemMetadata, { 'cache-control': 'public, max-age=31536000, immutable' });
+  const entry = deployments.find((d) => d.DestinationBucketKeyPrefix === undefined);
+  assert.deepEqual(entry?.SystemMetadata, { 'cache-control': 'no-cache' });
+  const markers = JSON.stringify(entry?.SourceMarkers);
+  for (const value of [
+    { Ref: logicalId(stack.api.httpApi) },
+    { Ref: logicalId(stack.agents.consoleClient) },
+    { 'Fn::GetAtt': [logicalId(stack.console.distribution), 'DomainName'] },
+  ]) {
+    assert.ok(markers.includes(JSON.stringify(value)), `config.json carries ${JSON.stringify(value)}`);
+  }
+  // The API lets the console's origin call it from the browser, and no other.
+  template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+    CorsConfiguration: {
+      AllowOrigins: [
+        {
+          'Fn::Join': [
+            '',
+            ['https://', { 'Fn::GetAtt': [logicalId(stack.console.distribution), 'DomainName'] }],
+          ],
+        },
+      ],
+      AllowHeaders: ['authorization', 'content-type'],
+      AllowMethods: ['GET', 'POST', 'PUT', 'DELETE'],
+    },
+  });
+  const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+  assert.deepEqual(outputs.ConsoleUrl?.Value, consoleUrl);
+});
+
+test('the agent API may enqueue replies on the outbox, and nothing else there', () => {
+  assert.deepEqual(environmentOf(stack.agentApi.function).OUTBOX_QUEUE_URL, {
+    Ref: logicalId(stack.outbox.queue),
+  });
+  assert.deepEqual(resourcesFor(stack.agentApi.role, 'sqs:SendMessage'), [arnOf(stack.outbox.queue)]);
+  assert.deepEqual(
+    actionsOn(stack.agentApi.role, 'sqs:').filter((a) => a.startsWith('sqs:Receive')),
+    [],
+  );
 });
 
 test('alarms on the DLQ, the queue age and triage errors go to the encrypted, TLS-only operations topic', () => {
@@ -443,14 +599,17 @@ test('outputs tell the operator what to register and where to put the secret', (
   });
 });
 
-test('triage pages on-call, links pages to the agent API by default, and may enqueue outbox entries', () => {
+test('triage pages on-call, links pages to the case in the console by default, and may enqueue outbox entries', () => {
   const vars = environmentOf(stack.triage.function);
   assert.deepEqual(vars.ONCALL_TOPIC_ARN, { Ref: logicalId(stack.oncall.topic) });
   assert.deepEqual(vars.OUTBOX_QUEUE_URL, { Ref: logicalId(stack.outbox.queue) });
   assert.deepEqual(vars.DEAD_LETTER_QUEUE_URL, { Ref: logicalId(stack.ingest.deadLetterQueue) });
-  const apiUrl = (template.toJSON().Outputs.ApiUrl as { Value: { 'Fn::Join': [string, unknown[]] } }).Value;
-  const [, parts] = apiUrl['Fn::Join'];
-  assert.deepEqual(vars.CASE_LINK_BASE, { 'Fn::Join': ['', [...parts.slice(0, -1), '/api/cases/']] });
+  assert.deepEqual(vars.CASE_LINK_BASE, {
+    'Fn::Join': [
+      '',
+      ['https://', { 'Fn::GetAtt': [logicalId(stack.console.distribution), 'DomainName'] }, '/#/cases/'],
+    ],
+  });
   assert.deepEqual(
     resourcesFor(stack.triage.role, 'sqs:SendMessage'),
     [stack.ingest.deadLetterQueue, stack.outbox.queue].map(arnOf).sort(),
@@ -917,11 +1076,27 @@ test('cdk-nag AwsSolutions: no unacknowledged finding, and only the reviewed ack
         }),
     )
     .sort();
+  const handler = stack.node.children.find((c) => c.node.id.startsWith('Custom::CDKBucketDeployment'))!.node
+    .id;
+  const bucketId = logicalId(stack.console.bucket);
   assert.deepEqual(acknowledged, [
+    `${handler} AwsSolutions-L1`,
     'agent-api/function AwsSolutions-L1',
     'agent-api/role/DefaultPolicy AwsSolutions-IAM5[Resource::*]',
     'api/http-api/GET--webhooks--x AwsSolutions-APIG4',
     'api/http-api/POST--webhooks--x AwsSolutions-APIG4',
+    'console/bucket AwsSolutions-S1',
+    'console/deploy-role/DefaultPolicy AwsSolutions-IAM5[Action::s3:Abort*]',
+    'console/deploy-role/DefaultPolicy AwsSolutions-IAM5[Action::s3:DeleteObject*]',
+    'console/deploy-role/DefaultPolicy AwsSolutions-IAM5[Action::s3:GetBucket*]',
+    'console/deploy-role/DefaultPolicy AwsSolutions-IAM5[Action::s3:GetObject*]',
+    'console/deploy-role/DefaultPolicy AwsSolutions-IAM5[Action::s3:List*]',
+    `console/deploy-role/DefaultPolicy AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/*]`,
+    'console/deploy-role/DefaultPolicy AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*]',
+    'console/distribution AwsSolutions-CFR1',
+    'console/distribution AwsSolutions-CFR2',
+    'console/distribution AwsSolutions-CFR3',
+    'console/distribution AwsSolutions-CFR4',
     'page-delivery/targets AwsSolutions-SMG4',
     'page-forwarder/function AwsSolutions-L1',
     'page-forwarder/role/DefaultPolicy AwsSolutions-IAM5[Resource::*]',

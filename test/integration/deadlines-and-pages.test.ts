@@ -55,7 +55,7 @@ test('a case crosses warning and breach; one page per step arrives through the e
   assert.equal(breach.severity, 'critical');
   assert.match(breach.text, /first response deadline missed/);
   assert.match(breach.text, /overdue by [12]m/, 'whichever overlapping monitor won');
-  assert.equal(breach.link, `${system.url}/api/cases/x-1860000000000000001`);
+  assert.equal(breach.link, `${system.url}/#/cases/x-1860000000000000001`);
 
   const updated = (await api(system.url, '/api/cases/x-1860000000000000001')).body.case as {
     slaHistory: Array<{ step: string }>;

@@ -1,0 +1,137 @@
+import { now } from './clock';
+import type { Brand, CareCase, Platform } from './types';
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** "12:04", "1h 05m", "2d 3h"; overdue times get a minus sign. */
+export function countdown(dueAt: string | undefined): { text: string; breached: boolean; ms: number } {
+  if (!dueAt) return { text: '—', breached: false, ms: Number.POSITIVE_INFINITY };
+  const ms = Date.parse(dueAt) - now();
+  const breached = ms < 0;
+  const total = Math.floor(Math.abs(ms) / 1000);
+  const days = Math.floor(total / 86_400);
+  const hours = Math.floor((total % 86_400) / 3600);
+  const minutes = Math.floor((total % 3600) / 60);
+  const seconds = total % 60;
+  const text =
+    days > 0
+      ? `${days}d ${hours}h`
+      : hours > 0
+        ? `${hours}h ${pad(minutes)}m`
+        : `${pad(minutes)}:${pad(seconds)}`;
+  return { text: breached ? `−${text}` : text, breached, ms };
+}
+
+/** How urgent a running deadline looks: the brand warns at 80% of the time used by default. */
+export function deadlineState(careCase: CareCase): 'breached' | 'warning' | 'ok' | 'none' {
+  if (!careCase.nextDeadlineAt) return 'none';
+  const due = Date.parse(careCase.nextDeadlineAt);
+  if (due <= now()) return 'breached';
+  const started = Date.parse(careCase.sla?.startedAt ?? careCase.openedAt);
+  const share = (now() - started) / Math.max(1, due - started);
+  return share >= 0.8 ? 'warning' : 'ok';
+}
+
+export function ago(iso: string | undefined): string {
+  if (!iso) return '—';
+  const seconds = Math.max(0, Math.round((now() - Date.parse(iso)) / 1000));
+  if (seconds < 60) return `${seconds}s ago`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)}m ago`;
+  if (seconds < 86_400)
+    return `${Math.floor(seconds / 3600)}h ${pad(Math.floor((seconds % 3600) / 60))}m ago`;
+  return `${Math.floor(seconds / 86_400)}d ago`;
+}
+
+const timeOnly = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const dayAndTime = new Intl.DateTimeFormat(undefined, {
+  day: 'numeric',
+  month: 'short',
+  hour: '2-digit',
+  minute: '2-digit',
+});
+const full = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+
+/** "09:14" today, "23 Nov, 09:14" otherwise. */
+export function when(iso: string | undefined): string {
+  if (!iso) return '—';
+  const date = new Date(iso);
+  return new Date(now()).toDateString() === date.toDateString()
+    ? timeOnly.format(date)
+    : dayAndTime.format(date);
+}
+
+export function exactly(iso: string | undefined): string {
+  return iso ? full.format(new Date(iso)) : '';
+}
+
+export function seconds(value: number | null | undefined): string {
+  if (value === null || value === undefined) return '—';
+  if (value < 60) return `${Math.round(value)}s`;
+  if (value < 3600) return `${Math.round(value / 60)}m`;
+  return `${(value / 3600).toFixed(1)}h`;
+}
+
+export function percent(share: number): string {
+  return `${Math.round(share * 100)}%`;
+}
+
+export const PLATFORM_NAMES: Record<Platform, string> = {
+  x: 'X',
+  facebook: 'Facebook',
+  instagram: 'Instagram',
+  generic: 'Web/review',
+};
+
+export const DEADLINE_NAMES: Record<string, string> = {
+  first_response: 'first response',
+  next_response: 'next response',
+  resolution: 'resolution',
+};
+
+export const STATUS_NAMES: Record<string, string> = {
+  open: 'Open',
+  waiting_on_customer: 'Waiting on customer',
+  resolved: 'Resolved',
+};
+
+/** The longest reply the agent API accepts per platform (the same limits as the server's check). */
+export const PLATFORM_LIMITS: Record<Platform, number> = {
+  x: 280,
+  facebook: 8000,
+  instagram: 2200,
+  generic: 5000,
+};
+
+const URL_IN_TEXT = /https?:\/\/[^\s)>\]]+/g;
+
+/** X counts a URL as 23 characters whatever its length. */
+export function platformLength(text: string): number {
+  return [...text.replace(URL_IN_TEXT, 'x'.repeat(23))].length;
+}
+
+function initials(name: string): string {
+  return name
+    .split(/[\s.@_-]+/)
+    .filter(Boolean)
+    .slice(0, 3)
+    .map((part) => part[0]!.toUpperCase())
+    .join('');
+}
+
+/** What the API appends to a public reply when the brand signs them (as the server does). */
+export function signatureSuffix(brand: Brand | undefined, agentName: string): string {
+  if (brand?.agentDesk?.signature === 'initials') return ` ^${initials(agentName)}`;
+  if (brand?.agentDesk?.signature === 'name') return ` – ${agentName.split(/\s+/)[0]}`;
+  return '';
+}
+
+export function customerLabel(customer: { handle?: string; name?: string; id: string }): string {
+  return customer.handle ? `@${customer.handle}` : (customer.name ?? customer.id);
+}
+
+/** A unique id per reply, so a double click or a retry never sends twice. */
+export function newRequestId(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
