@@ -6,6 +6,7 @@ import { AgentUserPool, hostedUiBaseUrl, hostedUiDomainPrefix } from './construc
 import { CareApi } from './constructs/care-api';
 import { CareDashboard } from './constructs/care-dashboard';
 import { CareTable } from './constructs/care-table';
+import { ChannelWebhooks } from './constructs/channel-webhooks';
 import { ConsoleSite } from './constructs/console-site';
 import { IngestPipeline } from './constructs/ingest-pipeline';
 import { OncallTopic } from './constructs/oncall-topic';
@@ -50,6 +51,7 @@ export class CareStack extends Stack {
   readonly outbox: OutboxPipeline;
   readonly xAccounts: XAccountSecrets;
   readonly api: CareApi;
+  readonly channels: ChannelWebhooks;
   readonly oncall: OncallTopic;
   readonly pageDelivery: PageDelivery;
   readonly slaSchedule: SlaSchedule;
@@ -139,6 +141,15 @@ export class CareStack extends Stack {
       userPoolClient: this.agents.consoleClient,
       corsOrigins: [this.console.origin],
     });
+    // Facebook, Messenger, Instagram and the signed webhook for review and listening sources.
+    this.channels = new ChannelWebhooks(this, 'channels', {
+      brands: brand.config,
+      brandConfigJson: brand.json,
+      httpApi: this.api.httpApi,
+      ingest: this.ingest,
+    });
+    this.channels.bindSender(this.sender.function);
+
     this.console.publish({
       mode: 'cognito',
       apiBase: this.api.url,
@@ -189,6 +200,8 @@ export class CareStack extends Stack {
       ],
       functions: [
         this.xWebhook,
+        this.channels.metaWebhook,
+        this.channels.genericWebhook,
         this.triage,
         this.sender,
         this.slaMonitor,
@@ -209,6 +222,28 @@ export class CareStack extends Stack {
       description: 'The agent console: agents sign in here (invite them in the user pool)',
     });
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API' });
+    new CfnOutput(this, 'MetaWebhookUrl', {
+      value: this.channels.urls(this.api.url).meta,
+      description: 'Register this as the callback URL of the Meta app (pages, Messenger, Instagram)',
+    });
+    new CfnOutput(this, 'GenericWebhookUrl', {
+      value: this.channels.urls(this.api.url).generic,
+      description: 'Give this to review sites and listening tools (docs/generic-webhook.md)',
+    });
+    new CfnOutput(this, 'MetaSecretName', {
+      value: this.channels.metaSecret.secretName,
+      description: 'Put the Meta app secret (appSecret) and your webhook verify token (verifyToken) here',
+    });
+    new CfnOutput(this, 'GenericSourceSecretsName', {
+      value: this.channels.genericSecrets.secretName,
+      description: 'Signing secret per review/listening source: {"<source>": "<secret>"}',
+    });
+    new CfnOutput(this, 'PageTokenSecretNames', {
+      value: Stack.of(this).toJsonString(
+        Object.fromEntries([...this.channels.pageTokens].map(([id, secret]) => [id, secret.secretName])),
+      ),
+      description: 'Facebook page / Instagram account id → the secret holding its pageAccessToken',
+    });
     new CfnOutput(this, 'XWebhookUrl', {
       value: this.api.xWebhookUrl,
       description: 'Register this as the webhook URL of the X app',

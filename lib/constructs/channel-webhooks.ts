@@ -11,7 +11,13 @@ import { SocialcareFunction } from './socialcare-function';
 const PLACEHOLDER = 'REPLACE_ME';
 
 /** A secret created with placeholder fields; generated, so a later deploy never overwrites real values. */
-function placeholderSecret(scope: Construct, id: string, description: string, fields: string[], reason: string) {
+function placeholderSecret(
+  scope: Construct,
+  id: string,
+  description: string,
+  fields: string[],
+  reason: string,
+) {
   const secret = new secretsmanager.Secret(scope, id, {
     description,
     generateSecretString: {
@@ -130,7 +136,9 @@ export class ChannelWebhooks extends Construct {
     for (const secret of this.pageTokens.values()) secret.grantRead(fn);
     fn.addEnvironment(
       'META_ACCOUNT_SECRET_ARNS',
-      Stack.of(this).toJsonString(Object.fromEntries([...this.pageTokens].map(([id, s]) => [id, s.secretArn]))),
+      Stack.of(this).toJsonString(
+        Object.fromEntries([...this.pageTokens].map(([id, s]) => [id, s.secretArn])),
+      ),
     );
     this.metaSecret.grantRead(fn);
     fn.addEnvironment('META_SECRET_ARN', this.metaSecret.secretArn);

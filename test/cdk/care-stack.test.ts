@@ -86,6 +86,8 @@ const refOf = (construct: IConstruct) => JSON.stringify({ Ref: logicalId(constru
 
 const functions = {
   xWebhook: stack.xWebhook,
+  metaWebhook: stack.channels.metaWebhook,
+  genericWebhook: stack.channels.genericWebhook,
   triage: stack.triage,
   agentApi: stack.agentApi,
   sender: stack.sender,
@@ -823,8 +825,15 @@ test('one secret per configured X account; the sender reads exactly those, nothi
       .Description,
     /@DemoAirFares \(bot account 4000002 of brand demoair\)/,
   );
-  // Exactly the account secrets: not the X app's consumer secret, not the page targets.
-  assert.deepEqual(resourcesFor(stack.sender.role, 'secretsmanager:GetSecretValue'), accountRefs);
+  // Exactly the account secrets (X accounts, Facebook pages) and the Meta app secret for appsecret_proof:
+  // not the X app's consumer secret, not the page targets.
+  const metaRefs = [stack.channels.metaSecret, ...stack.channels.pageTokens.values()].map((s) =>
+    JSON.stringify({ Ref: logicalId(s) }),
+  );
+  assert.deepEqual(
+    resourcesFor(stack.sender.role, 'secretsmanager:GetSecretValue'),
+    [...accountRefs, ...metaRefs].sort(),
+  );
   const map = environmentOf(stack.sender.function).X_ACCOUNT_SECRET_ARNS as {
     'Fn::Join': [string, unknown[]];
   };
@@ -1083,8 +1092,18 @@ test('cdk-nag AwsSolutions: no unacknowledged finding, and only the reviewed ack
     `${handler} AwsSolutions-L1`,
     'agent-api/function AwsSolutions-L1',
     'agent-api/role/DefaultPolicy AwsSolutions-IAM5[Resource::*]',
+    'api/http-api/GET--webhooks--meta AwsSolutions-APIG4',
     'api/http-api/GET--webhooks--x AwsSolutions-APIG4',
+    'api/http-api/POST--webhooks--generic AwsSolutions-APIG4',
+    'api/http-api/POST--webhooks--meta AwsSolutions-APIG4',
     'api/http-api/POST--webhooks--x AwsSolutions-APIG4',
+    'channels/generic-sources AwsSolutions-SMG4',
+    'channels/generic-webhook/function AwsSolutions-L1',
+    'channels/generic-webhook/role/DefaultPolicy AwsSolutions-IAM5[Resource::*]',
+    'channels/meta AwsSolutions-SMG4',
+    'channels/meta-webhook/function AwsSolutions-L1',
+    'channels/meta-webhook/role/DefaultPolicy AwsSolutions-IAM5[Resource::*]',
+    'channels/page-token-5000001 AwsSolutions-SMG4',
     'console/bucket AwsSolutions-S1',
     'console/deploy-role/DefaultPolicy AwsSolutions-IAM5[Action::s3:Abort*]',
     'console/deploy-role/DefaultPolicy AwsSolutions-IAM5[Action::s3:DeleteObject*]',
@@ -1141,4 +1160,28 @@ test('a bad brand config fails before any resource exists, naming each bad field
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('Meta and generic webhooks: open routes checked by HMAC in the function, no table access, their own secrets', () => {
+  for (const construct of [stack.channels.metaWebhook, stack.channels.genericWebhook]) {
+    assert.deepEqual(actionsOn(construct.role, 'dynamodb:'), [], construct.node.id);
+    const env = environmentOf(construct.function);
+    assert.ok(env.INGEST_QUEUE_URL && env.DEAD_LETTER_QUEUE_URL, construct.node.id);
+  }
+  assert.deepEqual(environmentOf(stack.channels.metaWebhook.function).META_SECRET_ARN, {
+    Ref: logicalId(stack.channels.metaSecret),
+  });
+  assert.deepEqual(environmentOf(stack.channels.genericWebhook.function).GENERIC_SECRETS_ARN, {
+    Ref: logicalId(stack.channels.genericSecrets),
+  });
+  const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map(
+    (r) => r.Properties as { RouteKey: string; AuthorizationType?: string },
+  );
+  for (const key of ['GET /webhooks/meta', 'POST /webhooks/meta', 'POST /webhooks/generic']) {
+    const route = routes.find((r) => r.RouteKey === key);
+    assert.ok(route, key);
+    assert.ok(!route.AuthorizationType || route.AuthorizationType === 'NONE', key);
+  }
+  // The sender knows each Facebook page's token secret.
+  assert.ok(environmentOf(stack.sender.function).META_ACCOUNT_SECRET_ARNS);
 });
