@@ -88,8 +88,10 @@ test('a high-risk post pages on-call at once', async () => {
   });
   assert.equal(page?.caseId, 'x-1860000000000000777');
   assert.match(page!.title, /legal: lawyer/);
-  const careCase = (await api(system.url, '/api/cases/x-1860000000000000777')).body.case as {
-    priority: string;
-  };
+  // The page goes out before the case is written (so a retried write never pages twice): wait for it.
+  const careCase = await waitFor('the risky case', async () => {
+    const found = await api(system.url, '/api/cases/x-1860000000000000777');
+    return found.status === 200 ? (found.body.case as { priority: string }) : undefined;
+  });
   assert.equal(careCase.priority, 'urgent');
 });
