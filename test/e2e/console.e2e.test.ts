@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
@@ -13,7 +15,14 @@ import { chromiumMissing, launchChromium, MORNING, mention } from './support';
 // claims it, meets a conflicting change, replies, sees the reply at the platform stand-in and on the
 // case, resolves it, and the case leaves the queue. Screenshots go to docs/.
 
-const DOCS = fileURLToPath(new URL('../../docs/', import.meta.url));
+/**
+ * Screenshots go to the OS temp dir; `SOCIALCARE_SCREENSHOTS=docs npm run test:e2e` refreshes the
+ * ones committed under docs/ (a test run never dirties the work tree).
+ */
+const DOCS =
+  process.env.SOCIALCARE_SCREENSHOTS === 'docs'
+    ? fileURLToPath(new URL('../../docs/', import.meta.url))
+    : `${join(tmpdir(), 'socialcare-screenshots')}/`;
 const TWEET = '1890000000000000001';
 const CASE_ID = `x-${TWEET}`;
 const REPLY =
