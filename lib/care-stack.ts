@@ -14,7 +14,7 @@ import { OperationsTopic } from './constructs/operations-topic';
 import { OutboxPipeline } from './constructs/outbox-pipeline';
 import { PageDelivery } from './constructs/page-delivery';
 import { PlatformSecrets } from './constructs/platform-secrets';
-import { grantSentimentDetection } from './constructs/sentiment-access';
+import { grantPiiDetection, grantSentimentDetection } from './constructs/sentiment-access';
 import { SlaSchedule } from './constructs/sla-schedule';
 import { SocialcareFunction } from './constructs/socialcare-function';
 import { XAccountSecrets } from './constructs/x-account-secrets';
@@ -126,6 +126,8 @@ export class CareStack extends Stack {
     this.secrets.bindX(this.xWebhook.function);
     this.table.bindTable(this.triage.function, 'readWrite');
     grantSentimentDetection(this.triage.function);
+    grantPiiDetection(this.triage.function);
+    grantPiiDetection(this.agentApi.function);
     this.outbox.bindProducer(this.triage.function);
     this.table.bindTable(this.sender.function, 'readWrite');
     this.xAccounts.bindSender(this.sender.function);

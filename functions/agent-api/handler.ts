@@ -1,6 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { dynamoClient, sqsClient } from '../adapters/aws/clients';
+import { comprehendClient, dynamoClient, sqsClient } from '../adapters/aws/clients';
+import { ComprehendPiiDetector } from '../adapters/aws/comprehend-pii';
 import { DynamoCaseStore } from '../adapters/aws/dynamo-case-store';
 import { DynamoOutboxStore } from '../adapters/aws/dynamo-outbox-store';
 import { DynamoPageStore } from '../adapters/aws/dynamo-sla';
@@ -10,7 +11,6 @@ import type { HttpEvent, HttpResult } from '../commons/http';
 import { logger } from '../commons/logger';
 import { AgentDesk } from '../core/agent-desk';
 import { BrandDirectory } from '../core/brand-config';
-import { LocalPiiDetector } from '../core/pii';
 import { createAgentApi } from './agent-api';
 
 const env = requireEnv(['TABLE_NAME', 'OUTBOX_QUEUE_URL']);
@@ -30,7 +30,7 @@ export const handler = middy<HttpEvent, HttpResult>()
         store,
         outbox: new DynamoOutboxStore(dynamo, env.TABLE_NAME),
         queue: new SqsOutboundQueue(sqsClient(), env.OUTBOX_QUEUE_URL),
-        pii: new LocalPiiDetector(),
+        pii: new ComprehendPiiDetector(comprehendClient()),
       }),
     }),
   );

@@ -2,6 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { comprehendClient, dynamoClient, snsClient, sqsClient } from '../adapters/aws/clients';
+import { ComprehendPiiDetector } from '../adapters/aws/comprehend-pii';
 import { ComprehendSentimentClassifier } from '../adapters/aws/comprehend-sentiment';
 import { DynamoCaseStore } from '../adapters/aws/dynamo-case-store';
 import { DynamoOutboxStore } from '../adapters/aws/dynamo-outbox-store';
@@ -17,7 +18,6 @@ import { logger } from '../commons/logger';
 import { EmbeddedMetrics } from '../commons/metrics';
 import { BrandDirectory } from '../core/brand-config';
 import { LocalSentimentClassifier } from '../core/local-sentiment';
-import { LocalPiiDetector } from '../core/pii';
 import { createTriageConsumer } from './triage-consumer';
 
 const env = requireEnv([
@@ -51,7 +51,7 @@ export const handler = middy<SQSEvent, SQSBatchResponse>()
       },
       metrics: new EmbeddedMetrics(),
       volumes: new DynamoVolumeCounter(dynamo, env.TABLE_NAME),
-      pii: new LocalPiiDetector(),
+      pii: new ComprehendPiiDetector(comprehendClient()),
       paging: {
         pages: new DynamoPageStore(dynamo, env.TABLE_NAME),
         pager: new SnsPager(snsClient(), env.ONCALL_TOPIC_ARN),

@@ -242,14 +242,20 @@ test('only the webhook may read the X secret', () => {
   });
 });
 
-test('triage may call Comprehend, in a policy of its own holding only that action', () => {
-  const comprehend = statementsOf(stack.triage.role).filter((s) =>
-    actionsOf(s).some((a) => a.startsWith('comprehend:')),
-  );
-  assert.deepEqual(comprehend, [
-    { Effect: 'Allow', Action: 'comprehend:BatchDetectSentiment', Resource: '*' },
+test('triage may call Comprehend for sentiment and PII, the agent API for PII, each in a policy of its own', () => {
+  const comprehend = (role: IConstruct) =>
+    statementsOf(role)
+      .filter((s) => actionsOf(s).some((a) => a.startsWith('comprehend:')))
+      .map((s) => JSON.stringify({ Effect: s.Effect, Action: s.Action, Resource: s.Resource }))
+      .sort();
+  assert.deepEqual(comprehend(stack.triage.role), [
+    JSON.stringify({ Effect: 'Allow', Action: 'comprehend:BatchDetectSentiment', Resource: '*' }),
+    JSON.stringify({ Effect: 'Allow', Action: 'comprehend:DetectPiiEntities', Resource: '*' }),
   ]);
-  for (const construct of [stack.xWebhook, stack.agentApi])
+  assert.deepEqual(comprehend(stack.agentApi.role), [
+    JSON.stringify({ Effect: 'Allow', Action: 'comprehend:DetectPiiEntities', Resource: '*' }),
+  ]);
+  for (const construct of [stack.xWebhook, stack.sender, stack.slaMonitor])
     assert.deepEqual(actionsOn(construct.role, 'comprehend:'), []);
   const vars = (resource(stack.triage.function).Properties.Environment as { Variables: Json }).Variables;
   assert.equal(vars.SENTIMENT, 'comprehend');
@@ -1091,6 +1097,7 @@ test('cdk-nag AwsSolutions: no unacknowledged finding, and only the reviewed ack
   assert.deepEqual(acknowledged, [
     `${handler} AwsSolutions-L1`,
     'agent-api/function AwsSolutions-L1',
+    'agent-api/function/pii-policy AwsSolutions-IAM5[Resource::*]',
     'agent-api/role/DefaultPolicy AwsSolutions-IAM5[Resource::*]',
     'api/http-api/GET--webhooks--meta AwsSolutions-APIG4',
     'api/http-api/GET--webhooks--x AwsSolutions-APIG4',
@@ -1125,6 +1132,7 @@ test('cdk-nag AwsSolutions: no unacknowledged finding, and only the reviewed ack
     'sla-monitor/function AwsSolutions-L1',
     'sla-monitor/role/DefaultPolicy AwsSolutions-IAM5[Resource::*]',
     'triage/function AwsSolutions-L1',
+    'triage/function/pii-policy AwsSolutions-IAM5[Resource::*]',
     'triage/function/sentiment-policy AwsSolutions-IAM5[Resource::*]',
     'triage/role/DefaultPolicy AwsSolutions-IAM5[Resource::*]',
     'x-accounts/4000001 AwsSolutions-SMG4',
