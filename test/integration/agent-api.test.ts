@@ -11,8 +11,11 @@ import { API_TOKEN, postX, waitFor, X_SECRET } from './support';
 
 let system: LocalSystem;
 before(async () => {
+  // Exact reply texts below: no agent signature (the demo airline signs with initials).
+  const brandConfig = demoConfig();
+  brandConfig.brands[0]!.agentDesk.signature = 'none';
   system = await startLocalSystem({
-    brandConfig: demoConfig(),
+    brandConfig,
     port: 0,
     apiToken: API_TOKEN,
     xConsumerSecret: X_SECRET,
