@@ -107,7 +107,7 @@ async function receiveBatch(queues: DlqQueues, visibilitySeconds: number): Promi
       WaitTimeSeconds: 0,
       VisibilityTimeout: visibilitySeconds,
       MessageAttributeNames: ['All'],
-      MessageSystemAttributeNames: ['ApproximateReceiveCount'],
+      MessageSystemAttributeNames: ['ApproximateReceiveCount', 'SentTimestamp'],
     }),
   );
   return Messages;
@@ -171,6 +171,9 @@ export async function redriveDeadLetters(
   const max = options.max ?? 1000;
   const result: RedriveResult = { toIngest: 0, toOutbox: 0, left: 0, messages: [] };
   const kept = new Map<string, Message>();
+  // Only what was there when the redrive began: a record sent back that is parked again is a new
+  // message, and sending it once more would go round in circles.
+  const startedAt = Date.now();
   try {
     for (let handled = 0, empty = 0; handled < max && empty < 2; ) {
       const batch = (await receiveBatch(queues, 60)).filter((m) => m.MessageId && !kept.has(m.MessageId));
@@ -180,7 +183,7 @@ export async function redriveDeadLetters(
       }
       empty = 0;
       for (const message of batch) {
-        if (handled >= max) {
+        if (handled >= max || Number(message.Attributes?.SentTimestamp ?? 0) > startedAt) {
           kept.set(message.MessageId as string, message);
           continue;
         }

@@ -34,6 +34,12 @@ export interface ReplayOptions {
   /** Where the progress bar goes (only drawn on a TTY). */
   progress?: NodeJS.WritableStream & { isTTY?: boolean };
   now?: () => Date;
+  /**
+   * For benchmarks: how many new cases the replay opens (one per tweet when every author is new). The
+   * wait is then timed by the case count of GET /api/reports, one query per poll, instead of reading
+   * every case while the system is still writing them; each tweet is checked once afterwards.
+   */
+  expectedCases?: number;
 }
 
 export interface ReplayReport {
@@ -56,6 +62,8 @@ export interface ReplayReport {
   autoAnswers: number;
   autoAnswersBy: Record<string, number>;
   pages: number;
+  /** Pages by kind (risk, spike, ...). */
+  pagesBy: Record<string, number>;
   /** Share of the opened cases that got an automatic answer. */
   responseRate: number;
   /** CSV only: share of the replayed inbound tweets the brand answered in the corpus itself. */
@@ -312,6 +320,8 @@ function xDate(at: Date): string {
 interface ApiCase {
   caseId: string;
   customer?: { id?: string };
+  accountRole?: string;
+  action?: string;
 }
 interface ApiMessage {
   direction?: string;
@@ -330,6 +340,18 @@ async function getJson(url: string, token: string): Promise<{ status: number; bo
     body = text;
   }
   return { status: response.status, body };
+}
+
+/** Cases opened from `from` until now, by the agent API's report; undefined when it has none. */
+async function casesOpenedSince(url: string, token: string, from: string): Promise<number | undefined> {
+  const to = new Date(Date.now() + 60_000).toISOString();
+  const { status, body } = await getJson(
+    `${url}/api/reports?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`,
+    token,
+  );
+  const rows = status === 200 ? (body as { rows?: Array<{ cases?: unknown }> }).rows : undefined;
+  if (!Array.isArray(rows)) return undefined;
+  return rows.reduce((sum, row) => sum + (typeof row.cases === 'number' ? row.cases : 0), 0);
 }
 
 /** Runs `work` over `items` with at most `limit` at once. */
@@ -361,8 +383,12 @@ export class RecordedTracker {
     const { status, body } = await getJson(`${this.url}/api/cases/${encodeURIComponent(caseId)}`, this.token);
     if (status === 404) return false;
     if (status !== 200) throw new Error(`GET /api/cases/${caseId} answered ${status}`);
-    const found = body as { case: ApiCase; messages: ApiMessage[] };
-    this.cases.set(caseId, found);
+    const found = body as {
+      case: ApiCase;
+      messages: ApiMessage[];
+      customer?: { cases?: Array<{ caseId?: string; status?: string }> };
+    };
+    this.cases.set(caseId, { case: found.case, messages: found.messages });
     for (const message of found.messages) {
       if (message.direction === 'in' && message.platformMessageId)
         this.recorded.add(message.platformMessageId);
@@ -371,21 +397,52 @@ export class RecordedTracker {
     if (author) {
       const set = this.authorCases.get(author) ?? new Set();
       set.add(caseId);
+      // The customer's other open cases, where their later tweets may have gone.
+      for (const other of found.customer?.cases ?? []) {
+        if (other.caseId && other.status !== 'resolved') set.add(other.caseId);
+      }
       this.authorCases.set(author, set);
     }
     return true;
   }
 
-  /** One pass over up to `batch` of the ids not yet seen recorded; returns how many are still missing. */
-  async check(ids: string[], batch = 200): Promise<number> {
+  /** How often each id was looked for and not found. */
+  private readonly misses = new Map<string, number>();
+  private stubbornCursor = 0;
+
+  /**
+   * One pass over the ids not yet seen recorded, in the order they were sent, until `maxMisses` of them
+   * are still missing: triage works roughly in arrival order, so the rest are later ones, and reading
+   * them all every pass would load the very database the system is writing to. Ids missed three times
+   * (a tweet that joined a case the replay has not seen) are then looked at a few per pass, in turn, so
+   * they never block the others. Returns how many are still missing.
+   */
+  async check(ids: string[], maxMisses = 8): Promise<number> {
     const missing = ids.filter((id) => !this.recorded.has(id));
-    const round = missing.slice(0, batch);
+    const fresh = missing.filter((id) => (this.misses.get(id) ?? 0) < 3);
+    const stubborn = missing.filter((id) => (this.misses.get(id) ?? 0) >= 3);
     const stale = new Set<string>();
-    await eachLimited(round, 8, async (id) => {
+    let misses = 0;
+    const look = async (id: string) => {
       if (this.recorded.has(id)) return;
       if (await this.fetchCase(`x-${id}`)) return;
+      if (this.recorded.has(id)) return;
+      misses++;
+      this.misses.set(id, (this.misses.get(id) ?? 0) + 1);
       for (const caseId of this.authorCases.get(this.authorOf.get(id) ?? '') ?? []) stale.add(caseId);
-    });
+    };
+    for (let start = 0; start < fresh.length && misses < maxMisses; start += 8) {
+      await eachLimited(fresh.slice(start, start + 8), 8, look);
+    }
+    if (stubborn.length) {
+      const turn = Array.from(
+        { length: Math.min(maxMisses, stubborn.length) },
+        (_, i) => stubborn[(this.stubbornCursor + i) % stubborn.length] as string,
+      );
+      this.stubbornCursor = (this.stubbornCursor + turn.length) % stubborn.length;
+      await eachLimited(turn, 8, look);
+    }
+    // A tweet that joined its author's open case shows up there.
     await eachLimited([...stale], 8, async (caseId) => {
       await this.fetchCase(caseId);
     });
@@ -405,8 +462,17 @@ export class RecordedTracker {
     });
   }
 
-  async refreshAll(): Promise<void> {
-    await eachLimited([...this.cases.keys()], 8, async (caseId) => {
+  /** Reads the cases again; after the first pass only those an automatic answer may still reach. */
+  async refresh(all: boolean): Promise<void> {
+    const ids = [...this.cases.entries()]
+      .filter(
+        ([, c]) =>
+          all ||
+          ((c.case.accountRole === 'bot' || c.case.action === 'auto_reply') &&
+            !c.messages.some((m) => m.direction === 'out')),
+      )
+      .map(([caseId]) => caseId);
+    await eachLimited(ids, 8, async (caseId) => {
       await this.fetchCase(caseId);
     });
   }
@@ -532,10 +598,31 @@ export async function runReplayCommand(options: ReplayOptions): Promise<ReplayRe
   }
   const sendSeconds = (Date.now() - startedAt) / 1000;
 
-  // Wait while recording makes progress; stop after settleMs without any.
-  const tracker = new RecordedTracker(url, options.token, authorOf);
   const unique = [...new Set(accepted)];
   const settleMs = options.settleMs ?? 30_000;
+  let countedSeconds: number | undefined;
+  if (options.expectedCases !== undefined) {
+    const from = new Date(startedAt - 500).toISOString();
+    let last = -1;
+    let lastChangeAt = Date.now();
+    for (;;) {
+      const opened = await casesOpenedSince(url, options.token, from);
+      if (opened === undefined) break;
+      if (opened >= options.expectedCases) {
+        countedSeconds = (Date.now() - startedAt) / 1000;
+        break;
+      }
+      if (opened !== last) {
+        last = opened;
+        lastChangeAt = Date.now();
+      }
+      if (Date.now() - lastChangeAt > settleMs) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  // Wait while recording makes progress; stop after settleMs without any.
+  const tracker = new RecordedTracker(url, options.token, authorOf);
   let missing = unique.length;
   let lastProgressAt = Date.now();
   let scannedQueue = false;
@@ -550,9 +637,9 @@ export async function runReplayCommand(options: ReplayOptions): Promise<ReplayRe
       missing = unique.filter((id) => !tracker.recorded.has(id)).length;
     }
     if (Date.now() - lastProgressAt > settleMs) break;
-    if (missing === before) await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, missing === before ? 250 : 100));
   }
-  const recordSeconds = (Date.now() - startedAt) / 1000;
+  const recordSeconds = countedSeconds ?? (Date.now() - startedAt) / 1000;
 
   // Automatic answers go out through the outbox a moment after the case: wait until their count holds.
   let answers = -1;
@@ -561,17 +648,23 @@ export async function runReplayCommand(options: ReplayOptions): Promise<ReplayRe
     if (total === answers && pass > 1) break;
     answers = total;
     await new Promise((r) => setTimeout(r, 500));
-    await tracker.refreshAll();
+    await tracker.refresh(pass === 0);
   }
   const caseIds = new Set(tracker.cases.keys());
   const opened = unique.filter((id) => caseIds.has(`x-${id}`)).length;
   const pagesAnswer = await getJson(`${url}/api/pages?limit=200`, options.token);
-  const pages =
+  // Pages about the replayed cases, and those about no case (a spike) raised since the replay began.
+  const since = new Date(startedAt - 1000).toISOString();
+  const pagesBy: Record<string, number> = {};
+  const pageList =
     pagesAnswer.status === 200
-      ? (pagesAnswer.body as { pages: Array<{ caseId?: string }> }).pages.filter(
-          (p) => p.caseId && caseIds.has(p.caseId),
-        ).length
-      : 0;
+      ? (pagesAnswer.body as { pages: Array<{ caseId?: string; kind?: string; createdAt?: string }> }).pages
+      : [];
+  for (const page of pageList) {
+    const ours = page.caseId ? caseIds.has(page.caseId) : (page.createdAt ?? '') >= since;
+    if (ours) pagesBy[page.kind ?? 'page'] = (pagesBy[page.kind ?? 'page'] ?? 0) + 1;
+  }
+  const pages = Object.values(pagesBy).reduce((a, b) => a + b, 0);
   const autoAnswersBy = tracker.autoAnswers();
   const autoAnswers = Object.values(autoAnswersBy).reduce((a, b) => a + b, 0);
   const replayed = new Set(unique);
@@ -598,6 +691,7 @@ export async function runReplayCommand(options: ReplayOptions): Promise<ReplayRe
     autoAnswers,
     autoAnswersBy,
     pages,
+    pagesBy,
     responseRate: opened ? answeredCases / opened : 0,
     ...(counts.format === 'csv' && tweets.length
       ? { corpusResponseRate: answeredInCorpus / tweets.length }
@@ -629,7 +723,13 @@ export function formatReplayReport(report: ReplayReport, file: string): string {
     `  recorded:       ${report.recorded} of ${report.lost + report.recorded} accepted tweets, within ${report.recordSeconds.toFixed(1)} s of the first send`,
     `  cases opened:   ${report.casesOpened} (the other recorded tweets joined their author's open case)`,
     `  auto-answers:   ${report.autoAnswers}${answersBy ? ` (${answersBy})` : ''}`,
-    `  pages:          ${report.pages}`,
+    `  pages:          ${report.pages}${
+      report.pages
+        ? ` (${Object.entries(report.pagesBy)
+            .map(([kind, n]) => `${kind} ${n}`)
+            .join(', ')})`
+        : ''
+    }`,
     `  response rate:  ${pct(report.responseRate)} of opened cases answered at once${report.corpusResponseRate !== undefined ? `; the brands in the corpus answered ${pct(report.corpusResponseRate)} of these tweets` : ''}`,
     `  loss:           ${report.lost}${report.lost ? ` (accepted, not recorded: ${report.lostIds.slice(0, 10).join(', ')}${report.lost > 10 ? ', …' : ''})` : ''}`,
   ];

@@ -12,6 +12,8 @@ const DEFAULT_RETENTION_MS = 4 * 24 * 3600 * 1000;
 const DEFAULT_COMPACT_EVERY_MS = 60_000;
 /** Re-enqueued in slices so a long journal does not become one huge burst of SendMessageBatch calls. */
 const REPLAY_SLICE = 100;
+/** Interactions handed to the queue per call once journaled (the queue sends them 10 per batch, in parallel). */
+const FORWARD_SLICE = 100;
 
 interface JournalEntry {
   /** When the webhook accepted it (epoch ms): entries past the retention are dropped. */
@@ -38,6 +40,8 @@ export interface IngestJournal extends InteractionQueue {
   readonly replayed: number;
   /** Drops recorded (and expired) entries and rewrites the file with the rest. */
   compact(): Promise<{ kept: number; dropped: number }>;
+  /** Resolves when everything accepted so far has been handed to the queue. */
+  forwarded(): Promise<void>;
   /** Interactions accepted and not yet known to be recorded. */
   pending(): number;
   /** Stops the timer, compacts a last time and closes the file. */
@@ -48,9 +52,10 @@ export interface IngestJournal extends InteractionQueue {
  * The embedded SQS (fauxqs) keeps messages in memory only, so a crash of `socialcare start` would lose
  * what the webhook had accepted and not yet triaged. This wraps the ingest queue: every accepted
  * interaction is appended to a file in the data folder and fsynced before the webhook answers 200, then
- * enqueued. At start, whatever the journal holds that the case store has not recorded is enqueued again
- * (triage is idempotent, so a message both replayed and still queued elsewhere is recorded once).
- * Concurrent webhooks share one write and one fsync (group commit).
+ * enqueued (right after the answer, batched with what concurrent webhooks accepted). At start, whatever
+ * the journal holds that the case store has not recorded is enqueued again (triage is idempotent, so a
+ * message both replayed and still queued is recorded once). Concurrent webhooks share one write and one
+ * fsync (group commit).
  */
 export async function openIngestJournal(options: IngestJournalOptions): Promise<IngestJournal> {
   const dir = resolve(options.dataDir);
@@ -137,6 +142,38 @@ export async function openIngestJournal(options: IngestJournalOptions): Promise<
     return written;
   };
 
+  // Forwarding to the queue happens after the answer: the journal already holds the interactions, and
+  // what concurrent webhooks accepted goes out together (10 per SendMessageBatch) instead of one call each.
+  const toForward: Interaction[] = [];
+  let forwarding: Promise<void> | undefined;
+  let stopping = false;
+  const forwardLoop = async () => {
+    for (let failures = 0; toForward.length; ) {
+      const slice = toForward.slice(0, FORWARD_SLICE);
+      try {
+        await options.queue.enqueue(slice);
+        toForward.splice(0, slice.length);
+        failures = 0;
+      } catch (error) {
+        failures++;
+        logger.warn('ingest journal: enqueue failed; retrying (the journal keeps the interactions)', {
+          error: error as Error,
+          interactions: slice.length,
+          failures,
+        });
+        // At stop the next start replays them from the journal; while running, keep trying.
+        if (stopping && failures >= 3) return;
+        await new Promise((r) => setTimeout(r, Math.min(5000, 100 * 2 ** failures)));
+      }
+    }
+  };
+  const forward = (interactions: Interaction[]) => {
+    toForward.push(...interactions);
+    forwarding ??= forwardLoop().finally(() => {
+      forwarding = undefined;
+    });
+  };
+
   let compacting: Promise<{ kept: number; dropped: number }> | undefined;
   const compact = () => {
     compacting ??= (async () => {
@@ -191,14 +228,19 @@ export async function openIngestJournal(options: IngestJournalOptions): Promise<
       if (!interactions.length) return;
       if (stopped) throw new Error('ingest journal is closed');
       await append(interactions);
-      await options.queue.enqueue(interactions);
+      forward(interactions);
+    },
+    async forwarded() {
+      while (forwarding) await forwarding;
     },
     compact,
     pending: () => pending.size,
     async stop() {
       if (stopped) return;
       stopped = true;
+      stopping = true;
       clearInterval(timer);
+      while (forwarding) await forwarding;
       await compact().catch((error) =>
         logger.warn('ingest journal: last compaction failed; the next start replays more', {
           error: error as Error,

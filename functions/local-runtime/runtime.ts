@@ -18,19 +18,19 @@ import {
 } from '../adapters/aws/sqs-queues';
 import { fareSourceFor } from '../adapters/http/http-fare-source';
 import { createAgentApi } from '../agent-api/agent-api';
-import { AgentDesk } from '../core/agent-desk';
-import { LocalPiiDetector } from '../core/pii';
 import { createGenericWebhook } from '../channels/generic/webhook';
 import { MetaSender } from '../channels/meta/meta-sender';
 import { createMetaWebhook } from '../channels/meta/webhook';
 import { createXWebhook } from '../channels/x/webhook';
-import { lastCustomerMessageAt } from '../core/cases';
 import { XSender } from '../channels/x/x-sender';
 import { logger } from '../commons/logger';
+import { AgentDesk } from '../core/agent-desk';
 import { type BrandConfig, BrandDirectory } from '../core/brand-config';
+import { lastCustomerMessageAt } from '../core/cases';
 import { LocalSentimentClassifier } from '../core/local-sentiment';
 import { MemoryMetrics } from '../core/metrics';
 import type { Page } from '../core/paging';
+import { LocalPiiDetector } from '../core/pii';
 import type { SentimentClassifier } from '../core/sentiment';
 import { runSlaMonitor } from '../core/sla-monitor';
 import { createSenderConsumer } from '../sender/sender-consumer';
@@ -39,7 +39,12 @@ import { ensureTable, startEmbeddedDynamo } from './embedded-dynamodb';
 import { startEmbeddedQueues } from './embedded-queues';
 import { createLocalHttpServer, localConsoleConfig, staticSite } from './http-server';
 import { openIngestJournal } from './ingest-journal';
-import { localMetaToken, localXCredentials, type PlatformStandIn, startPlatformStandIn } from './platform-stand-in';
+import {
+  localMetaToken,
+  localXCredentials,
+  type PlatformStandIn,
+  startPlatformStandIn,
+} from './platform-stand-in';
 import { type QueuePoller, startQueuePoller } from './queue-poller';
 
 export const LOCAL_TABLE_NAME = 'socialcare';

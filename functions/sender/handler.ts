@@ -67,7 +67,9 @@ const cases = new DynamoCaseStore(dynamo, env.TABLE_NAME);
 const metaSender = new MetaSender({
   tokenFor: (accountId) => pageTokenFor(accountId),
   lastCustomerMessageAt: (message) => lastCustomerMessageAt(cases, message.caseId),
-  ...(process.env.META_SECRET_ARN ? { appSecret: secretField(secrets, process.env.META_SECRET_ARN, 'appSecret') } : {}),
+  ...(process.env.META_SECRET_ARN
+    ? { appSecret: secretField(secrets, process.env.META_SECRET_ARN, 'appSecret') }
+    : {}),
 });
 
 export const handler = middy<SQSEvent, SQSBatchResponse>()

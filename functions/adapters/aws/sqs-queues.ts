@@ -27,6 +27,7 @@ export class QueueSendError extends Error {
  */
 export function sqsSafeBody(body: string): string {
   return body.replace(
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: SQS defines its allowed characters by these code points
     /[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD]/g,
     (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );

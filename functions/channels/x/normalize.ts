@@ -30,6 +30,12 @@ const num = (value: unknown): number | undefined =>
       ? Number(value)
       : undefined;
 
+/** A follower count the interaction schema accepts (a whole number from 0): anything else is left out. */
+const count = (value: unknown): number | undefined => {
+  const n = num(value);
+  return n !== undefined && Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+};
+
 /** Event kinds that carry customer text: everything else in an Account Activity payload is ignored. */
 const ACTED_ON = new Set(['tweet_create_events', 'direct_message_events']);
 const ENVELOPE_KEYS = new Set(['for_user_id', 'user_has_blocked', 'users', 'apps', 'source']);
@@ -108,7 +114,7 @@ export function normalizeXActivity(
       const quoted = tweet.is_quote_status === true || isObject(tweet.quoted_status);
       const handle = str(user.screen_name);
       const lang = str(tweet.lang);
-      const followers = num(user.followers_count);
+      const followers = count(user.followers_count);
       result.interactions.push({
         schemaVersion: 1,
         platform: 'x',
@@ -163,7 +169,7 @@ export function normalizeXActivity(
       const sender = isObject(users[senderId]) ? (users[senderId] as Json) : {};
       const messageData = isObject(create.message_data) ? create.message_data : {};
       const handle = str(sender.screen_name);
-      const followers = num(sender.followers_count);
+      const followers = count(sender.followers_count);
       const [a, b] = [senderId, recipientId].sort();
       result.interactions.push({
         schemaVersion: 1,

@@ -77,7 +77,8 @@ export function createXWebhook(deps: XWebhookDeps): (event: HttpEvent) => Promis
         rejected.map(({ reason, event: item }) => ({
           source: 'x-webhook',
           reason,
-          body: JSON.stringify(item) ?? 'null',
+          // An event nested too deep to serialize again is kept as the whole signed body.
+          body: jsonOrElse(item, () => body.toString('utf8')),
         })),
       );
     }
@@ -92,4 +93,12 @@ export function createXWebhook(deps: XWebhookDeps): (event: HttpEvent) => Promis
     });
     return json(200, { accepted: interactions.length });
   };
+}
+
+function jsonOrElse(value: unknown, fallback: () => string): string {
+  try {
+    return JSON.stringify(value) ?? 'null';
+  } catch {
+    return fallback();
+  }
 }
