@@ -155,3 +155,15 @@ test('an oversized body is refused before it is read further; other methods are 
   assert.equal(queue.sent.length, 0);
   assert.equal((await webhook(httpEvent({ method: 'PUT', path: '/webhooks/meta' }))).statusCode, 405);
 });
+
+test('a signed event nested too deep to serialize is parked as the whole body, never a 500', async () => {
+  const { webhook, queue, deadLetters } = setup();
+  const depth = 12_000;
+  const deep = `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
+  // An entry for a page we do not have: rejected, and its event cannot be serialized again.
+  const body = `{"object":"page","entry":[{"id":"999","time":1,"messaging":[{"sender":{"id":"1"},"recipient":{"id":"999"},"timestamp":1,"message":{"mid":"m1","text":"hi","x":${deep}}}]}]}`;
+  const result = await webhook(post(body, signMetaPayload(APP_SECRET, body)));
+  assert.ok(result.statusCode === 200 || result.statusCode === 400, String(result.statusCode));
+  assert.equal(queue.sent.length, 0);
+  assert.equal(deadLetters.parked.length, 1);
+});

@@ -12,12 +12,8 @@ import { logger } from '../../commons/logger';
 import type { BrandDirectory } from '../../core/brand-config';
 import type { MetricsSink } from '../../core/metrics';
 import type { DeadLetters, InteractionQueue } from '../../core/queues';
-import {
-  GENERIC_SOURCE_PATTERN,
-  type GenericNormalizeResult,
-  MalformedPayloadError,
-  normalizeGenericWebhook,
-} from './normalize';
+import { acceptSignedBody } from '../accept';
+import { GENERIC_SOURCE_PATTERN, type GenericNormalizeResult, normalizeGenericWebhook } from './normalize';
 import {
   GENERIC_SIGNATURE_HEADER,
   GENERIC_SOURCE_HEADER,
@@ -93,49 +89,18 @@ export function createGenericWebhook(deps: GenericWebhookDeps): (event: HttpEven
       return problem(409, 'this signed request was already accepted; sign each delivery afresh');
     }
 
-    let payload: unknown;
-    try {
-      payload = JSON.parse(body.toString('utf8'));
-    } catch {
-      await deps.deadLetters.park([
-        { source: SOURCE, reason: `signed body from ${source} is not JSON`, body: body.toString('base64') },
-      ]);
-      return problem(400, 'body is not JSON');
-    }
-
-    let normalized: GenericNormalizeResult;
-    try {
-      normalized = normalizeGenericWebhook(payload, source, deps.directory, at.toISOString());
-    } catch (error) {
-      if (!(error instanceof MalformedPayloadError)) throw error;
-      await deps.deadLetters.park([
-        { source: SOURCE, reason: `${source}: ${error.message}`, body: body.toString('utf8') },
-      ]);
-      return problem(400, error.message);
-    }
-
-    const { interactions, ignored, rejected } = normalized;
-    if (rejected.length) {
-      await deps.deadLetters.park(
-        rejected.map(({ reason, event: item }) => ({
-          source: SOURCE,
-          reason: `${source}: ${reason}`,
-          body: JSON.stringify(item) ?? 'null',
-        })),
-      );
-    }
-    if (interactions.length) await deps.queue.enqueue(interactions);
+    const outcome = await acceptSignedBody({
+      body,
+      source: SOURCE,
+      reasonPrefix: `${source}: `,
+      normalize: (payload): GenericNormalizeResult =>
+        normalizeGenericWebhook(payload, source, deps.directory, at.toISOString()),
+      deps,
+    });
+    if ('refused' in outcome) return outcome.refused;
+    const { interactions, rejected } = outcome.accepted;
     // Only an accepted request counts as seen: a retry after our own failure must get through.
     seen.add(replayKey, (check.timestamp + MAX_SIGNATURE_AGE_SECONDS + 60) * 1000, at.getTime());
-    for (const interaction of interactions) deps.metrics?.record('InteractionsAccepted', interaction.brandId);
-    deps.metrics?.flush();
-    logger.info('generic webhook accepted', {
-      source,
-      enqueued: interactions.length,
-      ignored,
-      parked: rejected.length,
-      messageIds: interactions.map((i) => i.platformMessageId),
-    });
     const refused = rejected.map(({ index, reason }) => ({ index, reason }));
     if (!interactions.length && refused.length) {
       return json(422, { error: 'no item was accepted', accepted: 0, rejected: refused });

@@ -12,7 +12,8 @@ import { logger } from '../../commons/logger';
 import type { BrandDirectory } from '../../core/brand-config';
 import type { MetricsSink } from '../../core/metrics';
 import type { DeadLetters, InteractionQueue } from '../../core/queues';
-import { MalformedPayloadError, normalizeMetaWebhook } from './normalize';
+import { acceptSignedBody } from '../accept';
+import { normalizeMetaWebhook } from './normalize';
 import { answerMetaChallenge, verifyMetaSignature } from './signature';
 
 export interface MetaWebhookDeps {
@@ -59,46 +60,14 @@ export function createMetaWebhook(deps: MetaWebhookDeps): (event: HttpEvent) => 
       return problem(401, 'invalid signature');
     }
 
-    let payload: unknown;
-    try {
-      payload = JSON.parse(body.toString('utf8'));
-    } catch {
-      await deps.deadLetters.park([
-        { source: SOURCE, reason: 'signed body is not JSON', body: body.toString('base64') },
-      ]);
-      logger.warn('meta webhook body is not JSON; parked', { bytes: body.length });
-      return problem(400, 'body is not JSON');
-    }
-
-    let normalized: ReturnType<typeof normalizeMetaWebhook>;
-    try {
-      normalized = normalizeMetaWebhook(payload, deps.directory, now().toISOString());
-    } catch (error) {
-      if (!(error instanceof MalformedPayloadError)) throw error;
-      await deps.deadLetters.park([{ source: SOURCE, reason: error.message, body: body.toString('utf8') }]);
-      logger.warn('meta webhook payload malformed; parked', { reason: error.message });
-      return problem(400, error.message);
-    }
-
-    const { interactions, ignored, rejected } = normalized;
-    if (rejected.length) {
-      await deps.deadLetters.park(
-        rejected.map(({ reason, event: item }) => ({
-          source: SOURCE,
-          reason,
-          body: JSON.stringify(item) ?? 'null',
-        })),
-      );
-    }
-    if (interactions.length) await deps.queue.enqueue(interactions);
-    for (const interaction of interactions) deps.metrics?.record('InteractionsAccepted', interaction.brandId);
-    deps.metrics?.flush();
-    logger.info('meta webhook accepted', {
-      enqueued: interactions.length,
-      ignored,
-      parked: rejected.length,
-      messageIds: interactions.map((i) => i.platformMessageId),
+    const outcome = await acceptSignedBody({
+      body,
+      source: SOURCE,
+      normalize: (payload) => normalizeMetaWebhook(payload, deps.directory, now().toISOString()),
+      deps,
     });
+    if ('refused' in outcome) return outcome.refused;
+    const { interactions } = outcome.accepted;
     return json(200, { accepted: interactions.length });
   };
 }

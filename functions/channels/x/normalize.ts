@@ -1,21 +1,8 @@
 import type { BrandDirectory } from '../../core/brand-config';
-import type { Interaction } from '../../core/interaction';
+import { MalformedPayloadError, type NormalizeResult } from '../accept';
 
 /** What the webhook did not turn into an interaction, and why: counted and logged, never silently lost. */
-export interface NormalizeResult {
-  interactions: Interaction[];
-  /** Valid events we deliberately do not act on (likes, follows, our own posts...), counted by reason. */
-  ignored: Record<string, number>;
-  /** Events that should have been usable but are not: parked with the reason. */
-  rejected: Array<{ reason: string; event: unknown }>;
-}
-
-export class MalformedPayloadError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'MalformedPayloadError';
-  }
-}
+export { MalformedPayloadError, type NormalizeResult };
 
 type Json = Record<string, unknown>;
 

@@ -12,7 +12,8 @@ import { logger } from '../../commons/logger';
 import type { BrandDirectory } from '../../core/brand-config';
 import type { MetricsSink } from '../../core/metrics';
 import type { DeadLetters, InteractionQueue } from '../../core/queues';
-import { MalformedPayloadError, normalizeXActivity } from './normalize';
+import { acceptSignedBody } from '../accept';
+import { normalizeXActivity } from './normalize';
 import { answerXCrc, verifyXSignature } from './signature';
 
 export interface XWebhookDeps {
@@ -48,57 +49,14 @@ export function createXWebhook(deps: XWebhookDeps): (event: HttpEvent) => Promis
       return problem(401, 'invalid signature');
     }
 
-    let payload: unknown;
-    try {
-      payload = JSON.parse(body.toString('utf8'));
-    } catch {
-      await deps.deadLetters.park([
-        { source: 'x-webhook', reason: 'signed body is not JSON', body: body.toString('base64') },
-      ]);
-      logger.warn('x webhook body is not JSON; parked', { bytes: body.length });
-      return problem(400, 'body is not JSON');
-    }
-
-    let normalized: ReturnType<typeof normalizeXActivity>;
-    try {
-      normalized = normalizeXActivity(payload, deps.directory, now().toISOString());
-    } catch (error) {
-      if (!(error instanceof MalformedPayloadError)) throw error;
-      await deps.deadLetters.park([
-        { source: 'x-webhook', reason: error.message, body: body.toString('utf8') },
-      ]);
-      logger.warn('x webhook payload malformed; parked', { reason: error.message });
-      return problem(400, error.message);
-    }
-
-    const { interactions, ignored, rejected } = normalized;
-    if (rejected.length) {
-      await deps.deadLetters.park(
-        rejected.map(({ reason, event: item }) => ({
-          source: 'x-webhook',
-          reason,
-          // An event nested too deep to serialize again is kept as the whole signed body.
-          body: jsonOrElse(item, () => body.toString('utf8')),
-        })),
-      );
-    }
-    if (interactions.length) await deps.queue.enqueue(interactions);
-    for (const interaction of interactions) deps.metrics?.record('InteractionsAccepted', interaction.brandId);
-    deps.metrics?.flush();
-    logger.info('x webhook accepted', {
-      enqueued: interactions.length,
-      ignored,
-      parked: rejected.length,
-      messageIds: interactions.map((i) => i.platformMessageId),
+    const outcome = await acceptSignedBody({
+      body,
+      source: 'x-webhook',
+      normalize: (payload) => normalizeXActivity(payload, deps.directory, now().toISOString()),
+      deps,
     });
+    if ('refused' in outcome) return outcome.refused;
+    const { interactions } = outcome.accepted;
     return json(200, { accepted: interactions.length });
   };
-}
-
-function jsonOrElse(value: unknown, fallback: () => string): string {
-  try {
-    return JSON.stringify(value) ?? 'null';
-  } catch {
-    return fallback();
-  }
 }

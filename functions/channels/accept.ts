@@ -1,0 +1,99 @@
+import type { HttpResult } from '../commons/http';
+import { problem } from '../commons/http';
+import { logger } from '../commons/logger';
+import type { Interaction } from '../core/interaction';
+import type { MetricsSink } from '../core/metrics';
+import type { DeadLetters, InteractionQueue } from '../core/queues';
+
+/** What a channel's normalizer makes of a verified payload: nothing is dropped without a count or a reason. */
+export interface NormalizeResult {
+  interactions: Interaction[];
+  /** Valid events we deliberately do not act on (likes, follows, our own posts...), counted by reason. */
+  ignored: Record<string, number>;
+  /** Events that should have been usable but are not: parked with the reason. */
+  rejected: Array<{ reason: string; event: unknown }>;
+}
+
+export class MalformedPayloadError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MalformedPayloadError';
+  }
+}
+
+export interface AcceptDeps {
+  queue: InteractionQueue;
+  deadLetters: DeadLetters;
+  metrics?: MetricsSink;
+}
+
+function jsonOrElse(value: unknown, fallback: () => string): string {
+  try {
+    return JSON.stringify(value) ?? 'null';
+  } catch {
+    return fallback();
+  }
+}
+
+/**
+ * Every webhook's step after its signature check: parse the signed bytes, normalize, park what cannot
+ * be used with its reason (a signed body that is not JSON, a malformed payload, each rejected event),
+ * enqueue the rest in batches, count them. Returns the 400 to answer, or what was accepted.
+ */
+export async function acceptSignedBody<R extends NormalizeResult>(options: {
+  body: Buffer;
+  /** Who parks, e.g. "x-webhook". */
+  source: string;
+  /** Put before each parked reason, e.g. the review source's name. */
+  reasonPrefix?: string;
+  normalize: (payload: unknown) => R;
+  deps: AcceptDeps;
+}): Promise<{ refused: HttpResult } | { accepted: R }> {
+  const { body, source, deps } = options;
+  const prefix = options.reasonPrefix ?? '';
+  let payload: unknown;
+  try {
+    payload = JSON.parse(body.toString('utf8'));
+  } catch {
+    await deps.deadLetters.park([
+      { source, reason: `${prefix}signed body is not JSON`, body: body.toString('base64') },
+    ]);
+    logger.warn('webhook body is not JSON; parked', { source, bytes: body.length });
+    return { refused: problem(400, 'body is not JSON') };
+  }
+
+  let normalized: R;
+  try {
+    normalized = options.normalize(payload);
+  } catch (error) {
+    if (!(error instanceof MalformedPayloadError)) throw error;
+    await deps.deadLetters.park([
+      { source, reason: `${prefix}${error.message}`, body: body.toString('utf8') },
+    ]);
+    logger.warn('webhook payload malformed; parked', { source, reason: error.message });
+    return { refused: problem(400, error.message) };
+  }
+
+  const { interactions, ignored, rejected } = normalized;
+  if (rejected.length) {
+    await deps.deadLetters.park(
+      rejected.map(({ reason, event }) => ({
+        source,
+        reason: `${prefix}${reason}`,
+        // An event nested too deep to serialize again is kept as the whole signed body.
+        body: jsonOrElse(event, () => body.toString('utf8')),
+      })),
+    );
+  }
+  if (interactions.length) await deps.queue.enqueue(interactions);
+  for (const interaction of interactions) deps.metrics?.record('InteractionsAccepted', interaction.brandId);
+  deps.metrics?.flush();
+  logger.info('webhook accepted', {
+    source,
+    enqueued: interactions.length,
+    ignored,
+    parked: rejected.length,
+    messageIds: interactions.map((i) => i.platformMessageId),
+  });
+  return { accepted: normalized };
+}
