@@ -311,26 +311,31 @@ export function attachToCase(
 export function applySentReply(
   brand: Brand,
   careCase: CareCase,
-  reply: { reason: string; sentBy: string; sentAt: string },
+  reply: { reason: string; sentBy: string; sentAt: string; writtenAt?: string },
 ): CareCase {
   const updated: CareCase = { ...careCase, version: careCase.version + 1 };
-  if (reply.reason === 'faq_answer') {
-    Object.assign(updated, {
-      status: 'resolved',
-      resolvedAt: reply.sentAt,
-      resolvedBy: 'bot',
-      firstRespondedAt: careCase.firstRespondedAt ?? reply.sentAt,
-    });
+  const answers = reply.reason === 'faq_answer' || reply.reason === 'agent_reply';
+  if (answers) updated.firstRespondedAt = careCase.firstRespondedAt ?? reply.sentAt;
+  // A case resolved meanwhile stays resolved; a customer who wrote again after the reply was written
+  // is still owed an answer: the clocks only change when the reply answers everything so far.
+  const answersAll =
+    careCase.status !== 'resolved' && !(reply.writtenAt && careCase.lastInboundAt > reply.writtenAt);
+  if (answers && answersAll) {
+    if (reply.reason === 'faq_answer') {
+      Object.assign(updated, { status: 'resolved', resolvedAt: reply.sentAt, resolvedBy: 'bot' });
+    } else {
+      Object.assign(updated, { status: 'waiting_on_customer', pausedAt: reply.sentAt });
+    }
     delete updated.awaitingReplySince;
     delete updated.nextResponseDueAt;
-  } else if (reply.reason === 'agent_reply') {
-    Object.assign(updated, {
-      status: 'waiting_on_customer',
-      firstRespondedAt: careCase.firstRespondedAt ?? reply.sentAt,
-      pausedAt: reply.sentAt,
-    });
-    delete updated.awaitingReplySince;
-    delete updated.nextResponseDueAt;
+  } else if (answers && careCase.status !== 'resolved' && !updated.nextResponseDueAt) {
+    // The newer message now runs on the next-response clock, from when it arrived.
+    updated.nextResponseDueAt = nextResponseDueAt(
+      brand,
+      careCase,
+      careCase.priority,
+      new Date(careCase.lastInboundAt),
+    ).toISOString();
   }
   return withNextDeadline(brand, updated);
 }

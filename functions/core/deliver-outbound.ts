@@ -106,7 +106,12 @@ export async function deliverOutbound(outboxId: string, deps: DeliverDeps): Prom
       }
     }
     const outcome = await deps.cases.attachMessage(
-      applySentReply(brand, careCase, { reason: entry.reason, sentBy: entry.author, sentAt }),
+      applySentReply(brand, careCase, {
+        reason: entry.reason,
+        sentBy: entry.author,
+        sentAt,
+        writtenAt: entry.createdAt,
+      }),
       careCase.version,
       message,
     );

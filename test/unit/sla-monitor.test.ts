@@ -255,3 +255,38 @@ test('a spike of negative posts well above the baseline pages once', async () =>
   assert.equal(spikes.length, 1, 'once per spike');
   assert.match(spikes[0]!.title, /negative posts spiking: 10 in 10 minutes \(usual 2\.0\)/);
 });
+
+test('a reply sent after the case was resolved, or after the customer wrote again, does not change the wrong clock', async () => {
+  const { cases } = await setup('2026-11-23T09:00:00.000Z');
+  const { applySentReply } = await import('../../functions/core/cases');
+  const brand = directory.brand('acme')!;
+  const open = cases.cases.get('x-1')!;
+  const resolved = { ...open, status: 'resolved' as const };
+  const afterResolve = applySentReply(brand, resolved, {
+    reason: 'agent_reply',
+    sentBy: 'a',
+    sentAt: '2026-11-23T09:10:00.000Z',
+    writtenAt: '2026-11-23T09:09:00.000Z',
+  });
+  assert.equal(afterResolve.status, 'resolved');
+  const wroteAgain = {
+    ...open,
+    lastInboundAt: '2026-11-23T09:09:30.000Z',
+    awaitingReplySince: '2026-11-23T09:00:00.000Z',
+  };
+  const stillOwed = applySentReply(brand, wroteAgain, {
+    reason: 'agent_reply',
+    sentBy: 'a',
+    sentAt: '2026-11-23T09:10:00.000Z',
+    writtenAt: '2026-11-23T09:09:00.000Z',
+  });
+  assert.equal(stillOwed.status, 'open');
+  assert.equal(stillOwed.firstRespondedAt, '2026-11-23T09:10:00.000Z', 'the first response was still made');
+  assert.ok(stillOwed.awaitingReplySince, 'the newer message is still owed an answer');
+  assert.equal(stillOwed.nextDeadlineKind, 'next_response');
+  assert.equal(
+    stillOwed.nextResponseDueAt,
+    '2026-11-23T09:39:30.000Z',
+    'high: 30 working minutes from 09:09:30',
+  );
+});
