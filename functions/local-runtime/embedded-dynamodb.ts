@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { resolve } from 'node:path';
 import {
   CreateTableCommand,
@@ -73,7 +74,30 @@ export async function startEmbeddedDynamo(
       await new Promise((r) => setTimeout(r, 200));
     }
   }
+  lowerPriority(child.pid);
   return { endpoint, client, stop };
+}
+
+/**
+ * The webhooks come first: while a burst is being acknowledged, the database that triage writes to
+ * yields the CPU (Linux nice 10 on every JVM thread; threads started later inherit it). Triage then
+ * catches up from the queue, which is what the queue is for. Elsewhere, or when refused, nothing changes.
+ */
+function lowerPriority(pid: number | undefined): void {
+  if (!pid) return;
+  let threads: string[];
+  try {
+    threads = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    threads = [String(pid)];
+  }
+  for (const thread of threads) {
+    try {
+      setPriority(Number(thread), 10);
+    } catch {
+      // Not permitted or already gone: the priority is an optimisation, not a requirement.
+    }
+  }
 }
 
 /** Creates the socialcare table if it is not there yet (a second start finds the first one's data). */
