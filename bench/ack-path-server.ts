@@ -1,5 +1,5 @@
 // The acknowledgement path of `socialcare start` on its own: the same local HTTP server, X webhook
-// handler, ingest journal (fsync per group of requests) and embedded SQS, with no consumers and no
+// handler, ingest journal (fsync per group of requests) and embedded SQS (on its thread), with no consumers and no
 // DynamoDB. It shows what the answer costs without the triage backlog competing for the same two cores.
 // Prints "listening <port>" when ready.
 import { mkdtempSync } from 'node:fs';
@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sqsClient } from '../functions/adapters/aws/clients';
-import { SqsDeadLetters, SqsInteractionQueue } from '../functions/adapters/aws/sqs-queues';
+import { SqsDeadLetters } from '../functions/adapters/aws/sqs-queues';
 import { createXWebhook } from '../functions/channels/x/webhook';
 import { DEMO_CONFIG_PATH, readBrandConfigFile } from '../functions/commons/brand-config-file';
 import { BrandDirectory } from '../functions/core/brand-config';
@@ -21,7 +21,7 @@ const queues = await startEmbeddedQueues();
 const sqs = sqsClient(queues.endpoint);
 const journal = await openIngestJournal({
   dataDir: process.env.SOCIALCARE_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'socialcare-ack-path-')),
-  queue: new SqsInteractionQueue(sqs, queues.ingestQueueUrl),
+  queue: queues.ingest,
   // Nothing is ever recorded here: no consumer runs.
   recorded: { findRecorded: async () => new Set<string>() },
 });

@@ -1,6 +1,8 @@
-import { startFauxqs } from 'fauxqs';
+import { Worker } from 'node:worker_threads';
+import type { Interaction } from '../core/interaction';
+import type { InteractionQueue } from '../core/queues';
 
-export interface EmbeddedQueues {
+export interface EmbeddedQueueUrls {
   endpoint: string;
   ingestQueueUrl: string;
   outboxQueueUrl: string;
@@ -8,45 +10,103 @@ export interface EmbeddedQueues {
   oncallTopicArn: string;
   /** Subscribed to the on-call topic: what the local runtime shows as pages. */
   pagesQueueUrl: string;
+}
+
+export interface EmbeddedQueues extends EmbeddedQueueUrls {
+  /**
+   * The ingest queue, sent to from the queues' own thread (the same SQS adapter the webhook Lambdas
+   * use): the caller's thread only hands the interactions over.
+   */
+  ingest: InteractionQueue;
   stop(): Promise<void>;
 }
 
-/** The same redrive as the stack: a record that fails this many receives moves to the DLQ. */
-export const MAX_RECEIVE_COUNT = 5;
+export interface QueueThreadSettings {
+  port?: number;
+  visibilityTimeoutSeconds?: number;
+}
+export type QueueThreadRequest =
+  | { type: 'enqueue'; id: number; interactions: Interaction[] }
+  | { type: 'stop' };
+export type QueueThreadReply =
+  | { type: 'ready'; queues: EmbeddedQueueUrls }
+  | { type: 'enqueued'; id: number; error?: string }
+  | { type: 'stopped' };
 
-/** fauxqs (embedded SQS/SNS) on loopback with the stack's queues and on-call topic. */
-export async function startEmbeddedQueues(
-  options: { port?: number; visibilityTimeoutSeconds?: number } = {},
-): Promise<EmbeddedQueues> {
-  const server = await startFauxqs({ port: options.port ?? 0, logger: false });
-  const dlq = server.createQueue('socialcare-dead-letters', {
-    attributes: { MessageRetentionPeriod: '1209600' },
+/**
+ * fauxqs (embedded SQS/SNS) on loopback with the stack's queues and on-call topic, in a worker thread
+ * together with the sends to the ingest queue. An AWS SDK call and fauxqs's handling of it cost several
+ * times what verifying and journaling a webhook does; on their own thread they use the second core
+ * instead of delaying the answers to the platforms. Everything else reaches the queues over loopback
+ * with the AWS SDK, as in AWS.
+ */
+export async function startEmbeddedQueues(options: QueueThreadSettings = {}): Promise<EmbeddedQueues> {
+  const worker = new Worker(new URL('./thread-bootstrap.mjs', import.meta.url), {
+    workerData: { entry: new URL('./queue-thread.ts', import.meta.url).href, settings: options },
   });
-  const redrive = JSON.stringify({
-    deadLetterTargetArn: dlq.queueArn,
-    maxReceiveCount: String(MAX_RECEIVE_COUNT),
+  const waiting = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
+  let failure: Error | undefined;
+  const fail = (error: Error) => {
+    failure ??= error;
+    for (const { reject } of waiting.values()) reject(failure);
+    waiting.clear();
+  };
+  let stopped: (() => void) | undefined;
+  const ready = new Promise<EmbeddedQueueUrls>((resolve, reject) => {
+    worker.on('message', (message: QueueThreadReply) => {
+      if (message.type === 'ready') resolve(message.queues);
+      else if (message.type === 'stopped') stopped?.();
+      else {
+        const pending = waiting.get(message.id);
+        waiting.delete(message.id);
+        if (message.error) pending?.reject(new Error(`embedded SQS: ${message.error}`));
+        else pending?.resolve();
+      }
+    });
+    worker.once('error', (error) => {
+      reject(error);
+      fail(new Error(`embedded SQS thread failed: ${error.message}`));
+    });
+    worker.once('exit', (code) => {
+      reject(new Error(`embedded SQS thread exited with code ${code} before it was ready`));
+      fail(new Error(`embedded SQS thread stopped (exit code ${code})`));
+    });
   });
-  const visibility = String(options.visibilityTimeoutSeconds ?? 30);
-  const ingest = server.createQueue('socialcare-ingest', {
-    attributes: { VisibilityTimeout: visibility, RedrivePolicy: redrive },
-  });
-  const outbox = server.createQueue('socialcare-outbox', {
-    attributes: { VisibilityTimeout: visibility, RedrivePolicy: redrive },
-  });
-  const pages = server.createQueue('socialcare-local-pages');
-  const { topicArn } = server.createTopic('socialcare-oncall');
-  server.subscribe({
-    topic: 'socialcare-oncall',
-    queue: 'socialcare-local-pages',
-    attributes: { RawMessageDelivery: 'true' },
-  });
+  const queues = await ready;
+
+  let next = 0;
+  const ingest: InteractionQueue = {
+    enqueue(interactions) {
+      if (!interactions.length) return Promise.resolve();
+      if (failure) return Promise.reject(failure);
+      return new Promise<void>((resolve, reject) => {
+        const id = next++;
+        waiting.set(id, { resolve, reject });
+        worker.postMessage({ type: 'enqueue', id, interactions } satisfies QueueThreadRequest);
+      });
+    },
+  };
+
+  let stopping: Promise<void> | undefined;
   return {
-    endpoint: server.address,
-    ingestQueueUrl: ingest.queueUrl,
-    outboxQueueUrl: outbox.queueUrl,
-    deadLetterQueueUrl: dlq.queueUrl,
-    oncallTopicArn: topicArn,
-    pagesQueueUrl: pages.queueUrl,
-    stop: () => server.stop(),
+    ...queues,
+    ingest,
+    stop() {
+      stopping ??= (async () => {
+        if (failure) {
+          await worker.terminate();
+          return;
+        }
+        const done = new Promise<void>((resolve) => {
+          stopped = resolve;
+        });
+        worker.postMessage({ type: 'stop' } satisfies QueueThreadRequest);
+        const timer = setTimeout(() => void worker.terminate(), 5000);
+        await Promise.race([done, new Promise((resolve) => worker.once('exit', resolve))]);
+        clearTimeout(timer);
+        await worker.terminate();
+      })();
+      return stopping;
+    },
   };
 }

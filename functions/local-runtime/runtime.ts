@@ -13,7 +13,6 @@ import { SnsPager } from '../adapters/aws/sns-pager';
 import {
   delayRedelivery,
   SqsDeadLetters,
-  SqsInteractionQueue,
   SqsOutboundQueue,
 } from '../adapters/aws/sqs-queues';
 import { fareSourceFor } from '../adapters/http/http-fare-source';
@@ -212,7 +211,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
 
     // The embedded SQS is in memory only: with a data folder, accepted interactions are journaled on
     // disk before the webhook answers, and the ones not yet recorded are enqueued again at start.
-    const ingestQueue = new SqsInteractionQueue(sqs, queues.ingestQueueUrl);
+    const ingestQueue = queues.ingest;
     const journal = options.dataDir
       ? await openIngestJournal({ dataDir: options.dataDir, queue: ingestQueue, recorded: store })
       : undefined;
