@@ -3,15 +3,20 @@
  * accuracy, macro-F1, the confusion matrix, throughput on one core, and for the hybrid mode the share
  * of posts that would go to Comprehend at several thresholds and what that costs per million mentions.
  *
- *   npx tsx bench/sentiment-dev.ts [--data DIR] [--care CSV] [--runs N] [--out FILE]
+ *   npx tsx bench/sentiment-dev.ts [--data DIR] [--care CSV] [--care-labels TSV] [--runs N] [--out FILE]
  *
  * DIR holds val_text.txt and val_labels.txt (0 negative, 1 neutral, 2 positive); it defaults to
  * $SENTIMENT_DEV_DIR, else ../shared/data/sentiment-dev beside the repository. The data is not shipped.
  * CSV, when present (default ../shared/data/twcs-sample/twcs_head_1000.csv, "Customer Support on
  * Twitter"), is unlabelled real care traffic: only its inbound posts are read, to see how the hybrid
  * mode's share of Comprehend calls looks on mentions to brands rather than on general tweets.
+ * TSV (or $SENTIMENT_CARE_LABELS; for the default CSV, bench/care-labels/twcs-head-1000.tsv) labels those
+ * inbound posts by hand: one `tweet_id<TAB>LABEL` line each (NEGATIVE, NEUTRAL, POSITIVE). The reader is then scored on real care traffic too, by halves.
+ * Both sets are also read by the three off-the-shelf lexicons issue 8 compares against (AFINN `sentiment`,
+ * `wink-sentiment`, `vader-sentiment`, devDependencies), with their usual cut-offs.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -64,6 +69,33 @@ function load(dir: string): { texts: string[]; gold: Gold[] } {
 function threeClass(reading: { label: string; positive: number; negative: number }): Gold {
   if (reading.label === 'MIXED') return reading.positive > reading.negative ? 2 : 0;
   return CLASSES.indexOf(reading.label as (typeof CLASSES)[number]) as Gold;
+}
+
+/** The off-the-shelf lexicons, each with its usual cut-off between neutral and a sentiment. */
+function lexiconReaders(): Record<string, (text: string) => Gold> {
+  const require = createRequire(import.meta.url);
+  const Afinn = require('sentiment') as new () => { analyze(text: string): { score: number } };
+  const wink = require('wink-sentiment') as (text: string) => { normalizedScore: number };
+  const vader = require('vader-sentiment') as {
+    SentimentIntensityAnalyzer: { polarity_scores(text: string): { compound: number } };
+  };
+  const afinn = new Afinn();
+  const sign = (value: number, cut: number): Gold => (value >= cut ? 2 : value <= -cut ? 0 : 1);
+  return {
+    'AFINN (sentiment), score ≠ 0': (text) => sign(afinn.analyze(text).score, 1),
+    'wink-sentiment, normalized ≠ 0': (text) => sign(wink(text).normalizedScore, 0.01),
+    'vader-sentiment, compound ±0.05': (text) =>
+      sign(vader.SentimentIntensityAnalyzer.polarity_scores(text).compound, 0.05),
+  };
+}
+
+function lexiconScores(texts: string[], gold: Gold[]) {
+  return Object.fromEntries(
+    Object.entries(lexiconReaders()).map(([name, read]) => {
+      const scores = score(gold, texts.map(read));
+      return [name, { accuracy: scores.accuracy, macroF1: scores.macroF1 }];
+    }),
+  );
 }
 
 interface Scores {
@@ -197,14 +229,39 @@ async function hybridAt(threshold: number, texts: string[], gold: Gold[], localP
 }
 
 /** The customers' posts of a "Customer Support on Twitter" CSV (inbound = True), or undefined when absent. */
-function loadCare(file: string): string[] | undefined {
+function loadCare(file: string): Array<{ id: string; text: string }> | undefined {
   if (!existsSync(file)) return undefined;
   const rows = parseCsv(readFileSync(file, 'utf8'));
   const header = rows.shift() ?? [];
+  const id = header.indexOf('tweet_id');
   const text = header.indexOf('text');
   const inbound = header.indexOf('inbound');
-  if (text < 0 || inbound < 0) return undefined;
-  return rows.filter((row) => row[inbound] === 'True').map((row) => row[text] ?? '');
+  if (id < 0 || text < 0 || inbound < 0) return undefined;
+  return rows
+    .filter((row) => row[inbound] === 'True')
+    .map((row) => ({ id: row[id] ?? '', text: row[text] ?? '' }));
+}
+
+/** Hand labels for the care sample: `tweet_id<TAB>LABEL` lines. */
+function loadCareLabels(file: string): Map<string, Gold> {
+  if (!existsSync(file)) {
+    console.error(`sentiment-dev: care labels not found: ${file}`);
+    process.exit(2);
+  }
+  const labels = new Map<string, Gold>();
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (!line.trim()) continue;
+    const [id, label] = line.trim().split('\t');
+    const gold = CLASSES.indexOf((label ?? '') as (typeof CLASSES)[number]);
+    if (!id || gold < 0) {
+      console.error(
+        `sentiment-dev: ${file}: expected "tweet_id<TAB>NEGATIVE|NEUTRAL|POSITIVE", got "${line}"`,
+      );
+      process.exit(2);
+    }
+    labels.set(id, gold as Gold);
+  }
+  return labels;
 }
 
 /** RFC 4180: quoted fields may hold commas, doubled quotes and line breaks. */
@@ -254,9 +311,10 @@ async function hybridShare(threshold: number, texts: string[]) {
   };
 }
 
-async function measureCare(file: string) {
-  const texts = loadCare(file);
-  if (!texts?.length) return undefined;
+async function measureCare(file: string, labelsFile: string | undefined) {
+  const posts = loadCare(file);
+  if (!posts?.length) return undefined;
+  const texts = posts.map((post) => post.text);
   const labels: Record<string, number> = { POSITIVE: 0, NEGATIVE: 0, NEUTRAL: 0, MIXED: 0 };
   for (const text of texts) {
     const { label } = classifyLocally(text);
@@ -272,10 +330,39 @@ async function measureCare(file: string) {
     allComprehendCostPerMillionUsd: Math.round((allCost / texts.length) * 1e6),
     atDefault: byThreshold.find((h) => h.threshold === DEFAULT_HYBRID_THRESHOLD),
     byThreshold,
+    labelled: labelsFile ? scoreCare(posts, loadCareLabels(labelsFile), labelsFile) : null,
   };
 }
 
-async function measure(dir: string, runs: number, careFile: string) {
+/** The reader against hand labels of the care sample, in the sample's order, by halves, and the lexicons. */
+function scoreCare(posts: Array<{ id: string; text: string }>, labels: Map<string, Gold>, file: string) {
+  const labelled = posts.filter((post) => labels.has(post.id));
+  const gold = labelled.map((post) => labels.get(post.id) as Gold);
+  const texts = labelled.map((post) => post.text);
+  const predicted = texts.map((text) => threeClass(classifyLocally(text)));
+  const half = (parity: number) => {
+    const idx = gold.map((_, i) => i).filter((i) => i % 2 === parity);
+    return strip(
+      score(
+        idx.map((i) => gold[i] as Gold),
+        idx.map((i) => predicted[i] as Gold),
+      ),
+    );
+  };
+  return {
+    file,
+    posts: labelled.length,
+    gold: { NEGATIVE: count(gold, 0), NEUTRAL: count(gold, 1), POSITIVE: count(gold, 2) },
+    local: { ...score(gold, predicted), halves: { evenPosts: half(0), oddPosts: half(1) } },
+    lexicons: lexiconScores(texts, gold),
+    lexiconsOnOddPosts: lexiconScores(
+      texts.filter((_, i) => i % 2 === 1),
+      gold.filter((_, i) => i % 2 === 1),
+    ),
+  };
+}
+
+async function measure(dir: string, runs: number, careFile: string, careLabels: string | undefined) {
   const { texts, gold } = load(dir);
 
   const readings = texts.map((text) => classifyLocally(text));
@@ -311,6 +398,7 @@ async function measure(dir: string, runs: number, careFile: string) {
       gold: { NEGATIVE: count(gold, 0), NEUTRAL: count(gold, 1), POSITIVE: count(gold, 2) },
     },
     mixedMapping: 'MIXED counts as its stronger side (positive vs negative evidence)',
+    lexicons: lexiconScores(texts, gold),
     local: {
       ...all,
       mixedReadings: mixed,
@@ -329,7 +417,7 @@ async function measure(dir: string, runs: number, careFile: string) {
       atDefault: chosen,
       byThreshold: hybrid,
     },
-    careSample: (await measureCare(careFile)) ?? null,
+    careSample: (await measureCare(careFile, careLabels)) ?? null,
   };
   return { result, all };
 }
@@ -345,7 +433,12 @@ async function main() {
       process.env.SENTIMENT_CARE_CSV ??
       resolve(repoRoot, '../shared/data/twcs-sample/twcs_head_1000.csv'),
   );
-  const { result, all } = await measure(dir, runs, careFile);
+  const shippedLabels = resolve(repoRoot, 'bench/care-labels/twcs-head-1000.tsv');
+  const labels =
+    option('care-labels') ??
+    process.env.SENTIMENT_CARE_LABELS ??
+    (option('care') || process.env.SENTIMENT_CARE_CSV ? undefined : shippedLabels);
+  const { result, all } = await measure(dir, runs, careFile, labels ? resolve(labels) : undefined);
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
   print(result, all);
@@ -369,6 +462,8 @@ function print(result: Awaited<ReturnType<typeof measure>>['result'], all: Score
   console.log(
     `  halves: even lines ${result.local.halves.evenLines.accuracy.toFixed(3)} / ${result.local.halves.evenLines.macroF1.toFixed(3)}, odd lines ${result.local.halves.oddLines.accuracy.toFixed(3)} / ${result.local.halves.oddLines.macroF1.toFixed(3)}`,
   );
+  for (const [name, v] of Object.entries(result.lexicons))
+    console.log(`  ${name}: accuracy ${v.accuracy.toFixed(3)}, macro-F1 ${v.macroF1.toFixed(3)}`);
   console.log('  confusion (rows gold, columns read):   NEG   NEU   POS');
   CLASSES.forEach((name, c) => {
     const row = all.confusion[c] as number[];
@@ -405,6 +500,22 @@ function print(result: Awaited<ReturnType<typeof measure>>['result'], all: Score
     const mark = h.threshold === result.hybrid.defaultThreshold ? ' <- default' : '';
     console.log(
       `  ${h.threshold.toFixed(2).padStart(9)}  ${pct(h.shareSent).padStart(18)}  ${String(h.costPerMillionUsd).padStart(13)}${mark}`,
+    );
+  }
+  const labelled = care.labelled;
+  if (!labelled) return;
+  const g = labelled.gold;
+  console.log(
+    `care sample, hand-labelled (${labelled.file}): ${labelled.posts} posts (${g.NEGATIVE} negative, ${g.NEUTRAL} neutral, ${g.POSITIVE} positive)`,
+  );
+  const l = labelled.local;
+  console.log(
+    `  local reader: accuracy ${l.accuracy.toFixed(3)}, macro-F1 ${l.macroF1.toFixed(3)}; even posts ${l.halves.evenPosts.accuracy.toFixed(3)} / ${l.halves.evenPosts.macroF1.toFixed(3)}, odd posts ${l.halves.oddPosts.accuracy.toFixed(3)} / ${l.halves.oddPosts.macroF1.toFixed(3)}`,
+  );
+  for (const [name, v] of Object.entries(labelled.lexicons)) {
+    const odd = labelled.lexiconsOnOddPosts[name];
+    console.log(
+      `  ${name}: accuracy ${v.accuracy.toFixed(3)}, macro-F1 ${v.macroF1.toFixed(3)}; odd posts ${odd?.accuracy.toFixed(3)} / ${odd?.macroF1.toFixed(3)}`,
     );
   }
 }

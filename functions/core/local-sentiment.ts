@@ -13,6 +13,7 @@ import {
   EVENT_WORDS,
   INTENSIFIERS,
   NEGATORS,
+  OTHER_THANKS,
   PHRASE_VALENCES,
   WORD_OVERRIDES,
   WORD_VALENCES,
@@ -39,6 +40,7 @@ for (const [value, list] of WORD_VALENCES) {
   }
 }
 for (const [word, value] of WORD_OVERRIDES) WORDS.set(word, value);
+for (const word of OTHER_THANKS) WORDS.set(word, 2);
 
 interface Phrase {
   words: string[];
@@ -84,6 +86,10 @@ const CARE_TERMS = new Set(
   trains bus station platform taxi uber rental car insurance claim bank loan branch`.split(/\s+/),
 );
 
+/** Scripts the tokenizer does not split into words (or without spaces between words): found anywhere. */
+const OTHER_THANKS_UNSPACED =
+  /ありがと|有難う|谢谢|謝謝|多谢|감사합니다|고맙습니다|спасибо|благодарю|شكرا|ขอบคุณ|धन्यवाद|תודה/;
+
 /** Thanks and please: polite, not praise, when they close a complaint. */
 const POLITE = new Set([
   'thanks',
@@ -95,6 +101,7 @@ const POLITE = new Set([
   'cheers',
   'appreciate',
   'appreciated',
+  ...OTHER_THANKS,
 ]);
 /** Praise that sarcasm turns around ("great, another delay"). */
 const PRAISE_OPENERS = new Set([
@@ -322,7 +329,7 @@ const CARE_RULES: CareRule[] = [
     name: 'still',
     gates: ['still'],
     pattern:
-      /\bstill (?:no|nothing|no one|nobody|broken|down|missing|charged|delayed|stuck|on hold|without|nowhere|unresolved|waiting|(?:not|isnt|arent|havent|hasnt|doesnt|dont|wont|cant|didnt) (?:been |even |yet )?(?:working|work|fixed|resolved|received|receive|here|arrived|delivered|refunded|sorted|answered|back|heard|got|get|load|loading|connect|access|log|reach|responded|replied|called|contacted|paid))\b/,
+      /\bstill (?:no|nothing|no one|nobody|broken|down|missing|charged|delayed|stuck|on hold|without|nowhere|unresolved|waiting|(?:not|isnt|arent|havent|hasnt|doesnt|dont|wont|cant|didnt) (?:been |even |yet )?(?:working|work|fixed|resolved|received|receive|here|arrived|delivered|refunded|sorted|answered|back|heard|got|get|have|has|see|load|loading|connect|access|log|reach|responded|replied|called|contacted|paid))\b/,
     value: -2,
   },
   {
@@ -371,6 +378,55 @@ const CARE_RULES: CareRule[] = [
     pattern:
       /\b(?:could|couldve|should|shouldve|can|would) (?:have |of )?(?:been |be |do |done )?(?:a lot |much |way |so much )?better\b(?! than)|\bshould be ashamed\b|\bbetter (?:than this|get (?:it|this) (?:fixed|sorted))\b/,
     value: -2.5,
+  },
+  {
+    name: 'malfunction',
+    gates: ['stop', 'quit', 'keep', 'no longer', 'not', 'nt ', 'stutter', 'glitch', 'bug', 'lag', 'error'],
+    pattern:
+      /\b(?:stopped|stops|quit|quits) (?:working|loading|syncing|charging|responding|updating|playing)\b|\bkeeps? (?:on )?(?:crashing|freezing|failing|dropping|disconnecting|restarting|rebooting|buffering|lagging|glitching|stuttering|cutting out|logging me out|kicking me out|timing out)\b|\bno longer (?:\w+ )?(?:works?|working|loads?|opens?|shows?|appears?|syncs?|snaps?|available|supported|plays?)\b|\b(?:isnt|is not|arent|are not|wasnt|was not|werent|not) (?:\w+ )?(?:working|loading|showing up|syncing|charging|updating|responding|connecting)\b|\b(?:stutters|stuttering|glitches|glitching|glitchy|buggy|bugfest|laggy)\b|\berror (?:message|code|page|screen)s?\b|\b(?:get|getting|got|gives|giving|keep getting|keeps giving|throws|threw) (?:an? |this |the )?error\b/,
+    value: -2,
+  },
+  {
+    name: 'no luck',
+    gates: ['no ', 'nothing', 'already', 'tried'],
+    pattern:
+      /\bno (?:changes?|luck|joy|difference|improvement|solution|fix|resolution|answers?)\b(?! (?:needed|required|necessary))|\bnothing (?:\w+ )?(?:helped|helps|worked|works|changed|happened|has changed|has happened|has been done|was done)\b|\b(?:already|have already|ive already|i already|we already) (?:did|done|tried|sent|called|checked|reset|restarted|reinstalled|followed|given|gave|provided|contacted|reported|uninstalled|updated|explained)\b|\btried (?:\w+ing|everything|all of (?:that|those|the above)|all that)\b/,
+    value: -2,
+  },
+  {
+    name: 'marked delivered',
+    gates: ['deliver'],
+    pattern:
+      /\b(?:says|said|shows|showed|showing|marked|listed|status) (?:it (?:was|is|s|has been) |as |it as |that it was |that it has been )?(?:been )?delivered\b/,
+    value: -2.5,
+  },
+  {
+    name: 'blocked',
+    gates: ['let', 'past'],
+    pattern:
+      /\b(?:would not|wouldnt|will not|wont|doesnt|does not|didnt|did not) (?:even )?let (?:me|us)\b|\b(?:cant|cannot|can not|couldnt|could not|unable to) get past\b/,
+    value: -2,
+  },
+  {
+    name: 'told',
+    gates: ['told'],
+    pattern:
+      /\b(?:was|were|been|being|am|keep getting|kept getting|keep being|get|got) told (?:that )?(?:i|we|it|there|my|our|to|im|its)\b/,
+    value: -1.5,
+  },
+  {
+    name: 'repeat contact',
+    gates: ['twice', 'thrice', 'over and over', 'again and again'],
+    pattern:
+      /\b(?:called|emailed|messaged|tweeted|contacted|tried|asked|rang|phoned|chatted|complained|reported|sent|dmed|dmd|explained|submitted|filed) (?:\S+ ){0,3}?(?:twice|thrice|over and over|again and again)\b/,
+    value: -1.5,
+  },
+  {
+    name: 'trouble',
+    gates: ['trouble', 'issue', 'problem', 'difficult'],
+    pattern:
+      /\b(?:having|had|have|experiencing|experienced|facing|running into|ran into|keep having|still having) (?:\w+ ){0,2}?(?:trouble|issues|problems|difficulties|difficulty)\b/,
+    value: -1.5,
   },
   {
     name: 'resolved',
@@ -713,6 +769,12 @@ function read(text: string, trace?: Array<[string, number]>): LocalSentimentDeta
     ]);
     multiplier = 1;
     i += span - 1;
+  }
+
+  if (OTHER_THANKS_UNSPACED.test(decoded)) {
+    positive += 2;
+    polite += 2;
+    trace?.push(['thanks (other script)', 2]);
   }
 
   const emoji = readEmoji(decoded);

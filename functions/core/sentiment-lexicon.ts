@@ -526,3 +526,21 @@ export const EMOTICON_VALENCES: ReadonlyArray<readonly [number, string]> = [
   [-1, `:| :-| -_- -.- >.< >_< o_o o.o :s :-s`],
   [-2, `:( :-( :(( :((( :'( :'-( ;( ;-( =( :[ :-[ ): )-: :/ :-/ :\\ :-\\ =/ d: >:( >:-( :@ </3 ;_; t_t`],
 ];
+
+/** Thanks in the languages care teams see most, read like "thanks" (the reader is English otherwise). */
+export const OTHER_THANKS = [
+  'danke',
+  'dankeschön',
+  'merci',
+  'gracias',
+  'grazie',
+  'obrigado',
+  'obrigada',
+  'bedankt',
+  'dankjewel',
+  'tack',
+  'takk',
+  'kiitos',
+  'dziękuję',
+  'dziekuje',
+];

@@ -94,6 +94,29 @@ const careCases: Array<[rule: string, text: string, expected: string]> = [
   ['service down', 'your app will not even open', 'NEGATIVE'],
   ['service down', 'website is down again, cannot check in', 'NEGATIVE'],
   ['service down', 'none of the kiosks are working at T2', 'NEGATIVE'],
+  // Things that stopped working, with no negative word.
+  ['malfunction', 'the app keeps crashing since the update', 'NEGATIVE'],
+  ['malfunction', 'my watch stopped syncing with the phone', 'NEGATIVE'],
+  ['malfunction', 'dragging files onto the page no longer works in the new version', 'NEGATIVE'],
+  ['malfunction', 'getting an error message every time I try to pay', 'NEGATIVE'],
+  // Already tried, no luck.
+  ['no luck', 'restarted the router, no luck', 'NEGATIVE'],
+  ['no luck', 'I already reinstalled it', 'NEGATIVE'],
+  ['no luck', 'nothing has worked so far', 'NEGATIVE'],
+  ['no luck', 'tried resetting the card reader and logging in again', 'NEGATIVE'],
+  // Marked delivered, never came.
+  ['marked delivered', 'tracking says delivered but there is no parcel at my door', 'NEGATIVE'],
+  // Blocked by the process.
+  ['blocked', 'the website would not let me pick a seat', 'NEGATIVE'],
+  ['blocked', 'cannot get past the security questions on the phone line', 'NEGATIVE'],
+  ['told', 'I was told I would get a callback within 24 hours', 'NEGATIVE'],
+  ['repeat contact', 'I have emailed support twice about this', 'NEGATIVE'],
+  ['trouble', 'having trouble logging in to my account', 'NEGATIVE'],
+  // Thanks in other languages.
+  ['thanks', 'danke, alles gut', 'POSITIVE'],
+  ['thanks', 'merci beaucoup', 'POSITIVE'],
+  ['thanks', 'ありがとうございました', 'POSITIVE'],
+  ['thanks', 'спасибо', 'POSITIVE'],
   // Negation.
   ['negation', 'the staff were not helpful at all', 'NEGATIVE'],
   ['negation', 'not impressed with the new seats', 'NEGATIVE'],
@@ -141,6 +164,8 @@ const careCases: Array<[rule: string, text: string, expected: string]> = [
   ['neutral', 'what is the baggage allowance on a basic fare?', 'NEUTRAL'],
   ['neutral', 'does the lounge at Schiphol open at 6?', 'NEUTRAL'],
   ['neutral', 'I will be flying to Lisbon on the 12th with two kids', 'NEUTRAL'],
+  ['neutral', 'no changes needed to my booking, just checking the time', 'NEUTRAL'],
+  ['neutral', 'the store said my parcel is ready for pickup', 'NEUTRAL'],
 ];
 
 for (const [rule, text, expected] of careCases) {
