@@ -10,11 +10,7 @@ import { DynamoRateLimiter } from '../adapters/aws/dynamo-rate-limiter';
 import { DynamoDueCaseFinder, DynamoPageStore } from '../adapters/aws/dynamo-sla';
 import { DynamoVolumeCounter } from '../adapters/aws/dynamo-volume-counter';
 import { SnsPager } from '../adapters/aws/sns-pager';
-import {
-  delayRedelivery,
-  SqsDeadLetters,
-  SqsOutboundQueue,
-} from '../adapters/aws/sqs-queues';
+import { delayRedelivery, SqsDeadLetters, SqsOutboundQueue } from '../adapters/aws/sqs-queues';
 import { fareSourceFor } from '../adapters/http/http-fare-source';
 import { createAgentApi } from '../agent-api/agent-api';
 import { createGenericWebhook } from '../channels/generic/webhook';
