@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { setPriority } from 'node:os';
+import { setPriority, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import {
   CreateTableCommand,
@@ -100,9 +100,13 @@ function spawnDynamoLocal(port: number, path: string | null): ChildProcess {
     '-port',
     String(port),
     '-sharedDb',
+    // No network here, and nothing to report: no usage data is sent.
+    '-disableTelemetry',
   ];
-  if (process.platform === 'win32') return spawn('java', args, { stdio: 'pipe' });
-  return spawn('/bin/sh', ['-c', 'trap "" INT; exec java "$@"', 'java', ...args], { stdio: 'pipe' });
+  // Its working folder gets a metadata file: keep it out of the project.
+  const cwd = path ?? tmpdir();
+  if (process.platform === 'win32') return spawn('java', args, { cwd, stdio: 'pipe' });
+  return spawn('/bin/sh', ['-c', 'trap "" INT; exec java "$@"', 'java', ...args], { cwd, stdio: 'pipe' });
 }
 
 /**
