@@ -151,6 +151,7 @@ export class CareStack extends Stack {
       ingest: this.ingest,
     });
     this.channels.bindSender(this.sender.function);
+    this.channels.bindMentionReader(this.triage.function);
 
     this.console.publish({
       mode: 'cognito',

@@ -36,6 +36,14 @@ export const interactionSchema = z.object({
   conversationId: z.string().optional(),
   inReplyToId: z.string().optional(),
   url: z.string().optional(),
+  /** The platform notified ids only (Instagram mentions): triage reads the text before anything else. */
+  pendingContent: z
+    .object({
+      from: z.literal('instagram-mention'),
+      mediaId: z.string().min(1),
+      commentId: z.string().optional(),
+    })
+    .optional(),
 });
 
 export type Interaction = z.infer<typeof interactionSchema>;

@@ -10,6 +10,7 @@ import {
 } from './cases';
 import type { FaqReply } from './faq/answer';
 import type { Interaction } from './interaction';
+import { completeMention, type MentionContentReader } from './mention-content';
 import { type Page, type PagingDeps, raisePage } from './paging';
 import { maskPii, type PiiDetector } from './pii';
 import {
@@ -57,6 +58,8 @@ export interface RecordDeps {
   pii?: PiiDetector;
   /** Counts negative posts per brand to page once on a spike. */
   volumes?: VolumeCounter;
+  /** Reads the text of mentions the platform notified by id only. Absent: they keep their placeholder. */
+  mentions?: MentionContentReader;
 }
 
 function riskPage(
@@ -102,20 +105,29 @@ export async function recordInteractions(
       deps.replies,
     );
   }
-  const sentiments = fresh.length
-    ? await deps.sentiment.classify(fresh.map((i) => ({ text: i.text, ...(i.lang ? { lang: i.lang } : {}) })))
+  // Mentions notified by id only are read first (after the duplicate check: a redelivery costs no call).
+  const reader = deps.mentions;
+  const ready = reader
+    ? await Promise.all(fresh.map((i) => (i.pendingContent ? completeMention(i, reader) : i)))
+    : fresh;
+  const sentiments = ready.length
+    ? await deps.sentiment.classify(ready.map((i) => ({ text: i.text, ...(i.lang ? { lang: i.lang } : {}) })))
     : [];
-  const sentimentOf = new Map(
-    fresh.map((interaction, index) => [interaction, sentiments[index] as Sentiment]),
+  const readyOf = new Map(
+    fresh.map((original, index) => [
+      original,
+      { interaction: ready[index] as Interaction, sentiment: sentiments[index] as Sentiment },
+    ]),
   );
 
   const outcomes: Array<RecordOutcome | Error> = [];
-  for (const interaction of interactions) {
-    const sentiment = sentimentOf.get(interaction);
-    if (!sentiment) {
+  for (const original of interactions) {
+    const entry = readyOf.get(original);
+    if (!entry) {
       outcomes.push({ status: 'duplicate' });
       continue;
     }
+    const { interaction, sentiment } = entry;
     try {
       const outcome = await recordOne(interaction, sentiment, deps);
       const brand = deps.directory.brand(interaction.brandId);

@@ -45,7 +45,22 @@ export interface PlatformStandIn {
    * the third argument is the X 429's reset time, as before.
    */
   failNext(status: number, count?: number, options?: number | SimulatedFailure): void;
+  /**
+   * What the Graph API answers for an Instagram mention the webhook named by id (also
+   * `POST <stand-in>/instagram/mentions` with the same fields as JSON).
+   */
+  addInstagramMention(mention: InstagramMentionContent): void;
   stop(): Promise<void>;
+}
+
+export interface InstagramMentionContent {
+  mediaId: string;
+  /** Set for a mention in a comment; without it, the mention is in the media's caption. */
+  commentId?: string;
+  text: string;
+  username: string;
+  /** ISO 8601; default now. */
+  timestamp?: string;
 }
 
 /** Local OAuth access tokens name the account they belong to: `local-access-<accountId>`. */
@@ -142,6 +157,53 @@ export async function startPlatformStandIn(options: { port?: number } = {}): Pro
   const sent: SentPost[] = [];
   const failures: Array<{ status: number; reset?: number } & SimulatedFailure> = [];
   const newId = () => `${Date.now()}${String(randomInt(0, 1_000_000)).padStart(6, '0')}`;
+  const mentions = new Map<string, InstagramMentionContent>();
+  const mentionKey = (mediaId: string, commentId?: string) =>
+    commentId ? `comment:${commentId}` : `media:${mediaId}`;
+  const addInstagramMention = (mention: InstagramMentionContent) =>
+    mentions.set(mentionKey(mention.mediaId, mention.commentId), mention);
+
+  /** `GET /{ig-user-id}?fields=mentioned_comment.comment_id(…){…}` and `…mentioned_media.media_id(…){…}`. */
+  function mentionLookup(response: ServerResponse, url: URL, node: string, accountId: string) {
+    if (node !== accountId)
+      return graphError(
+        response,
+        400,
+        100,
+        `(#100) Unsupported get request: ${node} is not this token's account`,
+      );
+    const fields = url.searchParams.get('fields') ?? '';
+    const comment = /^mentioned_comment\.comment_id\(([^)]+)\)/.exec(fields);
+    const media = /^mentioned_media\.media_id\(([^)]+)\)/.exec(fields);
+    if (!comment && !media) return graphError(response, 400, 100, 'Unsupported get request.');
+    const found = comment
+      ? [...mentions.values()].find((m) => m.commentId === comment[1])
+      : mentions.get(mentionKey(media?.[1] as string));
+    if (!found)
+      return graphError(response, 400, 100, '(#100) The mention does not exist or cannot be read (stand-in)');
+    const timestamp = (found.timestamp ? new Date(found.timestamp) : new Date())
+      .toISOString()
+      .replace(/\.\d{3}Z$/, '+0000');
+    return reply(
+      response,
+      200,
+      comment
+        ? {
+            mentioned_comment: { id: found.commentId, text: found.text, timestamp, username: found.username },
+            id: accountId,
+          }
+        : {
+            mentioned_media: {
+              id: found.mediaId,
+              caption: found.text,
+              timestamp,
+              username: found.username,
+              permalink: `https://www.instagram.com/p/${found.mediaId}/`,
+            },
+            id: accountId,
+          },
+    );
+  }
 
   /** The Graph API send endpoints: comment replies, private replies and messages. */
   async function graph(request: IncomingMessage, response: ServerResponse, url: URL, path: string) {
@@ -179,10 +241,12 @@ export async function startPlatformStandIn(options: { port?: number } = {}): Pro
         usage,
       );
     }
+    const [node, edge] = path.split('/') as [string, string | undefined];
+    if (request.method === 'GET' && !edge && account.platform === 'instagram')
+      return mentionLookup(response, url, decodeURIComponent(node), account.accountId);
     if (request.method !== 'POST') return graphError(response, 400, 100, 'Unsupported get request.');
     const body = await readJson(request);
     const limits = GRAPH_TEXT_LIMITS[account.platform];
-    const [node, edge] = path.split('/') as [string, string | undefined];
     const base = { platform: account.platform, accountId: account.accountId, at: new Date().toISOString() };
 
     if (edge === 'comments' || edge === 'replies') {
@@ -246,6 +310,23 @@ export async function startPlatformStandIn(options: { port?: number } = {}): Pro
   const server = createServer(async (request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
     if (request.method === 'GET' && url.pathname === '/sent') return reply(response, 200, { sent });
+    if (request.method === 'POST' && url.pathname === '/instagram/mentions') {
+      const body = await readJson(request);
+      if (
+        typeof body.mediaId !== 'string' ||
+        typeof body.text !== 'string' ||
+        typeof body.username !== 'string'
+      )
+        return reply(response, 400, { error: 'mediaId, text and username are required strings' });
+      addInstagramMention({
+        mediaId: body.mediaId,
+        text: body.text,
+        username: body.username,
+        ...(typeof body.commentId === 'string' ? { commentId: body.commentId } : {}),
+        ...(typeof body.timestamp === 'string' ? { timestamp: body.timestamp } : {}),
+      });
+      return reply(response, 201, { ok: true });
+    }
     const graphPath = /^\/v\d+\.\d+\/(.+)$/.exec(url.pathname)?.[1];
     if (graphPath) return graph(request, response, url, graphPath);
     const accountId = accountOf(request);
@@ -316,6 +397,7 @@ export async function startPlatformStandIn(options: { port?: number } = {}): Pro
       const reset = failure.resetEpochSeconds;
       for (let i = 0; i < count; i++) failures.push({ status, ...failure, ...(reset ? { reset } : {}) });
     },
+    addInstagramMention,
     stop: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

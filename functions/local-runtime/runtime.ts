@@ -14,6 +14,7 @@ import { delayRedelivery, SqsDeadLetters, SqsOutboundQueue } from '../adapters/a
 import { fareSourceFor } from '../adapters/http/http-fare-source';
 import { createAgentApi } from '../agent-api/agent-api';
 import { createGenericWebhook } from '../channels/generic/webhook';
+import { GraphInstagramMentionReader } from '../channels/meta/instagram-mentions';
 import { MetaSender } from '../channels/meta/meta-sender';
 import { createMetaWebhook } from '../channels/meta/webhook';
 import { createXWebhook } from '../channels/x/webhook';
@@ -163,6 +164,10 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
           metrics,
           volumes: new DynamoVolumeCounter(dynamo.client, LOCAL_TABLE_NAME),
           pii: new LocalPiiDetector(),
+          mentions: new GraphInstagramMentionReader({
+            tokenFor: async (id) => localMetaToken(id, 'instagram'),
+            apiBaseUrl: standIn.url,
+          }),
           replies: {
             outbox,
             queue: new SqsOutboundQueue(sqs, queues.outboxQueueUrl),

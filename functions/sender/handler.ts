@@ -4,7 +4,8 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { dynamoClient, secretsClient, sqsClient } from '../adapters/aws/clients';
 import { DynamoCaseStore } from '../adapters/aws/dynamo-case-store';
 import { DynamoOutboxStore } from '../adapters/aws/dynamo-outbox-store';
-import { secretField, secretJson } from '../adapters/aws/secrets';
+import { metaPageTokensFromEnv } from '../adapters/aws/meta-page-tokens';
+import { secretJson } from '../adapters/aws/secrets';
 import { delayRedelivery, SqsDeadLetters } from '../adapters/aws/sqs-queues';
 import { MetaSender } from '../channels/meta/meta-sender';
 import { type XAccountCredentials, XSender } from '../channels/x/x-sender';
@@ -41,35 +42,16 @@ function credentialsFor(accountId: string): Promise<XAccountCredentials> {
   return read();
 }
 
-/** {"<page or Instagram account id>": "<secret arn>"}: each page's access token in its own secret. */
-let metaSecrets: Record<string, string> = {};
-try {
-  metaSecrets = JSON.parse(process.env.META_ACCOUNT_SECRET_ARNS ?? '{}') as Record<string, string>;
-} catch {
-  throw new ConfigError('META_ACCOUNT_SECRET_ARNS must be a JSON object of account id to secret ARN');
-}
-const pageTokens = new Map<string, () => Promise<{ pageAccessToken: string }>>();
-function pageTokenFor(accountId: string): Promise<string> {
-  const arn = metaSecrets[accountId];
-  if (!arn) return Promise.reject(new ConfigError(`no page token secret for Meta account ${accountId}`));
-  let read = pageTokens.get(accountId);
-  if (!read) {
-    read = secretJson<{ pageAccessToken: string }>(secrets, arn, ['pageAccessToken']);
-    pageTokens.set(accountId, read);
-  }
-  return read().then((s) => s.pageAccessToken);
-}
+const pageTokens = metaPageTokensFromEnv(secrets);
 
 const dynamo = dynamoClient();
 const sqs = sqsClient();
 
 const cases = new DynamoCaseStore(dynamo, env.TABLE_NAME);
 const metaSender = new MetaSender({
-  tokenFor: (accountId) => pageTokenFor(accountId),
+  tokenFor: (accountId) => pageTokens.tokenFor(accountId),
   lastCustomerMessageAt: (message) => lastCustomerMessageAt(cases, message.caseId),
-  ...(process.env.META_SECRET_ARN
-    ? { appSecret: secretField(secrets, process.env.META_SECRET_ARN, 'appSecret') }
-    : {}),
+  ...(pageTokens.appSecret ? { appSecret: pageTokens.appSecret } : {}),
 });
 
 export const handler = middy<SQSEvent, SQSBatchResponse>()

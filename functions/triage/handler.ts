@@ -1,7 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { comprehendClient, dynamoClient, snsClient, sqsClient } from '../adapters/aws/clients';
+import { comprehendClient, dynamoClient, secretsClient, snsClient, sqsClient } from '../adapters/aws/clients';
 import { ComprehendPiiDetector } from '../adapters/aws/comprehend-pii';
 import { ComprehendSentimentClassifier } from '../adapters/aws/comprehend-sentiment';
 import { DynamoCaseStore } from '../adapters/aws/dynamo-case-store';
@@ -9,10 +9,12 @@ import { DynamoOutboxStore } from '../adapters/aws/dynamo-outbox-store';
 import { DynamoRateLimiter } from '../adapters/aws/dynamo-rate-limiter';
 import { DynamoPageStore } from '../adapters/aws/dynamo-sla';
 import { DynamoVolumeCounter } from '../adapters/aws/dynamo-volume-counter';
+import { metaPageTokensFromEnv } from '../adapters/aws/meta-page-tokens';
 import { SnsPager } from '../adapters/aws/sns-pager';
 import { SqsDeadLetters, SqsOutboundQueue } from '../adapters/aws/sqs-queues';
 import { fareSourceFor } from '../adapters/http/http-fare-source';
 import { createSentimentClassifier, parseSentimentMode } from '../adapters/sentiment-mode';
+import { GraphInstagramMentionReader } from '../channels/meta/instagram-mentions';
 import { bundledBrandConfig, requireEnv } from '../commons/env';
 import { logger } from '../commons/logger';
 import { EmbeddedMetrics } from '../commons/metrics';
@@ -35,6 +37,13 @@ const sentiment = createSentimentClassifier(
   () => new ComprehendSentimentClassifier(comprehendClient(), new LocalSentimentClassifier()),
 );
 
+// Instagram mentions arrive as ids: their text is read with the linked page's token.
+const pageTokens = metaPageTokensFromEnv(secretsClient());
+const mentions = new GraphInstagramMentionReader({
+  tokenFor: (accountId) => pageTokens.tokenFor(accountId),
+  ...(pageTokens.appSecret ? { appSecret: pageTokens.appSecret } : {}),
+});
+
 export const handler = middy<SQSEvent, SQSBatchResponse>()
   .use(injectLambdaContext(logger, { clearState: true }))
   .handler(
@@ -52,6 +61,7 @@ export const handler = middy<SQSEvent, SQSBatchResponse>()
       metrics: new EmbeddedMetrics(),
       volumes: new DynamoVolumeCounter(dynamo, env.TABLE_NAME),
       pii: new ComprehendPiiDetector(comprehendClient()),
+      mentions,
       paging: {
         pages: new DynamoPageStore(dynamo, env.TABLE_NAME),
         pager: new SnsPager(snsClient(), env.ONCALL_TOPIC_ARN),

@@ -51,6 +51,7 @@ export class ChannelWebhooks extends Construct {
   readonly genericSecrets: secretsmanager.Secret;
   /** Keyed by page or Instagram account id: field pageAccessToken. */
   readonly pageTokens: ReadonlyMap<string, secretsmanager.Secret>;
+  private readonly instagramAccounts: ReadonlySet<string>;
 
   constructor(scope: Construct, id: string, props: ChannelWebhooksProps) {
     super(scope, id);
@@ -71,9 +72,11 @@ export class ChannelWebhooks extends Construct {
       issuedElsewhere('Each source signing secret, shared with that source,'),
     );
     const pageTokens = new Map<string, secretsmanager.Secret>();
+    const instagramAccounts = new Set<string>();
     for (const brand of props.brands.brands) {
       for (const account of brand.accounts) {
         if (account.platform !== 'facebook' && account.platform !== 'instagram') continue;
+        if (account.platform === 'instagram') instagramAccounts.add(account.id);
         pageTokens.set(
           account.id,
           placeholderSecret(
@@ -87,6 +90,7 @@ export class ChannelWebhooks extends Construct {
       }
     }
     this.pageTokens = pageTokens;
+    this.instagramAccounts = instagramAccounts;
 
     this.metaWebhook = new SocialcareFunction(this, 'meta-webhook', {
       handlerFolder: 'meta-webhook',
@@ -139,6 +143,21 @@ export class ChannelWebhooks extends Construct {
       Stack.of(this).toJsonString(
         Object.fromEntries([...this.pageTokens].map(([id, s]) => [id, s.secretArn])),
       ),
+    );
+    this.metaSecret.grantRead(fn);
+    fn.addEnvironment('META_SECRET_ARN', this.metaSecret.secretArn);
+  }
+
+  /**
+   * Lets triage read the text of Instagram mentions (the webhook names them by id only): read on the
+   * Instagram accounts' page-token secrets only, with their env.
+   */
+  bindMentionReader(fn: lambda.Function): void {
+    const tokens = [...this.pageTokens].filter(([id]) => this.instagramAccounts.has(id));
+    for (const [, secret] of tokens) secret.grantRead(fn);
+    fn.addEnvironment(
+      'META_ACCOUNT_SECRET_ARNS',
+      Stack.of(this).toJsonString(Object.fromEntries(tokens.map(([id, s]) => [id, s.secretArn]))),
     );
     this.metaSecret.grantRead(fn);
     fn.addEnvironment('META_SECRET_ARN', this.metaSecret.secretArn);

@@ -1192,4 +1192,10 @@ test('Meta and generic webhooks: open routes checked by HMAC in the function, no
   }
   // The sender knows each Facebook page's token secret.
   assert.ok(environmentOf(stack.sender.function).META_ACCOUNT_SECRET_ARNS);
+  // Triage reads Instagram mentions with the Instagram accounts' tokens only: the demo has none, so no
+  // page token at all, only the app secret for appsecret_proof.
+  assert.deepEqual(resourcesFor(stack.triage.role, 'secretsmanager:GetSecretValue'), [
+    JSON.stringify({ Ref: logicalId(stack.channels.metaSecret) }),
+  ]);
+  assert.equal(environmentOf(stack.triage.function).META_ACCOUNT_SECRET_ARNS, '{}');
 });

@@ -12,10 +12,31 @@ import {
 import { demoConfig, fixture } from '../helpers';
 import { API_TOKEN, api, waitFor, X_SECRET } from './support';
 
+const INSTAGRAM_ID = '17841400000000001';
+
+/** The demo airline with an Instagram account beside its Facebook page. */
+function configWithInstagram() {
+  const config = demoConfig();
+  const [brand, ...others] = config.brands;
+  return {
+    ...config,
+    brands: [
+      {
+        ...brand!,
+        accounts: [
+          ...brand!.accounts,
+          { platform: 'instagram' as const, id: INSTAGRAM_ID, handle: 'demoair', role: 'care' as const },
+        ],
+      },
+      ...others,
+    ],
+  };
+}
+
 let system: LocalSystem;
 before(async () => {
   system = await startLocalSystem({
-    brandConfig: demoConfig(),
+    brandConfig: configWithInstagram(),
     port: 0,
     apiToken: API_TOKEN,
     xConsumerSecret: X_SECRET,
@@ -99,6 +120,52 @@ test('a Facebook comment becomes a case; the agent reply goes in the comment thr
   });
   assert.equal(sent?.inReplyToId, '700000000000001_800000000000002', "in the thread of Sam's last comment");
   assert.equal(sent?.accountId, '5000001');
+});
+
+test('an Instagram mention notified by id is read from the Graph API before triage: its case has the text and the author', async () => {
+  system.standIn.addInstagramMention({
+    mediaId: '17918195224117999',
+    commentId: '17894227972186999',
+    text: '@demoair two hours at the transfer desk and still no hotel voucher',
+    username: 'kim.travels',
+    timestamp: new Date(Date.now() - 60_000).toISOString(),
+  });
+  const body = JSON.stringify({
+    object: 'instagram',
+    entry: [
+      {
+        id: INSTAGRAM_ID,
+        time: Math.floor(Date.now() / 1000),
+        changes: [
+          { field: 'mentions', value: { comment_id: '17894227972186999', media_id: '17918195224117999' } },
+          // Deleted before triage read it: still a case, with the reason.
+          { field: 'mentions', value: { comment_id: '17894227972186998', media_id: '17918195224117999' } },
+        ],
+      },
+    ],
+  });
+  assert.equal(await postMeta(body), 200);
+  const read = await waitFor('the mention case', async () => {
+    const { status, body } = await api(system.url, '/api/cases/instagram-17894227972186999');
+    return status === 200 ? body : undefined;
+  });
+  const messages = read.messages as Array<{ text: string }>;
+  assert.equal(messages[0]?.text, '@demoair two hours at the transfer desk and still no hotel voucher');
+  const careCase = read.case as { customer: { id: string; handle?: string }; sentiment: string };
+  assert.deepEqual(
+    [careCase.customer.id, careCase.customer.handle],
+    ['instagram-user:kim.travels', 'kim.travels'],
+  );
+  assert.equal(careCase.sentiment, 'NEGATIVE');
+
+  const unread = await waitFor('the unreadable mention case', async () => {
+    const { status, body } = await api(system.url, '/api/cases/instagram-17894227972186998');
+    return status === 200 ? body : undefined;
+  });
+  assert.match(
+    (unread.messages as Array<{ text: string }>)[0]?.text ?? '',
+    /open it on Instagram\] \(Instagram did not give its text: Graph API 400 \(code 100\)/,
+  );
 });
 
 test('a Messenger message answered outside the 24-hour window goes with the human-agent tag', async () => {

@@ -182,6 +182,17 @@ test('Instagram comments and mentions; our own comment and other fields ignored'
   // Mentions carry only ids: one customer per mention until the text is read from the Graph API.
   assert.equal(mention?.author.id, 'instagram-mention:17894227972186120');
   assert.match(mention!.text, /Instagram mention in a comment \(17894227972186120\)/);
+  // ...and triage is told what to read.
+  assert.deepEqual(mention?.pendingContent, {
+    from: 'instagram-mention',
+    mediaId: '17918195224117851',
+    commentId: '17894227972186120',
+  });
+  assert.deepEqual(interactions[3]?.pendingContent, {
+    from: 'instagram-mention',
+    mediaId: '17918195224117852',
+  });
+  assert.equal(comment?.pendingContent, undefined, 'a comment carries its text');
 });
 
 test('Instagram DMs: text and attachments; echo, read and deleted messages ignored', () => {

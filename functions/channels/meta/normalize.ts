@@ -122,8 +122,9 @@ function instagramComment(value: Json, fallbackTime: number | undefined, directo
 
 /**
  * Instagram sends only ids for a mention (`comment_id`, `media_id`): the text and the author have to
- * be read from the Graph API, which the webhook must not wait for. Until they are, the mention is
- * its own customer (one case per mention, never merged with another unknown author).
+ * be read from the Graph API, which the webhook must not wait for. The interaction says so
+ * (`pendingContent`) and triage reads them (core/mention-content.ts). Until then, and if they cannot be
+ * read, the mention is its own customer (one case per mention, never merged with another unknown author).
  */
 function instagramMention(value: Json, fallbackTime: number | undefined, directory: BrandDirectory): Outcome {
   const commentId = str(value.comment_id);
@@ -152,6 +153,15 @@ function instagramMention(value: Json, fallbackTime: number | undefined, directo
       createdAt: '',
       conversationId: `instagram:${mediaId}`,
       ...(commentId ? { inReplyToId: mediaId } : {}),
+      ...(typeof value.text === 'string'
+        ? {}
+        : {
+            pendingContent: {
+              from: 'instagram-mention' as const,
+              mediaId,
+              ...(commentId ? { commentId } : {}),
+            },
+          }),
       at: platformTime(value.timestamp) ?? fallbackTime ?? Number.NaN,
     },
   };
