@@ -91,7 +91,9 @@ async function start(): Promise<void> {
       fail('SOCIALCARE_GENERIC_SECRETS must be a JSON object of source name to secret, e.g. {"yelp":"..."}');
     }
   }
+  let onFatal = (_error: Error) => {};
   const system = await startLocalSystem({
+    onFatal: (error) => onFatal(error),
     brandConfig: config,
     port,
     dataDir,
@@ -121,13 +123,19 @@ async function start(): Promise<void> {
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
   let stopping = false;
-  const shutdown = async (signal: string) => {
+  const shutdown = async (signal: string, exitCode = 0) => {
     if (stopping) return;
     stopping = true;
     process.stdout.write(`\n${signal}: finishing queued work and stopping...\n`);
     await system.stop();
     process.stdout.write('stopped.\n');
-    process.exit(0);
+    process.exit(exitCode);
+  };
+  onFatal = (error) => {
+    process.stderr.write(
+      `\nsocialcare: ${error.message}. Stopping; what was accepted is journaled and triaged at the next start.\n`,
+    );
+    void shutdown('failure', 1);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

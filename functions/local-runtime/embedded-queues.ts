@@ -18,6 +18,8 @@ export interface EmbeddedQueues extends EmbeddedQueueUrls {
    * use): the caller's thread only hands the interactions over.
    */
   ingest: InteractionQueue;
+  /** The queues' worker thread (diagnostics; a test ends it to see a failure handled). */
+  readonly thread: Worker;
   stop(): Promise<void>;
 }
 
@@ -40,16 +42,24 @@ export type QueueThreadReply =
  * instead of delaying the answers to the platforms. Everything else reaches the queues over loopback
  * with the AWS SDK, as in AWS.
  */
-export async function startEmbeddedQueues(options: QueueThreadSettings = {}): Promise<EmbeddedQueues> {
+export async function startEmbeddedQueues(
+  options: QueueThreadSettings = {},
+  /** Called once if the queues' thread fails after it was ready: nothing can be queued any more. */
+  onFailure?: (error: Error) => void,
+): Promise<EmbeddedQueues> {
   const worker = new Worker(new URL('./thread-bootstrap.mjs', import.meta.url), {
     workerData: { entry: new URL('./queue-thread.ts', import.meta.url).href, settings: options },
   });
   const waiting = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
   let failure: Error | undefined;
+  let started = false;
+  let stopRequested = false;
   const fail = (error: Error) => {
+    const first = failure === undefined;
     failure ??= error;
     for (const { reject } of waiting.values()) reject(failure);
     waiting.clear();
+    if (first && started && !stopRequested) onFailure?.(failure);
   };
   let stopped: (() => void) | undefined;
   const ready = new Promise<EmbeddedQueueUrls>((resolve, reject) => {
@@ -73,6 +83,7 @@ export async function startEmbeddedQueues(options: QueueThreadSettings = {}): Pr
     });
   });
   const queues = await ready;
+  started = true;
 
   let next = 0;
   const ingest: InteractionQueue = {
@@ -91,7 +102,9 @@ export async function startEmbeddedQueues(options: QueueThreadSettings = {}): Pr
   return {
     ...queues,
     ingest,
+    thread: worker,
     stop() {
+      stopRequested = true;
       stopping ??= (async () => {
         if (failure) {
           await worker.terminate();

@@ -69,6 +69,11 @@ export interface LocalSystemOptions {
   slaIntervalMs?: number;
   /** Called for every page that reaches the embedded on-call topic. */
   onPage?: (page: Page) => void;
+  /**
+   * Something the system cannot run without has failed (the embedded queues' thread): nothing more
+   * can be queued. Accepted mentions are in the journal; a restart triages them.
+   */
+  onFatal?: (error: Error) => void;
 }
 
 export interface LocalSystem {
@@ -121,10 +126,17 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     const dynamo = await startEmbeddedDynamo(options.dataDir ? { dataDir: options.dataDir } : {});
     stops.push(dynamo.stop);
     await ensureTable(dynamo.client, LOCAL_TABLE_NAME);
+    /** /healthz: true once everything is up, false again when stopping or when the queues failed. */
+    let ready = false;
     const queues = await startEmbeddedQueues(
       options.visibilityTimeoutSeconds !== undefined
         ? { visibilityTimeoutSeconds: options.visibilityTimeoutSeconds }
         : {},
+      (error) => {
+        ready = false;
+        logger.error('the embedded SQS stopped; nothing more can be queued', { error });
+        options.onFatal?.(error);
+      },
     );
     stops.push(queues.stop);
     const standIn = await startPlatformStandIn();
@@ -244,7 +256,6 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       await monitorRunning?.catch(() => undefined);
     });
 
-    let ready = false;
     const server: Server = createLocalHttpServer({
       ready: () => ready,
       routes: [
