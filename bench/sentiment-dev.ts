@@ -330,12 +330,16 @@ async function measureCare(file: string, labelsFile: string | undefined) {
     allComprehendCostPerMillionUsd: Math.round((allCost / texts.length) * 1e6),
     atDefault: byThreshold.find((h) => h.threshold === DEFAULT_HYBRID_THRESHOLD),
     byThreshold,
-    labelled: labelsFile ? scoreCare(posts, loadCareLabels(labelsFile), labelsFile) : null,
+    labelled: labelsFile ? await scoreCare(posts, loadCareLabels(labelsFile), labelsFile) : null,
   };
 }
 
 /** The reader against hand labels of the care sample, in the sample's order, by halves, and the lexicons. */
-function scoreCare(posts: Array<{ id: string; text: string }>, labels: Map<string, Gold>, file: string) {
+async function scoreCare(
+  posts: Array<{ id: string; text: string }>,
+  labels: Map<string, Gold>,
+  file: string,
+) {
   const labelled = posts.filter((post) => labels.has(post.id));
   const gold = labelled.map((post) => labels.get(post.id) as Gold);
   const texts = labelled.map((post) => post.text);
@@ -355,6 +359,7 @@ function scoreCare(posts: Array<{ id: string; text: string }>, labels: Map<strin
     gold: { NEGATIVE: count(gold, 0), NEUTRAL: count(gold, 1), POSITIVE: count(gold, 2) },
     local: { ...score(gold, predicted), halves: { evenPosts: half(0), oddPosts: half(1) } },
     lexicons: lexiconScores(texts, gold),
+    hybrid: await Promise.all(THRESHOLDS.map((threshold) => hybridAt(threshold, texts, gold, predicted))),
     lexiconsOnOddPosts: lexiconScores(
       texts.filter((_, i) => i % 2 === 1),
       gold.filter((_, i) => i % 2 === 1),
@@ -512,6 +517,13 @@ function print(result: Awaited<ReturnType<typeof measure>>['result'], all: Score
   console.log(
     `  local reader: accuracy ${l.accuracy.toFixed(3)}, macro-F1 ${l.macroF1.toFixed(3)}; even posts ${l.halves.evenPosts.accuracy.toFixed(3)} / ${l.halves.evenPosts.macroF1.toFixed(3)}, odd posts ${l.halves.oddPosts.accuracy.toFixed(3)} / ${l.halves.oddPosts.macroF1.toFixed(3)}`,
   );
+  console.log('  hybrid threshold  sent to Comprehend  local accuracy on kept');
+  for (const h of labelled.hybrid) {
+    const mark = h.threshold === result.hybrid.defaultThreshold ? ' <- default' : '';
+    console.log(
+      `  ${h.threshold.toFixed(2).padStart(16)}  ${pct(h.shareSent).padStart(18)}  ${(h.localAccuracyOnKept ?? 0).toFixed(3).padStart(22)}${mark}`,
+    );
+  }
   for (const [name, v] of Object.entries(labelled.lexicons)) {
     const odd = labelled.lexiconsOnOddPosts[name];
     console.log(
