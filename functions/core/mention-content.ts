@@ -24,11 +24,6 @@ export interface MentionContent {
   url?: string;
 }
 
-/** A post whose content is still to be read, and how. */
-export function needsContent(interaction: Interaction): boolean {
-  return interaction.pendingContent !== undefined;
-}
-
 /**
  * The interaction with its text and author filled in. When the platform cannot give them (deleted,
  * comments turned off, token revoked, network), the mention is still recorded: with the placeholder
