@@ -11,89 +11,12 @@ import {
   StaticFareSource,
   X_REPLY_LIMIT,
 } from '../../functions/core/faq/answer';
-import {
-  type KnowledgeBaseInput,
-  knowledgeBaseSchema,
-  voiceLinkProblems,
-  voiceSchema,
-} from '../../functions/core/faq/knowledge-base';
+import { knowledgeBaseSchema, voiceLinkProblems, voiceSchema } from '../../functions/core/faq/knowledge-base';
+import { demoKnowledgeBase } from '../faq-knowledge-base';
 
-/** A demo airline: AMS, JFK, LHR; fares AMS-JFK and AMS-LHR; a service desk and a lounge at Schiphol. */
-const demoKnowledgeBase = (): KnowledgeBaseInput => ({
-  places: [
-    { code: 'AMS', names: ['Amsterdam', 'Schiphol', 'Amsterdam Schiphol', "A'dam"] },
-    { code: 'JFK', names: ['New York', 'NYC', 'NY', 'New York City'] },
-    { code: 'LHR', names: ['London', 'Heathrow', 'London Heathrow'] },
-  ],
-  fares: [
-    {
-      from: 'AMS',
-      to: 'JFK',
-      lowestReturnFare: { amount: 489, currency: 'EUR' },
-      deepLink: 'https://www.demoair.example/book?from=AMS&to=JFK',
-      checkedAt: '2026-11-23T08:00:00Z',
-    },
-    {
-      from: 'AMS',
-      to: 'LHR',
-      lowestReturnFare: { amount: 119, currency: 'EUR' },
-      deepLink: 'https://www.demoair.example/book?from=AMS&to=LHR',
-      checkedAt: '2026-11-23T08:00:00Z',
-      bothDirections: false,
-    },
-  ],
-  locations: [
-    {
-      id: 'service-desk',
-      name: 'DemoAir Service Desk Schiphol',
-      aliases: ['service desk', 'desk', 'ticket desk'],
-      place: 'AMS',
-      hours: {
-        timezone: 'Europe/Amsterdam',
-        weekly: {
-          mon: ['06:00-22:00'],
-          tue: ['06:00-22:00'],
-          wed: ['06:00-22:00'],
-          thu: ['06:00-22:00'],
-          fri: ['06:00-22:00'],
-          sat: ['07:00-20:00'],
-          sun: ['07:00-20:00'],
-        },
-        exceptions: [
-          { date: '2026-12-24', name: 'Christmas Eve', hours: ['06:00-16:00'] },
-          { date: '2026-12-25', name: 'Christmas Day', hours: [] },
-        ],
-      },
-      checkedAt: '2026-02-01T09:00:00Z',
-    },
-    {
-      id: 'lounge',
-      name: 'DemoAir Lounge Schiphol',
-      aliases: ['lounge', 'demoair lounge'],
-      place: 'AMS',
-      hours: {
-        timezone: 'Europe/Amsterdam',
-        weekly: {
-          mon: ['05:30-13:00', '15:00-22:00'],
-          tue: ['05:30-13:00', '15:00-22:00'],
-          wed: ['05:30-13:00', '15:00-22:00'],
-          thu: ['05:30-13:00', '15:00-22:00'],
-          fri: ['05:30-13:00', '15:00-22:00'],
-          sat: ['07:00-13:00', '18:00-02:00'],
-          sun: ['07:00-22:00'],
-        },
-        exceptions: [
-          { date: '2026-12-24', name: 'Christmas Eve', hours: ['05:30-16:00'] },
-          { date: '2026-12-25', name: 'Christmas Day', hours: [] },
-        ],
-      },
-      checkedAt: '2026-02-01T09:00:00Z',
-    },
-  ],
-  allowedLinkDomains: ['demoair.example'],
-});
-
-const kb = knowledgeBaseSchema.parse(demoKnowledgeBase());
+/** Hours checked 1 February; AMS-LHR priced one way only. */
+const answerKnowledgeBase = () => demoKnowledgeBase({ checkedAt: '2026-02-01T09:00:00Z', lhrOneWay: true });
+const kb = knowledgeBaseSchema.parse(answerKnowledgeBase());
 const voice = voiceSchema.parse(undefined);
 /** Wednesday 25 November 2026, 11:00 in Amsterdam. */
 const NOW = new Date('2026-11-25T10:00:00Z');
@@ -366,7 +289,7 @@ test('hours: holiday exceptions by name, closed and short hours', () => {
 
 test('hours: a day without windows is closed', () => {
   const kbClosedSunday = knowledgeBaseSchema.parse({
-    ...demoKnowledgeBase(),
+    ...answerKnowledgeBase(),
     locations: [
       {
         id: 'transfer-desk',
@@ -389,7 +312,7 @@ test('hours: a day without windows is closed', () => {
 
 test('hours: a location without weekly hours is open around the clock', () => {
   const kb247 = knowledgeBaseSchema.parse({
-    ...demoKnowledgeBase(),
+    ...answerKnowledgeBase(),
     locations: [
       {
         id: 'help-line',
@@ -408,7 +331,7 @@ test('hours: a location without weekly hours is open around the clock', () => {
 
 test('hours: the location’s timezone, not the brand’s, and saying so', () => {
   const withNewYork = knowledgeBaseSchema.parse({
-    ...demoKnowledgeBase(),
+    ...answerKnowledgeBase(),
     locations: [
       {
         id: 'jfk-lounge',
