@@ -798,7 +798,7 @@ export const caseView: View = (root, context, [caseId = '']) => {
     if (!shown) return;
     const c = shown.case;
     const customer = shown.customer;
-    const scores = c.sentimentScores ?? {};
+    const scores: Partial<CareCase['sentimentScores']> = c.sentimentScores ?? {};
     const steps = c.slaHistory ?? [];
     clear(
       sideCards,
@@ -839,7 +839,7 @@ export const caseView: View = (root, context, [caseId = '']) => {
               'div',
               { class: 'scores' },
               ['NEGATIVE', 'MIXED', 'NEUTRAL', 'POSITIVE'].map((label) => {
-                const share = scores[label] ?? scores[label.toLowerCase()] ?? 0;
+                const share = scores[label.toLowerCase() as keyof typeof scores] ?? 0;
                 const bar = h('span', { class: `bar s-${label.toLowerCase()}` });
                 bar.style.width = `${Math.round(share * 100)}%`;
                 return h(
