@@ -2,8 +2,10 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { anyMessageAlarm, functionErrorsAlarm } from './alarms';
+import { consumedQueue } from './consumed-queue';
 import type { OperationsTopic } from './operations-topic';
 
 export interface IngestPipelineProps {
@@ -31,25 +33,15 @@ export class IngestPipeline extends Construct {
     const { consumer } = props;
     const maxReceiveCount = props.maxReceiveCount ?? 5;
     const maxMessageAge = props.maxMessageAge ?? Duration.minutes(5);
-    const consumerTimeout = consumer.timeout ?? Duration.seconds(3);
     if (!Number.isInteger(maxReceiveCount) || maxReceiveCount < 1) {
       throw new Error(`maxReceiveCount must be a whole number of at least 1, not ${maxReceiveCount}`);
     }
 
-    this.deadLetterQueue = new sqs.Queue(this, 'dead-letters', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    this.queue = new sqs.Queue(this, 'queue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      // AWS guidance for Lambda consumers: six times the function timeout, so Lambda can retry a batch
-      // whose invocation was throttled before its messages become visible (and counted) again.
-      visibilityTimeout: Duration.seconds(consumerTimeout.toSeconds() * 6),
-      retentionPeriod: Duration.days(4),
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount },
-    });
+    ({ queue: this.queue, deadLetterQueue: this.deadLetterQueue } = consumedQueue(
+      this,
+      consumer,
+      maxReceiveCount,
+    ));
 
     this.queue.grantConsumeMessages(consumer);
     this.bindDeadLetters(consumer);
@@ -62,16 +54,8 @@ export class IngestPipeline extends Construct {
     );
 
     this.alarms = [
-      new cloudwatch.Alarm(this, 'dead-letters-alarm', {
-        alarmDescription: 'socialcare: events in the dead-letter queue; inspect them and redrive or discard',
-        metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-          period: Duration.minutes(1),
-          statistic: cloudwatch.Stats.MAXIMUM,
-        }),
-        threshold: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      anyMessageAlarm(this, 'dead-letters-alarm', this.deadLetterQueue, {
+        description: 'socialcare: events in the dead-letter queue; inspect them and redrive or discard',
       }),
       new cloudwatch.Alarm(this, 'queue-age-alarm', {
         alarmDescription: `socialcare: interactions wait more than ${maxMessageAge.toHumanString()} for triage; deadlines are at risk`,
@@ -84,13 +68,8 @@ export class IngestPipeline extends Construct {
         evaluationPeriods: 1,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
-      new cloudwatch.Alarm(this, 'consumer-errors-alarm', {
-        alarmDescription: 'socialcare: the triage function fails whole invocations (not single records)',
-        metric: consumer.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
-        threshold: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      functionErrorsAlarm(this, 'consumer-errors-alarm', consumer, {
+        description: 'socialcare: the triage function fails whole invocations (not single records)',
       }),
     ];
     for (const alarm of this.alarms) props.operations.notify(alarm);

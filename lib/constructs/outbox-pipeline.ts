@@ -1,9 +1,11 @@
-import { Duration, Stack } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { Stack } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { anyMessageAlarm, functionErrorsAlarm } from './alarms';
+import { consumedQueue } from './consumed-queue';
 import type { OperationsTopic } from './operations-topic';
 
 export interface OutboxPipelineProps {
@@ -34,7 +36,6 @@ export class OutboxPipeline extends Construct {
     const { consumer } = props;
     const maxReceiveCount = props.maxReceiveCount ?? 5;
     const batchSize = props.batchSize ?? 5;
-    const consumerTimeout = consumer.timeout ?? Duration.seconds(3);
     const problems: string[] = [];
     if (!Number.isInteger(maxReceiveCount) || maxReceiveCount < 1)
       problems.push(`maxReceiveCount must be a whole number of at least 1, not ${maxReceiveCount}`);
@@ -43,20 +44,13 @@ export class OutboxPipeline extends Construct {
     if (problems.length) throw new Error(`${this.node.path}: ${problems.join('; ')}`);
     const stackName = Stack.of(this).stackName;
 
-    this.deadLetterQueue = new sqs.Queue(this, 'dead-letters', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    this.queue = new sqs.Queue(this, 'queue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      // Six times the function timeout (AWS guidance for Lambda consumers). A rate-limited entry is
-      // deferred beyond this by ChangeMessageVisibility, up to X's reset.
-      visibilityTimeout: Duration.seconds(consumerTimeout.toSeconds() * 6),
-      retentionPeriod: Duration.days(4),
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount },
-    });
+    // A rate-limited entry is deferred beyond the visibility timeout by ChangeMessageVisibility, up to
+    // X's reset.
+    ({ queue: this.queue, deadLetterQueue: this.deadLetterQueue } = consumedQueue(
+      this,
+      consumer,
+      maxReceiveCount,
+    ));
 
     // Consume includes sqs:ChangeMessageVisibility, which defers an entry until the rate-limit reset.
     this.queue.grantConsumeMessages(consumer);
@@ -66,27 +60,14 @@ export class OutboxPipeline extends Construct {
     consumer.addEventSource(new SqsEventSource(this.queue, { batchSize, reportBatchItemFailures: true }));
 
     this.alarms = [
-      new cloudwatch.Alarm(this, 'dead-letters-alarm', {
+      anyMessageAlarm(this, 'dead-letters-alarm', this.deadLetterQueue, {
         alarmName: `${stackName}-outbox-dead-letters`,
-        alarmDescription:
+        description:
           'socialcare: replies in the outbox dead-letter queue were not sent; inspect them and redrive or answer by hand',
-        metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-          period: Duration.minutes(1),
-          statistic: cloudwatch.Stats.MAXIMUM,
-        }),
-        threshold: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
-      new cloudwatch.Alarm(this, 'sender-errors-alarm', {
+      functionErrorsAlarm(this, 'sender-errors-alarm', consumer, {
         alarmName: `${stackName}-sender-errors`,
-        alarmDescription: 'socialcare: the sender function fails whole invocations (not single entries)',
-        metric: consumer.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
-        threshold: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        description: 'socialcare: the sender function fails whole invocations (not single entries)',
       }),
     ];
     for (const alarm of this.alarms) props.operations.notify(alarm);

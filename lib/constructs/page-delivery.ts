@@ -1,9 +1,10 @@
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { anyMessageAlarm } from './alarms';
 import type { OncallTopic } from './oncall-topic';
 import type { OperationsTopic } from './operations-topic';
 
@@ -60,18 +61,10 @@ export class PageDelivery extends Construct {
     });
 
     this.alarms = [
-      new cloudwatch.Alarm(this, 'failures-alarm', {
+      anyMessageAlarm(this, 'failures-alarm', this.failures, {
         alarmName: `${Stack.of(this).stackName}-page-forwarding-failures`,
-        alarmDescription:
+        description:
           'socialcare: pages did not reach Slack or PagerDuty (see the page-forwarder failures queue and logs)',
-        metric: this.failures.metricApproximateNumberOfMessagesVisible({
-          period: Duration.minutes(1),
-          statistic: cloudwatch.Stats.MAXIMUM,
-        }),
-        threshold: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
     ];
     for (const alarm of this.alarms) props.operations.notify(alarm);

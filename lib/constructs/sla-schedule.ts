@@ -4,6 +4,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { functionErrorsAlarm } from './alarms';
 import type { OperationsTopic } from './operations-topic';
 
 export interface SlaScheduleProps {
@@ -48,15 +49,9 @@ export class SlaSchedule extends Construct {
     // At least five periods of the rate, so one late run does not page anyone.
     const window = Duration.seconds(Math.max(300, rate.toSeconds() * 5));
     this.alarms = [
-      new cloudwatch.Alarm(this, 'errors-alarm', {
+      functionErrorsAlarm(this, 'errors-alarm', monitor, {
         alarmName: `${stackName}-sla-monitor-errors`,
-        alarmDescription:
-          'socialcare: the SLA monitor fails; deadline warnings and breaches may not be paged',
-        metric: monitor.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
-        threshold: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        description: 'socialcare: the SLA monitor fails; deadline warnings and breaches may not be paged',
       }),
       new cloudwatch.Alarm(this, 'not-running-alarm', {
         alarmName: `${stackName}-sla-monitor-not-running`,
