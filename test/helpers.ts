@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { createXWebhook } from '../functions/channels/x/webhook';
 import { DEMO_CONFIG_PATH, readBrandConfigFile } from '../functions/commons/brand-config-file';
 import type { HttpEvent } from '../functions/commons/http';
 import { BrandDirectory } from '../functions/core/brand-config';
+import { RecordingDeadLetters, RecordingQueue } from './fakes/in-memory';
 
 export const demoConfig = () => readBrandConfigFile(DEMO_CONFIG_PATH);
 export const demoDirectory = () => new BrandDirectory(demoConfig());
@@ -49,4 +51,18 @@ export function httpEvent(options: {
     ...(body ? { body: base64 ? body.toString('base64') : body.toString('utf8') } : {}),
     isBase64Encoded: base64,
   };
+}
+
+/** The X webhook with the demo brand, recording what it enqueues and parks, at a fixed clock. */
+export function xWebhookUnderTest(consumerSecret: string) {
+  const queue = new RecordingQueue();
+  const deadLetters = new RecordingDeadLetters();
+  const webhook = createXWebhook({
+    consumerSecret: async () => consumerSecret,
+    directory: demoDirectory(),
+    queue,
+    deadLetters,
+    now: () => new Date('2026-11-23T09:15:00Z'),
+  });
+  return { queue, deadLetters, webhook };
 }

@@ -158,10 +158,9 @@ export async function startPlatformStandIn(options: { port?: number } = {}): Pro
   const failures: Array<{ status: number; reset?: number } & SimulatedFailure> = [];
   const newId = () => `${Date.now()}${String(randomInt(0, 1_000_000)).padStart(6, '0')}`;
   const mentions = new Map<string, InstagramMentionContent>();
-  const mentionKey = (mediaId: string, commentId?: string) =>
-    commentId ? `comment:${commentId}` : `media:${mediaId}`;
+  /** A mention in a comment is looked up by the comment, one in a caption by the media. */
   const addInstagramMention = (mention: InstagramMentionContent) =>
-    mentions.set(mentionKey(mention.mediaId, mention.commentId), mention);
+    mentions.set(mention.commentId ? `comment:${mention.commentId}` : `media:${mention.mediaId}`, mention);
 
   /** `GET /{ig-user-id}?fields=mentioned_comment.comment_id(…){…}` and `…mentioned_media.media_id(…){…}`. */
   function mentionLookup(response: ServerResponse, url: URL, node: string, accountId: string) {
@@ -176,9 +175,7 @@ export async function startPlatformStandIn(options: { port?: number } = {}): Pro
     const comment = /^mentioned_comment\.comment_id\(([^)]+)\)/.exec(fields);
     const media = /^mentioned_media\.media_id\(([^)]+)\)/.exec(fields);
     if (!comment && !media) return graphError(response, 400, 100, 'Unsupported get request.');
-    const found = comment
-      ? [...mentions.values()].find((m) => m.commentId === comment[1])
-      : mentions.get(mentionKey(media?.[1] as string));
+    const found = mentions.get(comment ? `comment:${comment[1]}` : `media:${media?.[1]}`);
     if (!found)
       return graphError(response, 400, 100, '(#100) The mention does not exist or cannot be read (stand-in)');
     const timestamp = (found.timestamp ? new Date(found.timestamp) : new Date())

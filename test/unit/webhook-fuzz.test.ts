@@ -2,11 +2,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { MalformedPayloadError, normalizeXActivity } from '../../functions/channels/x/normalize';
 import { signXPayload } from '../../functions/channels/x/signature';
-import { createXWebhook } from '../../functions/channels/x/webhook';
 import { MAX_WEBHOOK_BODY_BYTES } from '../../functions/commons/http';
 import { interactionSchema } from '../../functions/core/interaction';
-import { RecordingDeadLetters, RecordingQueue } from '../fakes/in-memory';
-import { demoDirectory, fixture, httpEvent } from '../helpers';
+import { demoDirectory, fixture, httpEvent, xWebhookUnderTest } from '../helpers';
 
 // A bounded, repeatable fuzz of the X webhook and its normalizer: the seed fixes every input, so a
 // failure names the seed and case that reproduce it. Each case runs a fixed number of inputs.
@@ -102,18 +100,7 @@ function setAt(root: unknown, path: Array<string | number>, replace: (old: unkno
   return root;
 }
 
-function setup() {
-  const queue = new RecordingQueue();
-  const deadLetters = new RecordingDeadLetters();
-  const webhook = createXWebhook({
-    consumerSecret: async () => SECRET,
-    directory: demoDirectory(),
-    queue,
-    deadLetters,
-    now: () => new Date('2026-11-23T09:15:00Z'),
-  });
-  return { queue, deadLetters, webhook };
-}
+const setup = () => xWebhookUnderTest(SECRET);
 
 const post = (body: Buffer, signature?: string) =>
   httpEvent({

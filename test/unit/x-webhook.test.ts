@@ -1,24 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { signXPayload } from '../../functions/channels/x/signature';
-import { createXWebhook } from '../../functions/channels/x/webhook';
-import { RecordingDeadLetters, RecordingQueue } from '../fakes/in-memory';
-import { demoDirectory, fixture, httpEvent } from '../helpers';
+import { fixture, httpEvent, xWebhookUnderTest } from '../helpers';
 
 const SECRET = 'test-consumer-secret';
 
-function setup() {
-  const queue = new RecordingQueue();
-  const deadLetters = new RecordingDeadLetters();
-  const webhook = createXWebhook({
-    consumerSecret: async () => SECRET,
-    directory: demoDirectory(),
-    queue,
-    deadLetters,
-    now: () => new Date('2026-11-23T09:15:00Z'),
-  });
-  return { queue, deadLetters, webhook };
-}
+const setup = () => xWebhookUnderTest(SECRET);
 
 const post = (body: string | Buffer, signature?: string, base64 = false) =>
   httpEvent({

@@ -166,31 +166,30 @@ export class DynamoCaseStore implements CaseStore {
   }
 
   async setCrmId(brandId: string, customer: CustomerRef, crmId: string | null): Promise<void> {
-    await this.doc.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: keys.customer(customer.platform, customer.id, brandId),
-        ...(crmId
-          ? {
-              UpdateExpression: 'SET crmId = :crm, entity = :entity',
-              ExpressionAttributeValues: { ':crm': crmId, ':entity': 'customer' },
-            }
-          : { UpdateExpression: 'REMOVE crmId' }),
-      }),
-    );
+    await this.setCustomerField(brandId, customer, 'crmId', crmId);
   }
 
   async markAbusive(brandId: string, customer: CustomerRef, mark: AbuseMark | null): Promise<void> {
+    await this.setCustomerField(brandId, customer, 'abusive', mark);
+  }
+
+  /** Sets one field of the customer's record (creating the record), or removes it when empty. */
+  private async setCustomerField(
+    brandId: string,
+    customer: CustomerRef,
+    field: 'crmId' | 'abusive',
+    value: unknown,
+  ): Promise<void> {
     await this.doc.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: keys.customer(customer.platform, customer.id, brandId),
-        ...(mark
+        ...(value
           ? {
-              UpdateExpression: 'SET abusive = :mark, entity = :entity',
-              ExpressionAttributeValues: { ':mark': mark, ':entity': 'customer' },
+              UpdateExpression: `SET ${field} = :value, entity = :entity`,
+              ExpressionAttributeValues: { ':value': value, ':entity': 'customer' },
             }
-          : { UpdateExpression: 'REMOVE abusive' }),
+          : { UpdateExpression: `REMOVE ${field}` }),
       }),
     );
   }

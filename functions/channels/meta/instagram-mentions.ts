@@ -1,6 +1,5 @@
-import { createHmac } from 'node:crypto';
 import type { MentionContent, MentionContentReader } from '../../core/mention-content';
-import { GRAPH_API_BASE_URL, GRAPH_API_VERSION } from './meta-sender';
+import { appSecretProof, GRAPH_API_BASE_URL, GRAPH_API_VERSION } from './graph-api';
 
 export interface InstagramMentionReaderOptions {
   /** The access token of the Facebook page linked to this Instagram account (the sender's token). */
@@ -36,12 +35,7 @@ export class GraphInstagramMentionReader implements MentionContentReader {
     const url = new URL(`${this.base}/${this.version}/${encodeURIComponent(request.accountId)}`);
     url.searchParams.set('fields', field);
     if (this.options.appSecret) {
-      url.searchParams.set(
-        'appsecret_proof',
-        createHmac('sha256', await this.options.appSecret())
-          .update(token)
-          .digest('hex'),
-      );
+      url.searchParams.set('appsecret_proof', appSecretProof(await this.options.appSecret(), token));
     }
     const response = await fetch(url, {
       headers: { authorization: `Bearer ${token}` },

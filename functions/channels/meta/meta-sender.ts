@@ -1,4 +1,3 @@
-import { createHmac } from 'node:crypto';
 import { messagingPermission } from '../../core/messaging-window';
 import {
   type OutboundMessage,
@@ -7,9 +6,7 @@ import {
   RetryLaterError,
   UncertainSendError,
 } from '../../core/outbox';
-
-export const GRAPH_API_VERSION = 'v21.0';
-export const GRAPH_API_BASE_URL = 'https://graph.facebook.com';
+import { appSecretProof, GRAPH_API_BASE_URL, GRAPH_API_VERSION } from './graph-api';
 
 export type MetaPlatform = 'facebook' | 'instagram';
 
@@ -93,10 +90,7 @@ export class MetaSender implements PlatformSender {
     let proof: string | undefined;
     try {
       token = await this.options.tokenFor(message.account.id, platform);
-      if (this.options.appSecret)
-        proof = createHmac('sha256', await this.options.appSecret())
-          .update(token)
-          .digest('hex');
+      if (this.options.appSecret) proof = appSecretProof(await this.options.appSecret(), token);
     } catch (error) {
       throw new PermanentSendError(
         `no usable page access token for ${platform} account ${message.account.id}: ${(error as Error).message}`,
