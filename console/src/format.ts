@@ -1,3 +1,4 @@
+import { signatureSuffix as replySignature } from '../../functions/core/reply-rules';
 import { now } from './clock';
 import type { Brand, CareCase, Platform } from './types';
 
@@ -94,35 +95,12 @@ export const STATUS_NAMES: Record<string, string> = {
   resolved: 'Resolved',
 };
 
-/** The longest reply the agent API accepts per platform (the same limits as the server's check). */
-export const PLATFORM_LIMITS: Record<Platform, number> = {
-  x: 280,
-  facebook: 8000,
-  instagram: 2200,
-  generic: 5000,
-};
+// The server's own rules: the counts and limits shown while typing are the ones the API checks.
+export { platformLength, replyLimit } from '../../functions/core/reply-rules';
 
-const URL_IN_TEXT = /https?:\/\/[^\s)>\]]+/g;
-
-/** X counts a URL as 23 characters whatever its length. */
-export function platformLength(text: string): number {
-  return [...text.replace(URL_IN_TEXT, 'x'.repeat(23))].length;
-}
-
-function initials(name: string): string {
-  return name
-    .split(/[\s.@_-]+/)
-    .filter(Boolean)
-    .slice(0, 3)
-    .map((part) => part[0]!.toUpperCase())
-    .join('');
-}
-
-/** What the API appends to a public reply when the brand signs them (as the server does). */
+/** What the API appends to a public reply when the brand signs them. */
 export function signatureSuffix(brand: Brand | undefined, agentName: string): string {
-  if (brand?.agentDesk?.signature === 'initials') return ` ^${initials(agentName)}`;
-  if (brand?.agentDesk?.signature === 'name') return ` – ${agentName.split(/\s+/)[0]}`;
-  return '';
+  return replySignature(brand?.agentDesk?.signature, agentName);
 }
 
 export function customerLabel(customer: { handle?: string; name?: string; id: string }): string {

@@ -3,6 +3,7 @@ import type { CareCase, CaseMessage, CaseStore } from './cases';
 import { type ComplianceProblem, checkOutbound } from './compliance';
 import type { OutboundMessage, OutboundQueue, OutboxEntry, OutboxStore } from './outbox';
 import type { PiiDetector } from './pii';
+import { replyLimit, signatureSuffix } from './reply-rules';
 
 /**
  * What agents do with a case: claim, assign, reply in public or privately, resolve with a public
@@ -54,28 +55,8 @@ export interface AgentDeskDeps {
   now?: () => Date;
 }
 
-/** Platform limits: public replies, and private messages (Messenger 2,000, Instagram 1,000). */
-const MAX_LENGTH: Record<string, number> = { x: 280, facebook: 8000, instagram: 2200, generic: 5000 };
-const MAX_PRIVATE_LENGTH: Record<string, number> = {
-  x: 10_000,
-  facebook: 2000,
-  instagram: 1000,
-  generic: 5000,
-};
-
-function initials(name: string): string {
-  return name
-    .split(/[\s.@_-]+/)
-    .filter(Boolean)
-    .slice(0, 3)
-    .map((part) => part[0]!.toUpperCase())
-    .join('');
-}
-
 export function signReply(brand: Brand, agent: Agent, text: string): string {
-  if (brand.agentDesk.signature === 'initials') return `${text} ^${initials(agent.name)}`;
-  if (brand.agentDesk.signature === 'name') return `${text} – ${agent.name.split(/\s+/)[0]}`;
-  return text;
+  return `${text}${signatureSuffix(brand.agentDesk.signature, agent.name)}`;
 }
 
 export class AgentDesk {
@@ -195,7 +176,7 @@ export class AgentDesk {
     const problems = await checkOutbound(text, {
       visibility,
       allowedDomains,
-      maxLength: (visibility === 'private' ? MAX_PRIVATE_LENGTH : MAX_LENGTH)[careCase.platform] ?? 280,
+      maxLength: replyLimit(careCase.platform, visibility),
       pii: this.deps.pii,
     });
     if (problems.length) throw new ComplianceError(problems);
@@ -299,7 +280,7 @@ export class AgentDesk {
           ...brand.agentDesk.allowedLinkDomains,
           ...(brand.knowledgeBase?.allowedLinkDomains ?? []),
         ],
-        maxLength: MAX_LENGTH[careCase.platform] ?? 280,
+        maxLength: replyLimit(careCase.platform, 'public'),
         pii: this.deps.pii,
       });
       if (problems.length) throw new ComplianceError(problems);

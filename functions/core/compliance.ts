@@ -1,16 +1,10 @@
 import { isAllowedLink } from './faq/knowledge-base';
 import type { PiiDetector } from './pii';
+import { platformLength, URL_IN_TEXT } from './reply-rules';
 
 export interface ComplianceProblem {
   code: 'link_not_allowed' | 'private_data' | 'too_long' | 'empty';
   message: string;
-}
-
-const URL_IN_TEXT = /https?:\/\/[^\s)>\]]+/g;
-
-/** X counts a URL as 23 characters whatever its length. */
-export function platformLength(text: string): number {
-  return [...text.replace(URL_IN_TEXT, 'x'.repeat(23))].length;
 }
 
 /**

@@ -3,19 +3,8 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import type { MetricName } from '../../functions/core/metrics';
 import type { OperationsTopic } from './operations-topic';
-
-/** The care metrics the functions emit (functions/commons/metrics.ts), in namespace `socialcare`. */
-export type CareMetricName =
-  | 'InteractionsAccepted'
-  | 'CasesOpened'
-  | 'MessagesRecorded'
-  | 'DuplicatesSkipped'
-  | 'RepliesSent'
-  | 'FirstResponseSeconds'
-  | 'DeadlineWarnings'
-  | 'DeadlineBreaches'
-  | 'Pages';
 
 /** Where functions/commons/metrics.ts writes (CloudWatch embedded metrics through Powertools). */
 export const CARE_METRICS_NAMESPACE = 'socialcare';
@@ -29,7 +18,7 @@ export function careMetricDimensions(brandId: string): Record<string, string> {
 }
 
 export function careMetric(
-  name: CareMetricName,
+  name: MetricName,
   brandId: string,
   options: { statistic?: string; label?: string; period?: Duration } = {},
 ): cloudwatch.Metric {

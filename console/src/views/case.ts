@@ -10,9 +10,9 @@ import {
   deadlineState,
   exactly,
   newRequestId,
-  PLATFORM_LIMITS,
   PLATFORM_NAMES,
   platformLength,
+  replyLimit,
   STATUS_NAMES,
   signatureSuffix,
   when,
@@ -668,7 +668,7 @@ export const caseView: View = (root, context, [caseId = '']) => {
     editor.classList.toggle('note-mode', mode === 'note');
 
     const suffix = mode === 'public' ? signatureSuffix(b, context.me.name) : '';
-    const limit = PLATFORM_LIMITS[c.platform] ?? 280;
+    const limit = replyLimit(c.platform, mode === 'private' ? 'private' : 'public');
     const length = platformLength(editor.value.trim() + suffix);
     const over = mode !== 'note' && length > limit;
     const lastInboundPublic =
@@ -768,7 +768,7 @@ export const caseView: View = (root, context, [caseId = '']) => {
     closeOut.disabled = resolved;
     const text = closeOut.value.trim();
     closeOutHint.textContent = text
-      ? `${platformLength(text + signatureSuffix(brand(), context.me.name))} / ${PLATFORM_LIMITS[c.platform]} · posted publicly in the customer’s thread`
+      ? `${platformLength(text + signatureSuffix(brand(), context.me.name))} / ${replyLimit(c.platform, 'public')} · posted publicly in the customer’s thread`
       : '';
     resolveButton.disabled = resolved || busy !== undefined;
     resolveButton.textContent = resolved

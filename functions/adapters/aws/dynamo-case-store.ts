@@ -194,6 +194,18 @@ export class DynamoCaseStore implements CaseStore {
     );
   }
 
+  /**
+   * The two writes every recorded message makes, each once only: the platform-id marker that dedupes
+   * redeliveries and the message itself. They stand second and third in the transaction, so a failed
+   * condition there means a duplicate.
+   */
+  private messageWrites(message: CaseMessage, now: Date) {
+    const once = (Item: Record<string, unknown>) => ({
+      Put: { TableName: this.tableName, Item, ConditionExpression: 'attribute_not_exists(PK)' },
+    });
+    return [once(recordedItem(message, now)), once(messageItem(message))];
+  }
+
   async getCase(caseId: string): Promise<CareCase | undefined> {
     const result = await this.doc.send(
       new GetCommand({ TableName: this.tableName, Key: keys.case(caseId), ConsistentRead: true }),
@@ -215,20 +227,7 @@ export class DynamoCaseStore implements CaseStore {
                 ConditionExpression: 'attribute_not_exists(PK)',
               },
             },
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: recordedItem(message, now),
-                ConditionExpression: 'attribute_not_exists(PK)',
-              },
-            },
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: messageItem(message),
-                ConditionExpression: 'attribute_not_exists(PK)',
-              },
-            },
+            ...this.messageWrites(message, now),
             {
               Update: {
                 TableName: this.tableName,
@@ -278,20 +277,7 @@ export class DynamoCaseStore implements CaseStore {
                 ExpressionAttributeValues: { ':expected': expectedVersion },
               },
             },
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: recordedItem(message, now),
-                ConditionExpression: 'attribute_not_exists(PK)',
-              },
-            },
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: messageItem(message),
-                ConditionExpression: 'attribute_not_exists(PK)',
-              },
-            },
+            ...this.messageWrites(message, now),
             ...this.customerUpdate(updated, message, now),
           ],
         }),
