@@ -2,33 +2,12 @@ import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { BrandConfig } from '../../functions/core/brand-config';
 import type { IngestPipeline } from './ingest-pipeline';
+import { placeholderSecret } from './placeholder-secret';
 import { SocialcareFunction } from './socialcare-function';
-
-const PLACEHOLDER = 'REPLACE_ME';
-
-/** A secret created with placeholder fields; generated, so a later deploy never overwrites real values. */
-function placeholderSecret(
-  scope: Construct,
-  id: string,
-  description: string,
-  fields: string[],
-  reason: string,
-) {
-  const secret = new secretsmanager.Secret(scope, id, {
-    description,
-    generateSecretString: {
-      secretStringTemplate: JSON.stringify(Object.fromEntries(fields.map((f) => [f, PLACEHOLDER]))),
-      generateStringKey: 'unused',
-      excludePunctuation: true,
-    },
-  });
-  Validations.of(secret).acknowledge({ id: 'AwsSolutions-SMG4', reason });
-  return secret;
-}
 
 export interface ChannelWebhooksProps {
   readonly brands: BrandConfig;
@@ -57,20 +36,17 @@ export class ChannelWebhooks extends Construct {
     super(scope, id);
     const issuedElsewhere = (what: string) =>
       `${what} is issued by the platform or the source and can only be regenerated there; a rotation Lambda cannot rotate it. Operators put new values here (README, Deploy).`;
-    this.metaSecret = placeholderSecret(
-      this,
-      'meta',
-      'socialcare: Meta app secret (appSecret) and webhook verify token (verifyToken)',
-      ['appSecret', 'verifyToken'],
-      issuedElsewhere('The Meta app secret'),
-    );
-    this.genericSecrets = placeholderSecret(
-      this,
-      'generic-sources',
-      'socialcare: signing secret per review/listening source, {"<source>": "<secret>"} (docs/generic-webhook.md)',
-      [],
-      issuedElsewhere('Each source signing secret, shared with that source,'),
-    );
+    this.metaSecret = placeholderSecret(this, 'meta', {
+      description: 'socialcare: Meta app secret (appSecret) and webhook verify token (verifyToken)',
+      fields: ['appSecret', 'verifyToken'],
+      reason: issuedElsewhere('The Meta app secret'),
+    });
+    this.genericSecrets = placeholderSecret(this, 'generic-sources', {
+      description:
+        'socialcare: signing secret per review/listening source, {"<source>": "<secret>"} (docs/generic-webhook.md)',
+      fields: [],
+      reason: issuedElsewhere('Each source signing secret, shared with that source,'),
+    });
     const pageTokens = new Map<string, secretsmanager.Secret>();
     const instagramAccounts = new Set<string>();
     for (const brand of props.brands.brands) {
@@ -79,13 +55,11 @@ export class ChannelWebhooks extends Construct {
         if (account.platform === 'instagram') instagramAccounts.add(account.id);
         pageTokens.set(
           account.id,
-          placeholderSecret(
-            this,
-            `page-token-${account.id}`,
-            `socialcare: page access token (pageAccessToken) of ${account.platform} account ${account.handle} (${account.id}, brand ${brand.id})`,
-            ['pageAccessToken'],
-            issuedElsewhere('A page access token'),
-          ),
+          placeholderSecret(this, `page-token-${account.id}`, {
+            description: `socialcare: page access token (pageAccessToken) of ${account.platform} account ${account.handle} (${account.id}, brand ${brand.id})`,
+            fields: ['pageAccessToken'],
+            reason: issuedElsewhere('A page access token'),
+          }),
         );
       }
     }
@@ -137,15 +111,7 @@ export class ChannelWebhooks extends Construct {
 
   /** Lets the sender reply on Facebook and Instagram: read on exactly the page-token secrets, together with their env. */
   bindSender(fn: lambda.Function): void {
-    for (const secret of this.pageTokens.values()) secret.grantRead(fn);
-    fn.addEnvironment(
-      'META_ACCOUNT_SECRET_ARNS',
-      Stack.of(this).toJsonString(
-        Object.fromEntries([...this.pageTokens].map(([id, s]) => [id, s.secretArn])),
-      ),
-    );
-    this.metaSecret.grantRead(fn);
-    fn.addEnvironment('META_SECRET_ARN', this.metaSecret.secretArn);
+    this.bindTokens(fn, [...this.pageTokens]);
   }
 
   /**
@@ -153,7 +119,14 @@ export class ChannelWebhooks extends Construct {
    * Instagram accounts' page-token secrets only, with their env.
    */
   bindMentionReader(fn: lambda.Function): void {
-    const tokens = [...this.pageTokens].filter(([id]) => this.instagramAccounts.has(id));
+    this.bindTokens(
+      fn,
+      [...this.pageTokens].filter(([id]) => this.instagramAccounts.has(id)),
+    );
+  }
+
+  /** Read on these page-token secrets and the Meta app secret (appsecret_proof), with their env. */
+  private bindTokens(fn: lambda.Function, tokens: Array<[string, secretsmanager.Secret]>): void {
     for (const [, secret] of tokens) secret.grantRead(fn);
     fn.addEnvironment(
       'META_ACCOUNT_SECRET_ARNS',

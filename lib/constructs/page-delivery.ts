@@ -1,14 +1,13 @@
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { anyMessageAlarm } from './alarms';
 import type { OncallTopic } from './oncall-topic';
 import type { OperationsTopic } from './operations-topic';
-
-const PLACEHOLDER = 'REPLACE_ME';
+import { placeholderSecret } from './placeholder-secret';
 
 export interface PageDeliveryProps {
   readonly oncall: OncallTopic;
@@ -33,21 +32,11 @@ export class PageDelivery extends Construct {
   constructor(scope: Construct, id: string, props: PageDeliveryProps) {
     super(scope, id);
     this.oncall = props.oncall;
-    this.targets = new secretsmanager.Secret(this, 'targets', {
+    this.targets = placeholderSecret(this, 'targets', {
       description:
         'socialcare: where pages go besides e-mail and SMS: fields slackWebhookUrl (a Slack incoming webhook URL) ' +
         'and pagerDutyRoutingKey (a PagerDuty Events API v2 integration key); REPLACE_ME or empty = off',
-      generateSecretString: {
-        secretStringTemplate: JSON.stringify({
-          slackWebhookUrl: PLACEHOLDER,
-          pagerDutyRoutingKey: PLACEHOLDER,
-        }),
-        generateStringKey: 'unused',
-        excludePunctuation: true,
-      },
-    });
-    Validations.of(this.targets).acknowledge({
-      id: 'AwsSolutions-SMG4',
+      fields: ['slackWebhookUrl', 'pagerDutyRoutingKey'],
       reason:
         'A Slack incoming webhook URL and a PagerDuty integration key are issued by Slack and PagerDuty and can ' +
         'only be regenerated there; a rotation Lambda cannot rotate them. Operators regenerate them there and ' +

@@ -1,10 +1,9 @@
-import { Validations } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { placeholderSecret } from './placeholder-secret';
 
 /** The placeholder the runtime recognises: it answers "not set yet" instead of failing every signature. */
-const PLACEHOLDER = 'REPLACE_ME';
 
 /**
  * Platform credentials in Secrets Manager. The stack creates each secret with a placeholder; the
@@ -17,20 +16,10 @@ export class PlatformSecrets extends Construct {
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    this.x = new secretsmanager.Secret(this, 'x', {
+    this.x = placeholderSecret(this, 'x', {
       description:
         'socialcare: X app consumer secret (field consumerSecret), for CRC answers and webhook signatures',
-      // Generated rather than a literal value: CloudFormation then never writes the placeholder back
-      // over the operator's value on a later update. Secrets Manager generates only together with a
-      // key; that field is not used.
-      generateSecretString: {
-        secretStringTemplate: JSON.stringify({ consumerSecret: PLACEHOLDER }),
-        generateStringKey: 'unused',
-        excludePunctuation: true,
-      },
-    });
-    Validations.of(this.x).acknowledge({
-      id: 'AwsSolutions-SMG4',
+      fields: ['consumerSecret'],
       reason:
         'The X consumer secret is issued by X (developer portal) and can only be regenerated there; a rotation ' +
         'Lambda cannot rotate it. Operators regenerate it in X and put the new value here (README, Deploy).',

@@ -1,11 +1,11 @@
-import { Annotations, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, Stack } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { BrandConfig } from '../../functions/core/brand-config';
+import { placeholderSecret } from './placeholder-secret';
 
 /** The placeholder the runtime treats as "not set yet". */
-const PLACEHOLDER = 'REPLACE_ME';
 /**
  * X_ACCOUNT_SECRET_ARNS holds an ARN of about 110 characters per account, and Lambda allows 4 KB of
  * environment in all: past this many accounts the sender's environment may no longer fit.
@@ -36,20 +36,9 @@ export class XAccountSecrets extends Construct {
       for (const account of brand.accounts) {
         if (account.platform !== 'x') continue;
         // The construct id is the account id: stable when a handle changes, so the secret is kept.
-        const secret = new secretsmanager.Secret(this, account.id, {
+        const secret = placeholderSecret(this, account.id, {
           description: `socialcare: X credentials of @${account.handle} (${account.role} account ${account.id} of brand ${brand.id}): fields ${X_ACCOUNT_SECRET_FIELDS.join(', ')}`,
-          // Generated rather than a literal, like the X app secret: CloudFormation then never writes the
-          // placeholders back over the operator's values on a later update.
-          generateSecretString: {
-            secretStringTemplate: JSON.stringify(
-              Object.fromEntries(X_ACCOUNT_SECRET_FIELDS.map((field) => [field, PLACEHOLDER])),
-            ),
-            generateStringKey: 'unused',
-            excludePunctuation: true,
-          },
-        });
-        Validations.of(secret).acknowledge({
-          id: 'AwsSolutions-SMG4',
+          fields: X_ACCOUNT_SECRET_FIELDS,
           reason:
             'X account access tokens and app keys are issued by X (developer portal, or the OAuth flow for the ' +
             'account) and can only be regenerated there; a rotation Lambda cannot rotate them. Operators ' +
