@@ -14,6 +14,10 @@ export interface NormalizeResult {
   rejected: Array<{ reason: string; event: unknown }>;
 }
 
+/** A JSON object (not null, not an array): what every normalizer checks before reading fields. */
+export const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
 export class MalformedPayloadError extends Error {
   constructor(message: string) {
     super(message);

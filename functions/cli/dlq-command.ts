@@ -9,19 +9,13 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { parseInteraction } from '../core/interaction';
+import { LOCAL_QUEUE_NAMES } from '../local-runtime/embedded-queues';
 
 /**
  * `socialcare dlq list|redrive`: what is in the dead-letter queue and why, and sending it back once
  * the cause is fixed. Works on the embedded queues of `socialcare start` (by endpoint) and on the
  * stack's queues (by URL).
  */
-
-/** Queue names of the embedded SQS (functions/local-runtime/embedded-queues.ts). */
-export const LOCAL_QUEUE_NAMES = {
-  deadLetters: 'socialcare-dead-letters',
-  ingest: 'socialcare-ingest',
-  outbox: 'socialcare-outbox',
-} as const;
 
 export interface DlqQueues {
   client: SQSClient;

@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { signXPayload } from '../channels/x/signature';
 import type { BrandConfig } from '../core/brand-config';
+import { percentile } from '../core/report';
 
 /**
  * `socialcare replay FILE`: real customer traffic against a running system. Reads the public
@@ -491,11 +492,6 @@ export class RecordedTracker {
   }
 }
 
-function percentile(sorted: number[], p: number): number {
-  if (!sorted.length) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
-}
-
 function drawProgress(
   out: ReplayOptions['progress'],
   state: { sent: number; accepted: number; total?: number; startedAt: number },
@@ -699,8 +695,8 @@ export async function runReplayCommand(options: ReplayOptions): Promise<ReplayRe
     sendSeconds,
     recordSeconds,
     latencyMs: {
-      p50: Math.round(percentile(sorted, 50) * 10) / 10,
-      p99: Math.round(percentile(sorted, 99) * 10) / 10,
+      p50: Math.round((percentile(sorted, 50) ?? 0) * 10) / 10,
+      p99: Math.round((percentile(sorted, 99) ?? 0) * 10) / 10,
       max: Math.round((sorted.at(-1) ?? 0) * 10) / 10,
     },
   };

@@ -80,7 +80,6 @@ export const calendarSchema = z
   });
 
 export type Calendar = z.infer<typeof calendarSchema>;
-export const ALWAYS_OPEN_UTC: Calendar = { timezone: 'UTC', exceptions: [] };
 
 // ---------------------------------------------------------------- timezone arithmetic
 

@@ -4,11 +4,6 @@ import { parseDuration } from './duration';
 
 export type DeadlineKind = 'first_response' | 'next_response' | 'resolution';
 
-/** When a clock of `durationMs` started at `start` runs out, counting only the brand's working time. */
-export function addBusinessTime(start: Date, durationMs: number, calendar: Brand['calendar']): Date {
-  return addOpenTime(calendar, start, durationMs);
-}
-
 function policyDuration(text: string): number {
   const ms = parseDuration(text);
   if (ms === null) throw new Error(`invalid duration "${text}" in a validated config`);
@@ -48,7 +43,7 @@ export function firstResponseDueAt(
   priority: Priority,
   receivedAt: Date,
 ): Date {
-  return addBusinessTime(receivedAt, durationFor(brand, channel, 'firstResponse', priority), brand.calendar);
+  return addOpenTime(brand.calendar, receivedAt, durationFor(brand, channel, 'firstResponse', priority));
 }
 
 export function nextResponseDueAt(
@@ -57,11 +52,11 @@ export function nextResponseDueAt(
   priority: Priority,
   receivedAt: Date,
 ): Date {
-  return addBusinessTime(receivedAt, durationFor(brand, channel, 'nextResponse', priority), brand.calendar);
+  return addOpenTime(brand.calendar, receivedAt, durationFor(brand, channel, 'nextResponse', priority));
 }
 
 export function resolutionDueAt(brand: Brand, channel: Channel, openedAt: Date): Date {
-  return addBusinessTime(openedAt, durationFor(brand, channel, 'resolution'), brand.calendar);
+  return addOpenTime(brand.calendar, openedAt, durationFor(brand, channel, 'resolution'));
 }
 
 /** The earliest deadline still running: what the SLA monitor and the agent queue sort by. */

@@ -2,6 +2,15 @@ import { Worker } from 'node:worker_threads';
 import type { Interaction } from '../core/interaction';
 import type { InteractionQueue } from '../core/queues';
 
+/** Queue and topic names of the embedded SQS/SNS (`socialcare dlq` finds the queues by these names). */
+export const LOCAL_QUEUE_NAMES = {
+  deadLetters: 'socialcare-dead-letters',
+  ingest: 'socialcare-ingest',
+  outbox: 'socialcare-outbox',
+  pages: 'socialcare-local-pages',
+  oncallTopic: 'socialcare-oncall',
+} as const;
+
 export interface EmbeddedQueueUrls {
   endpoint: string;
   ingestQueueUrl: string;

@@ -1,6 +1,8 @@
 import { randomInt } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { META_TEXT_LIMITS } from '../channels/meta/meta-sender';
+import { platformLength, replyLimit } from '../core/reply-rules';
 
 /**
  * A local stand-in for the platforms' send APIs (X API v2 and the Meta Graph API). The real clients
@@ -142,17 +144,6 @@ function graphError(
 const defaultGraphCode = (status: number) =>
   status === 429 ? 4 : status === 401 ? 190 : status === 403 ? 10 : status >= 500 ? 2 : 100;
 
-/** Longest text each Graph send endpoint takes (characters). */
-const GRAPH_TEXT_LIMITS = {
-  facebook: { comment: 8000, message: 2000 },
-  instagram: { comment: 2200, message: 1000 },
-} as const;
-
-/** X counts a URL as 23 characters whatever its length. */
-export function xLength(text: string): number {
-  return [...text.replace(/https?:\/\/\S+/g, 'x'.repeat(23))].length;
-}
-
 export async function startPlatformStandIn(options: { port?: number } = {}): Promise<PlatformStandIn> {
   const sent: SentPost[] = [];
   const failures: Array<{ status: number; reset?: number } & SimulatedFailure> = [];
@@ -243,7 +234,7 @@ export async function startPlatformStandIn(options: { port?: number } = {}): Pro
       return mentionLookup(response, url, decodeURIComponent(node), account.accountId);
     if (request.method !== 'POST') return graphError(response, 400, 100, 'Unsupported get request.');
     const body = await readJson(request);
-    const limits = GRAPH_TEXT_LIMITS[account.platform];
+    const limits = META_TEXT_LIMITS[account.platform];
     const base = { platform: account.platform, accountId: account.accountId, at: new Date().toISOString() };
 
     if (edge === 'comments' || edge === 'replies') {
@@ -350,8 +341,10 @@ export async function startPlatformStandIn(options: { port?: number } = {}): Pro
     const text = typeof body.text === 'string' ? body.text : '';
     if (!text)
       return reply(response, 400, { title: 'Invalid Request', detail: 'text is required', status: 400 });
-    if (xLength(text) > 280)
-      return reply(response, 403, { title: 'Forbidden', detail: 'Tweet text is too long', status: 403 });
+    // A post takes 280 characters, a DM 10,000.
+    const visibility = url.pathname === '/2/tweets' ? 'public' : 'private';
+    if (platformLength(text) > replyLimit('x', visibility))
+      return reply(response, 403, { title: 'Forbidden', detail: 'Text is too long', status: 403 });
 
     if (request.method === 'POST' && url.pathname === '/2/tweets') {
       const replyTo = (body.reply as { in_reply_to_tweet_id?: string } | undefined)?.in_reply_to_tweet_id;

@@ -6,7 +6,12 @@ import { startFauxqs } from 'fauxqs';
 import { sqsClient } from '../adapters/aws/clients';
 import { SqsInteractionQueue } from '../adapters/aws/sqs-queues';
 import type { Interaction } from '../core/interaction';
-import type { QueueThreadReply, QueueThreadRequest, QueueThreadSettings } from './embedded-queues';
+import {
+  LOCAL_QUEUE_NAMES,
+  type QueueThreadReply,
+  type QueueThreadRequest,
+  type QueueThreadSettings,
+} from './embedded-queues';
 
 /** The same redrive as the stack: a record that fails this many receives moves to the DLQ. */
 const MAX_RECEIVE_COUNT = 5;
@@ -16,7 +21,7 @@ const port = parentPort!;
 const reply = (message: QueueThreadReply) => port.postMessage(message);
 
 const server = await startFauxqs({ port: settings.port ?? 0, logger: false });
-const dlq = server.createQueue('socialcare-dead-letters', {
+const dlq = server.createQueue(LOCAL_QUEUE_NAMES.deadLetters, {
   attributes: { MessageRetentionPeriod: '1209600' },
 });
 const redrive = JSON.stringify({
@@ -24,17 +29,17 @@ const redrive = JSON.stringify({
   maxReceiveCount: String(MAX_RECEIVE_COUNT),
 });
 const visibility = String(settings.visibilityTimeoutSeconds ?? 30);
-const ingest = server.createQueue('socialcare-ingest', {
+const ingest = server.createQueue(LOCAL_QUEUE_NAMES.ingest, {
   attributes: { VisibilityTimeout: visibility, RedrivePolicy: redrive },
 });
-const outbox = server.createQueue('socialcare-outbox', {
+const outbox = server.createQueue(LOCAL_QUEUE_NAMES.outbox, {
   attributes: { VisibilityTimeout: visibility, RedrivePolicy: redrive },
 });
-const pages = server.createQueue('socialcare-local-pages');
-const { topicArn } = server.createTopic('socialcare-oncall');
+const pages = server.createQueue(LOCAL_QUEUE_NAMES.pages);
+const { topicArn } = server.createTopic(LOCAL_QUEUE_NAMES.oncallTopic);
 server.subscribe({
-  topic: 'socialcare-oncall',
-  queue: 'socialcare-local-pages',
+  topic: LOCAL_QUEUE_NAMES.oncallTopic,
+  queue: LOCAL_QUEUE_NAMES.pages,
   attributes: { RawMessageDelivery: 'true' },
 });
 const client = sqsClient(server.address);

@@ -268,7 +268,12 @@ test('a reply sent after the case was resolved, or after the customer wrote agai
     sentAt: '2026-11-23T09:10:00.000Z',
     writtenAt: '2026-11-23T09:09:00.000Z',
   });
+  // Resolved stays resolved, with no clock started again.
   assert.equal(afterResolve.status, 'resolved');
+  assert.equal(afterResolve.nextDeadlineAt, undefined, 'no deadline is watched on a resolved case');
+  assert.equal(afterResolve.sla, undefined);
+  assert.equal(afterResolve.pausedAt, resolved.pausedAt, 'not turned into waiting-on-customer');
+  assert.equal(afterResolve.nextResponseDueAt, resolved.nextResponseDueAt);
   const wroteAgain = {
     ...open,
     lastInboundAt: '2026-11-23T09:09:30.000Z',

@@ -8,11 +8,6 @@ import { SQSClient } from '@aws-sdk/client-sqs';
  * AWS SDK clients. In AWS they take region and credentials from the Lambda environment; in local mode
  * they are pointed at the embedded services by explicit endpoint (fauxqs queue URLs need it).
  */
-export interface LocalEndpoints {
-  dynamodb: string;
-  sqs: string;
-}
-
 const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 export function dynamoClient(endpoint?: string): DynamoDBClient {

@@ -3,10 +3,9 @@ import {
   type ComprehendClient,
   type LanguageCode,
 } from '@aws-sdk/client-comprehend';
+import { toComprehendLanguage } from '../../core/language';
 import type { Sentiment, SentimentClassifier, SentimentInput, SentimentLabel } from '../../core/sentiment';
 
-/** Languages Comprehend's sentiment reads (DetectSentiment / BatchDetectSentiment). */
-const SUPPORTED = new Set(['ar', 'hi', 'ko', 'zh-TW', 'ja', 'zh', 'de', 'pt', 'en', 'it', 'fr', 'es']);
 /** BatchDetectSentiment takes at most 25 documents of at most 5,000 bytes of UTF-8 each. */
 const MAX_DOCUMENTS = 25;
 const MAX_BYTES = 5000;
@@ -25,12 +24,9 @@ export function truncateUtf8(text: string, maxBytes = MAX_BYTES): string {
   return out;
 }
 
+/** The Comprehend language code of a post; untagged posts are read as English, as Comprehend assumes. */
 function comprehendLanguage(lang: string | undefined): string | undefined {
-  if (!lang) return 'en';
-  if (SUPPORTED.has(lang)) return lang;
-  if (lang === 'zh-Hant' || lang === 'zh-tw') return 'zh-TW';
-  const base = lang.split(/[-_]/)[0] ?? '';
-  return SUPPORTED.has(base) ? base : undefined;
+  return lang ? toComprehendLanguage(lang) : 'en';
 }
 
 /**

@@ -291,22 +291,25 @@ export class DynamoCaseStore implements CaseStore {
     }
   }
 
+  /** A resolved case frees its customer's open-case slot (if it still holds it), so a new post opens a new case. */
+  private freeOpenCaseSlot(resolved: CareCase) {
+    return [
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: keys.customer(resolved.customer.platform, resolved.customer.id, resolved.brandId),
+          UpdateExpression: 'REMOVE openCaseId',
+          ConditionExpression: 'attribute_not_exists(openCaseId) OR openCaseId = :caseId',
+          ExpressionAttributeValues: { ':caseId': resolved.caseId },
+        },
+      },
+    ];
+  }
+
   /** The customer's profile follows inbound messages; resolving a case frees their open-case slot. */
   private customerUpdate(updated: CareCase, message: CaseMessage, now: Date) {
     const Key = keys.customer(updated.customer.platform, updated.customer.id, updated.brandId);
-    if (updated.status === 'resolved') {
-      return [
-        {
-          Update: {
-            TableName: this.tableName,
-            Key,
-            UpdateExpression: 'REMOVE openCaseId',
-            ConditionExpression: 'attribute_not_exists(openCaseId) OR openCaseId = :caseId',
-            ExpressionAttributeValues: { ':caseId': updated.caseId },
-          },
-        },
-      ];
-    }
+    if (updated.status === 'resolved') return this.freeOpenCaseSlot(updated);
     if (message.direction === 'out') return [];
     return [
       {
@@ -333,19 +336,7 @@ export class DynamoCaseStore implements CaseStore {
                 ExpressionAttributeValues: { ':expected': expectedVersion },
               },
             },
-            ...(updated.status === 'resolved'
-              ? [
-                  {
-                    Update: {
-                      TableName: this.tableName,
-                      Key: keys.customer(updated.customer.platform, updated.customer.id, updated.brandId),
-                      UpdateExpression: 'REMOVE openCaseId',
-                      ConditionExpression: 'attribute_not_exists(openCaseId) OR openCaseId = :caseId',
-                      ExpressionAttributeValues: { ':caseId': updated.caseId },
-                    },
-                  },
-                ]
-              : []),
+            ...(updated.status === 'resolved' ? this.freeOpenCaseSlot(updated) : []),
           ],
         }),
       );

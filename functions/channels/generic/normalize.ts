@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { BrandDirectory } from '../../core/brand-config';
 import type { Interaction } from '../../core/interaction';
-import { MalformedPayloadError, type NormalizeResult } from '../x/normalize';
+import { isObject, MalformedPayloadError, type NormalizeResult } from '../accept';
 
 export { MalformedPayloadError };
 
@@ -32,9 +32,6 @@ export interface GenericNormalizeResult extends NormalizeResult {
   /** Which item of the request was refused and why: parked, and told to the caller. */
   rejected: Array<{ index: number; reason: string; event: unknown }>;
 }
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function firstIssue(error: z.ZodError): string {
   const issue = error.issues[0];

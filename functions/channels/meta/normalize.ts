@@ -1,14 +1,12 @@
 import type { BrandDirectory, ResolvedAccount } from '../../core/brand-config';
 import type { Interaction } from '../../core/interaction';
-import { MalformedPayloadError, type NormalizeResult } from '../x/normalize';
+import { isObject, MalformedPayloadError, type NormalizeResult } from '../accept';
 
 export { MalformedPayloadError, type NormalizeResult };
 
 type Json = Record<string, unknown>;
 type MetaPlatform = 'facebook' | 'instagram';
 
-const isObject = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 const str = (value: unknown): string | undefined =>
   typeof value === 'string' && value !== '' ? value : typeof value === 'number' ? String(value) : undefined;
 

@@ -1,13 +1,11 @@
 import type { BrandDirectory } from '../../core/brand-config';
-import { MalformedPayloadError, type NormalizeResult } from '../accept';
+import { isObject, MalformedPayloadError, type NormalizeResult } from '../accept';
 
 /** What the webhook did not turn into an interaction, and why: counted and logged, never silently lost. */
 export { MalformedPayloadError, type NormalizeResult };
 
 type Json = Record<string, unknown>;
 
-const isObject = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 const str = (value: unknown): string | undefined =>
   typeof value === 'string' && value !== '' ? value : undefined;
 const num = (value: unknown): number | undefined =>
