@@ -95,3 +95,27 @@ test('a high-risk post pages on-call at once', async () => {
   });
   assert.equal(careCase.priority, 'urgent');
 });
+
+test('a burst of negative posts pages on-call once as a spike (DynamoDB counters, SNS)', async () => {
+  const base = 1_860_000_000_000_001_000n;
+  const post = (i: number) => {
+    const payload = JSON.parse(fixture('x/mention.json'));
+    payload.tweet_create_events[0].id_str = String(base + BigInt(i));
+    payload.tweet_create_events[0].user.id_str = String(70_000 + i);
+    payload.tweet_create_events[0].text = `@DemoAir flight cancelled again, terrible, nobody answers (${i})`;
+    return postX(system.url, JSON.stringify(payload));
+  };
+  // Counts go in 10-minute buckets: do not start the burst just before a bucket ends.
+  const toNextBucket = 600_000 - (Date.now() % 600_000);
+  if (toNextBucket < 15_000) await new Promise((r) => setTimeout(r, toNextBucket + 100));
+  // 12 negative posts in one bucket: over the 10 a spike needs, and over three times the baseline.
+  for (let i = 0; i < 12; i++) assert.equal((await post(i)).status, 200);
+  const [spike] = await waitFor('the spike page', async () => {
+    const found = pagesOfKind('spike');
+    return found.length ? found : undefined;
+  });
+  assert.match(spike!.title, /\[DemoAir\] negative posts spiking: \d+ in 10 minutes \(usual \d+\.\d\)/);
+  await system.drained();
+  await new Promise((r) => setTimeout(r, 500));
+  assert.equal(pagesOfKind('spike').length, 1, 'once per spike, not once per post');
+});

@@ -151,3 +151,56 @@ test('socialcare report shows response rate and response times per brand and cha
   assert.match(text, /brand\s+channel\s+cases\s+answered\s+rate/);
   assert.match(text, /demoair\s+x public\s+3\s+1\s+33%/);
 });
+
+test('the bot answers one customer at most three times an hour (DynamoDB counter); each answered case frees the slot for the next', async () => {
+  const ask = async (n: number) => {
+    const id = `190000000000000010${n}`;
+    await postX(
+      system.url,
+      mention({ id, to: '4000002', author: '9010', text: '@DemoAirFares how much is a return AMS to JFK' }),
+    );
+    return waitFor(`case ${n}`, async () => {
+      const c = await caseOf(`x-${id}`);
+      return c && (c.case.status === 'resolved' || c.case.botDeclined) ? c : undefined;
+    });
+  };
+  for (const n of [1, 2, 3]) assert.equal((await ask(n)).case.resolvedBy, 'bot', `question ${n} answered`);
+  const fourth = await ask(4);
+  assert.equal(fourth.case.botDeclined, 'rate_limited');
+  assert.equal(fourth.case.status, 'open', 'left to the agents');
+  await system.drained();
+  const answered = system.standIn.sent.filter(
+    (s) => s.accountId === '4000002' && /^19000000000000001\d\d$/.test(s.inReplyToId ?? ''),
+  );
+  assert.equal(answered.length, 3);
+  const detail = await api(system.url, '/api/cases/x-1900000000000000104');
+  assert.equal((detail.body.customer as { caseCount: number }).caseCount, 4, 'a new case each time');
+});
+
+test('a 429 from X is waited out until the reset X names, then the answer goes once', async () => {
+  const resetAt = Math.ceil(Date.now() / 1000) + 2;
+  system.standIn.failNext(429, 1, resetAt);
+  await postX(
+    system.url,
+    mention({
+      id: '1900000000000000201',
+      to: '4000002',
+      author: '9020',
+      text: '@DemoAirFares how much is a return AMS to JFK',
+    }),
+  );
+  const [sent] = await waitFor(
+    'the reply after the reset',
+    async () => {
+      const found = system.standIn.sent.filter((s) => s.inReplyToId === '1900000000000000201');
+      return found.length ? found : undefined;
+    },
+    20_000,
+  );
+  assert.ok(
+    Date.parse(sent!.at) >= (resetAt - 1) * 1000,
+    'not before the reset (SQS delays in whole seconds)',
+  );
+  await new Promise((r) => setTimeout(r, 1500));
+  assert.equal(system.standIn.sent.filter((s) => s.inReplyToId === '1900000000000000201').length, 1);
+});

@@ -3,8 +3,11 @@ import { after, before, test } from 'node:test';
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { signXPayload } from '../../functions/channels/x/signature';
+import type { Interaction } from '../../functions/core/interaction';
+import { LocalSentimentClassifier } from '../../functions/core/local-sentiment';
+import { recordInteractions } from '../../functions/core/record-interactions';
 import { type LocalSystem, startLocalSystem } from '../../functions/local-runtime/runtime';
-import { demoConfig, fixture } from '../helpers';
+import { demoConfig, demoDirectory, fixture } from '../helpers';
 import { API_TOKEN, api, postX, queueDepth, receiveAll, waitFor, X_SECRET } from './support';
 
 let system: LocalSystem;
@@ -206,4 +209,36 @@ test('an agent marks a customer abusive through the API; their next post is reco
   assert.equal(item.priority, 'low');
   assert.equal(item.action, 'agent');
   assert.deepEqual(item.priorityReasons, ['marked abusive by local-agent: repeat troll']);
+});
+
+test('two first posts of one customer triaged at the same moment give one case on DynamoDB (the loser retries and attaches)', async () => {
+  const post = (id: string, text: string): Interaction => ({
+    schemaVersion: 1,
+    platform: 'x',
+    visibility: 'public',
+    kind: 'mention',
+    platformMessageId: id,
+    brandId: 'demoair',
+    account: { id: '4000001', role: 'care' },
+    author: { id: '8088', handle: 'racer' },
+    text,
+    createdAt: new Date().toISOString(),
+    receivedAt: new Date().toISOString(),
+  });
+  const deps = { directory: demoDirectory(), store: system.store, sentiment: new LocalSentimentClassifier() };
+  // Two triage batches at once, as two Lambda invocations would: both find no open case for 8088.
+  const [a, b] = await Promise.all([
+    recordInteractions([post('1880000000000000901', '@DemoAir my bag is missing')], deps),
+    recordInteractions([post('1880000000000000902', '@DemoAir still no bag, please answer')], deps),
+  ]);
+  const statuses = [a[0], b[0]].map((o) => (o instanceof Error ? o.message : o?.status)).sort();
+  assert.deepEqual(statuses, ['attached', 'opened']);
+  const caseIds = [a[0], b[0]].map((o) => (o as { caseId: string }).caseId);
+  assert.equal(caseIds[0], caseIds[1], 'one case');
+  const messages = await messagesOf(caseIds[0]!);
+  assert.deepEqual(messages.map((m) => m.platformMessageId).sort(), [
+    '1880000000000000901',
+    '1880000000000000902',
+  ]);
+  assert.equal((await getItem(`CASE#${caseIds[0]}`, 'CASE'))?.messageCount, 2);
 });
