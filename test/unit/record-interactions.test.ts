@@ -2,7 +2,15 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Interaction } from '../../functions/core/interaction';
 import { recordInteractions, UnknownBrandError } from '../../functions/core/record-interactions';
-import { InMemoryCaseStore, StubSentiment } from '../fakes/in-memory';
+import {
+  InMemoryCaseStore,
+  InMemoryOutboxStore,
+  InMemoryPageStore,
+  InMemoryRateLimiter,
+  RecordingOutboundQueue,
+  RecordingPager,
+  StubSentiment,
+} from '../fakes/in-memory';
 import { demoDirectory } from '../helpers';
 
 function mention(id: string, overrides: Partial<Interaction> = {}): Interaction {
@@ -157,14 +165,27 @@ test('a repeat contact and a customer already waiting past a deadline rise one s
 
 test('a customer marked abusive is recorded at low priority, never escalated, paged or auto-answered', async () => {
   const { store, deps } = setup();
+  const pager = new RecordingPager();
+  const outbox = new InMemoryOutboxStore();
+  const queue = new RecordingOutboundQueue();
+  const watched = {
+    ...deps,
+    paging: {
+      pages: new InMemoryPageStore(),
+      pager,
+      linkFor: (id: string) => `https://console/#/cases/${id}`,
+    },
+    replies: { outbox, queue, limiter: new InMemoryRateLimiter() },
+  };
   await store.markAbusive(
     'demoair',
     { platform: 'x', id: '42' },
     { by: 'lead@demoair', at: '2026-11-20T00:00:00Z', note: 'troll' },
   );
+  // A legal threat (would page) to the care account, then a fare question to the bot (would be answered).
   const [outcome] = await recordInteractions(
     [mention('1', { text: '@DemoAir my lawyer will sue you, awful' })],
-    deps,
+    watched,
   );
   assert.equal((outcome as { status: string }).status, 'opened');
   const careCase = store.cases.get('x-1')!;
@@ -173,4 +194,21 @@ test('a customer marked abusive is recorded at low priority, never escalated, pa
   assert.deepEqual(careCase.priorityReasons, ['marked abusive by lead@demoair: troll']);
   assert.deepEqual(careCase.risks, ['legal: lawyer'], 'the record keeps what was said');
   assert.equal(store.messages.get('x-1')?.length, 1);
+  await store.updateCase(
+    { ...careCase, status: 'resolved', version: careCase.version + 1 },
+    careCase.version,
+  );
+  await recordInteractions(
+    [
+      mention('2', {
+        account: { id: '4000002', role: 'bot' },
+        text: '@DemoAirFares how much is a return AMS to JFK',
+      }),
+    ],
+    watched,
+  );
+  assert.equal(store.cases.get('x-2')?.botDeclined, 'abusive');
+  assert.deepEqual(pager.published, [], 'never paged');
+  assert.deepEqual(queue.ids, [], 'never answered');
+  assert.equal(outbox.entries.size, 0);
 });
