@@ -26,3 +26,8 @@ export function bundledBrandConfig(): BrandConfig {
     );
   return parseBrandConfigJson(json, 'bundled brand config');
 }
+
+/** A secret field an operator has filled in: not empty, not still the deploy's REPLACE_ME placeholder. */
+export function isSet(value: unknown): value is string {
+  return typeof value === 'string' && value.trim() !== '' && !value.startsWith('REPLACE_ME');
+}

@@ -4,7 +4,7 @@ import { secretsClient, sqsClient } from '../adapters/aws/clients';
 import { secretJson } from '../adapters/aws/secrets';
 import { SqsDeadLetters, SqsInteractionQueue } from '../adapters/aws/sqs-queues';
 import { createGenericWebhook } from '../channels/generic/webhook';
-import { bundledBrandConfig, requireEnv } from '../commons/env';
+import { bundledBrandConfig, isSet, requireEnv } from '../commons/env';
 import type { HttpEvent, HttpResult } from '../commons/http';
 import { logger } from '../commons/logger';
 import { EmbeddedMetrics } from '../commons/metrics';
@@ -18,7 +18,7 @@ const sourceSecrets = secretJson<Record<string, unknown>>(secretsClient(), env.G
 /** A source without a usable secret (absent, empty or still REPLACE_ME) is an unknown source. */
 async function sourceSecret(source: string): Promise<string | undefined> {
   const secret = (await sourceSecrets())[source];
-  return typeof secret === 'string' && secret !== '' && !secret.startsWith('REPLACE_ME') ? secret : undefined;
+  return isSet(secret) ? secret : undefined;
 }
 
 export const handler = middy<HttpEvent, HttpResult>()

@@ -1,4 +1,5 @@
 import type { SNSEvent } from 'aws-lambda';
+import { isSet } from '../commons/env';
 import { logger } from '../commons/logger';
 import type { Page, PageKind, PageSeverity } from '../core/paging';
 
@@ -47,10 +48,6 @@ export class PageDeliveryError extends Error {
     super(message, options);
     this.name = 'PageDeliveryError';
   }
-}
-
-function isSet(value: unknown): value is string {
-  return typeof value === 'string' && value.trim() !== '' && !value.startsWith('REPLACE_ME');
 }
 
 /**

@@ -5,11 +5,11 @@ import { dynamoClient, secretsClient, sqsClient } from '../adapters/aws/clients'
 import { DynamoCaseStore } from '../adapters/aws/dynamo-case-store';
 import { DynamoOutboxStore } from '../adapters/aws/dynamo-outbox-store';
 import { metaPageTokensFromEnv } from '../adapters/aws/meta-page-tokens';
-import { secretJson } from '../adapters/aws/secrets';
+import { secretsByAccount } from '../adapters/aws/secrets';
 import { delayRedelivery, SqsDeadLetters } from '../adapters/aws/sqs-queues';
 import { MetaSender } from '../channels/meta/meta-sender';
 import { type XAccountCredentials, XSender } from '../channels/x/x-sender';
-import { bundledBrandConfig, ConfigError, requireEnv } from '../commons/env';
+import { bundledBrandConfig, requireEnv } from '../commons/env';
 import { logger } from '../commons/logger';
 import { EmbeddedMetrics } from '../commons/metrics';
 import { BrandDirectory } from '../core/brand-config';
@@ -17,31 +17,14 @@ import { lastCustomerMessageAt } from '../core/cases';
 import { createSenderConsumer } from './sender-consumer';
 
 const env = requireEnv(['TABLE_NAME', 'OUTBOX_QUEUE_URL', 'DEAD_LETTER_QUEUE_URL', 'X_ACCOUNT_SECRET_ARNS']);
-/** {"<account id>": "<secret arn>"}: each of our X accounts has its own secret, read on first use. */
-let accountSecrets: Record<string, string>;
-try {
-  accountSecrets = JSON.parse(env.X_ACCOUNT_SECRET_ARNS) as Record<string, string>;
-} catch {
-  throw new ConfigError('X_ACCOUNT_SECRET_ARNS must be a JSON object of account id to secret ARN');
-}
 const secrets = secretsClient();
-const credentials = new Map<string, () => Promise<XAccountCredentials>>();
-function credentialsFor(accountId: string): Promise<XAccountCredentials> {
-  const arn = accountSecrets[accountId];
-  if (!arn) return Promise.reject(new ConfigError(`no credentials secret for X account ${accountId}`));
-  let read = credentials.get(accountId);
-  if (!read) {
-    read = secretJson<XAccountCredentials>(secrets, arn, [
-      'apiKey',
-      'apiSecret',
-      'accessToken',
-      'accessTokenSecret',
-    ]);
-    credentials.set(accountId, read);
-  }
-  return read();
-}
-
+/** X_ACCOUNT_SECRET_ARNS: each of our X accounts has its own secret, read on first use. */
+const credentialsFor = secretsByAccount<XAccountCredentials>(
+  secrets,
+  'X_ACCOUNT_SECRET_ARNS',
+  ['apiKey', 'apiSecret', 'accessToken', 'accessTokenSecret'],
+  'X credentials',
+);
 const pageTokens = metaPageTokensFromEnv(secrets);
 
 const dynamo = dynamoClient();

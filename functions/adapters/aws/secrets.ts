@@ -1,4 +1,5 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { ConfigError, isSet } from '../../commons/env';
 
 export class SecretUnavailableError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -8,46 +9,13 @@ export class SecretUnavailableError extends Error {
 }
 
 /**
- * A field of a JSON secret in Secrets Manager, read once per cold start and cached. A failed read is
- * not cached, so the next request tries again. The value never reaches a log.
+ * A JSON secret in Secrets Manager, read once per cold start and checked by `check`, then cached. A
+ * failed read or check is not cached, so the next request tries again. Values never reach a log.
  */
-export function secretField(
+function cachedSecret<T>(
   client: SecretsManagerClient,
   secretId: string,
-  field: string,
-): () => Promise<string> {
-  let cached: Promise<string> | undefined;
-  return () => {
-    cached ??= client
-      .send(new GetSecretValueCommand({ SecretId: secretId }))
-      .then((result) => {
-        let value: unknown;
-        try {
-          value = JSON.parse(result.SecretString ?? '');
-        } catch {
-          throw new SecretUnavailableError(`secret ${secretId} is not a JSON object`);
-        }
-        const text = (value as Record<string, unknown>)[field];
-        if (typeof text !== 'string' || text === '' || text.startsWith('REPLACE_ME')) {
-          throw new SecretUnavailableError(
-            `secret ${secretId} has no value for "${field}" yet: set it (see README, Deploy)`,
-          );
-        }
-        return text;
-      })
-      .catch((error) => {
-        cached = undefined;
-        throw error;
-      });
-    return cached;
-  };
-}
-
-/** A whole JSON secret with the named fields all set, read once and cached (a failed read is retried). */
-export function secretJson<T>(
-  client: SecretsManagerClient,
-  secretId: string,
-  fields: Array<keyof T & string>,
+  check: (value: Record<string, unknown>) => T,
 ): () => Promise<T> {
   let cached: Promise<T> | undefined;
   return () => {
@@ -60,17 +28,72 @@ export function secretJson<T>(
         } catch {
           throw new SecretUnavailableError(`secret ${secretId} is not a JSON object`);
         }
-        const missing = fields.filter(
-          (f) => typeof value[f] !== 'string' || value[f] === '' || String(value[f]).startsWith('REPLACE_ME'),
-        );
-        if (missing.length)
-          throw new SecretUnavailableError(`secret ${secretId} has no value for ${missing.join(', ')} yet`);
-        return value as T;
+        return check(value);
       })
       .catch((error) => {
         cached = undefined;
         throw error;
       });
     return cached;
+  };
+}
+
+/** One field of a JSON secret, which must be set. */
+export function secretField(
+  client: SecretsManagerClient,
+  secretId: string,
+  field: string,
+): () => Promise<string> {
+  return cachedSecret(client, secretId, (value) => {
+    const text = value[field];
+    if (!isSet(text)) {
+      throw new SecretUnavailableError(
+        `secret ${secretId} has no value for "${field}" yet: set it (see README, Deploy)`,
+      );
+    }
+    return text;
+  });
+}
+
+/** A whole JSON secret with the named fields all set. */
+export function secretJson<T>(
+  client: SecretsManagerClient,
+  secretId: string,
+  fields: Array<keyof T & string>,
+): () => Promise<T> {
+  return cachedSecret(client, secretId, (value) => {
+    const missing = fields.filter((f) => !isSet(value[f]));
+    if (missing.length)
+      throw new SecretUnavailableError(`secret ${secretId} has no value for ${missing.join(', ')} yet`);
+    return value as T;
+  });
+}
+
+/**
+ * Secrets per account, named by an environment variable holding {"<account id>": "<secret arn>"}:
+ * each read on first use and cached. An account without a secret is a configuration error.
+ */
+export function secretsByAccount<T>(
+  client: SecretsManagerClient,
+  variable: string,
+  fields: Array<keyof T & string>,
+  what: string,
+): (accountId: string) => Promise<T> {
+  let arns: Record<string, string>;
+  try {
+    arns = JSON.parse(process.env[variable] ?? '{}') as Record<string, string>;
+  } catch {
+    throw new ConfigError(`${variable} must be a JSON object of account id to secret ARN`);
+  }
+  const reads = new Map<string, () => Promise<T>>();
+  return (accountId) => {
+    const arn = arns[accountId];
+    if (!arn) return Promise.reject(new ConfigError(`no ${what} secret for account ${accountId}`));
+    let read = reads.get(accountId);
+    if (!read) {
+      read = secretJson<T>(client, arn, fields);
+      reads.set(accountId, read);
+    }
+    return read();
   };
 }
