@@ -95,16 +95,17 @@ export async function runTriageCommand(options: {
         continue;
       }
       const sentiment = sentiments[k++]!;
+      const found = risks.detect(item.text);
       const faq = await readFaq(
         brand,
         directory,
         asInteraction(item, brand, directory, now),
         sentiment,
-        risks.detect(item.text),
+        found,
       );
       const decision = decideTriage(
         { text: item.text, sentiment, addressedTo: item.to, ...(faq ? { faq } : {}) },
-        risks,
+        found,
       );
       // What the bot would post: its answer, or its hand-off for a post addressed to it.
       const reply =

@@ -159,15 +159,8 @@ async function recordOne(
   if (deps.directory.isOwnAccount(interaction.platform, interaction.author.id)) {
     return { status: 'skipped', reason: 'authored by our own account' };
   }
-  const risks = riskDetectorFor(brand);
-  const faq = await readFaq(
-    brand,
-    deps.directory,
-    interaction,
-    sentiment,
-    risks.detect(interaction.text),
-    deps.replies?.fares,
-  );
+  const risks = riskDetectorFor(brand).detect(interaction.text);
+  const faq = await readFaq(brand, deps.directory, interaction, sentiment, risks, deps.replies?.fares);
   const triageInput: TriageInput = {
     text: interaction.text,
     sentiment,

@@ -134,11 +134,11 @@ const ONE_UP: Record<Priority, Priority> = { low: 'normal', normal: 'high', high
  * risk words → urgent and escalate; negative from a high-reach or verified author → urgent;
  * negative → high; positive with nothing to answer → low; otherwise normal. Then one step up (never
  * to urgent: not everyone can be a VIP) for a repeat contact or a customer already waiting past a
- * deadline. A customer marked abusive is low, whatever the post says, and never escalated.
+ * deadline. A customer marked abusive is low, whatever the post says, and never escalated. `found` is
+ * what the brand's risk detector found in the text (read once per post by the caller).
  */
-export function decideTriage(input: TriageInput, risks: RiskDetector): TriageDecision {
+export function decideTriage(input: TriageInput, found: string[]): TriageDecision {
   const reasons: string[] = [];
-  const found = risks.detect(input.text);
   if (meaningfulText(input.text) === '') {
     return {
       priority: 'low',
