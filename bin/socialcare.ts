@@ -1,9 +1,8 @@
 #!/usr/bin/env -S npx tsx
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ComprehendClient } from '@aws-sdk/client-comprehend';
 import { sqsClient } from '../functions/adapters/aws/clients';
-import { ComprehendSentimentClassifier } from '../functions/adapters/aws/comprehend-sentiment';
+import { comprehendSentiment } from '../functions/adapters/aws/comprehend-sentiment';
 import { createSentimentClassifier, parseSentimentMode } from '../functions/adapters/sentiment-mode';
 import {
   formatDeadLetters,
@@ -16,8 +15,11 @@ import { runReportCommand } from '../functions/cli/report-command';
 import { runTriageCommand } from '../functions/cli/triage-command';
 import { DEMO_CONFIG_PATH, readBrandConfigFile } from '../functions/commons/brand-config-file';
 import { BrandConfigError } from '../functions/core/brand-config';
-import { LocalSentimentClassifier } from '../functions/core/local-sentiment';
-import { startLocalSystem } from '../functions/local-runtime/runtime';
+import {
+  LOCAL_API_TOKEN,
+  LOCAL_X_CONSUMER_SECRET,
+  startLocalSystem,
+} from '../functions/local-runtime/runtime';
 
 const USAGE = `socialcare — social customer care
 
@@ -63,11 +65,13 @@ function sentimentFromEnv() {
     fail((error as Error).message);
   }
   // comprehend and hybrid call Amazon Comprehend with the AWS credentials of the environment.
-  return createSentimentClassifier(
-    mode,
-    () => new ComprehendSentimentClassifier(new ComprehendClient({}), new LocalSentimentClassifier()),
-  );
+  return createSentimentClassifier(mode, comprehendSentiment);
 }
+
+/** The local system's defaults, as `socialcare start` uses them; the other commands talk to it. */
+const localUrl = () => `http://127.0.0.1:${process.env.PORT ?? '3000'}`;
+const localApiToken = () => process.env.SOCIALCARE_API_TOKEN ?? LOCAL_API_TOKEN;
+const localXSecret = () => process.env.X_CONSUMER_SECRET ?? LOCAL_X_CONSUMER_SECRET;
 
 async function start(): Promise<void> {
   const portText = process.env.PORT ?? '3000';
@@ -76,8 +80,8 @@ async function start(): Promise<void> {
     fail(`PORT must be a port number, not "${portText}"`);
   const config = loadConfig(undefined);
   const dataDir = resolve(process.env.SOCIALCARE_DATA_DIR ?? '.socialcare-data');
-  const apiToken = process.env.SOCIALCARE_API_TOKEN ?? 'local-dev-token';
-  const xConsumerSecret = process.env.X_CONSUMER_SECRET ?? 'local-dev-x-secret';
+  const apiToken = localApiToken();
+  const xConsumerSecret = localXSecret();
   let genericSecrets: Record<string, string> | undefined;
   if (process.env.SOCIALCARE_GENERIC_SECRETS) {
     try {
@@ -190,9 +194,9 @@ async function replay(args: string[]): Promise<void> {
   const settle = number('settle', values.settle);
   const report = await runReplayCommand({
     file: resolve(file),
-    url: values.url ?? `http://127.0.0.1:${process.env.PORT ?? '3000'}`,
-    secret: values.secret ?? process.env.X_CONSUMER_SECRET ?? 'local-dev-x-secret',
-    token: values.token ?? process.env.SOCIALCARE_API_TOKEN ?? 'local-dev-token',
+    url: values.url ?? localUrl(),
+    secret: values.secret ?? localXSecret(),
+    token: values.token ?? localApiToken(),
     config: loadConfig(values.config),
     ...(values.brand ? { brandId: values.brand } : {}),
     rate: number('rate', values.rate, 10) as number,
@@ -285,8 +289,8 @@ async function report(args: string[]): Promise<void> {
     strict: true,
   });
   await runReportCommand({
-    url: values.url ?? `http://127.0.0.1:${process.env.PORT ?? '3000'}`,
-    token: values.token ?? process.env.SOCIALCARE_API_TOKEN ?? 'local-dev-token',
+    url: values.url ?? localUrl(),
+    token: values.token ?? localApiToken(),
     ...(values.from ? { from: values.from } : {}),
     ...(values.to ? { to: values.to } : {}),
     ...(values.brand ? { brand: values.brand } : {}),

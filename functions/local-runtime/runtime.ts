@@ -44,6 +44,8 @@ import {
 import { type QueuePoller, startQueuePoller } from './queue-poller';
 
 export const LOCAL_TABLE_NAME = 'socialcare';
+export const LOCAL_API_TOKEN = 'local-dev-token';
+export const LOCAL_X_CONSUMER_SECRET = 'local-dev-x-secret';
 export const LOCAL_META_APP_SECRET = 'local-dev-meta-secret';
 export const LOCAL_META_VERIFY_TOKEN = 'local-dev-verify-token';
 export const LOCAL_GENERIC_SECRETS: Record<string, string> = { reviews: 'local-dev-generic-secret' };

@@ -3,7 +3,7 @@ import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { comprehendClient, dynamoClient, secretsClient, snsClient, sqsClient } from '../adapters/aws/clients';
 import { ComprehendPiiDetector } from '../adapters/aws/comprehend-pii';
-import { ComprehendSentimentClassifier } from '../adapters/aws/comprehend-sentiment';
+import { comprehendSentiment } from '../adapters/aws/comprehend-sentiment';
 import { DynamoCaseStore } from '../adapters/aws/dynamo-case-store';
 import { DynamoOutboxStore } from '../adapters/aws/dynamo-outbox-store';
 import { DynamoRateLimiter } from '../adapters/aws/dynamo-rate-limiter';
@@ -19,7 +19,6 @@ import { bundledBrandConfig, requireEnv } from '../commons/env';
 import { logger } from '../commons/logger';
 import { EmbeddedMetrics } from '../commons/metrics';
 import { BrandDirectory } from '../core/brand-config';
-import { LocalSentimentClassifier } from '../core/local-sentiment';
 import { createTriageConsumer } from './triage-consumer';
 
 const env = requireEnv([
@@ -34,7 +33,7 @@ const dynamo = dynamoClient();
 // comprehend (default in AWS), hybrid (local when confident, Comprehend for the rest) or local.
 const sentiment = createSentimentClassifier(
   parseSentimentMode(process.env.SENTIMENT, 'comprehend'),
-  () => new ComprehendSentimentClassifier(comprehendClient(), new LocalSentimentClassifier()),
+  comprehendSentiment,
 );
 
 // Instagram mentions arrive as ids: their text is read with the linked page's token.
