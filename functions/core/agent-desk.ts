@@ -59,6 +59,21 @@ export function signReply(brand: Brand, agent: Agent, text: string): string {
   return `${text}${signatureSuffix(brand.agentDesk.signature, agent.name)}`;
 }
 
+/** A reply's request id names its outbox entries, so a retried request never sends twice. */
+function requireRequestId(value: unknown, what: 'reply' | 'close-out'): asserts value is string {
+  if (typeof value !== 'string' || !/^[A-Za-z0-9-]{8,64}$/.test(value)) {
+    throw new InvalidRequestError(
+      'requestId',
+      `a unique id for this ${what} (8-64 letters, digits or -) is required`,
+    );
+  }
+}
+
+/** The customer's last public post: where public replies go, in its thread. */
+function lastPublicInbound(messages: CaseMessage[]): CaseMessage | undefined {
+  return [...messages].reverse().find((m) => m.direction === 'in' && m.visibility === 'public');
+}
+
 export class AgentDesk {
   constructor(private readonly deps: AgentDeskDeps) {}
 
@@ -148,12 +163,7 @@ export class AgentDesk {
     if (request.visibility !== 'public' && request.visibility !== 'private') {
       throw new InvalidRequestError('visibility', 'must be "public" or "private"');
     }
-    if (typeof request.requestId !== 'string' || !/^[A-Za-z0-9-]{8,64}$/.test(request.requestId)) {
-      throw new InvalidRequestError(
-        'requestId',
-        'a unique id for this reply (8-64 letters, digits or -) is required',
-      );
-    }
+    requireRequestId(request.requestId, 'reply');
     const { careCase, brand } = await this.load(caseId, request.version);
     if (careCase.status === 'resolved') throw new InvalidRequestError('case', 'the case is resolved');
     const messages = await this.deps.store.listMessages(caseId);
@@ -169,23 +179,11 @@ export class AgentDesk {
 
     const visibility = request.visibility;
     const text = visibility === 'public' ? signReply(brand, agent, request.text.trim()) : request.text.trim();
-    const allowedDomains = [
-      ...brand.agentDesk.allowedLinkDomains,
-      ...(brand.knowledgeBase?.allowedLinkDomains ?? []),
-    ];
-    const problems = await checkOutbound(text, {
-      visibility,
-      allowedDomains,
-      maxLength: replyLimit(careCase.platform, visibility),
-      pii: this.deps.pii,
-    });
-    if (problems.length) throw new ComplianceError(problems);
+    await this.checkCompliance(brand, careCase.platform, text, visibility);
 
     const from = { id: account.id, role: 'care' as const };
     const entries: OutboundMessage[] = [];
-    const publicThread = [...messages]
-      .reverse()
-      .find((m) => m.direction === 'in' && m.visibility === 'public');
+    const publicThread = lastPublicInbound(messages);
     const base = {
       brandId: brand.id,
       platform: careCase.platform,
@@ -250,6 +248,25 @@ export class AgentDesk {
     return { case: updated, outboxIds };
   }
 
+  /** What an agent sends is checked at the point of sending: allowed links, private data, length. */
+  private async checkCompliance(
+    brand: Brand,
+    platform: string,
+    text: string,
+    visibility: 'public' | 'private',
+  ): Promise<void> {
+    const problems = await checkOutbound(text, {
+      visibility,
+      allowedDomains: [
+        ...brand.agentDesk.allowedLinkDomains,
+        ...(brand.knowledgeBase?.allowedLinkDomains ?? []),
+      ],
+      maxLength: replyLimit(platform, visibility),
+      pii: this.deps.pii,
+    });
+    if (problems.length) throw new ComplianceError(problems);
+  }
+
   /** Resolves the case; with a close-out text, a public reply in the customer's thread says so. */
   async resolve(
     caseId: string,
@@ -265,25 +282,14 @@ export class AgentDesk {
     const closeOut = typeof request.closeOut === 'string' ? request.closeOut.trim() : '';
     let entry: OutboxEntry | undefined;
     if (closeOut) {
-      if (typeof request.requestId !== 'string' || !/^[A-Za-z0-9-]{8,64}$/.test(request.requestId)) {
-        throw new InvalidRequestError('requestId', 'a unique id for this close-out is required');
-      }
+      requireRequestId(request.requestId, 'close-out');
       const messages: CaseMessage[] = await this.deps.store.listMessages(caseId);
-      const thread = [...messages].reverse().find((m) => m.direction === 'in' && m.visibility === 'public');
+      const thread = lastPublicInbound(messages);
       const account = this.deps.directory.careAccount(brand.id, careCase.platform);
       if (!thread || !account)
         throw new InvalidRequestError('closeOut', 'the case has no public thread to close out in');
       const text = signReply(brand, agent, closeOut);
-      const problems = await checkOutbound(text, {
-        visibility: 'public',
-        allowedDomains: [
-          ...brand.agentDesk.allowedLinkDomains,
-          ...(brand.knowledgeBase?.allowedLinkDomains ?? []),
-        ],
-        maxLength: replyLimit(careCase.platform, 'public'),
-        pii: this.deps.pii,
-      });
-      if (problems.length) throw new ComplianceError(problems);
+      await this.checkCompliance(brand, careCase.platform, text, 'public');
       entry = {
         outboxId: `public_note:${caseId}:${request.requestId}`,
         caseId,
