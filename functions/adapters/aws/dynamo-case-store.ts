@@ -6,7 +6,6 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
-  type QueryCommandOutput,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -23,25 +22,10 @@ import type {
 import { recordedKey } from '../../core/cases';
 import type { Platform } from '../../core/interaction';
 import { DEADLINE_INDEX, deadlineShard, HISTORY_INDEX, keys, QUEUE_INDEX } from './table-design';
+import { queryAll, withoutTableAttributes } from './table-items';
 
 /** How long the "already recorded" key of a platform message is kept: far beyond any platform or SQS retry. */
 const RECORDED_TTL_SECONDS = 30 * 24 * 3600;
-const INTERNAL = new Set([
-  HISTORY_INDEX.partition,
-  'PK',
-  'SK',
-  'entity',
-  DEADLINE_INDEX.partition,
-  DEADLINE_INDEX.sort,
-  QUEUE_INDEX.partition,
-  QUEUE_INDEX.sort,
-]);
-
-function strip<T>(item: Record<string, unknown>): T {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(item)) if (!INTERNAL.has(key)) out[key] = value;
-  return out as T;
-}
 
 function caseItem(careCase: CareCase): Record<string, unknown> {
   const item: Record<string, unknown> = { ...keys.case(careCase.caseId), entity: 'case', ...careCase };
@@ -210,7 +194,7 @@ export class DynamoCaseStore implements CaseStore {
     const result = await this.doc.send(
       new GetCommand({ TableName: this.tableName, Key: keys.case(caseId), ConsistentRead: true }),
     );
-    return result.Item ? strip<CareCase>(result.Item) : undefined;
+    return result.Item ? withoutTableAttributes<CareCase>(result.Item) : undefined;
   }
 
   async openCase(careCase: CareCase, message: CaseMessage): Promise<WriteOutcome> {
@@ -358,7 +342,7 @@ export class DynamoCaseStore implements CaseStore {
         Limit: limit,
       }),
     );
-    return (result.Items ?? []).map((item) => strip<CareCase>(item));
+    return (result.Items ?? []).map((item) => withoutTableAttributes<CareCase>(item));
   }
 
   async addNote(note: CaseNote): Promise<void> {
@@ -384,7 +368,7 @@ export class DynamoCaseStore implements CaseStore {
         ExpressionAttributeValues: { ':pk': keys.case(caseId).PK, ':note': 'NOTE#' },
       }),
     );
-    return (result.Items ?? []).map((item) => strip<CaseNote>(item));
+    return (result.Items ?? []).map((item) => withoutTableAttributes<CaseNote>(item));
   }
 
   async touchPresence(caseId: string, agent: string, at: Date): Promise<string[]> {
@@ -416,40 +400,22 @@ export class DynamoCaseStore implements CaseStore {
   }
 
   async listCasesOpenedBetween(brandId: string, from: string, to: string): Promise<CareCase[]> {
-    const cases: CareCase[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const result: QueryCommandOutput = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: HISTORY_INDEX.name,
-          KeyConditionExpression: '#key = :key AND #opened BETWEEN :from AND :to',
-          ExpressionAttributeNames: { '#key': HISTORY_INDEX.partition, '#opened': HISTORY_INDEX.sort },
-          ExpressionAttributeValues: { ':key': `HISTORY#${brandId}`, ':from': from, ':to': to },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of result.Items ?? []) cases.push(strip<CareCase>(item));
-      startKey = result.LastEvaluatedKey;
-    } while (startKey);
-    return cases;
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      IndexName: HISTORY_INDEX.name,
+      KeyConditionExpression: '#key = :key AND #opened BETWEEN :from AND :to',
+      ExpressionAttributeNames: { '#key': HISTORY_INDEX.partition, '#opened': HISTORY_INDEX.sort },
+      ExpressionAttributeValues: { ':key': `HISTORY#${brandId}`, ':from': from, ':to': to },
+    });
+    return items.map((item) => withoutTableAttributes<CareCase>(item));
   }
 
   async listMessages(caseId: string): Promise<CaseMessage[]> {
-    const messages: CaseMessage[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const result = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :msg)',
-          ExpressionAttributeValues: { ':pk': keys.case(caseId).PK, ':msg': 'MSG#' },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of result.Items ?? []) messages.push(strip<CaseMessage>(item));
-      startKey = result.LastEvaluatedKey;
-    } while (startKey);
-    return messages;
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :msg)',
+      ExpressionAttributeValues: { ':pk': keys.case(caseId).PK, ':msg': 'MSG#' },
+    });
+    return items.map((item) => withoutTableAttributes<CaseMessage>(item));
   }
 }

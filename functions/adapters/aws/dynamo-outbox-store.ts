@@ -2,6 +2,7 @@ import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/c
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ClaimResult, OutboxEntry, OutboxStore } from '../../core/outbox';
 import { keys } from './table-design';
+import { withoutTableAttributes } from './table-items';
 
 /** Outbox entries in the care table; every state change is a conditional single-item write. */
 export class DynamoOutboxStore implements OutboxStore {
@@ -35,8 +36,7 @@ export class DynamoOutboxStore implements OutboxStore {
       new GetCommand({ TableName: this.tableName, Key: keys.outbox(outboxId), ConsistentRead: true }),
     );
     if (!Item) return undefined;
-    const { PK: _pk, SK: _sk, entity: _entity, ...entry } = Item;
-    return entry as OutboxEntry;
+    return withoutTableAttributes<OutboxEntry>(Item);
   }
 
   async claimOutbox(outboxId: string, now: Date): Promise<ClaimResult> {

@@ -1,11 +1,5 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  DynamoDBDocumentClient,
-  PutCommand,
-  QueryCommand,
-  type QueryCommandOutput,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Page, PageRecord, PageStore } from '../../core/paging';
 import type { DueCaseFinder } from '../../core/sla-monitor';
 import {
@@ -15,21 +9,10 @@ import {
   QUEUE_INDEX,
   UNPUBLISHED_PAGES_SHARD,
 } from './table-design';
+import { queryAll, withoutTableAttributes } from './table-items';
 
-async function queryAll(
-  doc: DynamoDBDocumentClient,
-  input: ConstructorParameters<typeof QueryCommand>[0],
-  max = 10_000,
-) {
-  const items: Array<Record<string, unknown>> = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page: QueryCommandOutput = await doc.send(new QueryCommand({ ...input, ExclusiveStartKey }));
-    items.push(...(page.Items ?? []));
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey && items.length < max);
-  return items;
-}
+/** A monitor run reads at most this many due items per shard (the rest are read on the next run). */
+const MAX_ITEMS_PER_QUERY = 10_000;
 
 /** Reads only what is due: every shard of the sparse deadline index, up to now, in parallel. */
 export class DynamoDueCaseFinder implements DueCaseFinder {
@@ -44,32 +27,22 @@ export class DynamoDueCaseFinder implements DueCaseFinder {
   async findDueCaseIds(now: Date): Promise<string[]> {
     const shards = await Promise.all(
       allDeadlineShards().map((shard) =>
-        queryAll(this.doc, {
-          TableName: this.tableName,
-          IndexName: DEADLINE_INDEX.name,
-          KeyConditionExpression: '#shard = :shard AND #due <= :now',
-          ExpressionAttributeNames: { '#shard': DEADLINE_INDEX.partition, '#due': DEADLINE_INDEX.sort },
-          ExpressionAttributeValues: { ':shard': shard, ':now': now.toISOString() },
-          ProjectionExpression: 'PK',
-        }),
+        queryAll(
+          this.doc,
+          {
+            TableName: this.tableName,
+            IndexName: DEADLINE_INDEX.name,
+            KeyConditionExpression: '#shard = :shard AND #due <= :now',
+            ExpressionAttributeNames: { '#shard': DEADLINE_INDEX.partition, '#due': DEADLINE_INDEX.sort },
+            ExpressionAttributeValues: { ':shard': shard, ':now': now.toISOString() },
+            ProjectionExpression: 'PK',
+          },
+          MAX_ITEMS_PER_QUERY,
+        ),
       ),
     );
     return shards.flat().map((item) => String(item.PK).slice('CASE#'.length));
   }
-}
-
-function strip(item: Record<string, unknown>): PageRecord {
-  const {
-    PK: _pk,
-    SK: _sk,
-    entity: _e,
-    dueShard: _d,
-    dueAt: _a,
-    queueKey: _q,
-    queueSortKey: _s,
-    ...page
-  } = item;
-  return page as unknown as PageRecord;
 }
 
 /** Pages in the care table: listed per brand newest first (queue index), unpublished ones findable. */
@@ -124,14 +97,18 @@ export class DynamoPageStore implements PageStore {
   }
 
   async listUnpublished(before: string): Promise<PageRecord[]> {
-    const items = await queryAll(this.doc, {
-      TableName: this.tableName,
-      IndexName: DEADLINE_INDEX.name,
-      KeyConditionExpression: '#shard = :shard AND #due < :before',
-      ExpressionAttributeNames: { '#shard': DEADLINE_INDEX.partition, '#due': DEADLINE_INDEX.sort },
-      ExpressionAttributeValues: { ':shard': UNPUBLISHED_PAGES_SHARD, ':before': before },
-    });
-    return items.map(strip);
+    const items = await queryAll(
+      this.doc,
+      {
+        TableName: this.tableName,
+        IndexName: DEADLINE_INDEX.name,
+        KeyConditionExpression: '#shard = :shard AND #due < :before',
+        ExpressionAttributeNames: { '#shard': DEADLINE_INDEX.partition, '#due': DEADLINE_INDEX.sort },
+        ExpressionAttributeValues: { ':shard': UNPUBLISHED_PAGES_SHARD, ':before': before },
+      },
+      MAX_ITEMS_PER_QUERY,
+    );
+    return items.map((item) => withoutTableAttributes<PageRecord>(item));
   }
 
   async listPages(limit: number, brandId: string): Promise<PageRecord[]> {
@@ -146,6 +123,6 @@ export class DynamoPageStore implements PageStore {
         Limit: limit,
       }),
     );
-    return Items.map(strip);
+    return Items.map((item) => withoutTableAttributes<PageRecord>(item));
   }
 }
