@@ -257,6 +257,7 @@ export class AgentDesk {
   ): Promise<void> {
     const problems = await checkOutbound(text, {
       visibility,
+      platform,
       allowedDomains: [
         ...brand.agentDesk.allowedLinkDomains,
         ...(brand.knowledgeBase?.allowedLinkDomains ?? []),

@@ -16,6 +16,8 @@ export async function checkOutbound(
   options: {
     visibility: 'public' | 'private';
     allowedDomains: readonly string[];
+    /** The platform counts the length (X weighs emoji and CJK double). */
+    platform: string;
     maxLength: number;
     pii: PiiDetector;
   },
@@ -40,7 +42,7 @@ export async function checkOutbound(
       message: `${span.kind.replace('_', ' ')} must not be sent ${options.visibility === 'public' ? 'in public' : 'in a message'}`,
     });
   }
-  const length = platformLength(text);
+  const length = platformLength(text, options.platform);
   if (length > options.maxLength)
     problems.push({ code: 'too_long', message: `${length} characters; at most ${options.maxLength}` });
   return problems;

@@ -6,9 +6,45 @@
 
 export const URL_IN_TEXT = /https?:\/\/[^\s)>\]]+/g;
 
-/** X counts a URL as 23 characters whatever its length; the others are counted by code point. */
-export function platformLength(text: string): number {
-  return [...text.replace(URL_IN_TEXT, 'x'.repeat(23))].length;
+export interface ReplyLimit {
+  maxLength: number;
+  /** Every link counts as this many characters (X wraps links in t.co: 23). */
+  urlLength?: number;
+  /** X's weighted count: CJK, emoji and most symbols count double. */
+  weighted?: boolean;
+}
+
+export const X_REPLY_LIMIT: ReplyLimit = { maxLength: 280, urlLength: 23, weighted: true };
+
+/** Characters 0-4351 and a few punctuation ranges weigh 1 on X (twitter-text v3); the rest weigh 2. */
+function xWeight(codePoint: number): number {
+  if (codePoint <= 0x10ff) return 1;
+  if ((codePoint >= 0x2000 && codePoint <= 0x200d) || (codePoint >= 0x2010 && codePoint <= 0x201f)) return 1;
+  if (codePoint >= 0x2032 && codePoint <= 0x2037) return 1;
+  return 2;
+}
+
+/** The length a platform counts for a reply under `limit` (X: links as 23, weighted characters). */
+export function replyLength(text: string, limit: ReplyLimit): number {
+  let length = 0;
+  let rest = text.normalize('NFC');
+  if (limit.urlLength !== undefined) {
+    const urls = rest.match(URL_IN_TEXT) ?? [];
+    length += urls.length * limit.urlLength;
+    rest = rest.replace(URL_IN_TEXT, '');
+  }
+  for (const char of rest) length += limit.weighted ? xWeight(char.codePointAt(0)!) : 1;
+  return length;
+}
+
+/**
+ * The length of a reply as its platform counts it: X weighs CJK and emoji double and every link as
+ * 23; the others count characters (links as 23 too, as they were always counted here).
+ */
+export function platformLength(text: string, platform: string): number {
+  return platform === 'x'
+    ? replyLength(text, X_REPLY_LIMIT)
+    : replyLength(text, { maxLength: Number.POSITIVE_INFINITY, urlLength: 23 });
 }
 
 /** Public replies (a post or comment), and private messages (Messenger 2,000, Instagram 1,000, X DMs 10,000). */

@@ -343,7 +343,7 @@ export async function startPlatformStandIn(options: { port?: number } = {}): Pro
       return reply(response, 400, { title: 'Invalid Request', detail: 'text is required', status: 400 });
     // A post takes 280 characters, a DM 10,000.
     const visibility = url.pathname === '/2/tweets' ? 'public' : 'private';
-    if (platformLength(text) > replyLimit('x', visibility))
+    if (platformLength(text, 'x') > replyLimit('x', visibility))
       return reply(response, 403, { title: 'Forbidden', detail: 'Text is too long', status: 403 });
 
     if (request.method === 'POST' && url.pathname === '/2/tweets') {

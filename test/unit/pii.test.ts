@@ -31,7 +31,7 @@ test('card numbers (Luhn-checked), IBANs, e-mails, phones and long account numbe
 
 test('a public reply with private data or a foreign link is refused; a DM may carry a booking number but never a card', async () => {
   const pii = new LocalPiiDetector();
-  const options = { allowedDomains: ['demoair.example'], maxLength: 280, pii };
+  const options = { allowedDomains: ['demoair.example'], platform: 'x', maxLength: 280, pii };
   const problems = await checkOutbound('Your card 4111 1111 1111 1111, see https://evil.example/x', {
     ...options,
     visibility: 'public',
@@ -54,6 +54,16 @@ test('a public reply with private data or a foreign link is refused; a DM may ca
   assert.deepEqual(
     (await checkOutbound('x'.repeat(281), { ...options, visibility: 'public' })).map((p) => p.code),
     ['too_long'],
+  );
+  // X counts emoji and CJK double, as X itself does: 150 emoji are 300, over 280; elsewhere 150.
+  const emoji = '✈'.repeat(150);
+  assert.deepEqual(
+    (await checkOutbound(emoji, { ...options, visibility: 'public' })).map((p) => p.code),
+    ['too_long'],
+  );
+  assert.deepEqual(
+    await checkOutbound(emoji, { ...options, platform: 'facebook', maxLength: 8000, visibility: 'public' }),
+    [],
   );
 });
 

@@ -669,7 +669,7 @@ export const caseView: View = (root, context, [caseId = '']) => {
 
     const suffix = mode === 'public' ? signatureSuffix(b, context.me.name) : '';
     const limit = replyLimit(c.platform, mode === 'private' ? 'private' : 'public');
-    const length = platformLength(editor.value.trim() + suffix);
+    const length = platformLength(editor.value.trim() + suffix, c.platform);
     const over = mode !== 'note' && length > limit;
     const lastInboundPublic =
       [...shown.messages].reverse().find((m) => m.direction === 'in')?.visibility === 'public';
@@ -768,7 +768,7 @@ export const caseView: View = (root, context, [caseId = '']) => {
     closeOut.disabled = resolved;
     const text = closeOut.value.trim();
     closeOutHint.textContent = text
-      ? `${platformLength(text + signatureSuffix(brand(), context.me.name))} / ${replyLimit(c.platform, 'public')} · posted publicly in the customer’s thread`
+      ? `${platformLength(text + signatureSuffix(brand(), context.me.name), c.platform)} / ${replyLimit(c.platform, 'public')} · posted publicly in the customer’s thread`
       : '';
     resolveButton.disabled = resolved || busy !== undefined;
     resolveButton.textContent = resolved

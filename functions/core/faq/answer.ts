@@ -10,6 +10,7 @@ import {
   openingHoursOn,
   weekdayOf,
 } from '../calendar';
+import { type ReplyLimit, replyLength, URL_IN_TEXT, X_REPLY_LIMIT } from '../reply-rules';
 import type { SentimentLabel } from '../sentiment';
 import { meaningfulText } from '../triage';
 import {
@@ -77,38 +78,8 @@ export class StaticFareSource implements FareSource {
 // ---------------------------------------------------------------------------------------------
 // Length
 
-export interface ReplyLimit {
-  maxLength: number;
-  /** Every link counts as this many characters (X wraps links in t.co: 23). */
-  urlLength?: number;
-  /** X's weighted count: CJK, emoji and most symbols count double. */
-  weighted?: boolean;
-}
-
-export const X_REPLY_LIMIT: ReplyLimit = { maxLength: 280, urlLength: 23, weighted: true };
-
-const URL_IN_TEXT = /https?:\/\/[^\s]+/g;
-
-/** Characters 0-4351 and a few punctuation ranges weigh 1 on X (twitter-text v3); the rest weigh 2. */
-function xWeight(codePoint: number): number {
-  if (codePoint <= 0x10ff) return 1;
-  if ((codePoint >= 0x2000 && codePoint <= 0x200d) || (codePoint >= 0x2010 && codePoint <= 0x201f)) return 1;
-  if (codePoint >= 0x2032 && codePoint <= 0x2037) return 1;
-  return 2;
-}
-
-/** The length a platform counts for a reply (X: links as 23, weighted characters). */
-export function replyLength(text: string, limit: ReplyLimit): number {
-  let length = 0;
-  let rest = text.normalize('NFC');
-  if (limit.urlLength !== undefined) {
-    const urls = rest.match(URL_IN_TEXT) ?? [];
-    length += urls.length * limit.urlLength;
-    rest = rest.replace(URL_IN_TEXT, '');
-  }
-  for (const char of rest) length += limit.weighted ? xWeight(char.codePointAt(0)!) : 1;
-  return length;
-}
+// How X and the others count a reply's length is shared with the agent desk and the console.
+export { type ReplyLimit, replyLength, X_REPLY_LIMIT };
 
 /**
  * A template filled in, dropping [[optional]] parts from the last one first until it fits.
