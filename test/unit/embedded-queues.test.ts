@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { sqsClient } from '../../functions/adapters/aws/clients';
+import { SqsDeadLetters } from '../../functions/adapters/aws/sqs-queues';
 import type { Interaction } from '../../functions/core/interaction';
 import { startEmbeddedQueues } from '../../functions/local-runtime/embedded-queues';
 
@@ -46,4 +47,28 @@ test('a queues thread that dies is reported once, and sends fail loudly instead 
   assert.match(failures[0]!.message, /embedded SQS thread stopped/);
   await assert.rejects(queues.ingest.enqueue([interaction]), /embedded SQS thread stopped/);
   await queues.stop();
+});
+
+test('a parked event with an empty body reaches the DLQ as "(empty)", with its reason (SQS refuses empty bodies)', async () => {
+  const queues = await startEmbeddedQueues();
+  const client = sqsClient(queues.endpoint);
+  try {
+    await new SqsDeadLetters(client, queues.deadLetterQueueUrl).park([
+      { source: 'x-webhook', reason: 'signed body is empty', body: '' },
+    ]);
+    const { Messages } = await client.send(
+      new ReceiveMessageCommand({
+        QueueUrl: queues.deadLetterQueueUrl,
+        MaxNumberOfMessages: 10,
+        MessageAttributeNames: ['All'],
+      }),
+    );
+    assert.equal(Messages?.length, 1);
+    assert.equal(Messages?.[0]?.Body, '(empty)');
+    assert.equal(Messages?.[0]?.MessageAttributes?.reason?.StringValue, 'signed body is empty');
+    assert.equal(Messages?.[0]?.MessageAttributes?.source?.StringValue, 'x-webhook');
+  } finally {
+    client.destroy();
+    await queues.stop();
+  }
 });

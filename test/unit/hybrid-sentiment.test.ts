@@ -54,6 +54,7 @@ describe('HybridSentimentClassifier', () => {
     const { remote, hybrid } = setUp();
     const results = await hybrid.classify(confident.map((text) => ({ text })));
     assert.equal(remote.calls.length, 0);
+    assert.equal(results.length, confident.length, 'one reading per post');
     for (const result of results) {
       assert.equal(result.source, 'local');
       assert.equal(result.label, 'POSITIVE');
@@ -109,6 +110,7 @@ describe('HybridSentimentClassifier', () => {
       { text: '@DemoAir https://t.co/abc123' },
     ]);
     assert.equal(remote.calls.length, 0);
+    assert.equal(results.length, 4, 'one reading per post');
     for (const result of results) {
       assert.equal(result.label, 'NEUTRAL');
       assert.equal(result.source, 'local');
@@ -196,6 +198,7 @@ describe('HybridSentimentClassifier', () => {
     remote.failWith = Object.assign(new Error('slow down'), { name: 'ThrottlingException' });
     const results = await hybrid.classify([...confident, ...unsure].map((text) => ({ text })));
     assert.equal(remote.calls.length, 1);
+    assert.equal(results.length, confident.length + unsure.length, 'one reading per post');
     for (const result of results.slice(confident.length)) {
       assert.equal(result.source, 'local');
       assert.equal(result.note, 'Comprehend failed (ThrottlingException); read locally');

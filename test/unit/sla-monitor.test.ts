@@ -157,6 +157,25 @@ test('answering the customer pauses the clock; it resumes with what was left whe
   assert.equal(replied.status, 'waiting_on_customer');
   assert.equal(replied.sla, undefined, 'no deadline runs while we wait on the customer');
   assert.equal(replied.nextDeadlineAt, undefined);
+
+  // The customer writes again ten working minutes later: the case reopens, the resolution clock goes on
+  // with what it had left (its deadline moves by the ten minutes paused), a next-response clock starts.
+  const original = cases.cases.get('x-1')!;
+  assert.equal(await cases.updateCase(replied, original.version), 'written');
+  await recordInteractions(
+    [{ ...mention('2', '2026-11-23T09:20:00.000Z'), author: { id: 'c1', handle: 'traveller' } }],
+    { directory, store: cases, sentiment: new StubSentiment() },
+  );
+  const resumed = cases.cases.get('x-1')!;
+  assert.equal(resumed.status, 'open');
+  assert.equal(resumed.pausedAt, undefined);
+  assert.equal(
+    Date.parse(resumed.resolutionDueAt!) - Date.parse(original.resolutionDueAt!),
+    10 * 60_000,
+    'the resolution deadline moved by the pause',
+  );
+  assert.ok(resumed.nextResponseDueAt, 'the new message runs on the next-response clock');
+  assert.equal(resumed.nextDeadlineKind, 'next_response');
 });
 
 test('a high-risk post pages on-call at once, once however often it is delivered', async () => {
