@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { DynamoPageStore } from '../../functions/adapters/aws/dynamo-sla';
 import type { Page } from '../../functions/core/paging';
 import { type LocalSystem, startLocalSystem } from '../../functions/local-runtime/runtime';
 import { demoConfig, fixture } from '../helpers';
@@ -118,4 +119,30 @@ test('a burst of negative posts pages on-call once as a spike (DynamoDB counters
   await system.drained();
   await new Promise((r) => setTimeout(r, 500));
   assert.equal(pagesOfKind('spike').length, 1, 'once per spike, not once per post');
+});
+
+test('a page recorded but never published (its publisher died) is published by the next monitor run, once', async () => {
+  const store = new DynamoPageStore(system.dynamo.client, system.dynamo.tableName);
+  const createdAt = new Date(Date.now() - 5 * 60_000).toISOString();
+  assert.equal(
+    await store.createPage({
+      pageId: 'risk:x:stuck-1',
+      kind: 'risk',
+      severity: 'critical',
+      brandId: 'demoair',
+      caseId: 'x-stuck-1',
+      title: '[DemoAir] high-risk post (stuck)',
+      text: 'stuck page',
+      link: `${system.url}/#/cases/x-stuck-1`,
+      createdAt,
+    }),
+    'created',
+  );
+  const run = await system.runSlaMonitor(new Date());
+  assert.equal(run.republished, 1);
+  await waitFor('the stuck page through the embedded SNS', async () =>
+    pages.some((p) => p.pageId === 'risk:x:stuck-1') ? true : undefined,
+  );
+  assert.equal((await system.runSlaMonitor(new Date())).republished, 0, 'marked published: not again');
+  assert.equal(pages.filter((p) => p.pageId === 'risk:x:stuck-1').length, 1);
 });
