@@ -1,3 +1,4 @@
+import { localDateOf } from './calendar';
 import type { CareCase } from './cases';
 
 /** Response rate and response times per brand and channel: what a team lead reads first. */
@@ -25,6 +26,18 @@ export function percentile(sorted: number[], p: number): number | null {
   return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1] as number;
 }
 
+/** Seconds from opening to the first response, of the cases answered, sorted. */
+function firstResponseSeconds(group: CareCase[]): number[] {
+  return group
+    .filter((c) => c.firstRespondedAt)
+    .map((c) => (Date.parse(c.firstRespondedAt!) - Date.parse(c.openedAt)) / 1000)
+    .sort((a, b) => a - b);
+}
+
+function breachCount(group: CareCase[]): number {
+  return group.reduce((n, c) => n + (c.slaHistory ?? []).filter((h) => h.step === 'breach').length, 0);
+}
+
 export function buildReport(cases: CareCase[]): ReportRow[] {
   const groups = new Map<string, CareCase[]>();
   for (const careCase of cases) {
@@ -34,10 +47,7 @@ export function buildReport(cases: CareCase[]): ReportRow[] {
   return [...groups]
     .map(([key, group]) => {
       const [brandId, channel] = key.split('|') as [string, string];
-      const times = group
-        .filter((c) => c.firstRespondedAt)
-        .map((c) => (Date.parse(c.firstRespondedAt!) - Date.parse(c.openedAt)) / 1000)
-        .sort((a, b) => a - b);
+      const times = firstResponseSeconds(group);
       return {
         brandId,
         channel,
@@ -50,10 +60,7 @@ export function buildReport(cases: CareCase[]): ReportRow[] {
           p90: percentile(times, 90),
           p95: percentile(times, 95),
         },
-        breaches: group.reduce(
-          (n, c) => n + (c.slaHistory ?? []).filter((h) => h.step === 'breach').length,
-          0,
-        ),
+        breaches: breachCount(group),
         negative: group.filter((c) => c.sentiment === 'NEGATIVE' || c.sentiment === 'MIXED').length,
         open: group.filter((c) => c.status !== 'resolved').length,
       };
@@ -122,34 +129,22 @@ export interface SeriesPoint {
 
 /** Day by day, for the reports page's charts. */
 export function buildSeries(cases: CareCase[], timezone: string): SeriesPoint[] {
-  const dayOf = new Intl.DateTimeFormat('en-CA', {
-    timeZone: timezone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  });
   const days = new Map<string, CareCase[]>();
   for (const careCase of cases) {
-    const day = dayOf.format(new Date(careCase.openedAt));
+    const day = localDateOf({ timezone }, new Date(careCase.openedAt));
     days.set(day, [...(days.get(day) ?? []), careCase]);
   }
   return [...days]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([date, group]) => {
-      const times = group
-        .filter((c) => c.firstRespondedAt)
-        .map((c) => (Date.parse(c.firstRespondedAt!) - Date.parse(c.openedAt)) / 1000)
-        .sort((a, b) => a - b);
+      const times = firstResponseSeconds(group);
       return {
         date,
         cases: group.length,
         answered: times.length,
         responseRate: times.length / group.length,
         firstResponseP50: percentile(times, 50),
-        breaches: group.reduce(
-          (n, c) => n + (c.slaHistory ?? []).filter((h) => h.step === 'breach').length,
-          0,
-        ),
+        breaches: breachCount(group),
         positive: group.filter((c) => c.sentiment === 'POSITIVE').length,
         negative: group.filter((c) => c.sentiment === 'NEGATIVE' || c.sentiment === 'MIXED').length,
         neutral: group.filter((c) => c.sentiment === 'NEUTRAL').length,
