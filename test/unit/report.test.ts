@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { CareCase } from '../../functions/core/cases';
-import { buildReport, formatReport, percentile } from '../../functions/core/report';
+import { buildReport, buildSeries, formatReport, percentile } from '../../functions/core/report';
 
 const base = {
   brandId: 'demoair',
@@ -57,4 +57,29 @@ test('response rate, response-time percentiles, breaches per brand and channel',
   assert.deepEqual(rows[1]?.firstResponseSeconds, { p50: 600, p90: 3600, p95: 3600 });
   const text = formatReport(rows, { from: 'a', to: 'b' });
   assert.match(text, /demoair\s+x public\s+4\s+3\s+75%\s+1\s+10m\s+1\.0h\s+1\.0h\s+1\s+1\s+1/);
+});
+
+test('the daily series counts each case on its local day in the brand timezone', () => {
+  const cases = [
+    // 23:30 UTC on the 23rd is already the 24th in Amsterdam.
+    { ...base, openedAt: '2026-11-23T23:30:00.000Z', firstRespondedAt: '2026-11-23T23:40:00.000Z' },
+    { ...base, openedAt: '2026-11-23T10:00:00.000Z', sentiment: 'NEGATIVE' },
+    {
+      ...base,
+      openedAt: '2026-11-23T11:00:00.000Z',
+      slaHistory: [{ kind: 'first_response', dueAt: '', step: 'breach', at: '' }],
+    },
+  ] as unknown as CareCase[];
+  const series = buildSeries(cases, 'Europe/Amsterdam');
+  assert.deepEqual(
+    series.map((p) => [p.date, p.cases, p.answered, p.firstResponseP50, p.breaches, p.negative]),
+    [
+      ['2026-11-23', 2, 0, null, 1, 1],
+      ['2026-11-24', 1, 1, 600, 0, 0],
+    ],
+  );
+  assert.deepEqual(
+    buildSeries(cases, 'UTC').map((p) => [p.date, p.cases]),
+    [['2026-11-23', 3]],
+  );
 });
