@@ -1,9 +1,10 @@
 import type { Brand, BrandDirectory } from './brand-config';
-import { isOpen, localDateOf, localTimeOf, nextOpenAt, weekdayOf } from './calendar';
+import { isOpen, nextOpenAt } from './calendar';
 import {
   answerFaq,
   type FaqReply,
   type FareSource,
+  momentText,
   StaticFareSource,
   timezoneLabel,
   X_REPLY_LIMIT,
@@ -70,28 +71,13 @@ export async function readFaq(
   );
 }
 
-/** "tomorrow at 08:00", "at 14:00", "on Mon 30 Nov at 08:00", in the calendar's timezone. */
-export function whenText(brand: Brand, at: Date, now: Date): string {
-  const calendar = brand.calendar;
-  const day = localDateOf(calendar, at);
-  const today = localDateOf(calendar, now);
-  const time = localTimeOf(calendar, at);
-  if (day === today) return `today at ${time}`;
-  const tomorrow = localDateOf(calendar, new Date(now.getTime() + 86_400_000));
-  if (day === tomorrow) return `tomorrow at ${time}`;
-  const [, month, date] = day.split('-').map(Number) as [number, number, number];
-  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-  const weekday = weekdayOf(day);
-  return `on ${weekday[0]!.toUpperCase()}${weekday.slice(1)} ${date} ${months[month - 1]} at ${time}`;
-}
-
 /** The acknowledgement for a post that arrives while the care team is away; undefined while it works. */
 export function outOfHoursAcknowledgement(brand: Brand, receivedAt: Date): string | undefined {
   if (!brand.calendar.weekly || isOpen(brand.calendar, receivedAt)) return undefined;
   const opens = nextOpenAt(brand.calendar, receivedAt);
   if (!opens) return undefined;
   return brand.acknowledgements.outOfHours
-    .replaceAll('{opensAt}', whenText(brand, opens, receivedAt))
+    .replaceAll('{opensAt}', momentText(brand.calendar, opens, receivedAt, 'opens'))
     .replaceAll('{timezone}', timezoneLabel(brand.calendar.timezone));
 }
 

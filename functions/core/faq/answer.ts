@@ -196,7 +196,8 @@ export function windowsText(day: DayHours): string {
 }
 
 /** A moment in the calendar's timezone, as short as is unambiguous from now: "22:00" or "Tue 31 Mar 06:00". */
-function momentText(calendar: Calendar, at: Date, now: Date, style: 'until' | 'opens'): string {
+/** "today at 08:00", "tomorrow at 08:00", "on Mon 30 Nov at 08:00" (`opens`); "02:00" or "Tue 1 Dec 02:00" (`until`). */
+export function momentText(calendar: Calendar, at: Date, now: Date, style: 'until' | 'opens'): string {
   const today = localDateOf(calendar, now);
   const date = localDateOf(calendar, at);
   const time = localTimeOf(calendar, at);
