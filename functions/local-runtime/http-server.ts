@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { HttpEvent, HttpResult } from '../commons/http';
-import { MAX_WEBHOOK_BODY_BYTES } from '../commons/http';
+import { MAX_WEBHOOK_BODY_BYTES, method } from '../commons/http';
 import { logger } from '../commons/logger';
 
 export type Route = (event: HttpEvent) => Promise<HttpResult>;
@@ -41,11 +41,11 @@ export function toHttpEvent(request: IncomingMessage, body: Buffer): HttpEvent {
   }
   const query: Record<string, string> = {};
   for (const [key, value] of url.searchParams) query[key] = key in query ? `${query[key]},${value}` : value;
-  const method = (request.method ?? 'GET').toUpperCase();
+  const verb = (request.method ?? 'GET').toUpperCase();
   const now = new Date();
   return {
     version: '2.0',
-    routeKey: `${method} ${url.pathname}`,
+    routeKey: `${verb} ${url.pathname}`,
     rawPath: url.pathname,
     rawQueryString: url.search.replace(/^\?/, ''),
     headers,
@@ -56,14 +56,14 @@ export function toHttpEvent(request: IncomingMessage, body: Buffer): HttpEvent {
       domainName: headers.host ?? 'localhost',
       domainPrefix: 'localhost',
       http: {
-        method,
+        method: verb,
         path: url.pathname,
         protocol: `HTTP/${request.httpVersion}`,
         sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
         userAgent: headers['user-agent'] ?? '',
       },
       requestId: randomUUID(),
-      routeKey: `${method} ${url.pathname}`,
+      routeKey: `${verb} ${url.pathname}`,
       stage: '$default',
       time: now.toUTCString(),
       timeEpoch: now.getTime(),
@@ -110,7 +110,7 @@ const CONSOLE_SECURITY_HEADERS = {
  */
 export function staticSite(files: () => Promise<Map<string, StaticFile>>): Route {
   return async (event): Promise<HttpResult> => {
-    const verb = event.requestContext.http.method.toUpperCase();
+    const verb = method(event);
     if (verb !== 'GET' && verb !== 'HEAD') {
       return {
         statusCode: 405,
