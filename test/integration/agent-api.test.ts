@@ -303,11 +303,13 @@ test('a public reply goes out once, from the care account, in the thread, and is
   // The same request again later (a retry) is refused and sends nothing.
   assert.equal((await call('POST', `${path}/reply`, { agent: 'ana', body: request })).status, 409);
 
-  const detail = await waitFor('the reply on the case', async () => {
+  await waitFor('the reply on the case', async () => {
     const found = await getCase(`x-${tweet}`);
     return found.messages.some((m) => m.direction === 'out') ? found : undefined;
   });
   await system.drained();
+  // Read again: the case and its messages are two reads, and the first may have raced the sender's write.
+  const detail = await getCase(`x-${tweet}`);
   assert.equal(sentFor(tweet).length, 1, 'exactly one post');
   const out = detail.messages.find((m) => m.direction === 'out');
   assert.equal(out?.sentBy, 'ana');
