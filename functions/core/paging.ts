@@ -3,7 +3,13 @@
  * A page has a deterministic id, is recorded before it is published (so it is sent once even when
  * two monitors overlap) and is republished if a sender died between the two.
  */
-export type PageKind = 'deadline_warning' | 'deadline_breach' | 'deadline_repeat' | 'risk' | 'spike';
+export type PageKind =
+  | 'deadline_warning'
+  | 'deadline_breach'
+  | 'deadline_repeat'
+  | 'risk'
+  | 'spike'
+  | 'account_revoked';
 export type PageSeverity = 'warning' | 'critical';
 
 export interface Page {
