@@ -4,6 +4,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { consoleFiles } from '../../console/build';
 import { snsClient, sqsClient } from '../adapters/aws/clients';
+import { DynamoAccountStatusStore } from '../adapters/aws/dynamo-account-status';
 import { DynamoCaseStore } from '../adapters/aws/dynamo-case-store';
 import { DynamoOutboxStore } from '../adapters/aws/dynamo-outbox-store';
 import { DynamoRateLimiter } from '../adapters/aws/dynamo-rate-limiter';
@@ -153,6 +154,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     const store = new DynamoCaseStore(dynamo.client, LOCAL_TABLE_NAME);
     const pages = new DynamoPageStore(dynamo.client, LOCAL_TABLE_NAME);
     const outbox = new DynamoOutboxStore(dynamo.client, LOCAL_TABLE_NAME);
+    const accounts = new DynamoAccountStatusStore(dynamo.client, LOCAL_TABLE_NAME);
     const deadLetters = new SqsDeadLetters(sqs, queues.deadLetterQueueUrl);
     let baseUrl = '';
     // Pages link to the case in the console.
@@ -175,6 +177,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
           sentiment: options.sentiment ?? new LocalSentimentClassifier(),
           deadLetters,
           paging,
+          accounts,
           metrics,
           volumes: new DynamoVolumeCounter(dynamo.client, LOCAL_TABLE_NAME),
           pii: new LocalPiiDetector(),
@@ -198,7 +201,11 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
           outbox,
           cases: store,
           senders: {
-            x: new XSender({ credentialsFor: async (id) => localXCredentials(id), apiBaseUrl: standIn.url }),
+            x: new XSender({
+              credentialsFor: async (id) => localXCredentials(id),
+              apiBaseUrl: standIn.url,
+              authorizationOf: (id) => accounts.get('x', id),
+            }),
             facebook: metaSender,
             instagram: metaSender,
           },
@@ -298,6 +305,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
             store,
             directory,
             pages,
+            accounts,
             desk: new AgentDesk({
               directory,
               store,

@@ -2,6 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { dynamoClient, secretsClient, sqsClient } from '../adapters/aws/clients';
+import { DynamoAccountStatusStore } from '../adapters/aws/dynamo-account-status';
 import { DynamoCaseStore } from '../adapters/aws/dynamo-case-store';
 import { DynamoOutboxStore } from '../adapters/aws/dynamo-outbox-store';
 import { metaPageTokensFromEnv } from '../adapters/aws/meta-page-tokens';
@@ -31,6 +32,7 @@ const dynamo = dynamoClient();
 const sqs = sqsClient();
 
 const cases = new DynamoCaseStore(dynamo, env.TABLE_NAME);
+const accounts = new DynamoAccountStatusStore(dynamo, env.TABLE_NAME);
 const metaSender = new MetaSender({
   tokenFor: (accountId) => pageTokens.tokenFor(accountId),
   lastCustomerMessageAt: (message) => lastCustomerMessageAt(cases, message.caseId),
@@ -44,7 +46,11 @@ export const handler = middy<SQSEvent, SQSBatchResponse>()
       directory: new BrandDirectory(bundledBrandConfig()),
       outbox: new DynamoOutboxStore(dynamo, env.TABLE_NAME),
       cases,
-      senders: { x: new XSender({ credentialsFor }), facebook: metaSender, instagram: metaSender },
+      senders: {
+        x: new XSender({ credentialsFor, authorizationOf: (id) => accounts.get('x', id) }),
+        facebook: metaSender,
+        instagram: metaSender,
+      },
       deadLetters: new SqsDeadLetters(sqs, env.DEAD_LETTER_QUEUE_URL),
       metrics: new EmbeddedMetrics(),
       scheduleRetry: (record, at) => delayRedelivery(sqs, env.OUTBOX_QUEUE_URL, record.receiptHandle, at),

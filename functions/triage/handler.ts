@@ -4,6 +4,7 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { comprehendClient, dynamoClient, secretsClient, snsClient, sqsClient } from '../adapters/aws/clients';
 import { ComprehendPiiDetector } from '../adapters/aws/comprehend-pii';
 import { comprehendSentiment } from '../adapters/aws/comprehend-sentiment';
+import { DynamoAccountStatusStore } from '../adapters/aws/dynamo-account-status';
 import { DynamoCaseStore } from '../adapters/aws/dynamo-case-store';
 import { DynamoOutboxStore } from '../adapters/aws/dynamo-outbox-store';
 import { DynamoRateLimiter } from '../adapters/aws/dynamo-rate-limiter';
@@ -49,6 +50,7 @@ export const handler = middy<SQSEvent, SQSBatchResponse>()
     createTriageConsumer({
       directory: new BrandDirectory(bundledBrandConfig()),
       store: new DynamoCaseStore(dynamo, env.TABLE_NAME),
+      accounts: new DynamoAccountStatusStore(dynamo, env.TABLE_NAME),
       sentiment,
       deadLetters: new SqsDeadLetters(sqs, env.DEAD_LETTER_QUEUE_URL),
       replies: {
