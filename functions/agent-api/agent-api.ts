@@ -1,5 +1,6 @@
 import { type HttpEvent, type HttpResult, json, method, problem, rawBody } from '../commons/http';
 import { logger } from '../commons/logger';
+import { type AccountStatusStore, needsReauthorization } from '../core/account-status';
 import {
   type Agent,
   type AgentDesk,
@@ -8,7 +9,6 @@ import {
   InvalidRequestError,
   StaleVersionError,
 } from '../core/agent-desk';
-import { type AccountStatusStore, needsReauthorization } from '../core/account-status';
 import type { BrandDirectory } from '../core/brand-config';
 import type { CareCase, CaseStore } from '../core/cases';
 import type { Platform } from '../core/interaction';

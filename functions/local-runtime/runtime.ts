@@ -15,6 +15,7 @@ import { delayRedelivery, SqsDeadLetters, SqsOutboundQueue } from '../adapters/a
 import { fareSourceFor } from '../adapters/http/http-fare-source';
 import { createAgentApi } from '../agent-api/agent-api';
 import { createGenericWebhook } from '../channels/generic/webhook';
+import { resolveGraphApiVersion } from '../channels/meta/graph-api';
 import { GraphInstagramMentionReader } from '../channels/meta/instagram-mentions';
 import { MetaSender } from '../channels/meta/meta-sender';
 import { createMetaWebhook } from '../channels/meta/webhook';
@@ -162,7 +163,12 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     const paging = { pages, pager: new SnsPager(sns, queues.oncallTopicArn), linkFor };
     const metrics = new MemoryMetrics();
 
+    const graphApiVersion = resolveGraphApiVersion({
+      config: options.brandConfig,
+      env: process.env.META_GRAPH_API_VERSION,
+    });
     const metaSender = new MetaSender({
+      apiVersion: graphApiVersion,
       tokenFor: async (id, platform) => localMetaToken(id, platform),
       apiBaseUrl: standIn.url,
       lastCustomerMessageAt: async (message) => lastCustomerMessageAt(store, message.caseId),
@@ -182,6 +188,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
           volumes: new DynamoVolumeCounter(dynamo.client, LOCAL_TABLE_NAME),
           pii: new LocalPiiDetector(),
           mentions: new GraphInstagramMentionReader({
+            apiVersion: graphApiVersion,
             tokenFor: async (id) => localMetaToken(id, 'instagram'),
             apiBaseUrl: standIn.url,
           }),

@@ -8,6 +8,7 @@ import { DynamoOutboxStore } from '../adapters/aws/dynamo-outbox-store';
 import { metaPageTokensFromEnv } from '../adapters/aws/meta-page-tokens';
 import { secretsByAccount } from '../adapters/aws/secrets';
 import { delayRedelivery, SqsDeadLetters } from '../adapters/aws/sqs-queues';
+import { resolveGraphApiVersion } from '../channels/meta/graph-api';
 import { MetaSender } from '../channels/meta/meta-sender';
 import { type XAccountCredentials, XSender } from '../channels/x/x-sender';
 import { bundledBrandConfig, requireEnv } from '../commons/env';
@@ -33,7 +34,9 @@ const sqs = sqsClient();
 
 const cases = new DynamoCaseStore(dynamo, env.TABLE_NAME);
 const accounts = new DynamoAccountStatusStore(dynamo, env.TABLE_NAME);
+const brandConfig = bundledBrandConfig();
 const metaSender = new MetaSender({
+  apiVersion: resolveGraphApiVersion({ config: brandConfig, env: process.env.META_GRAPH_API_VERSION }),
   tokenFor: (accountId) => pageTokens.tokenFor(accountId),
   lastCustomerMessageAt: (message) => lastCustomerMessageAt(cases, message.caseId),
   ...(pageTokens.appSecret ? { appSecret: pageTokens.appSecret } : {}),
@@ -43,7 +46,7 @@ export const handler = middy<SQSEvent, SQSBatchResponse>()
   .use(injectLambdaContext(logger, { clearState: true }))
   .handler(
     createSenderConsumer({
-      directory: new BrandDirectory(bundledBrandConfig()),
+      directory: new BrandDirectory(brandConfig),
       outbox: new DynamoOutboxStore(dynamo, env.TABLE_NAME),
       cases,
       senders: {
