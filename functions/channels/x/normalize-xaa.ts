@@ -261,7 +261,7 @@ export function normalizeXaaEvent(
       account: { id: subscribed.account.id, role: subscribed.account.role },
       author: { id: senderId },
       // X Chat is end-to-end encrypted: the webhook carries ciphertext only, which we cannot read.
-      text: `[Encrypted X Chat message] This message is end-to-end encrypted and cannot be shown here. Read and answer it in X's app (Chat), signed in as @${handle}.`,
+      text: `[Encrypted X Chat message: it cannot be read here] Read and answer it in X's app (Chat) as @${handle}.`,
       createdAt: toIso(num(payload.created_at_msec), receivedAt),
       receivedAt,
       conversationId: `x-chat:${str(payload.conversation_id) ?? senderId}`,
