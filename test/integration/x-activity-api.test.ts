@@ -7,6 +7,9 @@ import { API_TOKEN, api, postX, waitFor, X_SECRET } from './support';
 
 // X Activity API (XAA) events, in the official sample shapes adapted to the demo accounts, signed and
 // posted to the running local system: DynamoDB Local, the embedded SQS/SNS, the real consumers.
+// Nothing here waits a fixed time: each check polls for its state with a generous deadline (a shared,
+// loaded machine can take many seconds per step).
+const DEADLINE_MS = 90_000;
 
 let system: LocalSystem;
 const pagesSeen: Page[] = [];
@@ -17,7 +20,6 @@ before(async () => {
     port: 0,
     apiToken: API_TOKEN,
     xConsumerSecret: X_SECRET,
-    visibilityTimeoutSeconds: 1,
     onPage: (page) => pagesSeen.push(page),
   });
 });
@@ -44,10 +46,14 @@ async function caseOf(caseId: string) {
 }
 
 const waitForCase = (caseId: string, ready: (c: { case: Json; messages: Json[] }) => boolean = () => true) =>
-  waitFor(`case ${caseId}`, async () => {
-    const found = await caseOf(caseId);
-    return found && ready(found) ? found : undefined;
-  });
+  waitFor(
+    `case ${caseId}`,
+    async () => {
+      const found = await caseOf(caseId);
+      return found && ready(found) ? found : undefined;
+    },
+    DEADLINE_MS,
+  );
 
 test('post.mention.create opens a case for the care account with the author from includes', async () => {
   const { status, body } = await postX(system.url, xaa('xaa-post.mention.create.json'));
@@ -189,10 +195,14 @@ test('one post delivered by the Account Activity API and by XAA (either order, t
 test('oauth.revoke pages on-call, marks the account, and sends as it are refused with the reason until re-authorized', async () => {
   const revoke = xaa('xaa-oauth.revoke.json');
   assert.deepEqual((await postX(system.url, revoke)).body, { accepted: 0 });
-  const page = await waitFor('the revocation page', async () => {
-    const pages = (await api(system.url, '/api/pages?limit=50')).body.pages as Page[];
-    return pages.find((p) => p.kind === 'account_revoked');
-  });
+  const page = await waitFor(
+    'the revocation page',
+    async () => {
+      const pages = (await api(system.url, '/api/pages?limit=50')).body.pages as Page[];
+      return pages.find((p) => p.kind === 'account_revoked');
+    },
+    DEADLINE_MS,
+  );
   assert.equal(page.severity, 'critical');
   assert.equal(page.brandId, 'demoair');
   assert.match(
@@ -204,8 +214,10 @@ test('oauth.revoke pages on-call, marks the account, and sends as it are refused
     /31000000|3001969357|lena|dana|@\w+_\w+/i,
     'no customer data',
   );
-  await waitFor('the page on the on-call topic', async () =>
-    pagesSeen.some((p) => p.pageId === page.pageId) ? true : undefined,
+  await waitFor(
+    'the page on the on-call topic',
+    async () => (pagesSeen.some((p) => p.pageId === page.pageId) ? true : undefined),
+    DEADLINE_MS,
   );
 
   const accounts = async () =>
@@ -256,8 +268,10 @@ test('oauth.revoke pages on-call, marks the account, and sends as it are refused
     data.payload.text = '@DemoAirFares how much is a return AMS to LHR';
   });
   assert.equal((await postX(system.url, again)).status, 200);
-  await waitFor('the bot answer at the X stand-in', async () =>
-    system.standIn.sent.some((s) => s.inReplyToId === '2080765813578100002') ? true : undefined,
+  await waitFor(
+    'the bot answer at the X stand-in',
+    async () => (system.standIn.sent.some((s) => s.inReplyToId === '2080765813578100002') ? true : undefined),
+    DEADLINE_MS,
   );
 });
 
