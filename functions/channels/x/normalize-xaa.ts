@@ -1,4 +1,4 @@
-import type { BrandDirectory } from '../../core/brand-config';
+import type { BrandDirectory, ResolvedAccount } from '../../core/brand-config';
 import type { AccountEvent, Interaction } from '../../core/interaction';
 import { isObject, MalformedPayloadError, type NormalizeResult } from '../accept';
 
@@ -81,6 +81,56 @@ export function v2PostText(post: Json): string {
 }
 
 /**
+ * One X API v2 post addressed to one of our accounts (an XAA post event's payload, or a post from the
+ * mentions timeline when polling, with the response's `includes`) as an interaction: keyed by the post
+ * id, so every path that brings the same post brings the same message.
+ */
+export function interactionFromV2Post(
+  post: Json | undefined,
+  includes: Json,
+  subscribed: ResolvedAccount,
+  directory: BrandDirectory,
+  receivedAt: string,
+): { interaction: Interaction } | { ignored: string } | { rejected: string } {
+  const id = post ? str(post.id) : undefined;
+  const authorId = post ? str(post.author_id) : undefined;
+  if (!post || !id || !authorId) return { rejected: 'without payload.id or payload.author_id' };
+  if (directory.isOwnAccount('x', authorId)) return { ignored: 'own post' };
+  if (referenced(post, 'retweeted')) return { ignored: 'retweet' };
+  const users = Array.isArray(includes.users) ? includes.users.map(v2User) : [];
+  const tweets = Array.isArray(includes.tweets) ? includes.tweets.filter(isObject) : [];
+  const author = authorOf(authorId, users.find((u) => u.id === authorId) ?? {});
+  const inReplyTo = str(post.in_reply_to_tweet_id) ?? referenced(post, 'replied_to');
+  const quotedId = referenced(post, 'quoted');
+  const quotedPost = quotedId ? tweets.find((t) => t.id === quotedId) : undefined;
+  const lang = str(post.lang);
+  const created = Date.parse(String(post.created_at ?? ''));
+  return {
+    interaction: {
+      schemaVersion: 1,
+      platform: 'x',
+      visibility: 'public',
+      // Decided by the post itself, not the event type, so AAA and XAA deliveries of one post agree.
+      kind: inReplyTo ? 'reply' : quotedId ? 'quote' : 'mention',
+      platformMessageId: id,
+      brandId: subscribed.brand.id,
+      account: { id: subscribed.account.id, role: subscribed.account.role },
+      author,
+      text: v2PostText(post),
+      ...(lang && lang !== 'und' ? { lang } : {}),
+      createdAt: toIso(Number.isNaN(created) ? undefined : created, receivedAt),
+      receivedAt,
+      conversationId: postConversationId(str(post.conversation_id), inReplyTo, id),
+      ...(inReplyTo ? { inReplyToId: inReplyTo } : {}),
+      ...(quotedId
+        ? { quoted: { id: quotedId, ...(quotedPost ? { text: v2PostText(quotedPost) } : {}) } }
+        : {}),
+      url: postUrl(author.handle, id),
+    },
+  };
+}
+
+/**
  * Turns one X Activity API (XAA) webhook delivery into interactions (mentions, replies, quotes with the
  * quoted post's text, legacy DMs both ways, encrypted chats as a notice) or an account event
  * (oauth.revoke). Every other event type is counted as ignored. Ids are the platform's own post and DM
@@ -115,49 +165,10 @@ export function normalizeXaaEvent(
   if ((XAA_POST_EVENTS as readonly string[]).includes(eventType)) {
     const subscribed = subscribedTo();
     if (!subscribed) return result;
-    const id = payload ? str(payload.id) : undefined;
-    const authorId = payload ? str(payload.author_id) : undefined;
-    if (!payload || !id || !authorId) {
-      result.rejected.push({ reason: `${eventType} without payload.id or payload.author_id`, event: data });
-      return result;
-    }
-    if (directory.isOwnAccount('x', authorId)) {
-      ignore('own post');
-      return result;
-    }
-    if (referenced(payload, 'retweeted')) {
-      ignore('retweet');
-      return result;
-    }
-    const users = Array.isArray(includes.users) ? includes.users.map(v2User) : [];
-    const tweets = Array.isArray(includes.tweets) ? includes.tweets.filter(isObject) : [];
-    const author = authorOf(authorId, users.find((u) => u.id === authorId) ?? {});
-    const inReplyTo = str(payload.in_reply_to_tweet_id) ?? referenced(payload, 'replied_to');
-    const quotedId = referenced(payload, 'quoted');
-    const quotedPost = quotedId ? tweets.find((t) => t.id === quotedId) : undefined;
-    const lang = str(payload.lang);
-    const created = Date.parse(String(payload.created_at ?? ''));
-    result.interactions.push({
-      schemaVersion: 1,
-      platform: 'x',
-      visibility: 'public',
-      // Decided by the post itself, not the event type, so AAA and XAA deliveries of one post agree.
-      kind: inReplyTo ? 'reply' : quotedId ? 'quote' : 'mention',
-      platformMessageId: id,
-      brandId: subscribed.brand.id,
-      account: { id: subscribed.account.id, role: subscribed.account.role },
-      author,
-      text: v2PostText(payload),
-      ...(lang && lang !== 'und' ? { lang } : {}),
-      createdAt: toIso(Number.isNaN(created) ? undefined : created, receivedAt),
-      receivedAt,
-      conversationId: postConversationId(str(payload.conversation_id), inReplyTo, id),
-      ...(inReplyTo ? { inReplyToId: inReplyTo } : {}),
-      ...(quotedId
-        ? { quoted: { id: quotedId, ...(quotedPost ? { text: v2PostText(quotedPost) } : {}) } }
-        : {}),
-      url: postUrl(author.handle, id),
-    });
+    const outcome = interactionFromV2Post(payload, includes, subscribed, directory, receivedAt);
+    if ('interaction' in outcome) result.interactions.push(outcome.interaction);
+    else if ('ignored' in outcome) ignore(outcome.ignored);
+    else result.rejected.push({ reason: `${eventType} ${outcome.rejected}`, event: data });
     return result;
   }
 
