@@ -100,7 +100,11 @@ test('dm.received opens a private case; dm.sent from X app is recorded on it as 
 
   const sent = xaa('xaa-dm.sent.json');
   assert.deepEqual((await postX(system.url, sent)).body, { accepted: 1 });
-  const answered = await waitForCase('x-2080765901528535096', (c) => c.messages.length === 2);
+  // The case and its messages are two reads: wait until both show the outbound message.
+  const answered = await waitForCase(
+    'x-2080765901528535096',
+    (c) => c.messages.length === 2 && c.case.status !== 'open',
+  );
   const out = answered.messages.find((m) => m.direction === 'out');
   assert.equal(out?.platformMessageId, '2080763914820927863');
   assert.equal(out?.authorId, '4000001');
