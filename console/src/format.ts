@@ -1,4 +1,4 @@
-import { signatureSuffix as replySignature } from '../../functions/core/reply-rules';
+import { withSignature } from '../../functions/core/reply-rules';
 import { now } from './clock';
 import type { Brand, CareCase, Platform } from './types';
 
@@ -98,9 +98,9 @@ export const STATUS_NAMES: Record<string, string> = {
 // The server's own rules: the counts and limits shown while typing are the ones the API checks.
 export { platformLength, replyLimit } from '../../functions/core/reply-rules';
 
-/** What the API appends to a public reply when the brand signs them. */
-export function signatureSuffix(brand: Brand | undefined, agentName: string): string {
-  return replySignature(brand?.agentDesk?.signature, agentName);
+/** A public reply as it will be posted: signed once (not again when the text already ends signed). */
+export function signedReply(brand: Brand | undefined, agentName: string, text: string): string {
+  return withSignature(text, brand?.agentDesk?.signature, agentName);
 }
 
 export function customerLabel(customer: { handle?: string; name?: string; id: string }): string {

@@ -3,7 +3,7 @@ import type { CareCase, CaseMessage, CaseStore } from './cases';
 import { type ComplianceProblem, checkOutbound } from './compliance';
 import type { OutboundMessage, OutboundQueue, OutboxEntry, OutboxStore } from './outbox';
 import type { PiiDetector } from './pii';
-import { replyLimit, signatureSuffix } from './reply-rules';
+import { replyLimit, withSignature } from './reply-rules';
 
 /**
  * What agents do with a case: claim, assign, reply in public or privately, resolve with a public
@@ -56,7 +56,7 @@ export interface AgentDeskDeps {
 }
 
 export function signReply(brand: Brand, agent: Agent, text: string): string {
-  return `${text}${signatureSuffix(brand.agentDesk.signature, agent.name)}`;
+  return withSignature(text, brand.agentDesk.signature, agent.name);
 }
 
 /** A reply's request id names its outbox entries, so a retried request never sends twice. */

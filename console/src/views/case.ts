@@ -14,7 +14,7 @@ import {
   platformLength,
   replyLimit,
   STATUS_NAMES,
-  signatureSuffix,
+  signedReply,
   when,
 } from '../format';
 import type { Brand, CareCase, CaseDetail, CaseMessage, CaseNote } from '../types';
@@ -667,9 +667,12 @@ export const caseView: View = (root, context, [caseId = '']) => {
           : `Public reply to ${customerLabel(c.customer)}…`;
     editor.classList.toggle('note-mode', mode === 'note');
 
-    const suffix = mode === 'public' ? signatureSuffix(b, context.me.name) : '';
+    const draft = editor.value.trim();
+    const posted = mode === 'public' ? signedReply(b, context.me.name, draft) : draft;
+    // The signature the API appends, unless the text already ends with it.
+    const suffix = posted.slice(draft.length);
     const limit = replyLimit(c.platform, mode === 'private' ? 'private' : 'public');
-    const length = platformLength(editor.value.trim() + suffix, c.platform);
+    const length = platformLength(posted, c.platform);
     const over = mode !== 'note' && length > limit;
     const lastInboundPublic =
       [...shown.messages].reverse().find((m) => m.direction === 'in')?.visibility === 'public';
@@ -768,7 +771,7 @@ export const caseView: View = (root, context, [caseId = '']) => {
     closeOut.disabled = resolved;
     const text = closeOut.value.trim();
     closeOutHint.textContent = text
-      ? `${platformLength(text + signatureSuffix(brand(), context.me.name), c.platform)} / ${replyLimit(c.platform, 'public')} · posted publicly in the customer’s thread`
+      ? `${platformLength(signedReply(brand(), context.me.name, text), c.platform)} / ${replyLimit(c.platform, 'public')} · posted publicly in the customer’s thread`
       : '';
     resolveButton.disabled = resolved || busy !== undefined;
     resolveButton.textContent = resolved
