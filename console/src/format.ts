@@ -45,7 +45,15 @@ export function ago(iso: string | undefined): string {
 
 // Times are shown in the brand's timezone, named ("09:14 CET"): deadlines and opening hours are the
 // brand's, and an agent working from elsewhere must not read them in their own.
-const formats = new Map<string, { time: Intl.DateTimeFormat; dayTime: Intl.DateTimeFormat; day: Intl.DateTimeFormat; full: Intl.DateTimeFormat }>();
+const formats = new Map<
+  string,
+  {
+    time: Intl.DateTimeFormat;
+    dayTime: Intl.DateTimeFormat;
+    day: Intl.DateTimeFormat;
+    full: Intl.DateTimeFormat;
+  }
+>();
 
 function formatsFor(timeZone: string | undefined) {
   const key = timeZone ?? '';
@@ -53,7 +61,12 @@ function formatsFor(timeZone: string | undefined) {
   if (!found) {
     const zone = timeZone ? { timeZone } : {};
     found = {
-      time: new Intl.DateTimeFormat('en-GB', { ...zone, hour: '2-digit', minute: '2-digit', timeZoneName: 'short' }),
+      time: new Intl.DateTimeFormat('en-GB', {
+        ...zone,
+        hour: '2-digit',
+        minute: '2-digit',
+        timeZoneName: 'short',
+      }),
       dayTime: new Intl.DateTimeFormat('en-GB', {
         ...zone,
         day: 'numeric',

@@ -343,16 +343,16 @@ export const caseView: View = (root, context, [caseId = '']) => {
         // One id per draft: a double click or a retry after a network error cannot send twice.
         requestId ??= newRequestId();
         try {
-          const result = await context.api.send<{ case: CareCase; outboxIds: string[]; queued?: QueuedReply[] }>(
-            'POST',
-            `${path}/reply`,
-            {
-              version: shown!.case.version,
-              text,
-              visibility: mode,
-              requestId,
-            },
-          );
+          const result = await context.api.send<{
+            case: CareCase;
+            outboxIds: string[];
+            queued?: QueuedReply[];
+          }>('POST', `${path}/reply`, {
+            version: shown!.case.version,
+            text,
+            visibility: mode,
+            requestId,
+          });
           editor.value = '';
           requestId = undefined;
           problems = [];

@@ -191,11 +191,7 @@ export const reportsView: View = (root, context) => {
         tile('Answered by the bot', String(auto), total ? `${percent(auto / total)} of cases` : ''),
         tile('Deadlines breached', String(breaches), 'first breach per deadline', breaches ? 'bad' : 'good'),
         tile('Negative', total ? percent(negative / total) : '—', `${negative} negative or mixed`),
-        tile(
-          'Agents’ first response p90',
-          seconds(slowest || null),
-          `slowest channel · ${open} still open`,
-        ),
+        tile('Agents’ first response p90', seconds(slowest || null), `slowest channel · ${open} still open`),
         tile('FAQ bot’s first response p90', seconds(botSlowest || null), 'slowest channel'),
       ),
       h(
