@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { RefreshLease, WebhookHealthState, WebhookHealthStore } from '../../core/x-admin/ports';
 
 const HEALTH_KEY = { PK: 'XWEBHOOK#health', SK: 'STATE' };
@@ -77,15 +77,17 @@ export class DynamoRefreshLease implements RefreshLease {
     }
   }
 
+  /** Expires the lease at once (an update, not a delete: the functions hold no DeleteItem). */
   async release(accountId: string, owner: string): Promise<void> {
     try {
       await this.doc.send(
-        new DeleteCommand({
+        new UpdateCommand({
           TableName: this.tableName,
           Key: leaseKey(accountId),
+          UpdateExpression: 'SET #until = :released',
           ConditionExpression: '#owner = :owner',
-          ExpressionAttributeNames: { '#owner': 'owner' },
-          ExpressionAttributeValues: { ':owner': owner },
+          ExpressionAttributeNames: { '#owner': 'owner', '#until': 'until' },
+          ExpressionAttributeValues: { ':owner': owner, ':released': new Date(0).toISOString() },
         }),
       );
     } catch (error) {
