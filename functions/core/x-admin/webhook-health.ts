@@ -62,7 +62,7 @@ export async function checkWebhookHealth(deps: WebhookHealthDeps): Promise<Webho
       await page(deps, now, {
         key: `gone-${state.webhookId}-${claim.outageSince}`,
         title: 'X webhook is no longer registered: no X events arrive',
-        text: `X no longer lists webhook ${state.webhookId} for ${deps.webhookUrl}. Nothing from X reaches socialcare until it is registered again: run "socialcare x setup" (or invoke the x-webhook-admin function with {"action":"setup"}).`,
+        text: `X no longer lists webhook ${state.webhookId} for ${deps.webhookUrl}. Nothing from X reaches socialcare until it is registered again: run "socialcare x setup" (or invoke the x-webhook-admin function with {"action":"setup"}). If it was removed on purpose, nothing is needed.`,
       });
     }
     return { outcome: 'not_registered', reason: `no webhook registered for ${deps.webhookUrl}` };
