@@ -28,13 +28,13 @@ import { type BrandConfig, BrandDirectory } from '../core/brand-config';
 import { lastCustomerMessageAt } from '../core/cases';
 import { LocalSentimentClassifier } from '../core/local-sentiment';
 import { MemoryMetrics } from '../core/metrics';
-import type { Page } from '../core/paging';
+import { type Page, raisePage } from '../core/paging';
 import { LocalPiiDetector } from '../core/pii';
 import type { SentimentClassifier } from '../core/sentiment';
 import { runSlaMonitor } from '../core/sla-monitor';
-import { xBrandIds } from '../core/x-admin/accounts';
+import { reauthorizationPage, xAccountsOf, xBrandIds } from '../core/x-admin/accounts';
 import type { UserTokens, UserTokenVault } from '../core/x-admin/ports';
-import { XUserTokens } from '../core/x-admin/user-tokens';
+import { keepGrantsFresh, XUserTokens } from '../core/x-admin/user-tokens';
 import { checkWebhookHealth } from '../core/x-admin/webhook-health';
 import { createSenderConsumer } from '../sender/sender-consumer';
 import { createTriageConsumer } from '../triage/triage-consumer';
@@ -305,6 +305,9 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
         ? new FileRefreshLease(vault.dir)
         : new DynamoRefreshLease(dynamo.client, LOCAL_TABLE_NAME),
       endpoint: xAdmin,
+      onReauthorizationRequired: async (accountId, reason) => {
+        await raisePage(reauthorizationPage(options.brandConfig, accountId, reason, new Date()), paging);
+      },
     });
     const xHealth = {
       api: xAdmin,
@@ -317,9 +320,14 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     const healthTimer = setInterval(() => {
       if (healthRunning || !ready) return;
       healthRunning = checkWebhookHealth(xHealth)
-        .then((result) => {
+        .then(async (result) => {
           if (result.outcome !== 'healthy' && result.outcome !== 'not_registered')
             logger.warn(`X webhook health: ${result.outcome}`, { ...result });
+          // Grants refreshed before they expire (and a revoked one found) whether or not anything used them.
+          await keepGrantsFresh(
+            xUserTokens,
+            xAccountsOf(options.brandConfig).map((a) => a.id),
+          );
         })
         .catch((error) => logger.warn('X webhook health check failed', { error: error as Error }))
         .finally(() => {

@@ -1,6 +1,6 @@
 import type { BrandConfig } from '../core/brand-config';
 import { type PagingDeps, raisePage } from '../core/paging';
-import { xAccountsOf, xBrandIds } from '../core/x-admin/accounts';
+import { reauthorizationPage, xAccountsOf, xBrandIds } from '../core/x-admin/accounts';
 import type {
   RefreshLease,
   UserTokenVault,
@@ -9,7 +9,7 @@ import type {
   XTokenEndpoint,
 } from '../core/x-admin/ports';
 import { listOurSubscriptions, removeXSetup, runXSetup } from '../core/x-admin/setup';
-import { XUserTokens } from '../core/x-admin/user-tokens';
+import { keepGrantsFresh, XUserTokens } from '../core/x-admin/user-tokens';
 import { checkWebhookHealth } from '../core/x-admin/webhook-health';
 
 export type AdminAction = 'health' | 'setup' | 'subscriptions' | 'remove';
@@ -36,26 +36,12 @@ export function xAdminDeps(input: {
   healthStore: WebhookHealthStore;
   paging: PagingDeps;
 }): XAdminDeps {
-  const accounts = xAccountsOf(input.config);
   const tokens = new XUserTokens({
     vault: input.vault,
     lease: input.lease,
     endpoint: input.api,
     onReauthorizationRequired: async (accountId, reason) => {
-      const account = accounts.find((a) => a.id === accountId);
-      const now = new Date();
-      await raisePage(
-        {
-          pageId: `x-authorization-${accountId}-${now.toISOString().slice(0, 13)}`,
-          kind: 'x_authorization',
-          severity: 'critical',
-          brandId: account?.brandId ?? input.config.brands[0]?.id ?? 'unknown',
-          title: `X account @${account?.handle ?? accountId} must be authorized again`,
-          text: `X refused the OAuth 2.0 refresh token of @${account?.handle ?? accountId} (${reason}). Its subscriptions cannot be renewed until its owner runs: socialcare x authorize --account ${accountId}`,
-          createdAt: now.toISOString(),
-        },
-        input.paging,
-      );
+      await raisePage(reauthorizationPage(input.config, accountId, reason, new Date()), input.paging);
     },
   });
   return {
@@ -76,14 +62,20 @@ export async function runXAdminAction(
 ) {
   const accounts = xAccountsOf(deps.config);
   switch (action) {
-    case 'health':
-      return checkWebhookHealth({
+    case 'health': {
+      const webhook = await checkWebhookHealth({
         api: deps.api,
         store: deps.healthStore,
         webhookUrl: deps.webhookUrl,
         brandIds: xBrandIds(deps.config),
         paging: deps.paging,
       });
+      const grants = await keepGrantsFresh(
+        deps.tokens,
+        accounts.map((a) => a.id),
+      );
+      return { ...webhook, grants };
+    }
     case 'setup':
       return runXSetup({
         api: deps.api,

@@ -86,7 +86,10 @@ test('setup, subscriptions, health and remove, as the function runs them; unknow
   assert.deepEqual(setup.failed, []);
   const listing = (await runXAdminAction(built, 'subscriptions')) as { subscriptions: unknown[] };
   assert.equal(listing.subscriptions.length, 11);
-  assert.equal(((await runXAdminAction(built, 'health')) as { outcome: string }).outcome, 'healthy');
+  const health = (await runXAdminAction(built, 'health')) as { outcome: string; grants: unknown };
+  assert.equal(health.outcome, 'healthy');
+  // Each run also keeps every grant fresh (refreshed ten minutes before expiry).
+  assert.deepEqual(health.grants, { '4000001': 'fresh', '4000002': 'fresh' });
   assert.deepEqual(await runXAdminAction(built, 'remove', { webhook: true }), {
     deletedSubscriptions: 11,
     deletedWebhook: true,
@@ -108,6 +111,9 @@ test('a grant X refuses pages on-call to re-authorize the account, naming the co
   ]);
   const { built, pages } = deps(grants);
   await assert.rejects(built.tokens.accessTokenFor('4000002'), /socialcare x authorize --account 4000002/);
+  // The scheduled run finds it too, and reports the account never authorized apart.
+  const health = (await runXAdminAction(built, 'health')) as { grants: unknown };
+  assert.deepEqual(health.grants, { '4000001': 'not_authorized', '4000002': 'reauthorization_required' });
   const [page] = [...pages.records.values()];
   assert.equal(page?.kind, 'x_authorization');
   assert.equal(page?.brandId, 'demoair');

@@ -158,3 +158,32 @@ export class XUserTokens {
     return tokens;
   }
 }
+
+export type GrantStatus = 'fresh' | 'not_authorized' | 'reauthorization_required' | 'error';
+
+/**
+ * Run on the health check's schedule: every authorized account's grant is refreshed before its access
+ * token expires, whether or not anything else used it, so a grant X refuses (the owner revoked the
+ * app) is paged within minutes rather than found by the next setup. Accounts never authorized are
+ * reported, not paged.
+ */
+export async function keepGrantsFresh(
+  tokens: XUserTokens,
+  accountIds: readonly string[],
+): Promise<Record<string, GrantStatus>> {
+  const statuses: Record<string, GrantStatus> = {};
+  for (const accountId of accountIds) {
+    try {
+      await tokens.accessTokenFor(accountId);
+      statuses[accountId] = 'fresh';
+    } catch (error) {
+      statuses[accountId] =
+        error instanceof NotAuthorizedError
+          ? 'not_authorized'
+          : error instanceof ReauthorizationRequiredError
+            ? 'reauthorization_required'
+            : 'error';
+    }
+  }
+  return statuses;
+}
