@@ -13,7 +13,7 @@ import {
 import { formatReplayReport, runReplayCommand } from '../functions/cli/replay-command';
 import { runReportCommand } from '../functions/cli/report-command';
 import { runTriageCommand } from '../functions/cli/triage-command';
-import { runXCommand, writeLocalSystemInfo } from '../functions/cli/x-cli';
+import { runXCommand } from '../functions/cli/x-cli';
 import { DEMO_CONFIG_PATH, readBrandConfigFile } from '../functions/commons/brand-config-file';
 import { BrandConfigError } from '../functions/core/brand-config';
 import {
@@ -21,6 +21,7 @@ import {
   LOCAL_X_CONSUMER_SECRET,
   startLocalSystem,
 } from '../functions/local-runtime/runtime';
+import { readRuntimeFile, runtimeFilePath } from '../functions/local-runtime/runtime-file';
 
 const USAGE = `socialcare — social customer care
 
@@ -39,7 +40,8 @@ Usage:
   socialcare dlq list|redrive [--endpoint URL] [--dlq-url U --ingest-url U [--outbox-url U]]
                     [--max N] [--all] [--source S] [--dry-run] [--json]
                                     show the dead letters with their reasons, or send them back (local: the
-                                    "SQS (fauxqs)" endpoint that start prints, or SOCIALCARE_SQS_ENDPOINT)
+                                    system that start runs with the same SOCIALCARE_DATA_DIR, found by
+                                    itself; or --endpoint / SOCIALCARE_SQS_ENDPOINT)
   socialcare x setup|subscriptions|remove [--webhook] [--webhook-url U]
                                     register the X webhook and the X Activity API subscriptions of every
                                     configured X account (idempotent), list them, or remove them
@@ -80,6 +82,7 @@ function sentimentFromEnv() {
 const localUrl = () => `http://127.0.0.1:${process.env.PORT ?? '3000'}`;
 const localApiToken = () => process.env.SOCIALCARE_API_TOKEN ?? LOCAL_API_TOKEN;
 const localXSecret = () => process.env.X_CONSUMER_SECRET ?? LOCAL_X_CONSUMER_SECRET;
+const localDataDir = () => resolve(process.env.SOCIALCARE_DATA_DIR ?? '.socialcare-data');
 
 async function start(): Promise<void> {
   const portText = process.env.PORT ?? '3000';
@@ -87,7 +90,7 @@ async function start(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     fail(`PORT must be a port number, not "${portText}"`);
   const config = loadConfig(undefined);
-  const dataDir = resolve(process.env.SOCIALCARE_DATA_DIR ?? '.socialcare-data');
+  const dataDir = localDataDir();
   const apiToken = localApiToken();
   const xConsumerSecret = localXSecret();
   let genericSecrets: Record<string, string> | undefined;
@@ -135,12 +138,6 @@ async function start(): Promise<void> {
     'Ctrl-C stops everything.',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
-  // The x commands find the stand-in (and this system's webhook URL) here.
-  writeLocalSystemInfo(dataDir, {
-    url: system.url,
-    xApiBaseUrl: system.xApiBaseUrl,
-    xWebhookUrl: system.xWebhookUrl,
-  });
   let stopping = false;
   const shutdown = async (signal: string, exitCode = 0) => {
     if (stopping) return;
@@ -261,9 +258,14 @@ async function dlq(args: string[]): Promise<void> {
   } else if (endpoint) {
     queues = await localDlqQueues(sqsClient(endpoint));
   } else {
-    fail(
-      'name the queues: --endpoint <the "SQS (fauxqs)" URL that start prints>, or --dlq-url and --ingest-url',
-    );
+    // The system `socialcare start` runs on this machine with the same data folder.
+    const dataDir = localDataDir();
+    const running = readRuntimeFile(dataDir);
+    if (!running)
+      fail(
+        `no running socialcare found (${runtimeFilePath(dataDir)} is written by \`socialcare start\` with SOCIALCARE_DATA_DIR=${dataDir}); start it, or name the queues: --endpoint <the "SQS (fauxqs)" URL that start prints>, or --dlq-url and --ingest-url`,
+      );
+    queues = await localDlqQueues(sqsClient(running.sqsEndpoint));
   }
   try {
     if (action === 'list') {

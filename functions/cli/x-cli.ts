@@ -1,5 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import type { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
@@ -12,20 +11,9 @@ import type { BrandConfig } from '../core/brand-config';
 import { xAccountsOf } from '../core/x-admin/accounts';
 import { listOurSubscriptions, removeXSetup, runXSetup } from '../core/x-admin/setup';
 import { XUserTokens } from '../core/x-admin/user-tokens';
+import { readRuntimeFile, runtimeFilePath } from '../local-runtime/runtime-file';
 import { LOCAL_X_APP_BEARER, LOCAL_X_CLIENT_ID } from '../local-runtime/x-admin-stand-in';
-import {
-  authorizeXAccount,
-  DEFAULT_REDIRECT_URI,
-  formatSetupReport,
-  LOCAL_SYSTEM_FILE,
-  type LocalSystemInfo,
-  readLocalSystemInfo,
-} from './x-command';
-
-export function writeLocalSystemInfo(dataDir: string, info: LocalSystemInfo): void {
-  mkdirSync(dataDir, { recursive: true });
-  writeFileSync(join(dataDir, LOCAL_SYSTEM_FILE), `${JSON.stringify(info, null, 2)}\n`);
-}
+import { authorizeXAccount, DEFAULT_REDIRECT_URI, formatSetupReport } from './x-command';
 
 const adminInvoke = (action: string) =>
   `aws lambda invoke --function-name <XWebhookAdminFunctionName output> --cli-binary-format raw-in-base64-out --payload '{"action":"${action}"}' /dev/stdout`;
@@ -66,7 +54,11 @@ export async function runXCommand(
     );
 
   const dataDir = resolve(process.env.SOCIALCARE_DATA_DIR ?? '.socialcare-data');
-  const local = readLocalSystemInfo(dataDir);
+  // The running `socialcare start` of this data folder: its stand-in plays X, its /webhooks/x is the webhook.
+  const runtime = readRuntimeFile(dataDir);
+  const local = runtime
+    ? { xApiBaseUrl: runtime.standInUrl, xWebhookUrl: `${runtime.url}/webhooks/x` }
+    : undefined;
   const apiBaseUrl = (
     process.env.X_API_BASE_URL ||
     (values.aws ? X_API_BASE_URL : local?.xApiBaseUrl) ||
@@ -74,7 +66,7 @@ export async function runXCommand(
   ).replace(/\/+$/, '');
   if (!apiBaseUrl)
     throw new Error(
-      `no X API to talk to: start the local system first (npm start; it writes ${join(dataDir, LOCAL_SYSTEM_FILE)}), or set X_API_BASE_URL`,
+      `no X API to talk to: start the local system first (npm start; it writes ${runtimeFilePath(dataDir)}), or set X_API_BASE_URL`,
     );
   const isX = apiBaseUrl === X_API_BASE_URL;
   const secrets = values.aws ? new SecretsManagerClient({}) : undefined;

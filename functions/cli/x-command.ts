@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { join } from 'node:path';
 import { X_API_BASE_URL, xAuthorizeUrl } from '../channels/x/x-admin-client';
 import {
   AuthorizationDeniedError,
@@ -10,23 +8,6 @@ import {
 import type { UserTokens, XTokenEndpoint } from '../core/x-admin/ports';
 import type { XSetupReport } from '../core/x-admin/setup';
 import type { XUserTokens } from '../core/x-admin/user-tokens';
-
-/** Where `socialcare start` tells the other commands what it runs (the stand-in's URL). */
-export const LOCAL_SYSTEM_FILE = 'local-system.json';
-
-export interface LocalSystemInfo {
-  url: string;
-  xApiBaseUrl: string;
-  xWebhookUrl: string;
-}
-
-export function readLocalSystemInfo(dataDir: string): LocalSystemInfo | undefined {
-  try {
-    return JSON.parse(readFileSync(join(dataDir, LOCAL_SYSTEM_FILE), 'utf8')) as LocalSystemInfo;
-  } catch {
-    return undefined;
-  }
-}
 
 /** The loopback redirect the X app must list as a callback URL (X: User authentication settings). */
 export const DEFAULT_REDIRECT_URI = 'http://127.0.0.1:8765/callback';

@@ -8,8 +8,9 @@ import { PassThrough, Writable } from 'node:stream';
 import { after, before, test } from 'node:test';
 import { FileTokenVault } from '../../functions/adapters/local/file-token-vault';
 import { answerXCrc } from '../../functions/channels/x/signature';
-import { runXCommand, writeLocalSystemInfo } from '../../functions/cli/x-cli';
+import { runXCommand } from '../../functions/cli/x-cli';
 import { type PlatformStandIn, startPlatformStandIn } from '../../functions/local-runtime/platform-stand-in';
+import { writeRuntimeFile } from '../../functions/local-runtime/runtime-file';
 import { demoConfig } from '../helpers';
 
 // `socialcare x …` as a person runs it against `npm start`: the stand-in's URL and the webhook URL come
@@ -29,7 +30,15 @@ before(async () => {
   await new Promise<void>((r) => crcServer.listen(0, '127.0.0.1', () => r()));
   dataDir = mkdtempSync(join(tmpdir(), 'socialcare-x-cli-'));
   const url = `http://127.0.0.1:${(crcServer.address() as AddressInfo).port}`;
-  writeLocalSystemInfo(dataDir, { url, xApiBaseUrl: standIn.url, xWebhookUrl: `${url}/webhooks/x` });
+  // As `socialcare start` leaves it (this process stands for the running system).
+  writeRuntimeFile(dataDir, {
+    pid: process.pid,
+    startedAt: new Date().toISOString(),
+    url,
+    sqsEndpoint: 'http://127.0.0.1:1',
+    dynamoEndpoint: 'http://127.0.0.1:1',
+    standInUrl: standIn.url,
+  });
   process.env.SOCIALCARE_DATA_DIR = dataDir;
   delete process.env.X_API_BASE_URL;
 });
