@@ -9,6 +9,7 @@ export type PageKind =
   | 'deadline_repeat'
   | 'risk'
   | 'spike'
+  | 'account_revoked'
   /** X marked our webhook invalid and it could not be re-validated, or the missed events not replayed. */
   | 'x_webhook'
   /** An X account's OAuth 2.0 grant is gone (refused refresh token): someone must authorize again. */

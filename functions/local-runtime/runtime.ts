@@ -4,6 +4,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { consoleFiles } from '../../console/build';
 import { snsClient, sqsClient } from '../adapters/aws/clients';
+import { DynamoAccountStatusStore } from '../adapters/aws/dynamo-account-status';
 import { DynamoCaseStore } from '../adapters/aws/dynamo-case-store';
 import { DynamoOutboxStore } from '../adapters/aws/dynamo-outbox-store';
 import { DynamoRateLimiter } from '../adapters/aws/dynamo-rate-limiter';
@@ -16,6 +17,7 @@ import { fareSourceFor } from '../adapters/http/http-fare-source';
 import { FileRefreshLease, FileTokenVault } from '../adapters/local/file-token-vault';
 import { createAgentApi } from '../agent-api/agent-api';
 import { createGenericWebhook } from '../channels/generic/webhook';
+import { resolveGraphApiVersion } from '../channels/meta/graph-api';
 import { GraphInstagramMentionReader } from '../channels/meta/instagram-mentions';
 import { MetaSender } from '../channels/meta/meta-sender';
 import { createMetaWebhook } from '../channels/meta/webhook';
@@ -185,6 +187,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     const store = new DynamoCaseStore(dynamo.client, LOCAL_TABLE_NAME);
     const pages = new DynamoPageStore(dynamo.client, LOCAL_TABLE_NAME);
     const outbox = new DynamoOutboxStore(dynamo.client, LOCAL_TABLE_NAME);
+    const accounts = new DynamoAccountStatusStore(dynamo.client, LOCAL_TABLE_NAME);
     const deadLetters = new SqsDeadLetters(sqs, queues.deadLetterQueueUrl);
     let baseUrl = '';
     // Pages link to the case in the console.
@@ -192,7 +195,12 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     const paging = { pages, pager: new SnsPager(sns, queues.oncallTopicArn), linkFor };
     const metrics = new MemoryMetrics();
 
+    const graphApiVersion = resolveGraphApiVersion({
+      config: options.brandConfig,
+      env: process.env.META_GRAPH_API_VERSION,
+    });
     const metaSender = new MetaSender({
+      apiVersion: graphApiVersion,
       tokenFor: async (id, platform) => localMetaToken(id, platform),
       apiBaseUrl: standIn.url,
       lastCustomerMessageAt: async (message) => lastCustomerMessageAt(store, message.caseId),
@@ -207,10 +215,12 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
           sentiment: options.sentiment ?? new LocalSentimentClassifier(),
           deadLetters,
           paging,
+          accounts,
           metrics,
           volumes: new DynamoVolumeCounter(dynamo.client, LOCAL_TABLE_NAME),
           pii: new LocalPiiDetector(),
           mentions: new GraphInstagramMentionReader({
+            apiVersion: graphApiVersion,
             tokenFor: async (id) => localMetaToken(id, 'instagram'),
             apiBaseUrl: standIn.url,
           }),
@@ -230,7 +240,11 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
           outbox,
           cases: store,
           senders: {
-            x: new XSender({ credentialsFor: async (id) => localXCredentials(id), apiBaseUrl: standIn.url }),
+            x: new XSender({
+              credentialsFor: async (id) => localXCredentials(id),
+              apiBaseUrl: standIn.url,
+              authorizationOf: (id) => accounts.get('x', id),
+            }),
             facebook: metaSender,
             instagram: metaSender,
           },
@@ -380,6 +394,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
             store,
             directory,
             pages,
+            accounts,
             desk: new AgentDesk({
               directory,
               store,

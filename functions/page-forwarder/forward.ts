@@ -13,6 +13,7 @@ const KINDS: readonly PageKind[] = [
   'deadline_repeat',
   'risk',
   'spike',
+  'account_revoked',
   'x_webhook',
   'x_authorization',
 ];

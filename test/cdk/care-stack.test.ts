@@ -302,12 +302,14 @@ test('queues: encrypted, TLS only, redrive after 5 receives, DLQ kept 14 days, v
 
 const AGENT_ROUTE_KEYS = [
   'DELETE /api/customers/{brandId}/{platform}/{customerId}/abuse',
+  'GET /api/accounts',
   'GET /api/brands',
   'GET /api/cases',
   'GET /api/cases/{caseId}',
   'GET /api/me',
   'GET /api/pages',
   'GET /api/reports',
+  'POST /api/accounts/{platform}/{accountId}/reauthorized',
   'POST /api/cases/{caseId}/assign',
   'POST /api/cases/{caseId}/claim',
   'POST /api/cases/{caseId}/notes',

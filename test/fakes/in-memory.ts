@@ -1,3 +1,4 @@
+import type { AccountAuthorization, AccountStatusStore } from '../../functions/core/account-status';
 import type {
   AbuseMark,
   CareCase,
@@ -9,7 +10,13 @@ import type {
   WriteOutcome,
 } from '../../functions/core/cases';
 import { recordedKey } from '../../functions/core/cases';
-import type { Interaction, Platform } from '../../functions/core/interaction';
+import {
+  type AccountEvent,
+  type IngestItem,
+  type Interaction,
+  isAccountEvent,
+  type Platform,
+} from '../../functions/core/interaction';
 import type { ClaimResult, OutboundQueue, OutboxEntry, OutboxStore } from '../../functions/core/outbox';
 import type { Page, PageRecord, Pager, PageStore } from '../../functions/core/paging';
 import type { DeadLetters, InteractionQueue, ParkedEvent } from '../../functions/core/queues';
@@ -179,8 +186,12 @@ export class InMemoryCaseStore implements CaseStore {
 
 export class RecordingQueue implements InteractionQueue {
   readonly sent: Interaction[] = [];
-  async enqueue(interactions: Interaction[]) {
-    this.sent.push(...interactions);
+  readonly events: AccountEvent[] = [];
+  async enqueue(items: IngestItem[]) {
+    for (const item of items) {
+      if (isAccountEvent(item)) this.events.push(item);
+      else this.sent.push(item);
+    }
   }
 }
 
@@ -325,6 +336,30 @@ export class InMemoryVolumeCounter implements VolumeCounter {
   }
   async counts(key: string, bucketStarts: Date[]) {
     return bucketStarts.map((b) => this.buckets.get(`${key}|${b.toISOString()}`) ?? 0);
+  }
+}
+
+/** The account-authorization port in memory, with the adapter's rule: an older revocation never undoes a newer re-authorization. */
+export class InMemoryAccountStatusStore implements AccountStatusStore {
+  readonly statuses = new Map<string, AccountAuthorization>();
+  async markRevoked(platform: Platform, accountId: string, revocation: { at: string; eventId: string }) {
+    const key = `${platform}:${accountId}`;
+    const current = this.statuses.get(key);
+    if (current?.reauthorizedAt && current.reauthorizedAt >= revocation.at) return 'stale' as const;
+    if (current?.revokedAt && current.revokedAt > revocation.at) return 'stale' as const;
+    this.statuses.set(key, {
+      ...(current ?? { platform, accountId }),
+      revokedAt: revocation.at,
+      revokedEvent: revocation.eventId,
+    });
+    return 'marked' as const;
+  }
+  async markReauthorized(platform: Platform, accountId: string, at: string) {
+    const key = `${platform}:${accountId}`;
+    this.statuses.set(key, { ...(this.statuses.get(key) ?? { platform, accountId }), reauthorizedAt: at });
+  }
+  async get(platform: Platform, accountId: string) {
+    return this.statuses.get(`${platform}:${accountId}`);
   }
 }
 
