@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { test } from '@jest/globals';
 import type { Page } from 'playwright-core';
 import { type LocalSystem, startLocalSystem } from '../../functions/local-runtime/runtime';
 import { demoConfig } from '../helpers';
@@ -75,197 +75,201 @@ async function screenshot(page: Page, name: string, fullPage = false) {
 
 const missing = chromiumMissing();
 
-test('an agent works a new mention end to end in the console', {
-  skip: missing ? `skipped: ${missing}` : false,
-  timeout: 240_000,
-}, async () => {
-  let system: LocalSystem | undefined;
-  let browser: Awaited<ReturnType<typeof launchChromium>> | undefined;
-  try {
-    system = await startLocalSystem({
-      brandConfig: withAgentDesk(demoConfig()),
-      port: 0,
-      apiToken: API_TOKEN,
-      xConsumerSecret: X_SECRET,
-      visibilityTimeoutSeconds: 1,
-    });
-    const local = system;
-    // A morning's posts already waiting, and one the FAQ bot answers (it shows in the reports).
-    for (const post of MORNING) assert.equal((await postX(local.url, mention(post))).status, 200);
-    await postX(
-      local.url,
-      mention({
-        id: '1870000000000000110',
-        author: '7110',
-        handle: 'fareseeker',
-        name: 'Fare Seeker',
-        text: '@DemoAirFares how much is a return from Amsterdam to London',
-        to: '4000002',
-      }),
-    );
-    await waitFor('the morning in the queue', async () => {
-      const { body } = await api(local, 'GET', '/api/cases', 'ben');
-      return (body.cases as unknown[]).length >= MORNING.length ? true : undefined;
-    });
+(missing ? test.skip : test)(
+  'an agent works a new mention end to end in the console',
+  async () => {
+    let system: LocalSystem | undefined;
+    let browser: Awaited<ReturnType<typeof launchChromium>> | undefined;
+    try {
+      system = await startLocalSystem({
+        brandConfig: withAgentDesk(demoConfig()),
+        port: 0,
+        apiToken: API_TOKEN,
+        xConsumerSecret: X_SECRET,
+        visibilityTimeoutSeconds: 1,
+      });
+      const local = system;
+      // A morning's posts already waiting, and one the FAQ bot answers (it shows in the reports).
+      for (const post of MORNING) assert.equal((await postX(local.url, mention(post))).status, 200);
+      await postX(
+        local.url,
+        mention({
+          id: '1870000000000000110',
+          author: '7110',
+          handle: 'fareseeker',
+          name: 'Fare Seeker',
+          text: '@DemoAirFares how much is a return from Amsterdam to London',
+          to: '4000002',
+        }),
+      );
+      await waitFor('the morning in the queue', async () => {
+        const { body } = await api(local, 'GET', '/api/cases', 'ben');
+        return (body.cases as unknown[]).length >= MORNING.length ? true : undefined;
+      });
 
-    // A team at work: ben owns one case, ana already answered another (now waiting on the customer).
-    const version = async (caseId: string) =>
-      ((await api(local, 'GET', `/api/cases/${caseId}`, 'ben')).body.case as { version: number }).version;
-    const owned = 'x-1870000000000000101';
-    await api(local, 'POST', `/api/cases/${owned}/claim`, 'ben', { version: await version(owned) });
-    const answered = 'x-1870000000000000102';
-    await api(local, 'POST', `/api/cases/${answered}/reply`, 'ana', {
-      version: await version(answered),
-      text: 'Yes, you can: send us your booking reference by DM and we will move it for you.',
-      visibility: 'public',
-      requestId: 'e2e-seed-000102',
-    });
+      // A team at work: ben owns one case, ana already answered another (now waiting on the customer).
+      const version = async (caseId: string) =>
+        ((await api(local, 'GET', `/api/cases/${caseId}`, 'ben')).body.case as { version: number }).version;
+      const owned = 'x-1870000000000000101';
+      await api(local, 'POST', `/api/cases/${owned}/claim`, 'ben', { version: await version(owned) });
+      const answered = 'x-1870000000000000102';
+      await api(local, 'POST', `/api/cases/${answered}/reply`, 'ana', {
+        version: await version(answered),
+        text: 'Yes, you can: send us your booking reference by DM and we will move it for you.',
+        visibility: 'public',
+        requestId: 'e2e-seed-000102',
+      });
 
-    browser = await launchChromium();
-    const page = await browser.context.newPage();
-    page.setDefaultTimeout(20_000);
-    const problems: string[] = [];
-    page.on('pageerror', (error) => problems.push(error.message));
-    page.on('console', (message) => {
-      // The browser logs every non-2xx answer; the expected 409 below is one of them.
-      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
-        problems.push(message.text());
-      }
-    });
+      browser = await launchChromium();
+      const page = await browser.context.newPage();
+      page.setDefaultTimeout(20_000);
+      const problems: string[] = [];
+      page.on('pageerror', (error) => problems.push(error.message));
+      page.on('console', (message) => {
+        // The browser logs every non-2xx answer; the expected 409 below is one of them.
+        if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
+          problems.push(message.text());
+        }
+      });
 
-    // Sign in: local mode asks for the agent's name once.
-    await page.goto(`${local.url}/`);
-    await page.fill('#agent-name', 'sam');
-    await page.click('button[type=submit]');
-    await page.waitForSelector('tr.case-row');
-    assert.equal(await page.locator('tr.case-row').count(), MORNING.length);
-    // The seeded reply reaches the platform and puts its case in "waiting on customer".
-    await page
-      .locator('.count', { hasText: 'waiting on customer' })
-      .locator('strong', { hasText: '1' })
-      .waitFor();
-    assert.equal(await page.locator('.me').textContent(), 'sam');
+      // Sign in: local mode asks for the agent's name once.
+      await page.goto(`${local.url}/`);
+      await page.fill('#agent-name', 'sam');
+      await page.click('button[type=submit]');
+      await page.waitForSelector('tr.case-row');
+      assert.equal(await page.locator('tr.case-row').count(), MORNING.length);
+      // The seeded reply reaches the platform and puts its case in "waiting on customer".
+      await page
+        .locator('.count', { hasText: 'waiting on customer' })
+        .locator('strong', { hasText: '1' })
+        .waitFor();
+      assert.equal(await page.locator('.me').textContent(), 'sam');
 
-    // A new signed mention arrives and shows up by itself, highlighted, without a reload.
-    await page.evaluate('window.stillHere = true');
-    assert.equal(
-      (
-        await postX(
-          local.url,
-          mention({
-            id: TWEET,
-            author: '3001969357',
-            handle: 'furiouscamper',
-            name: 'Jordan Brinks',
-            text: "@DemoAir my flight KL1003 was cancelled and I've been on hold for 2 hours. Nobody answers. I need to get home tonight!",
-          }),
-        )
-      ).status,
-      200,
-    );
-    const row = page.locator(`tr.case-row[data-case-id="${CASE_ID}"]`);
-    await row.waitFor({ timeout: 30_000 });
-    assert.match((await row.getAttribute('class')) ?? '', /is-new/);
-    assert.equal(await page.evaluate('window.stillHere'), true, 'the same page: no reload');
-    assert.match((await row.locator('.timer').textContent()) ?? '', /^\d\d:\d\d$/, 'a live countdown');
-    await page.waitForTimeout(1200);
-    await screenshot(page, 'console-queue.png');
+      // A new signed mention arrives and shows up by itself, highlighted, without a reload.
+      await page.evaluate('window.stillHere = true');
+      assert.equal(
+        (
+          await postX(
+            local.url,
+            mention({
+              id: TWEET,
+              author: '3001969357',
+              handle: 'furiouscamper',
+              name: 'Jordan Brinks',
+              text: "@DemoAir my flight KL1003 was cancelled and I've been on hold for 2 hours. Nobody answers. I need to get home tonight!",
+            }),
+          )
+        ).status,
+        200,
+      );
+      const row = page.locator(`tr.case-row[data-case-id="${CASE_ID}"]`);
+      await row.waitFor({ timeout: 30_000 });
+      assert.match((await row.getAttribute('class')) ?? '', /is-new/);
+      assert.equal(await page.evaluate('window.stillHere'), true, 'the same page: no reload');
+      assert.match((await row.locator('.timer').textContent()) ?? '', /^\d\d:\d\d$/, 'a live countdown');
+      await page.waitForTimeout(1200);
+      await screenshot(page, 'console-queue.png');
 
-    // Open it, claim it.
-    await row.locator('a.subject').click();
-    await page.waitForURL(`**/#/cases/${CASE_ID}`);
-    await page.waitForSelector('.msg.in');
-    assert.match((await page.locator('.msg.in .msg-text').textContent()) ?? '', /KL1003 was cancelled/);
-    await page.click('[data-testid=claim]');
-    await page.locator('[data-testid=claim]', { hasText: 'Yours' }).waitFor();
+      // Open it, claim it.
+      await row.locator('a.subject').click();
+      await page.waitForURL(`**/#/cases/${CASE_ID}`);
+      await page.waitForSelector('.msg.in');
+      assert.match((await page.locator('.msg.in .msg-text').textContent()) ?? '', /KL1003 was cancelled/);
+      await page.click('[data-testid=claim]');
+      await page.locator('[data-testid=claim]', { hasText: 'Yours' }).waitFor();
 
-    // Another agent changes the case while sam types: the send is refused with a clear message.
-    // A canned reply of the brand, filled in for this customer and agent, then edited.
-    await page.selectOption('select.canned', 'cancelled-flight');
-    assert.equal(
-      await page.inputValue('#reply-text'),
-      "Hi Jordan, I'm so sorry your flight was cancelled. I'm sam and I'm looking at your options now.",
-    );
-    await page.fill('#reply-text', REPLY);
-    // The counter includes the initials the API appends (" ^S").
-    assert.equal(await page.locator('[data-testid=counter]').textContent(), `${[...REPLY].length + 3} / 280`);
-    const taken = await api(local, 'POST', `/api/cases/${CASE_ID}/assign`, 'ben', {
-      version: await caseVersion(local),
-      assignee: 'ben',
-    });
-    assert.equal(taken.status, 200);
-    await page.click('[data-testid=send]');
-    const conflict = page.locator('[data-testid=conflict]');
-    await conflict.waitFor();
-    assert.match(
-      (await conflict.textContent()) ?? '',
-      /changed since you opened it.*reload it and try again/,
-    );
-    assert.deepEqual(
-      local.standIn.sent.filter((s) => s.inReplyToId === TWEET),
-      [],
-      'nothing sent on a stale version',
-    );
-    await conflict.locator('button', { hasText: 'Reload the case' }).click();
-    await conflict.waitFor({ state: 'detached' });
-    assert.equal(await page.inputValue('#reply-text'), REPLY, 'the draft survives the reload');
-    await page.locator('[data-testid=claim]', { hasText: 'Take over from ben' }).click();
-    await page.locator('[data-testid=claim]', { hasText: 'Yours' }).waitFor();
+      // Another agent changes the case while sam types: the send is refused with a clear message.
+      // A canned reply of the brand, filled in for this customer and agent, then edited.
+      await page.selectOption('select.canned', 'cancelled-flight');
+      assert.equal(
+        await page.inputValue('#reply-text'),
+        "Hi Jordan, I'm so sorry your flight was cancelled. I'm sam and I'm looking at your options now.",
+      );
+      await page.fill('#reply-text', REPLY);
+      // The counter includes the initials the API appends (" ^S").
+      assert.equal(
+        await page.locator('[data-testid=counter]').textContent(),
+        `${[...REPLY].length + 3} / 280`,
+      );
+      const taken = await api(local, 'POST', `/api/cases/${CASE_ID}/assign`, 'ben', {
+        version: await caseVersion(local),
+        assignee: 'ben',
+      });
+      assert.equal(taken.status, 200);
+      await page.click('[data-testid=send]');
+      const conflict = page.locator('[data-testid=conflict]');
+      await conflict.waitFor();
+      assert.match(
+        (await conflict.textContent()) ?? '',
+        /changed since you opened it.*reload it and try again/,
+      );
+      assert.deepEqual(
+        local.standIn.sent.filter((s) => s.inReplyToId === TWEET),
+        [],
+        'nothing sent on a stale version',
+      );
+      await conflict.locator('button', { hasText: 'Reload the case' }).click();
+      await conflict.waitFor({ state: 'detached' });
+      assert.equal(await page.inputValue('#reply-text'), REPLY, 'the draft survives the reload');
+      await page.locator('[data-testid=claim]', { hasText: 'Take over from ben' }).click();
+      await page.locator('[data-testid=claim]', { hasText: 'Yours' }).waitFor();
 
-    // Reply in public: recorded at the platform stand-in, from the care account, in the thread.
-    await page.click('[data-testid=send]');
-    const sent = await waitFor('the reply at the X stand-in', async () =>
-      local.standIn.sent.find((s) => s.inReplyToId === TWEET && s.text === `${REPLY} ^S`),
-    );
-    assert.equal(sent.accountId, '4000001');
-    assert.equal(sent.kind, 'reply');
-    await page.locator('.msg.out .msg-text', { hasText: 'rebooked you' }).waitFor({ timeout: 30_000 });
-    assert.match((await page.locator('.msg.out .msg-who').first().textContent()) ?? '', /You via @DemoAir/);
-    assert.equal(await page.inputValue('#reply-text'), '');
+      // Reply in public: recorded at the platform stand-in, from the care account, in the thread.
+      await page.click('[data-testid=send]');
+      const sent = await waitFor('the reply at the X stand-in', async () =>
+        local.standIn.sent.find((s) => s.inReplyToId === TWEET && s.text === `${REPLY} ^S`),
+      );
+      assert.equal(sent.accountId, '4000001');
+      assert.equal(sent.kind, 'reply');
+      await page.locator('.msg.out .msg-text', { hasText: 'rebooked you' }).waitFor({ timeout: 30_000 });
+      assert.match((await page.locator('.msg.out .msg-who').first().textContent()) ?? '', /You via @DemoAir/);
+      assert.equal(await page.inputValue('#reply-text'), '');
 
-    // An internal note and a tag, then the case as a colleague would see it.
-    await page.click('[data-mode=note]');
-    await page.fill(
-      '#reply-text',
-      'Rebooked on KL1001 tomorrow 07:15; hotel voucher sent. Check he got the e-mail.',
-    );
-    await page.click('[data-testid=send]');
-    await page.locator('.msg.note', { hasText: 'hotel voucher' }).waitFor();
-    await page.fill('#tag-input', 'rebooked');
-    await page.press('#tag-input', 'Enter');
-    await page.locator('.tags .tag', { hasText: 'rebooked' }).waitFor();
-    await page.click('[data-mode=public]');
-    await page.waitForTimeout(500);
-    await screenshot(page, 'console-case.png', true);
+      // An internal note and a tag, then the case as a colleague would see it.
+      await page.click('[data-mode=note]');
+      await page.fill(
+        '#reply-text',
+        'Rebooked on KL1001 tomorrow 07:15; hotel voucher sent. Check he got the e-mail.',
+      );
+      await page.click('[data-testid=send]');
+      await page.locator('.msg.note', { hasText: 'hotel voucher' }).waitFor();
+      await page.fill('#tag-input', 'rebooked');
+      await page.press('#tag-input', 'Enter');
+      await page.locator('.tags .tag', { hasText: 'rebooked' }).waitFor();
+      await page.click('[data-mode=public]');
+      await page.waitForTimeout(500);
+      await screenshot(page, 'console-case.png', true);
 
-    // Resolve with a public close-out: posted in the thread, and the case leaves the queue.
-    await page.fill('#close-out', CLOSE_OUT);
-    await page.click('[data-testid=resolve]');
-    await page.waitForURL(/#\/queue$/);
-    await waitFor('the close-out at the stand-in', async () =>
-      local.standIn.sent.find((s) => s.inReplyToId === TWEET && s.text === `${CLOSE_OUT} ^S`),
-    );
-    await row.waitFor({ state: 'detached', timeout: 15_000 });
-    const { body } = await api(local, 'GET', `/api/cases/${CASE_ID}`, 'ben');
-    const resolved = body.case as { status: string; resolvedBy: string };
-    assert.equal(resolved.status, 'resolved');
-    assert.equal(resolved.resolvedBy, 'sam');
-    assert.equal(
-      local.standIn.sent.filter((s) => s.inReplyToId === TWEET).length,
-      2,
-      'one reply, one close-out',
-    );
+      // Resolve with a public close-out: posted in the thread, and the case leaves the queue.
+      await page.fill('#close-out', CLOSE_OUT);
+      await page.click('[data-testid=resolve]');
+      await page.waitForURL(/#\/queue$/);
+      await waitFor('the close-out at the stand-in', async () =>
+        local.standIn.sent.find((s) => s.inReplyToId === TWEET && s.text === `${CLOSE_OUT} ^S`),
+      );
+      await row.waitFor({ state: 'detached', timeout: 15_000 });
+      const { body } = await api(local, 'GET', `/api/cases/${CASE_ID}`, 'ben');
+      const resolved = body.case as { status: string; resolvedBy: string };
+      assert.equal(resolved.status, 'resolved');
+      assert.equal(resolved.resolvedBy, 'sam');
+      assert.equal(
+        local.standIn.sent.filter((s) => s.inReplyToId === TWEET).length,
+        2,
+        'one reply, one close-out',
+      );
 
-    // Reports, for the team lead.
-    await page.click('a[data-nav=reports]');
-    await page.waitForSelector('.tiles');
-    await page.waitForSelector('svg.chart');
-    await page.waitForTimeout(300);
-    await screenshot(page, 'console-reports.png', true);
+      // Reports, for the team lead.
+      await page.click('a[data-nav=reports]');
+      await page.waitForSelector('.tiles');
+      await page.waitForSelector('svg.chart');
+      await page.waitForTimeout(300);
+      await screenshot(page, 'console-reports.png', true);
 
-    assert.deepEqual(problems, [], 'no script errors in the console');
-  } finally {
-    await browser?.close();
-    await system?.stop();
-  }
-});
+      assert.deepEqual(problems, [], 'no script errors in the console');
+    } finally {
+      await browser?.close();
+      await system?.stop();
+    }
+  },
+  240_000,
+);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, test } from '@jest/globals';
 import { signXPayload } from '../../functions/channels/x/signature';
 import type { Interaction } from '../../functions/core/interaction';
 import { LocalSentimentClassifier } from '../../functions/core/local-sentiment';
@@ -13,7 +13,7 @@ import { API_TOKEN, api, postX, queueDepth, receiveAll, waitFor, X_SECRET } from
 let system: LocalSystem;
 let doc: DynamoDBDocumentClient;
 
-before(async () => {
+beforeAll(async () => {
   system = await startLocalSystem({
     brandConfig: demoConfig(),
     port: 0,
@@ -24,7 +24,7 @@ before(async () => {
   doc = DynamoDBDocumentClient.from(system.dynamo.client);
 });
 
-after(async () => {
+afterAll(async () => {
   await system?.stop();
 });
 

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { after, before, test } from 'node:test';
+import { afterAll, beforeAll, test } from '@jest/globals';
 import { HttpFareSource } from '../../functions/adapters/http/http-fare-source';
 
 let server: Server;
 let base: string;
-before(async () => {
+beforeAll(async () => {
   server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://x');
     const route = `${url.searchParams.get('from')}-${url.searchParams.get('to')}`;
@@ -36,7 +36,7 @@ before(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/fares`;
 });
-after(() => {
+afterAll(() => {
   server.closeAllConnections();
   server.close();
 });
