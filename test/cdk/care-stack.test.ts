@@ -1,4 +1,3 @@
-import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,7 +42,7 @@ function logicalId(construct: IConstruct): string {
 function resource(construct: IConstruct): { Properties: Json } {
   const id = logicalId(construct);
   const found = template.toJSON().Resources[id];
-  assert.ok(found, `no resource ${id}`);
+  if (!found) throw new Error(`no resource ${id}`);
   return found;
 }
 
@@ -116,16 +115,17 @@ test('every function runs Node.js 22 on arm64, traced, with source maps and a lo
   }
   const logGroups = template.toJSON().Resources;
   for (const [name, construct] of Object.entries(functions)) {
-    const props = resource(construct.function).Properties as Json & { Environment: { Variables: Json } };
-    expect(props.TracingConfig).toStrictEqual({ Mode: 'Active' }); // name
-    expect(props.MemorySize).toBe(name === 'pageForwarder' ? 256 : 512); // name
-    expect(props.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps'); // name
-    expect(props.Environment.Variables.POWERTOOLS_SERVICE_NAME).toBe('socialcare'); // name
-    expect(props.LoggingConfig).toStrictEqual({
-      LogFormat: 'JSON',
-      LogGroup: { Ref: logicalId(construct.logGroup) },
-    }); // name
-    expect(logGroups[logicalId(construct.logGroup)].Properties.RetentionInDays).toBe(30); // name
+    // The name rides along, so a failure says which function.
+    expect({ name, ...resource(construct.function).Properties }).toMatchObject({
+      name,
+      TracingConfig: { Mode: 'Active' },
+      MemorySize: name === 'pageForwarder' ? 256 : 512,
+      Environment: {
+        Variables: { NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: 'socialcare' },
+      },
+      LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: logicalId(construct.logGroup) } },
+    });
+    expect(logGroups[logicalId(construct.logGroup)].Properties.RetentionInDays).toBe(30);
   }
 });
 
@@ -140,9 +140,12 @@ test('bundles inline the validated brand config and carry the AWS SDK inside', (
     const code = resource(construct.function).Properties.Code as { S3Key: string };
     const dir = join(assemblyDir, `asset.${code.S3Key.replace(/\.zip$/, '')}`);
     const bundle = readFileSync(join(dir, 'index.js'), 'utf8');
-    expect(bundle.includes('DemoAirFares') && bundle.includes('4000001')).toBeTruthy(); // `${name}: brand config not inlined`
-    expect(bundle).not.toContain('require("@aws-sdk/client-'); // `${name}: AWS SDK left external`
-    expect(existsSync(join(dir, 'index.js.map'))).toBeTruthy(); // `${name}: no source map`
+    expect({
+      name,
+      brandConfigInlined: bundle.includes('DemoAirFares') && bundle.includes('4000001'),
+      sdkLeftExternal: bundle.includes('require("@aws-sdk/client-'),
+      sourceMap: existsSync(join(dir, 'index.js.map')),
+    }).toEqual({ name, brandConfigInlined: true, sdkLeftExternal: false, sourceMap: true });
   }
 });
 
@@ -184,7 +187,7 @@ test('table access: triage, sender, SLA monitor and agent API read and write ite
       'dynamodb:Query',
       'dynamodb:Query',
       'dynamodb:UpdateItem',
-    ]); // construct.node.id
+    ]);
   }
   // The SLA monitor reads due cases from the deadline index.
   expect(
@@ -223,7 +226,7 @@ test('only the webhook may read the X secret', () => {
       (s) =>
         actionsOf(s).includes('secretsmanager:GetSecretValue') && JSON.stringify(s.Resource) === secretRef,
     );
-    expect(reads).toBe(name === 'xWebhook'); // name
+    expect(reads).toBe(name === 'xWebhook');
   }
   const secret = resource(stack.secrets.x).Properties as {
     GenerateSecretString: { SecretStringTemplate: string };
@@ -314,12 +317,12 @@ test('every agent API route needs a Cognito JWT; the X webhook routes are open (
   expect(byKey.has('GET /webhooks/x') && byKey.has('POST /webhooks/x')).toBeTruthy();
   const [authorizerId] = Object.keys(template.findResources('AWS::ApiGatewayV2::Authorizer'));
   for (const key of AGENT_ROUTE_KEYS) {
-    expect(byKey.get(key)?.AuthorizationType).toBe('JWT'); // key
-    expect(byKey.get(key)?.AuthorizerId).toStrictEqual({ Ref: authorizerId }); // key
+    expect(byKey.get(key)?.AuthorizationType).toBe('JWT');
+    expect(byKey.get(key)?.AuthorizerId).toStrictEqual({ Ref: authorizerId });
   }
   for (const key of ['GET /webhooks/x', 'POST /webhooks/x']) {
-    expect([undefined, 'NONE']).toContain(byKey.get(key)?.AuthorizationType as string | undefined); // key
-    expect(byKey.get(key)?.AuthorizerId).toBeUndefined(); // key
+    expect([undefined, 'NONE']).toContain(byKey.get(key)?.AuthorizationType as string | undefined);
+    expect(byKey.get(key)?.AuthorizerId).toBeUndefined();
   }
   template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
     AuthorizerType: 'JWT',
@@ -606,7 +609,7 @@ test('triage pages on-call, links pages to the case in the console by default, a
   );
   // Published to the on-call topic only, and its key used with exactly the two actions SNS needs.
   for (const construct of [stack.triage, stack.slaMonitor]) {
-    expect(resourcesFor(construct.role, 'sns:Publish')).toStrictEqual([refOf(stack.oncall.topic)]); // construct.node.id
+    expect(resourcesFor(construct.role, 'sns:Publish')).toStrictEqual([refOf(stack.oncall.topic)]);
     expect(
       statementsOf(construct.role).filter((s) => actionsOf(s).some((a) => a.startsWith('kms:'))),
     ).toStrictEqual([
@@ -615,10 +618,10 @@ test('triage pages on-call, links pages to the case in the console by default, a
         Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
         Resource: JSON.parse(arnOf(stack.oncall.key)),
       },
-    ]); // construct.node.id
+    ]);
   }
   for (const construct of [stack.xWebhook, stack.agentApi, stack.sender, stack.pageForwarder]) {
-    expect(actionsOn(construct.role, 'sns:')).toStrictEqual([]); // construct.node.id
+    expect(actionsOn(construct.role, 'sns:')).toStrictEqual([]);
   }
 });
 
@@ -739,7 +742,7 @@ test('the page forwarder is subscribed to every page; what fails after two retri
     if (name === 'pageForwarder') continue;
     expect(resourcesFor(construct.role, 'secretsmanager:GetSecretValue')).not.toContain(
       refOf(stack.pageDelivery.targets),
-    ); // name
+    );
   }
 });
 
@@ -854,7 +857,7 @@ test("the dashboard shows each brand's care metrics, the queues, the dead letter
     'DeadlineBreaches',
     'Pages',
   ]) {
-    expect(care).toContain(`${name} brand demoair service socialcare`); // name
+    expect(care).toContain(`${name} brand demoair service socialcare`);
   }
   const sqsMetrics = metrics.filter((m) => m[0] === 'AWS/SQS').map((m) => `${m[1]} ${JSON.stringify(m[3])}`);
   expect(sqsMetrics.filter((m) => m.startsWith('ApproximateNumberOfMessagesVisible')).length).toBe(5);
@@ -1019,19 +1022,17 @@ test('settings: case link, subscribers and SMS severities from context; every ba
       oncallSmsSeverities: 'urgent',
     },
   });
-  assert.throws(
-    () => new CareStack(bad, 'BadSettings'),
-    (error: Error) => {
-      expect(error.name).toBe('CareSettingsError');
-      expect((error as Error & { problems: string[] }).problems).toStrictEqual([
+  expect(() => new CareStack(bad, 'BadSettings')).toThrow(
+    expect.objectContaining({
+      name: 'CareSettingsError',
+      problems: [
         'caseLinkBase must be an https URL to which a case id is appended, not "http://console.example.com/cases/"',
         'oncallEmails: "oncall-at-example.com" is not an e-mail address',
         'oncallSms: "0612345678" is not an E.164 phone number (+, country code, number; no spaces)',
         'oncallSms: "+31 6 1234 5678" is not an E.164 phone number (+, country code, number; no spaces)',
         'oncallSmsSeverities: "urgent" is not one of "warning", "critical"',
-      ]);
-      return true;
-    },
+      ],
+    }),
   );
   expect(bad.node.findAll().filter(CfnResource.isCfnResource)).toStrictEqual([]);
 });
@@ -1115,14 +1116,14 @@ test('a bad brand config fails before any resource exists, naming each bad field
     const path = join(dir, 'bad-brand.json');
     writeFileSync(path, JSON.stringify({ brands: [{ id: 'Demo Air', name: 'DemoAir', accounts: [] }] }));
     const badApp = new App({ context: { config: path } });
-    assert.throws(
-      () => new CareStack(badApp, 'Bad'),
-      (error: Error) => {
-        expect(error.name).toBe('BrandConfigError');
-        expect(error.message).toMatch(/brands\[0\]\.id: expected a short lowercase id/);
-        expect(error.message).toMatch(/brands\[0\]\.accounts: a brand needs at least one account/);
-        return true;
-      },
+    expect(() => new CareStack(badApp, 'Bad')).toThrow(
+      expect.objectContaining({
+        name: 'BrandConfigError',
+        message: expect.stringMatching(/brands\[0\]\.id: expected a short lowercase id/),
+      }),
+    );
+    expect(() => new CareStack(new App({ context: { config: path } }), 'Bad')).toThrow(
+      /brands\[0\]\.accounts: a brand needs at least one account/,
     );
     expect(badApp.node.findAll().filter(CfnResource.isCfnResource)).toStrictEqual([]);
 
@@ -1142,9 +1143,9 @@ test('a bad brand config fails before any resource exists, naming each bad field
 
 test('Meta and generic webhooks: open routes checked by HMAC in the function, no table access, their own secrets', () => {
   for (const construct of [stack.channels.metaWebhook, stack.channels.genericWebhook]) {
-    expect(actionsOn(construct.role, 'dynamodb:')).toStrictEqual([]); // construct.node.id
+    expect(actionsOn(construct.role, 'dynamodb:')).toStrictEqual([]);
     const env = environmentOf(construct.function);
-    expect(env.INGEST_QUEUE_URL && env.DEAD_LETTER_QUEUE_URL).toBeTruthy(); // construct.node.id
+    expect(env.INGEST_QUEUE_URL && env.DEAD_LETTER_QUEUE_URL).toBeTruthy();
   }
   expect(environmentOf(stack.channels.metaWebhook.function).META_SECRET_ARN).toStrictEqual({
     Ref: logicalId(stack.channels.metaSecret),
@@ -1157,8 +1158,8 @@ test('Meta and generic webhooks: open routes checked by HMAC in the function, no
   );
   for (const key of ['GET /webhooks/meta', 'POST /webhooks/meta', 'POST /webhooks/generic']) {
     const route = routes.find((r) => r.RouteKey === key);
-    assert.ok(route, key);
-    expect(!route.AuthorizationType || route.AuthorizationType === 'NONE').toBeTruthy(); // key
+    expect(route).toBeDefined();
+    expect([undefined, 'NONE']).toContain(route?.AuthorizationType);
   }
   // The sender knows each Facebook page's token secret.
   expect(environmentOf(stack.sender.function).META_ACCOUNT_SECRET_ARNS).toBeTruthy();
