@@ -24,8 +24,8 @@ export default {
   // Two test files at a time, as the node runner did (--test-concurrency=2); each integration file starts
   // and stops its own embedded DynamoDB Local and queues in beforeAll/afterAll.
   maxWorkers: 2,
-  // A test or hook may take two minutes on a loaded machine (an integration file's beforeAll starts
-  // DynamoDB Local); the few slower ones name their own timeout.
-  testTimeout: 120_000,
+  // Generous: node's runner had no timeout at all, and on a loaded, shared machine an integration test
+  // or a beforeAll that starts DynamoDB Local can take minutes. Tests that name a timeout keep theirs.
+  testTimeout: 300_000,
   reporters: ['default', '<rootDir>/test/jest/summary-reporter.mjs'],
 };
