@@ -513,7 +513,9 @@ test('resolve with a public close-out: posted in the thread, the case leaves the
   assert.equal(post?.text, 'Found them! They are at the service desk for you.');
   const queue = (await call('GET', '/api/cases?limit=200')).body.cases as CaseView['case'][];
   assert.ok(!queue.some((c) => c.caseId === `x-${tweet}`));
-  // Resolving twice: the first answer stands.
+  // Resolving twice: the first answer stands. The sender records the close-out on the case after posting
+  // it: read the version once it is done, or the second resolve races that write (409, not 400).
+  await system.drained();
   const current = (await getCase(`x-${tweet}`)).case.version;
   const again = await call('POST', `${path}/resolve`, { body: { version: current } });
   assert.equal(again.status, 400);

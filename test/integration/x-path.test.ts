@@ -166,10 +166,13 @@ test('a malformed record goes to the DLQ with its reason while the rest of the b
     const messages = await receiveAll(system.queues.client, system.queues.deadLetterQueueUrl);
     return messages.length ? messages : undefined;
   });
-  assert.equal(parked.length, 1);
-  assert.equal(parked[0]?.Body, '{"schemaVersion":1,"platform":"x"}');
-  assert.equal(parked[0]?.MessageAttributes?.source?.StringValue, 'triage');
-  assert.match(parked[0]?.MessageAttributes?.reason?.StringValue ?? '', /^interaction field visibility/);
+  // Only the malformed record is parked. With a 1 s visibility timeout a busy machine can hand it to triage
+  // twice before the first park deletes it (SQS delivers at least once), so it may be parked more than once.
+  for (const message of parked) {
+    assert.equal(message.Body, '{"schemaVersion":1,"platform":"x"}');
+    assert.equal(message.MessageAttributes?.source?.StringValue, 'triage');
+    assert.match(message.MessageAttributes?.reason?.StringValue ?? '', /^interaction field visibility/);
+  }
 });
 
 test('the agent API needs the bearer token and lists open cases soonest deadline first', async () => {
