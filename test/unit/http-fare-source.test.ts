@@ -6,6 +6,9 @@ import { HttpFareSource } from '../../functions/adapters/http/http-fare-source';
 
 let server: Server;
 let base: string;
+// The slow answer's timer outlives the test that gave up on it: cleared at the end, or it keeps the jest
+// worker alive after the run ("a worker process has failed to exit gracefully").
+const slowAnswers = new Set<NodeJS.Timeout>();
 beforeAll(async () => {
   server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://x');
@@ -21,7 +24,11 @@ beforeAll(async () => {
         }),
       );
     } else if (route === 'AMS-SLOW') {
-      setTimeout(() => response.end('{}'), 2000);
+      const timer = setTimeout(() => {
+        slowAnswers.delete(timer);
+        response.end('{}');
+      }, 2000);
+      slowAnswers.add(timer);
     } else if (route === 'AMS-BAD') {
       response.writeHead(200);
       response.end('{"amount":"cheap"}');
@@ -37,6 +44,7 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/fares`;
 });
 afterAll(() => {
+  for (const timer of slowAnswers) clearTimeout(timer);
   server.closeAllConnections();
   server.close();
 });
