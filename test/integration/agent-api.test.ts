@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { after, before, test } from 'node:test';
+import { afterAll, beforeAll, test } from '@jest/globals';
 import { type LocalSystem, startLocalSystem } from '../../functions/local-runtime/runtime';
 import { mention } from '../e2e/support';
 import { demoConfig } from '../helpers';
@@ -10,7 +10,7 @@ import { API_TOKEN, postX, waitFor, X_SECRET } from './support';
 // locking, replies recorded at the platform stand-in, compliance, presence, notes, tags, reports.
 
 let system: LocalSystem;
-before(async () => {
+beforeAll(async () => {
   // Exact reply texts below: no agent signature (the demo airline signs with initials).
   const brandConfig = demoConfig();
   brandConfig.brands[0]!.agentDesk.signature = 'none';
@@ -22,7 +22,7 @@ before(async () => {
     visibilityTimeoutSeconds: 1,
   });
 });
-after(() => system?.stop());
+afterAll(() => system?.stop());
 
 type Body = Record<string, unknown>;
 
