@@ -1183,7 +1183,7 @@ test('Meta and generic webhooks: open routes checked by HMAC in the function, no
 test('the X webhook admin: health check every 5 minutes without retries, setup on demand, its own secrets', () => {
   const fn = stack.xAdmin.function;
   const props = resource(fn).Properties as { Timeout: number };
-  assert.ok(props.Timeout < 300, 'runs in under the 5-minute rate');
+  expect(props.Timeout).toBeLessThan(300);
   template.hasResourceProperties('AWS::Events::Rule', {
     ScheduleExpression: 'rate(5 minutes)',
     Targets: [
@@ -1199,39 +1199,37 @@ test('the X webhook admin: health check every 5 minutes without retries, setup o
     MaximumRetryAttempts: 0,
   });
   const env = environmentOf(fn);
-  assert.equal(env.X_API_BASE_URL, 'https://api.x.com');
-  assert.equal(
-    env.X_APP_SECRET_ARN && JSON.stringify(env.X_APP_SECRET_ARN),
+  expect(env.X_API_BASE_URL).toBe('https://api.x.com');
+  expect(env.X_APP_SECRET_ARN && JSON.stringify(env.X_APP_SECRET_ARN)).toBe(
     refOf(stack.xWebhookAdmin.appSecret),
   );
-  assert.ok(JSON.stringify(env.X_WEBHOOK_URL).includes('/webhooks/x'));
+  expect(JSON.stringify(env.X_WEBHOOK_URL)).toContain('/webhooks/x');
   for (const name of ['TABLE_NAME', 'ONCALL_TOPIC_ARN', 'X_OAUTH_TOKEN_SECRET_ARNS'])
-    assert.ok(env[name], name);
+    expect({ [name]: env[name] }).toEqual({ [name]: expect.anything() });
 
   // One grant secret per X account, with the fields the vault reads; the app secret with the OAuth 2.0 client.
-  assert.deepEqual([...stack.xWebhookAdmin.tokenSecrets.keys()].sort(), xAccountIds);
+  expect([...stack.xWebhookAdmin.tokenSecrets.keys()].sort()).toEqual(xAccountIds);
   const template_ = (s: IConstruct) =>
     JSON.parse(
       (resource(s).Properties as { GenerateSecretString: { SecretStringTemplate: string } })
         .GenerateSecretString.SecretStringTemplate,
     );
-  assert.deepEqual(Object.keys(template_(stack.xWebhookAdmin.appSecret)), [
+  expect(Object.keys(template_(stack.xWebhookAdmin.appSecret))).toEqual([
     'bearerToken',
     'clientId',
     'clientSecret',
   ]);
   for (const secret of stack.xWebhookAdmin.tokenSecrets.values())
-    assert.deepEqual(Object.keys(template_(secret)), ['accessToken', 'refreshToken', 'expiresAt']);
+    expect(Object.keys(template_(secret))).toEqual(['accessToken', 'refreshToken', 'expiresAt']);
 
   // Least privilege: it reads the app secret and the grants, writes only the grants (X rotates the refresh
   // token), and touches no other secret; nobody else reads or writes the grants.
   const grantRefs = [...stack.xWebhookAdmin.tokenSecrets.values()].map(refOf).sort();
-  assert.deepEqual(
-    resourcesFor(stack.xAdmin.role, 'secretsmanager:GetSecretValue'),
+  expect(resourcesFor(stack.xAdmin.role, 'secretsmanager:GetSecretValue')).toEqual(
     [refOf(stack.xWebhookAdmin.appSecret), ...grantRefs].sort(),
   );
-  assert.deepEqual(resourcesFor(stack.xAdmin.role, 'secretsmanager:PutSecretValue'), grantRefs);
-  assert.deepEqual(
+  expect(resourcesFor(stack.xAdmin.role, 'secretsmanager:PutSecretValue')).toEqual(grantRefs);
+  expect(
     actionsOn(stack.xAdmin.role, 'secretsmanager:').filter(
       (a) =>
         ![
@@ -1240,20 +1238,18 @@ test('the X webhook admin: health check every 5 minutes without retries, setup o
           'secretsmanager:PutSecretValue',
         ].includes(a),
     ),
-    [],
-  );
-  assert.deepEqual(actionsOn(stack.xAdmin.role, 'sns:'), ['sns:Publish']);
-  assert.deepEqual(actionsOn(stack.xAdmin.role, 'sqs:'), []);
+  ).toEqual([]);
+  expect(actionsOn(stack.xAdmin.role, 'sns:')).toEqual(['sns:Publish']);
+  expect(actionsOn(stack.xAdmin.role, 'sqs:')).toEqual([]);
   for (const [name, construct] of Object.entries(functions)) {
     if (name === 'xWebhookAdmin') continue;
+    // Each function by name, so a failure says which one touches the X OAuth 2.0 secrets.
     for (const action of ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'])
-      assert.deepEqual(
-        resourcesFor(construct.role, action).filter(
+      expect({
+        [name]: resourcesFor(construct.role, action).filter(
           (r) => grantRefs.includes(r) || r === refOf(stack.xWebhookAdmin.appSecret),
         ),
-        [],
-        `${name} must not touch the X OAuth 2.0 secrets`,
-      );
+      }).toEqual({ [name]: [] });
   }
   // Its failures reach the operations topic; the outputs name what the operator invokes and fills in.
   template.hasResourceProperties('AWS::CloudWatch::Alarm', {
@@ -1261,6 +1257,7 @@ test('the X webhook admin: health check every 5 minutes without retries, setup o
     AlarmActions: [{ Ref: logicalId(stack.operations.topic) }],
   });
   const outputs = template.toJSON().Outputs as Record<string, { Description?: string }>;
-  assert.match(outputs.XWebhookAdminFunctionName?.Description ?? '', /"action":"setup"/);
-  assert.ok(outputs.XAppSecretName && outputs.XOAuthTokenSecretNames);
+  expect(outputs.XWebhookAdminFunctionName?.Description ?? '').toMatch(/"action":"setup"/);
+  expect(outputs.XAppSecretName).toBeDefined();
+  expect(outputs.XOAuthTokenSecretNames).toBeDefined();
 });
