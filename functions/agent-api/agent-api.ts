@@ -13,6 +13,7 @@ import type { CareCase, CaseStore } from '../core/cases';
 import type { Platform } from '../core/interaction';
 import type { PageStore } from '../core/paging';
 import { buildReport, buildSeries } from '../core/report';
+import { listeningPublicReplyRefusal } from '../core/x-intake/listening';
 
 export interface AgentApiDeps {
   store: CaseStore;
@@ -171,8 +172,13 @@ export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promis
             .slice(-30)
             .map((id) => deps.store.getCase(id)),
         );
+        const care = deps.directory.careAccount(careCase.brandId, careCase.platform);
         return json(200, {
           case: careCase,
+          // What the console offers: a post found by keyword search gets no public reply from this app.
+          ...(careCase.source === 'listening'
+            ? { publicReply: { allowed: false, reason: listeningPublicReplyRefusal(care?.handle) } }
+            : {}),
           messages,
           notes,
           viewers,

@@ -36,6 +36,11 @@ export const interactionSchema = z.object({
   conversationId: z.string().optional(),
   inReplyToId: z.string().optional(),
   url: z.string().optional(),
+  /**
+   * `listening`: found by brand-keyword search; it neither mentioned nor quoted our account, so X lets
+   * us reply to it in public only from X's own app. Absent: the post or message was addressed to us.
+   */
+  source: z.literal('listening').optional(),
   /** The platform notified ids only (Instagram mentions): triage reads the text before anything else. */
   pendingContent: z
     .object({

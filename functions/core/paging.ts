@@ -3,7 +3,14 @@
  * A page has a deterministic id, is recorded before it is published (so it is sent once even when
  * two monitors overlap) and is republished if a sender died between the two.
  */
-export type PageKind = 'deadline_warning' | 'deadline_breach' | 'deadline_repeat' | 'risk' | 'spike';
+export type PageKind =
+  | 'deadline_warning'
+  | 'deadline_breach'
+  | 'deadline_repeat'
+  | 'risk'
+  | 'spike'
+  /** X reads (polling, listening) reached the warning share or the whole of the brand's monthly cap. */
+  | 'x_spend';
 export type PageSeverity = 'warning' | 'critical';
 
 export interface Page {

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { META_TEXT_LIMITS } from '../channels/meta/meta-sender';
 import { platformLength, replyLimit } from '../core/reply-rules';
+import { createXReadStandIn, type XReadStandIn } from './x-read-stand-in';
 
 /**
  * A local stand-in for the platforms' send APIs (X API v2 and the Meta Graph API). The real clients
@@ -52,6 +53,8 @@ export interface PlatformStandIn {
    * `POST <stand-in>/instagram/mentions` with the same fields as JSON).
    */
   addInstagramMention(mention: InstagramMentionContent): void;
+  /** X's read endpoints (mentions timeline, DM events, recent search) and the posts they serve. */
+  xRead: XReadStandIn;
   stop(): Promise<void>;
 }
 
@@ -295,8 +298,10 @@ export async function startPlatformStandIn(options: { port?: number } = {}): Pro
     return graphError(response, 400, 100, `(#100) Unsupported post request: /${path}`);
   }
 
+  const xRead = createXReadStandIn({ accountOf });
   const server = createServer(async (request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
+    if (await xRead.handle(request, response, url)) return;
     if (request.method === 'GET' && url.pathname === '/sent') return reply(response, 200, { sent });
     if (request.method === 'POST' && url.pathname === '/instagram/mentions') {
       const body = await readJson(request);
@@ -388,6 +393,7 @@ export async function startPlatformStandIn(options: { port?: number } = {}): Pro
       for (let i = 0; i < count; i++) failures.push({ status, ...failure, ...(reset ? { reset } : {}) });
     },
     addInstagramMention,
+    xRead,
     stop: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -9,6 +9,7 @@ import { DynamoOutboxStore } from '../adapters/aws/dynamo-outbox-store';
 import { DynamoRateLimiter } from '../adapters/aws/dynamo-rate-limiter';
 import { DynamoDueCaseFinder, DynamoPageStore } from '../adapters/aws/dynamo-sla';
 import { DynamoVolumeCounter } from '../adapters/aws/dynamo-volume-counter';
+import { DynamoXPollState } from '../adapters/aws/dynamo-x-poll-state';
 import { SnsPager } from '../adapters/aws/sns-pager';
 import { delayRedelivery, SqsDeadLetters, SqsOutboundQueue } from '../adapters/aws/sqs-queues';
 import { fareSourceFor } from '../adapters/http/http-fare-source';
@@ -18,10 +19,11 @@ import { GraphInstagramMentionReader } from '../channels/meta/instagram-mentions
 import { MetaSender } from '../channels/meta/meta-sender';
 import { createMetaWebhook } from '../channels/meta/webhook';
 import { createXWebhook } from '../channels/x/webhook';
+import { XHttpReader } from '../channels/x/x-reader';
 import { XSender } from '../channels/x/x-sender';
 import { logger } from '../commons/logger';
 import { AgentDesk } from '../core/agent-desk';
-import { type BrandConfig, BrandDirectory } from '../core/brand-config';
+import { type BrandConfig, BrandDirectory, type XReceiveMode } from '../core/brand-config';
 import { lastCustomerMessageAt } from '../core/cases';
 import { LocalSentimentClassifier } from '../core/local-sentiment';
 import { MemoryMetrics } from '../core/metrics';
@@ -29,6 +31,7 @@ import type { Page } from '../core/paging';
 import { LocalPiiDetector } from '../core/pii';
 import type { SentimentClassifier } from '../core/sentiment';
 import { runSlaMonitor } from '../core/sla-monitor';
+import { planXStreams, runXPoll, type XStreamResult } from '../core/x-intake/poll';
 import { createSenderConsumer } from '../sender/sender-consumer';
 import { createTriageConsumer } from '../triage/triage-consumer';
 import { ensureTable, startEmbeddedDynamo } from './embedded-dynamodb';
@@ -69,6 +72,14 @@ export interface LocalSystemOptions {
   visibilityTimeoutSeconds?: number;
   /** How often the SLA monitor runs (every minute in AWS; 15 s locally by default). */
   slaIntervalMs?: number;
+  /** X API base URL (X_API_BASE_URL): every X call goes there. Default: the embedded stand-in. */
+  xApiBaseUrl?: string;
+  /** `poll` forces polling for every X account (SOCIALCARE_X_RECEIVE=poll). Default: the config's. */
+  xReceive?: XReceiveMode;
+  /** How often the X poller runs (SOCIALCARE_X_POLL_INTERVAL; default 5 s). 0: only on pollX(). */
+  xPollIntervalMs?: number;
+  /** How long a poll run holds a stream before another may take it over (default 2 minutes). */
+  xPollLeaseMs?: number;
   /** Called for every page that reaches the embedded on-call topic. */
   onPage?: (page: Page) => void;
   /**
@@ -95,6 +106,10 @@ export interface LocalSystem {
   metrics: MemoryMetrics;
   /** Runs the SLA monitor once now (it also runs on its timer). */
   runSlaMonitor(now?: Date): ReturnType<typeof runSlaMonitor>;
+  /** Runs the X poller once now (it also runs on its timer when an account polls or a brand listens). */
+  pollX(): Promise<XStreamResult[]>;
+  /** Where the X calls go (the stand-in unless xApiBaseUrl said otherwise). */
+  xApiBaseUrl: string;
   /** Waits until the ingest and outbox queues have been found empty. */
   drained(): Promise<void>;
   stop(): Promise<void>;
@@ -143,6 +158,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     stops.push(queues.stop);
     const standIn = await startPlatformStandIn();
     stops.push(standIn.stop);
+    const xApiBaseUrl = options.xApiBaseUrl ?? standIn.url;
     const sqs = sqsClient(queues.endpoint);
     const sns = snsClient(queues.endpoint);
     stops.push(async () => {
@@ -198,7 +214,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
           outbox,
           cases: store,
           senders: {
-            x: new XSender({ credentialsFor: async (id) => localXCredentials(id), apiBaseUrl: standIn.url }),
+            x: new XSender({ credentialsFor: async (id) => localXCredentials(id), apiBaseUrl: xApiBaseUrl }),
             facebook: metaSender,
             instagram: metaSender,
           },
@@ -257,6 +273,48 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       clearInterval(timer);
       await monitorRunning?.catch(() => undefined);
     });
+
+    // Polling for X accounts without webhook access, and brand-keyword listening, on a timer.
+    const pollAbort = new AbortController();
+    const xPollDeps = {
+      directory,
+      reader: new XHttpReader({
+        apiBaseUrl: xApiBaseUrl,
+        credentialsFor: async (id: string) => localXCredentials(id),
+        directory,
+      }),
+      state: new DynamoXPollState(dynamo.client, LOCAL_TABLE_NAME),
+      queue: journal ?? ingestQueue,
+      paging,
+      ...(options.xReceive ? { forceReceive: options.xReceive } : {}),
+      ...(options.xPollLeaseMs !== undefined ? { leaseMs: options.xPollLeaseMs } : {}),
+      log: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) =>
+        logger[level](message, fields ?? {}),
+    };
+    const pollX = () => runXPoll(xPollDeps, pollAbort.signal);
+    let pollRunning: Promise<unknown> | undefined;
+    const pollInterval = options.xPollIntervalMs ?? 5_000;
+    if (pollInterval > 0 && planXStreams(directory, options.xReceive).length) {
+      const pollTimer = setInterval(() => {
+        if (pollRunning) return;
+        pollRunning = pollX()
+          .then((results) => {
+            const read = results.filter((r) => r.enqueued > 0);
+            if (read.length) logger.info('x poll', { streams: read });
+          })
+          .catch((error) => logger.error('x poll run failed', { error: error as Error }))
+          .finally(() => {
+            pollRunning = undefined;
+          });
+      }, pollInterval);
+      stops.push(async () => {
+        clearInterval(pollTimer);
+        pollAbort.abort();
+        await pollRunning?.catch(() => undefined);
+      });
+    } else {
+      stops.push(async () => pollAbort.abort());
+    }
 
     const server: Server = createLocalHttpServer({
       ready: () => ready,
@@ -336,6 +394,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       standIn,
       store,
       metrics,
+      pollX,
+      xApiBaseUrl,
       // Not serialized with the timer: tests use it to run overlapping monitors for real.
       runSlaMonitor: (now?: Date) => runSlaMonitor({ ...monitorDeps, ...(now ? { now: () => now } : {}) }),
       drained,

@@ -13,6 +13,7 @@ const KINDS: readonly PageKind[] = [
   'deadline_repeat',
   'risk',
   'spike',
+  'x_spend',
 ];
 const SEVERITIES: readonly PageSeverity[] = ['warning', 'critical'];
 
