@@ -42,8 +42,8 @@ export interface XReadStandIn {
   addDmEvent(event: Partial<StandInDmEvent> & { text: string; recipientId: string }): StandInDmEvent;
   /** The next `count` reads of the endpoint answer 429 with this reset (epoch seconds). */
   rateLimitNext(endpoint: XReadEndpoint, resetEpochSeconds: number, count?: number): void;
-  /** The next `count` reads of the endpoint fail with this status (404, 500, ...). */
-  failNext(endpoint: XReadEndpoint, status: number, count?: number): void;
+  /** The next `count` reads of the endpoint (after `afterRequests` served normally) fail with this status. */
+  failNext(endpoint: XReadEndpoint, status: number, count?: number, afterRequests?: number): void;
   /** Requests per 15-minute window per account and endpoint before X's 429 (default: generous). */
   setWindowLimit(endpoint: XReadEndpoint, limit: number): void;
   /** Every read request served, in order: what the poller asked for. */
@@ -232,7 +232,8 @@ export function createXReadStandIn(options: {
     }
     const reset = Math.ceil((window.start + WINDOW_MS) / 1000);
     const limit = limits[endpoint];
-    const programmedFailure = programmed[endpoint].shift();
+    const next = programmed[endpoint].shift();
+    const programmedFailure = next?.status ? next : undefined;
     if (programmedFailure?.status === 429 || window.used >= limit) {
       return answer(
         429,
@@ -322,7 +323,9 @@ export function createXReadStandIn(options: {
     rateLimitNext(endpoint, resetEpochSeconds, count = 1) {
       for (let i = 0; i < count; i++) programmed[endpoint].push({ status: 429, reset: resetEpochSeconds });
     },
-    failNext(endpoint, status, count = 1) {
+    failNext(endpoint, status, count = 1, afterRequests = 0) {
+      // Status 0: served normally.
+      for (let i = 0; i < afterRequests; i++) programmed[endpoint].push({ status: 0 });
       for (let i = 0; i < count; i++) programmed[endpoint].push({ status });
     },
     setWindowLimit(endpoint, limit) {
