@@ -8,6 +8,7 @@ import type { XAccountCredentials } from './x-sender';
 const POST_FIELDS =
   'author_id,conversation_id,created_at,entities,in_reply_to_user_id,lang,note_tweet,referenced_tweets';
 const USER_FIELDS = 'name,public_metrics,username,verified';
+export const DM_PAGE_SIZE = 20;
 
 export interface XHttpReaderOptions {
   /** X_API_BASE_URL: https://api.x.com in AWS, the stand-in locally, whatever a test sets. */
@@ -38,7 +39,9 @@ export class XHttpReader implements XReader {
     const token = request.paginationToken;
     if (request.stream === 'dm_events') {
       const url = new URL(`${base}/2/dm_events`);
-      url.searchParams.set('max_results', max);
+      // DM events have no since_id: every poll reads the newest page again, and X bills each event once
+      // per UTC day. A small first page keeps that to 20 events a day; a busy inbox walks more pages.
+      url.searchParams.set('max_results', String(Math.min(Number(max), DM_PAGE_SIZE)));
       url.searchParams.set('event_types', 'MessageCreate');
       url.searchParams.set('dm_event.fields', 'created_at,dm_conversation_id,sender_id,participant_ids,text');
       url.searchParams.set('expansions', 'sender_id');
