@@ -132,9 +132,3 @@ test('the schedule refuses a timeout as long as the rate, and no accounts, in on
     },
   );
 });
-
-test('without polling accounts or keywords there is no poller (the demo brand)', () => {
-  const demo = new CareStack(new App(), 'Demo', { brandConfigPath: DEMO_CONFIG_PATH });
-  assert.equal(demo.xPoller, undefined);
-  assert.equal(demo.xPollerSchedule, undefined);
-});

@@ -180,6 +180,8 @@ describe('brand config: receive and listening', () => {
       raw.brands[0].accounts[0].receive = 'poll';
       raw.brands[0].listening = { keywords: ['demo air'] };
     });
+    // The demo brand receives by webhook and does not listen: nothing to read, no poller deployed.
+    assert.deepEqual(planXStreams(new BrandDirectory(demoConfig())), []);
     const directory = new BrandDirectory(config);
     assert.deepEqual(
       planXStreams(directory).map((p) => p.key),
