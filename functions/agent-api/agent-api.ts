@@ -11,7 +11,7 @@ import {
 import type { BrandDirectory } from '../core/brand-config';
 import type { CareCase, CaseStore } from '../core/cases';
 import type { Platform } from '../core/interaction';
-import type { PageStore } from '../core/paging';
+import { type PageStore, pageIdsOfCase } from '../core/paging';
 import { buildReport, buildSeries } from '../core/report';
 import { listeningPublicReplyRefusal } from '../core/x-intake/listening';
 
@@ -173,6 +173,13 @@ export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promis
             .map((id) => deps.store.getCase(id)),
         );
         const care = deps.directory.careAccount(careCase.brandId, careCase.platform);
+        // What on-call was paged about this case: a risk post, deadline warnings and breaches.
+        const pages = await deps.pages.getPages(
+          pageIdsOfCase(
+            careCase,
+            messages.filter((m) => m.direction === 'in'),
+          ).slice(0, 100),
+        );
         return json(200, {
           case: careCase,
           // What the console offers: a post found by keyword search gets no public reply from this app.
@@ -182,6 +189,7 @@ export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promis
           messages,
           notes,
           viewers,
+          pages,
           customer: {
             ...careCase.customer,
             caseCount: profile?.caseCount ?? 1,
