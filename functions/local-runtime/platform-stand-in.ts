@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { META_TEXT_LIMITS } from '../channels/meta/meta-sender';
 import { platformLength, replyLimit } from '../core/reply-rules';
+import { createXAdminStandIn, type XAdminStandIn } from './x-admin-stand-in';
 import { createXReadStandIn, type XReadStandIn } from './x-read-stand-in';
 
 /**
@@ -55,6 +56,8 @@ export interface PlatformStandIn {
   addInstagramMention(mention: InstagramMentionContent): void;
   /** X's read endpoints (mentions timeline, DM events, recent search) and the posts they serve. */
   xRead: XReadStandIn;
+  /** X webhooks, XAA subscriptions, replay and OAuth 2.0 (x-admin-stand-in.ts). */
+  xAdmin: XAdminStandIn;
   stop(): Promise<void>;
 }
 
@@ -147,8 +150,11 @@ function graphError(
 const defaultGraphCode = (status: number) =>
   status === 429 ? 4 : status === 401 ? 190 : status === 403 ? 10 : status >= 500 ? 2 : 100;
 
-export async function startPlatformStandIn(options: { port?: number } = {}): Promise<PlatformStandIn> {
+export async function startPlatformStandIn(
+  options: { port?: number; xConsumerSecret?: string } = {},
+): Promise<PlatformStandIn> {
   const sent: SentPost[] = [];
+  const xAdmin = createXAdminStandIn({ consumerSecret: options.xConsumerSecret ?? 'local-dev-x-secret' });
   const failures: Array<{ status: number; reset?: number } & SimulatedFailure> = [];
   const newId = () => `${Date.now()}${String(randomInt(0, 1_000_000)).padStart(6, '0')}`;
   const mentions = new Map<string, InstagramMentionContent>();
@@ -320,6 +326,7 @@ export async function startPlatformStandIn(options: { port?: number } = {}): Pro
       });
       return reply(response, 201, { ok: true });
     }
+    if (await xAdmin.handle(request, response, url)) return;
     const graphPath = /^\/v\d+\.\d+\/(.+)$/.exec(url.pathname)?.[1];
     if (graphPath) return graph(request, response, url, graphPath);
     const accountId = accountOf(request);
@@ -394,6 +401,7 @@ export async function startPlatformStandIn(options: { port?: number } = {}): Pro
     },
     addInstagramMention,
     xRead,
+    xAdmin: xAdmin.standIn,
     stop: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

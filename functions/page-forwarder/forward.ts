@@ -14,6 +14,8 @@ const KINDS: readonly PageKind[] = [
   'risk',
   'spike',
   'x_spend',
+  'x_webhook',
+  'x_authorization',
 ];
 const SEVERITIES: readonly PageSeverity[] = ['warning', 'critical'];
 
