@@ -51,7 +51,8 @@ Usage:
                                     (X_API_BASE_URL: the running local system's stand-in, else https://api.x.com)
 
 Environment (start): PORT (3000), SOCIALCARE_DATA_DIR (.socialcare-data), SOCIALCARE_CONFIG (demo airline),
-SOCIALCARE_API_TOKEN, X_CONSUMER_SECRET, SENTIMENT (local).`;
+SOCIALCARE_API_TOKEN, X_CONSUMER_SECRET, SENTIMENT (local), X_API_BASE_URL (the embedded stand-in),
+SOCIALCARE_X_RECEIVE (poll: every X account polls), SOCIALCARE_X_POLL_INTERVAL (5 seconds).`;
 
 function fail(message: string): never {
   process.stderr.write(`socialcare: ${message}\n`);
@@ -84,6 +85,27 @@ const localApiToken = () => process.env.SOCIALCARE_API_TOKEN ?? LOCAL_API_TOKEN;
 const localXSecret = () => process.env.X_CONSUMER_SECRET ?? LOCAL_X_CONSUMER_SECRET;
 const localDataDir = () => resolve(process.env.SOCIALCARE_DATA_DIR ?? '.socialcare-data');
 
+/** One line on how each X account receives, for the start banner. */
+function xIntakeLine(
+  config: ReturnType<typeof loadConfig>,
+  forced: 'poll' | 'webhook' | undefined,
+  seconds: number,
+  standInUrl: string,
+): string {
+  const accounts = config.brands.flatMap((b) => b.accounts.filter((a) => a.platform === 'x'));
+  const polling = accounts.filter((a) => (forced ?? a.receive ?? 'webhook') === 'poll');
+  const listening = config.brands.filter((b) => b.listening.keywords.length);
+  const parts = [
+    polling.length
+      ? `polling @${polling.map((a) => a.handle).join(', @')} every ${seconds} s`
+      : 'webhook (set SOCIALCARE_X_RECEIVE=poll to poll)',
+    ...(listening.length
+      ? [`listening for ${listening.flatMap((b) => b.listening.keywords).join(', ')}`]
+      : []),
+  ];
+  return `${parts.join('; ')}${polling.length || listening.length ? ` (add posts: POST ${standInUrl}/x/posts)` : ''}`;
+}
+
 async function start(): Promise<void> {
   const portText = process.env.PORT ?? '3000';
   const port = Number(portText);
@@ -106,8 +128,18 @@ async function start(): Promise<void> {
       fail('SOCIALCARE_GENERIC_SECRETS must be a JSON object of source name to secret, e.g. {"yelp":"..."}');
     }
   }
+  const xReceive = process.env.SOCIALCARE_X_RECEIVE;
+  if (xReceive !== undefined && xReceive !== '' && xReceive !== 'poll' && xReceive !== 'webhook')
+    fail(`SOCIALCARE_X_RECEIVE must be "poll" or "webhook", not "${xReceive}"`);
+  const intervalText = process.env.SOCIALCARE_X_POLL_INTERVAL ?? '5';
+  const pollSeconds = Number(intervalText);
+  if (!Number.isFinite(pollSeconds) || pollSeconds < 1)
+    fail(`SOCIALCARE_X_POLL_INTERVAL must be a number of seconds of at least 1, not "${intervalText}"`);
   let onFatal = (_error: Error) => {};
   const system = await startLocalSystem({
+    ...(xReceive === 'poll' || xReceive === 'webhook' ? { xReceive } : {}),
+    xPollIntervalMs: pollSeconds * 1000,
+    ...(process.env.X_API_BASE_URL ? { xApiBaseUrl: process.env.X_API_BASE_URL } : {}),
     onFatal: (error) => onFatal(error),
     brandConfig: config,
     port,
@@ -131,6 +163,8 @@ async function start(): Promise<void> {
     `  consumers:         triage (local sentiment classifier) and sender, polling their queues`,
     `  SLA monitor:       every 15 s; pages are logged here and listed at ${system.url}/api/pages`,
     `  X API stand-in:    ${system.standIn.url} (what would have been posted: ${system.standIn.url}/sent)`,
+    `  X API calls go to: ${system.xApiBaseUrl}`,
+    `  X intake:          ${xIntakeLine(config, xReceive === 'poll' || xReceive === 'webhook' ? xReceive : undefined, pollSeconds, system.standIn.url)}`,
     `  X webhook health:  every 60 s against ${system.xApiBaseUrl} (after "socialcare x setup")`,
     process.env.X_CONSUMER_SECRET
       ? '  X consumer secret: from X_CONSUMER_SECRET'

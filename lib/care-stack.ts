@@ -1,5 +1,7 @@
 import { Aws, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { BrandDirectory } from '../functions/core/brand-config';
+import { planXStreams } from '../functions/core/x-intake/poll';
 import { loadBrandConfig } from './brand-config-source';
 import { type CareSettingsProps, readCareSettings } from './care-settings';
 import { AgentUserPool, hostedUiBaseUrl, hostedUiDomainPrefix } from './constructs/agent-user-pool';
@@ -18,6 +20,7 @@ import { grantPiiDetection, grantSentimentDetection } from './constructs/sentime
 import { SlaSchedule } from './constructs/sla-schedule';
 import { SocialcareFunction } from './constructs/socialcare-function';
 import { XAccountSecrets } from './constructs/x-account-secrets';
+import { XPollerSchedule } from './constructs/x-poller-schedule';
 import { XWebhookAdmin } from './constructs/x-webhook-admin';
 
 /** The settings of CareSettingsProps (case links, on-call subscribers) may also come from context. */
@@ -57,6 +60,9 @@ export class CareStack extends Stack {
   readonly pageDelivery: PageDelivery;
   readonly slaSchedule: SlaSchedule;
   readonly dashboard: CareDashboard;
+  /** Only when an X account polls or a brand listens by keyword. */
+  readonly xPoller?: SocialcareFunction;
+  readonly xPollerSchedule?: XPollerSchedule;
   readonly xAdmin: SocialcareFunction;
   readonly xWebhookAdmin: XWebhookAdmin;
 
@@ -178,6 +184,26 @@ export class CareStack extends Stack {
       operations: this.operations,
     });
 
+    // Polling for X accounts without webhook access, and brand-keyword listening: only when configured.
+    const readers = new Set(planXStreams(new BrandDirectory(brand.config)).map((p) => p.account.account.id));
+    if (readers.size) {
+      this.xPoller = new SocialcareFunction(this, 'x-poller', {
+        handlerFolder: 'x-poller',
+        description:
+          'socialcare: every minute, reads X mentions and DMs of polling accounts and keyword searches',
+        brandConfigJson: brand.json,
+        timeout: Duration.seconds(50),
+        retryAttempts: 0,
+      });
+      this.xPollerSchedule = new XPollerSchedule(this, 'x-poller-schedule', {
+        poller: this.xPoller.function,
+        table: this.table.table,
+        ingestQueue: this.ingest.queue,
+        oncall: this.oncall,
+        accountSecrets: new Map([...this.xAccounts.secrets].filter(([id]) => readers.has(id))),
+        operations: this.operations,
+      });
+    }
     // The X webhook's keeper: health check every 5 minutes, setup and subscriptions on demand.
     this.xAdmin = new SocialcareFunction(this, 'x-webhook-admin', {
       handlerFolder: 'x-webhook-admin',
@@ -231,12 +257,14 @@ export class CareStack extends Stack {
         this.slaMonitor,
         this.pageForwarder,
         this.agentApi,
+        ...(this.xPoller ? [this.xPoller] : []),
         this.xAdmin,
       ].map((f) => ({ label: f.node.id, fn: f.function })),
       alarms: [
         ...this.ingest.alarms,
         ...this.outbox.alarms,
         ...this.slaSchedule.alarms,
+        ...(this.xPollerSchedule?.alarms ?? []),
         ...this.pageDelivery.alarms,
         ...this.xWebhookAdmin.alarms,
       ],

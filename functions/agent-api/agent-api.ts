@@ -14,6 +14,7 @@ import type { CareCase, CaseStore } from '../core/cases';
 import type { Platform } from '../core/interaction';
 import { type PageStore, pageIdsOfCase } from '../core/paging';
 import { buildReport, buildSeries } from '../core/report';
+import { listeningPublicReplyRefusal } from '../core/x-intake/listening';
 
 export interface AgentApiDeps {
   store: CaseStore;
@@ -174,6 +175,7 @@ export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promis
             .slice(-30)
             .map((id) => deps.store.getCase(id)),
         );
+        const care = deps.directory.careAccount(careCase.brandId, careCase.platform);
         // What on-call was paged about this case: a risk post, deadline warnings and breaches.
         const pages = await deps.pages.getPages(
           pageIdsOfCase(
@@ -183,6 +185,10 @@ export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promis
         );
         return json(200, {
           case: careCase,
+          // What the console offers: a post found by keyword search gets no public reply from this app.
+          ...(careCase.source === 'listening'
+            ? { publicReply: { allowed: false, reason: listeningPublicReplyRefusal(care?.handle) } }
+            : {}),
           messages,
           notes,
           viewers,

@@ -62,6 +62,11 @@ export interface CareCase {
   accountId: string;
   accountRole: AccountRole;
   visibility: Interaction['visibility'];
+  /**
+   * `listening`: opened by a post found by brand-keyword search that did not mention or quote our
+   * account; X lets this app answer it in public only from X's own app (agent desk refuses).
+   */
+  source?: 'listening';
   conversationId?: string;
   /** First words of the opening message, for the queue view. */
   subject: string;
@@ -121,6 +126,8 @@ export interface CaseMessage {
   /** For outbound messages: "bot", "system" or the agent who wrote it, and why it was sent. */
   sentBy?: string;
   reason?: string;
+  /** `listening`: found by keyword search, not addressed to us (no public reply from this app on X). */
+  source?: 'listening';
 }
 
 export type WriteOutcome = 'written' | 'duplicate' | 'conflict';
@@ -212,6 +219,7 @@ export function messageFromInteraction(
     ...(interaction.inReplyToId ? { inReplyToId: interaction.inReplyToId } : {}),
     ...(interaction.url ? { url: interaction.url } : {}),
     ...(interaction.quoted ? { quoted: interaction.quoted } : {}),
+    ...(interaction.source ? { source: interaction.source } : {}),
     sentiment: sentiment.label,
   };
 }
@@ -256,6 +264,7 @@ export function openNewCase(
     accountId: interaction.account.id,
     accountRole: interaction.account.role,
     visibility: interaction.visibility,
+    ...(interaction.source ? { source: interaction.source } : {}),
     ...(interaction.conversationId ? { conversationId: interaction.conversationId } : {}),
     subject,
     openedAt: interaction.receivedAt,

@@ -45,6 +45,11 @@ export const interactionSchema = z.object({
   recipient: z.object({ id: z.string().min(1), handle: z.string().optional() }).optional(),
   /** The post a quote quotes (usually ours), with its text when the platform sent it. */
   quoted: z.object({ id: z.string().min(1), text: z.string().optional() }).optional(),
+  /**
+   * `listening`: found by brand-keyword search; it neither mentioned nor quoted our account, so X lets
+   * us reply to it in public only from X's own app. Absent: the post or message was addressed to us.
+   */
+  source: z.literal('listening').optional(),
   /** The platform notified ids only (Instagram mentions): triage reads the text before anything else. */
   pendingContent: z
     .object({

@@ -25,8 +25,9 @@ import {
   writeReply,
 } from './replies';
 import type { Sentiment, SentimentClassifier } from './sentiment';
-import { countNegativePost, type VolumeCounter } from './spike';
+import { countNegativePost, SPIKE_BUCKET_MS, type VolumeCounter } from './spike';
 import { decideTriage, riskDetectorFor, type TriageDecision, type TriageInput } from './triage';
+import { listeningNeedsCare } from './x-intake/listening';
 
 export type RecordOutcome =
   | { status: 'opened' | 'attached'; caseId: string; sentiment: Sentiment['label']; priority: string }
@@ -205,6 +206,21 @@ async function recordOne(
       },
       risks,
     );
+    if (interaction.source === 'listening' && !open) {
+      // A keyword hit becomes a case only when it needs care; the rest is counted, not queued.
+      const need = listeningNeedsCare({
+        sentiment: sentiment.label,
+        risks,
+        intent: triage.intent,
+        text: interaction.text,
+        hasOpenCase: false,
+      });
+      if (!need.care) {
+        const at = Date.parse(interaction.receivedAt);
+        await deps.volumes?.increment(`listening:${brand.id}`, new Date(at - (at % SPIKE_BUCKET_MS)));
+        return { status: 'skipped', reason: `listening: ${need.reason}` };
+      }
+    }
     const abusive = Boolean(profile?.abusive);
     // Pages and replies are queued before the case is written, under ids that make them happen once:
     // if the write fails and the record is retried, nothing is paged or sent twice, and nothing is lost.
@@ -349,7 +365,8 @@ async function writeFirstReply(
       reply: await writeReply(replyTo(interaction, brand.id, reason, faq.text, bot, 'bot'), caseId, replies),
     };
   }
-  if (bot.role === 'care' && triage.action !== 'ignore') {
+  // A post found by keyword search may not be answered in public by this app (X's rule): no ack.
+  if (bot.role === 'care' && triage.action !== 'ignore' && interaction.source !== 'listening') {
     const text = outOfHoursAcknowledgement(brand, new Date(interaction.receivedAt));
     const care = directory.careAccount(brand.id, interaction.platform);
     if (text && care) {

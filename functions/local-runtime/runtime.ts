@@ -11,6 +11,7 @@ import { DynamoRateLimiter } from '../adapters/aws/dynamo-rate-limiter';
 import { DynamoDueCaseFinder, DynamoPageStore } from '../adapters/aws/dynamo-sla';
 import { DynamoVolumeCounter } from '../adapters/aws/dynamo-volume-counter';
 import { DynamoRefreshLease, DynamoWebhookHealthStore } from '../adapters/aws/dynamo-x-admin';
+import { DynamoXPollState } from '../adapters/aws/dynamo-x-poll-state';
 import { SnsPager } from '../adapters/aws/sns-pager';
 import { delayRedelivery, SqsDeadLetters, SqsOutboundQueue } from '../adapters/aws/sqs-queues';
 import { fareSourceFor } from '../adapters/http/http-fare-source';
@@ -23,10 +24,11 @@ import { MetaSender } from '../channels/meta/meta-sender';
 import { createMetaWebhook } from '../channels/meta/webhook';
 import { createXWebhook } from '../channels/x/webhook';
 import { XAdminClient } from '../channels/x/x-admin-client';
+import { XHttpReader } from '../channels/x/x-reader';
 import { XSender } from '../channels/x/x-sender';
 import { logger } from '../commons/logger';
 import { AgentDesk } from '../core/agent-desk';
-import { type BrandConfig, BrandDirectory } from '../core/brand-config';
+import { type BrandConfig, BrandDirectory, type XReceiveMode } from '../core/brand-config';
 import { lastCustomerMessageAt } from '../core/cases';
 import { LocalSentimentClassifier } from '../core/local-sentiment';
 import { MemoryMetrics } from '../core/metrics';
@@ -38,6 +40,7 @@ import { reauthorizationPage, xAccountsOf, xBrandIds } from '../core/x-admin/acc
 import type { UserTokens, UserTokenVault } from '../core/x-admin/ports';
 import { keepGrantsFresh, XUserTokens } from '../core/x-admin/user-tokens';
 import { checkWebhookHealth } from '../core/x-admin/webhook-health';
+import { planXStreams, runXPoll, type XStreamResult } from '../core/x-intake/poll';
 import { createSenderConsumer } from '../sender/sender-consumer';
 import { createTriageConsumer } from '../triage/triage-consumer';
 import { ensureTable, startEmbeddedDynamo } from './embedded-dynamodb';
@@ -80,9 +83,15 @@ export interface LocalSystemOptions {
   visibilityTimeoutSeconds?: number;
   /** How often the SLA monitor runs (every minute in AWS; 15 s locally by default). */
   slaIntervalMs?: number;
+  /** `poll` forces polling for every X account (SOCIALCARE_X_RECEIVE=poll). Default: the config's. */
+  xReceive?: XReceiveMode;
+  /** How often the X poller runs (SOCIALCARE_X_POLL_INTERVAL; default 5 s). 0: only on pollX(). */
+  xPollIntervalMs?: number;
+  /** How long a poll run holds a stream before another may take it over (default 2 minutes). */
+  xPollLeaseMs?: number;
   /** How often the X webhook health check runs (every 5 minutes in AWS; 60 s locally by default). */
   xWebhookCheckIntervalMs?: number;
-  /** The X API the system calls (X_API_BASE_URL); default: the embedded stand-in. */
+  /** The X API the system calls (X_API_BASE_URL): every X call goes there. Default: the embedded stand-in. */
   xApiBaseUrl?: string;
   /** Called for every page that reaches the embedded on-call topic. */
   onPage?: (page: Page) => void;
@@ -110,6 +119,8 @@ export interface LocalSystem {
   metrics: MemoryMetrics;
   /** Runs the SLA monitor once now (it also runs on its timer). */
   runSlaMonitor(now?: Date): ReturnType<typeof runSlaMonitor>;
+  /** Runs the X poller once now (it also runs on its timer when an account polls or a brand listens). */
+  pollX(): Promise<XStreamResult[]>;
   /** The X API base URL every X admin call goes to (the stand-in unless told otherwise). */
   xApiBaseUrl: string;
   /** The URL X is told to deliver to: this system's /webhooks/x. */
@@ -177,6 +188,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     stops.push(queues.stop);
     const standIn = await startPlatformStandIn({ xConsumerSecret: options.xConsumerSecret });
     stops.push(standIn.stop);
+    const xApiBaseUrl = (options.xApiBaseUrl ?? standIn.url).replace(/\/+$/, '');
     const sqs = sqsClient(queues.endpoint);
     const sns = snsClient(queues.endpoint);
     stops.push(async () => {
@@ -242,7 +254,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
           senders: {
             x: new XSender({
               credentialsFor: async (id) => localXCredentials(id),
-              apiBaseUrl: standIn.url,
+              apiBaseUrl: xApiBaseUrl,
               authorizationOf: (id) => accounts.get('x', id),
             }),
             facebook: metaSender,
@@ -304,9 +316,49 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       await monitorRunning?.catch(() => undefined);
     });
 
+    // Polling for X accounts without webhook access, and brand-keyword listening, on a timer.
+    const pollAbort = new AbortController();
+    const xPollDeps = {
+      directory,
+      reader: new XHttpReader({
+        apiBaseUrl: xApiBaseUrl,
+        credentialsFor: async (id: string) => localXCredentials(id),
+        directory,
+      }),
+      state: new DynamoXPollState(dynamo.client, LOCAL_TABLE_NAME),
+      queue: journal ?? ingestQueue,
+      paging,
+      ...(options.xReceive ? { forceReceive: options.xReceive } : {}),
+      ...(options.xPollLeaseMs !== undefined ? { leaseMs: options.xPollLeaseMs } : {}),
+      log: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) =>
+        logger[level](message, fields ?? {}),
+    };
+    const pollX = () => runXPoll(xPollDeps, pollAbort.signal);
+    let pollRunning: Promise<unknown> | undefined;
+    const pollInterval = options.xPollIntervalMs ?? 5_000;
+    if (pollInterval > 0 && planXStreams(directory, options.xReceive).length) {
+      const pollTimer = setInterval(() => {
+        if (pollRunning) return;
+        pollRunning = pollX()
+          .then((results) => {
+            const read = results.filter((r) => r.enqueued > 0);
+            if (read.length) logger.info('x poll', { streams: read });
+          })
+          .catch((error) => logger.error('x poll run failed', { error: error as Error }))
+          .finally(() => {
+            pollRunning = undefined;
+          });
+      }, pollInterval);
+      stops.push(async () => {
+        clearInterval(pollTimer);
+        pollAbort.abort();
+        await pollRunning?.catch(() => undefined);
+      });
+    } else {
+      stops.push(async () => pollAbort.abort());
+    }
     // The X webhook: re-validated and the outage replayed when X marks it invalid. Locally it watches
     // the webhook `socialcare x setup` registered with the stand-in (nothing until then).
-    const xApiBaseUrl = (options.xApiBaseUrl ?? standIn.url).replace(/\/+$/, '');
     const xAdmin = new XAdminClient({
       apiBaseUrl: xApiBaseUrl,
       bearerToken: async () => LOCAL_X_APP_BEARER,
@@ -447,6 +499,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       standIn,
       store,
       metrics,
+      pollX,
       // Not serialized with the timer: tests use it to run overlapping monitors for real.
       runSlaMonitor: (now?: Date) => runSlaMonitor({ ...monitorDeps, ...(now ? { now: () => now } : {}) }),
       drained,

@@ -30,6 +30,7 @@ import type {
   XAdminApi,
   XWebhook,
 } from '../../functions/core/x-admin/ports';
+import type { XPollStateStore, XStreamCursor } from '../../functions/core/x-intake/poll';
 
 /** The CaseStore contract in memory, with the same all-or-none and version rules as DynamoDB. */
 export class InMemoryCaseStore implements CaseStore {
@@ -360,6 +361,37 @@ export class InMemoryAccountStatusStore implements AccountStatusStore {
   }
   async get(platform: Platform, accountId: string) {
     return this.statuses.get(`${platform}:${accountId}`);
+  }
+}
+
+/** The poller's cursors, leases and spend counters in memory, with DynamoDB's conditional semantics. */
+export class InMemoryXPollState implements XPollStateStore {
+  readonly items = new Map<string, XStreamCursor & { leaseOwner?: string; leaseUntil?: string }>();
+  readonly spent = new Map<string, number>();
+  async lease(stream: string, owner: string, now: Date, leaseMs: number) {
+    const item = this.items.get(stream) ?? {};
+    if (item.leaseUntil && item.leaseUntil >= now.toISOString()) return undefined;
+    this.items.set(stream, {
+      ...item,
+      leaseOwner: owner,
+      leaseUntil: new Date(now.getTime() + leaseMs).toISOString(),
+    });
+    const { leaseOwner: _o, leaseUntil: _u, ...cursor } = item;
+    return cursor;
+  }
+  async commit(stream: string, owner: string, cursor: XStreamCursor) {
+    if (this.items.get(stream)?.leaseOwner !== owner) return false;
+    this.items.set(stream, { ...cursor });
+    return true;
+  }
+  async addSpend(brandId: string, month: string, _resources: number, microUsd: number) {
+    const key = `${brandId}:${month}`;
+    const total = (this.spent.get(key) ?? 0) + microUsd;
+    this.spent.set(key, total);
+    return total;
+  }
+  async spend(brandId: string, month: string) {
+    return this.spent.get(`${brandId}:${month}`) ?? 0;
   }
 }
 
