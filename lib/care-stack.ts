@@ -14,7 +14,7 @@ import { OperationsTopic } from './constructs/operations-topic';
 import { OutboxPipeline } from './constructs/outbox-pipeline';
 import { PageDelivery } from './constructs/page-delivery';
 import { PlatformSecrets } from './constructs/platform-secrets';
-import { grantPiiDetection, grantSentimentDetection } from './constructs/sentiment-access';
+import { bindSentiment, grantPiiDetection } from './constructs/sentiment-access';
 import { SlaSchedule } from './constructs/sla-schedule';
 import { SocialcareFunction } from './constructs/socialcare-function';
 import { XAccountSecrets } from './constructs/x-account-secrets';
@@ -125,7 +125,7 @@ export class CareStack extends Stack {
     this.ingest.bindProducer(this.xWebhook.function);
     this.secrets.bindX(this.xWebhook.function);
     this.table.bindTable(this.triage.function, 'readWrite');
-    grantSentimentDetection(this.triage.function);
+    bindSentiment(this.triage.function, settings.sentiment);
     grantPiiDetection(this.triage.function);
     grantPiiDetection(this.agentApi.function);
     this.outbox.bindProducer(this.triage.function);

@@ -3,8 +3,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { App, type CfnElement, CfnResource, Validations } from 'aws-cdk-lib';
+import { App, type CfnElement, CfnResource, Stack, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { TABLE_INDEXES, TABLE_KEYS } from '../../functions/adapters/aws/table-design';
@@ -13,6 +14,7 @@ import { EmbeddedMetrics } from '../../functions/commons/metrics';
 import { readCareSettings } from '../../lib/care-settings';
 import { CareStack } from '../../lib/care-stack';
 import { careMetricDimensions } from '../../lib/constructs/care-dashboard';
+import { bindSentiment } from '../../lib/constructs/sentiment-access';
 
 const ONCALL_EMAILS = ['oncall@example.com', 'care-lead@example.com'];
 const ONCALL_SMS = ['+31612345678', '+14155550100'];
@@ -272,7 +274,39 @@ test('triage reads the ingest queue in batches of 10 and reports partial batch f
     BatchSize: 10,
     MaximumBatchingWindowInSeconds: 1,
     FunctionResponseTypes: ['ReportBatchItemFailures'],
+    // A burst waits in the queue rather than storming Comprehend (and the table) with invocations.
+    ScalingConfig: { MaximumConcurrency: 10 },
   });
+});
+
+test('sentiment mode is a deploy-time setting: comprehend by default, hybrid or local from context; local grants no Comprehend', () => {
+  assert.equal(readCareSettings(new App(), {}).sentiment, 'comprehend');
+  assert.equal(readCareSettings(new App({ context: { sentiment: 'hybrid' } }), {}).sentiment, 'hybrid');
+  assert.equal(
+    readCareSettings(new App({ context: { sentiment: 'hybrid' } }), { sentiment: 'local' }).sentiment,
+    'local',
+  );
+  assert.throws(() => readCareSettings(new App({ context: { sentiment: 'aws' } }), {}), {
+    name: 'CareSettingsError',
+    message: /sentiment must be one of local, comprehend, hybrid, not "aws"/,
+  });
+  for (const mode of ['local', 'hybrid'] as const) {
+    const small = new Stack(new App(), `Sentiment-${mode}`);
+    const fn = new lambda.Function(small, 'fn', {
+      runtime: lambda.Runtime.NODEJS_22_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromInline('exports.handler = async () => {}'),
+    });
+    bindSentiment(fn, mode);
+    const t = Template.fromStack(small);
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: { SENTIMENT: mode } },
+    });
+    const granted = Object.values(t.findResources('AWS::IAM::Policy')).flatMap((policy) =>
+      (policy.Properties.PolicyDocument.Statement as Statement[]).flatMap(actionsOf),
+    );
+    assert.equal(granted.includes('comprehend:BatchDetectSentiment'), mode !== 'local', mode);
+  }
 });
 
 test('queues: encrypted, TLS only, redrive after 5 receives, DLQ kept 14 days, visibility 6x triage timeout', () => {
@@ -1033,6 +1067,7 @@ test('settings: case link, subscribers and SMS severities from context; every ba
     emails: ['a@example.com', 'b@example.com'],
     smsNumbers: ['+31612345678'],
     smsSeverities: ['warning', 'critical'],
+    sentiment: 'comprehend',
   });
   // Props win over context; no subscribers and critical-only SMS by default.
   assert.deepEqual(
@@ -1041,6 +1076,7 @@ test('settings: case link, subscribers and SMS severities from context; every ba
       emails: [],
       smsNumbers: [],
       smsSeverities: ['critical'],
+      sentiment: 'comprehend',
     },
   );
 
