@@ -148,7 +148,8 @@ export interface CaseStore {
   attachMessage(updated: CareCase, expectedVersion: number, message: CaseMessage): Promise<WriteOutcome>;
   /** Replaces the case if it is still at `expectedVersion`. */
   updateCase(updated: CareCase, expectedVersion: number): Promise<WriteOutcome>;
-  listOpenCases(brandId: string, limit: number): Promise<CareCase[]>;
+  /** Every case of the brand that is not resolved (all pages: the queue's counts depend on it). */
+  listOpenCases(brandId: string): Promise<CareCase[]>;
   listMessages(caseId: string): Promise<CaseMessage[]>;
   addNote(note: CaseNote): Promise<void>;
   listNotes(caseId: string): Promise<CaseNote[]>;

@@ -134,11 +134,10 @@ export class InMemoryCaseStore implements CaseStore {
       this.openCaseOf.delete(customer);
   }
 
-  async listOpenCases(brandId: string, limit: number) {
+  async listOpenCases(brandId: string) {
     return [...this.cases.values()]
       .filter((c) => c.brandId === brandId && c.status !== 'resolved')
-      .sort((a, b) => (a.nextDeadlineAt ?? '9999').localeCompare(b.nextDeadlineAt ?? '9999'))
-      .slice(0, limit);
+      .sort((a, b) => (a.nextDeadlineAt ?? '9999').localeCompare(b.nextDeadlineAt ?? '9999'));
   }
 
   readonly notes: CaseNote[] = [];
