@@ -132,6 +132,8 @@ export class CareStack extends Stack {
     this.table.bindTable(this.sender.function, 'readWrite');
     this.xAccounts.bindSender(this.sender.function);
     this.table.bindTable(this.slaMonitor.function, 'readWrite');
+    // The monitor also queues again outbox entries nobody sent.
+    this.outbox.bindProducer(this.slaMonitor.function);
     // Agents change state (claims, notes, tags, abuse marks) and reply through the outbox.
     this.table.bindTable(this.agentApi.function, 'readWrite');
     this.outbox.bindProducer(this.agentApi.function);

@@ -95,6 +95,18 @@ export interface CareCase {
   lastAgentReplyAt?: string;
   /** Set when a reply could not be delivered or may have been delivered twice: an agent must look. */
   deliveryProblem?: string;
+  /** Where the latest reply is: queued, waiting for the platform (until when, why), sent, failed. */
+  replyDelivery?: ReplyDelivery;
+}
+
+export interface ReplyDelivery {
+  outboxId: string;
+  status: 'queued' | 'deferred' | 'sent' | 'failed' | 'uncertain';
+  /** When this state was reached. */
+  at: string;
+  /** Deferred: the platform's own "not before" (a rate-limit reset) or our backoff. */
+  until?: string;
+  reason?: string;
 }
 
 export interface CaseMessage {

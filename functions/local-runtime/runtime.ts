@@ -10,7 +10,12 @@ import { DynamoRateLimiter } from '../adapters/aws/dynamo-rate-limiter';
 import { DynamoDueCaseFinder, DynamoPageStore } from '../adapters/aws/dynamo-sla';
 import { DynamoVolumeCounter } from '../adapters/aws/dynamo-volume-counter';
 import { SnsPager } from '../adapters/aws/sns-pager';
-import { delayRedelivery, SqsDeadLetters, SqsOutboundQueue } from '../adapters/aws/sqs-queues';
+import {
+  delayRedelivery,
+  redeliverOutboxMessage,
+  SqsDeadLetters,
+  SqsOutboundQueue,
+} from '../adapters/aws/sqs-queues';
 import { fareSourceFor } from '../adapters/http/http-fare-source';
 import { createAgentApi } from '../agent-api/agent-api';
 import { createGenericWebhook } from '../channels/generic/webhook';
@@ -25,6 +30,7 @@ import { type BrandConfig, BrandDirectory } from '../core/brand-config';
 import { lastCustomerMessageAt } from '../core/cases';
 import { LocalSentimentClassifier } from '../core/local-sentiment';
 import { MemoryMetrics } from '../core/metrics';
+import { sweepOutbox } from '../core/outbox';
 import type { Page } from '../core/paging';
 import { LocalPiiDetector } from '../core/pii';
 import type { SentimentClassifier } from '../core/sentiment';
@@ -95,6 +101,8 @@ export interface LocalSystem {
   metrics: MemoryMetrics;
   /** Runs the SLA monitor once now (it also runs on its timer). */
   runSlaMonitor(now?: Date): ReturnType<typeof runSlaMonitor>;
+  /** Queues again the outbox entries nobody sent (it also runs on the monitor's timer). */
+  sweepOutbox(now?: Date): Promise<string[]>;
   /** Waits until the ingest and outbox queues have been found empty. */
   drained(): Promise<void>;
   stop(): Promise<void>;
@@ -204,6 +212,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
           },
           deadLetters,
           metrics,
+          redeliver: (message) => redeliverOutboxMessage(sqs, queues.outboxQueueUrl, message),
           scheduleRetry: (record, at) =>
             delayRedelivery(sqs, queues.outboxQueueUrl, record.receiptHandle, at),
         }),
@@ -239,10 +248,14 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       ...paging,
       metrics,
     };
+    const unsent = { outbox, queue: new SqsOutboundQueue(sqs, queues.outboxQueueUrl) };
     let monitorRunning: Promise<unknown> | undefined;
     const monitorOnce = async () => {
       if (monitorRunning) return;
-      const run = runSlaMonitor(monitorDeps);
+      // As the monitor Lambda does: deadlines, then replies nobody sent.
+      const run = runSlaMonitor(monitorDeps).finally(() =>
+        sweepOutbox(unsent).catch((error) => logger.error('outbox sweep failed', { error: error as Error })),
+      );
       monitorRunning = run;
       try {
         return await run;
@@ -338,6 +351,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       metrics,
       // Not serialized with the timer: tests use it to run overlapping monitors for real.
       runSlaMonitor: (now?: Date) => runSlaMonitor({ ...monitorDeps, ...(now ? { now: () => now } : {}) }),
+      sweepOutbox: (now?: Date) => sweepOutbox({ ...unsent, ...(now ? { now: () => now } : {}) }),
       drained,
       async stop() {
         ready = false;

@@ -6,7 +6,7 @@ import { DynamoCaseStore } from '../adapters/aws/dynamo-case-store';
 import { DynamoOutboxStore } from '../adapters/aws/dynamo-outbox-store';
 import { metaPageTokensFromEnv } from '../adapters/aws/meta-page-tokens';
 import { secretsByAccount } from '../adapters/aws/secrets';
-import { delayRedelivery, SqsDeadLetters } from '../adapters/aws/sqs-queues';
+import { delayRedelivery, redeliverOutboxMessage, SqsDeadLetters } from '../adapters/aws/sqs-queues';
 import { MetaSender } from '../channels/meta/meta-sender';
 import { type XAccountCredentials, XSender } from '../channels/x/x-sender';
 import { bundledBrandConfig, requireEnv } from '../commons/env';
@@ -47,6 +47,7 @@ export const handler = middy<SQSEvent, SQSBatchResponse>()
       senders: { x: new XSender({ credentialsFor }), facebook: metaSender, instagram: metaSender },
       deadLetters: new SqsDeadLetters(sqs, env.DEAD_LETTER_QUEUE_URL),
       metrics: new EmbeddedMetrics(),
+      redeliver: (message) => redeliverOutboxMessage(sqs, env.OUTBOX_QUEUE_URL, message),
       scheduleRetry: (record, at) => delayRedelivery(sqs, env.OUTBOX_QUEUE_URL, record.receiptHandle, at),
     }),
   );

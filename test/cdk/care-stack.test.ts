@@ -838,11 +838,20 @@ test('the outbox: redrive after 5 receives to its own DLQ, visibility 6x the sen
   assert.deepEqual(vars.OUTBOX_QUEUE_URL, { Ref: logicalId(stack.outbox.queue) });
   assert.deepEqual(vars.DEAD_LETTER_QUEUE_URL, { Ref: logicalId(stack.outbox.deadLetterQueue) });
   assert.deepEqual(vars.TABLE_NAME, { Ref: logicalId(stack.table.table) });
-  // Deferring a rate-limited entry to X's reset is a visibility change on the outbox queue.
+  // A deferred entry goes back to the outbox queue as a new, delayed message (no receive spent); a
+  // visibility change is the fallback when that send fails.
   assert.deepEqual(resourcesFor(stack.sender.role, 'sqs:ChangeMessageVisibility'), [
     arnOf(stack.outbox.queue),
   ]);
-  assert.deepEqual(resourcesFor(stack.sender.role, 'sqs:SendMessage'), [arnOf(stack.outbox.deadLetterQueue)]);
+  assert.deepEqual(
+    resourcesFor(stack.sender.role, 'sqs:SendMessage'),
+    [stack.outbox.queue, stack.outbox.deadLetterQueue].map(arnOf).sort(),
+  );
+  // The SLA monitor's run also queues again outbox entries nobody sent.
+  assert.deepEqual(environmentOf(stack.slaMonitor.function).OUTBOX_QUEUE_URL, {
+    Ref: logicalId(stack.outbox.queue),
+  });
+  assert.deepEqual(resourcesFor(stack.slaMonitor.role, 'sqs:SendMessage'), [arnOf(stack.outbox.queue)]);
 });
 
 test('one secret per configured X account; the sender reads exactly those, nothing else does', () => {
