@@ -237,7 +237,12 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     // disk before the webhook answers, and the ones not yet recorded are enqueued again at start.
     const ingestQueue = queues.ingest;
     const journal = options.dataDir
-      ? await openIngestJournal({ dataDir: options.dataDir, queue: ingestQueue, recorded: store })
+      ? await openIngestJournal({
+          dataDir: options.dataDir,
+          queue: ingestQueue,
+          recorded: store,
+          deadLetters,
+        })
       : undefined;
     if (journal) stops.push(journal.stop);
 
