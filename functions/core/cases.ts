@@ -50,7 +50,10 @@ export interface CareCase {
   priority: Priority;
   priorityReasons: string[];
   risks: string[];
+  /** The worst reading of the customer's messages on this case (what the queue, reports and pages use). */
   sentiment: SentimentLabel;
+  /** The reading of the customer's latest message. */
+  latestSentiment?: SentimentLabel;
   sentimentScores: Sentiment['scores'];
   sentimentSource: Sentiment['source'];
   /** How the sentiment was read when it matters: the language, a fallback to the local classifier. */
@@ -227,6 +230,12 @@ export function customerOf(interaction: Interaction): CustomerRef {
   return { platform: interaction.platform, id, ...(handle ? { handle } : {}), ...(name ? { name } : {}) };
 }
 
+/** From worst to best: the case keeps the worst reading of its customer's messages. */
+const SENTIMENT_SEVERITY: Record<Sentiment['label'], number> = { NEGATIVE: 3, MIXED: 2, NEUTRAL: 1, POSITIVE: 0 };
+function isAsBad(reading: Sentiment['label'], than: Sentiment['label']): boolean {
+  return SENTIMENT_SEVERITY[reading] >= SENTIMENT_SEVERITY[than];
+}
+
 /** A new case for a customer with none open. Deadlines start when the post reached us (the queue clock). */
 export function openNewCase(
   brand: Brand,
@@ -249,6 +258,7 @@ export function openNewCase(
     sentimentScores: sentiment.scores,
     sentimentSource: sentiment.source,
     ...(sentiment.note ? { sentimentNote: sentiment.note } : {}),
+    latestSentiment: sentiment.label,
     intent: triage.intent,
     action: triage.action,
     ...(triage.suggestedReply ? { suggestedReply: triage.suggestedReply } : {}),
@@ -289,10 +299,16 @@ export function attachToCase(
     priority,
     priorityReasons: raised ? triage.priorityReasons : existing.priorityReasons,
     risks: [...new Set([...existing.risks, ...triage.risks])],
-    sentiment: sentiment.label,
-    sentimentScores: sentiment.scores,
-    sentimentSource: sentiment.source,
-    ...(sentiment.note ? { sentimentNote: sentiment.note } : {}),
+    // The case's sentiment is its worst reading: a neutral follow-up does not make an angry case calm.
+    ...(isAsBad(sentiment.label, existing.sentiment)
+      ? {
+          sentiment: sentiment.label,
+          sentimentScores: sentiment.scores,
+          sentimentSource: sentiment.source,
+          ...(sentiment.note ? { sentimentNote: sentiment.note } : {}),
+        }
+      : {}),
+    latestSentiment: sentiment.label,
     intent: triage.intent ?? existing.intent,
     ...(triage.suggestedReply ? { suggestedReply: triage.suggestedReply } : {}),
     action: triage.action === 'escalate' ? 'escalate' : existing.action,
