@@ -231,7 +231,12 @@ export function customerOf(interaction: Interaction): CustomerRef {
 }
 
 /** From worst to best: the case keeps the worst reading of its customer's messages. */
-const SENTIMENT_SEVERITY: Record<Sentiment['label'], number> = { NEGATIVE: 3, MIXED: 2, NEUTRAL: 1, POSITIVE: 0 };
+const SENTIMENT_SEVERITY: Record<Sentiment['label'], number> = {
+  NEGATIVE: 3,
+  MIXED: 2,
+  NEUTRAL: 1,
+  POSITIVE: 0,
+};
 function isAsBad(reading: Sentiment['label'], than: Sentiment['label']): boolean {
   return SENTIMENT_SEVERITY[reading] >= SENTIMENT_SEVERITY[than];
 }

@@ -39,6 +39,7 @@ import { createSenderConsumer } from '../sender/sender-consumer';
 import { createTriageConsumer } from '../triage/triage-consumer';
 import { ensureTable, startEmbeddedDynamo } from './embedded-dynamodb';
 import { startEmbeddedQueues } from './embedded-queues';
+import { checkPortFree } from './free-port';
 import { createLocalHttpServer, localConsoleConfig, staticSite } from './http-server';
 import { openIngestJournal } from './ingest-journal';
 import {
@@ -132,6 +133,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
     stops.length = 0;
   };
+  // The port first: a second instance stops here, before DynamoDB starts or the journal is read.
+  if (options.port !== 0) await checkPortFree(options.port, options.host ?? '127.0.0.1');
   try {
     const dynamo = await startEmbeddedDynamo(options.dataDir ? { dataDir: options.dataDir } : {});
     stops.push(dynamo.stop);
