@@ -180,6 +180,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       startQueuePoller({
         client: sqs,
         queueUrl: queues.ingestQueueUrl,
+        visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 30,
         consumer: createTriageConsumer({
           directory,
           store,
@@ -204,6 +205,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       startQueuePoller({
         client: sqs,
         queueUrl: queues.outboxQueueUrl,
+        visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 30,
         consumer: createSenderConsumer({
           directory,
           outbox,
