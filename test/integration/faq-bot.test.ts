@@ -269,7 +269,8 @@ test('an outbox entry left pending (its queue send failed after the case was sav
     async () =>
       system.standIn.sent.some((s) => s.text.startsWith('We are tracing your suitcase')) || undefined,
   );
-  assert.equal((await outbox.getOutbox(outboxId))?.status, 'sent');
+  // The stand-in has it a moment before the sender records it as sent.
+  await waitFor('the entry marked sent', async () => (await outbox.getOutbox(outboxId))?.status === 'sent');
   assert.deepEqual(
     await system.sweepOutbox(new Date(Date.now() + 3600_000)),
     [],

@@ -258,6 +258,7 @@ test('a 600 KB signed mention is kept cut to 25,000 characters with a note: one 
   const body = JSON.stringify(payload);
   const bytes = Buffer.byteLength(body);
   assert.equal(bytes > 600_000, true, `${bytes} bytes`);
+  const deadBefore = await queueDepth(system.queues.client, system.queues.deadLetterQueueUrl);
   assert.equal((await postX(system.url, body)).status, 200);
   const caseItem = await waitFor('the long mention case', () =>
     getItem('CASE#x-1860000000000600001', 'CASE'),
@@ -266,10 +267,7 @@ test('a 600 KB signed mention is kept cut to 25,000 characters with a note: one 
   const [message] = await messagesOf('x-1860000000000600001');
   const text = String(message?.text);
   assert.equal(text.startsWith('@DemoAir my bag is lost. 😡 😡'), true);
-  assert.equal(
-    text.endsWith('[… cut by socialcare: the post has 240,025 characters; the first 25,000 are kept]'),
-    true,
-    text.slice(-120),
-  );
-  assert.equal(await queueDepth(system.queues.client, system.queues.deadLetterQueueUrl), 0);
+  const note = /\[… cut by socialcare: the post has [\d,]+ characters; the first 25,000 are kept\]$/;
+  assert.equal(note.test(text), true, text.slice(-120));
+  assert.equal(await queueDepth(system.queues.client, system.queues.deadLetterQueueUrl), deadBefore);
 });
