@@ -219,7 +219,7 @@ async function cli(args: string[]): Promise<string> {
 }
 
 test('a poison message lands in the DLQ with its reason, and `socialcare dlq redrive` sends it back', {
-  timeout: 120_000,
+  timeout: 600_000,
 }, async () => {
   const queues = await localDlqQueues(system.queues.client);
   // A record triage cannot read (a buggy producer) and a mention that keeps failing.
@@ -277,7 +277,7 @@ test('a poison message lands in the DLQ with its reason, and `socialcare dlq red
 });
 
 test('duplicate deliveries under load give one case per post and one reply per question', {
-  timeout: 120_000,
+  timeout: 600_000,
 }, async () => {
   const posts = Array.from({ length: 40 }, (_, i) => {
     const id = String(1_870_000_000_000_010_000n + BigInt(i));
@@ -330,7 +330,7 @@ test('duplicate deliveries under load give one case per post and one reply per q
 });
 
 test('DynamoDB stopping for a few seconds delays triage; nothing accepted is lost or doubled', {
-  timeout: 120_000,
+  timeout: 600_000,
 }, async () => {
   const port = Number(new URL(system.dynamo.endpoint).port);
   const [java] = await dynamoLocalPids({ ppid: process.pid, port });
