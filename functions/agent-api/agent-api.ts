@@ -1,5 +1,6 @@
 import { type HttpEvent, type HttpResult, json, method, problem, rawBody } from '../commons/http';
 import { logger } from '../commons/logger';
+import { type AccountStatusStore, needsReauthorization } from '../core/account-status';
 import {
   type Agent,
   type AgentDesk,
@@ -19,6 +20,8 @@ export interface AgentApiDeps {
   directory: BrandDirectory;
   pages: PageStore;
   desk: AgentDesk;
+  /** Whether our accounts still let us act for them (X oauth.revoke). Absent: not reported. */
+  accounts?: AccountStatusStore;
   now?: () => Date;
 }
 
@@ -318,6 +321,46 @@ export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promis
           .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
           .slice(0, limit);
         return json(200, { pages });
+      },
+    },
+    {
+      // Our accounts and whether each must be re-authorized (X sent oauth.revoke): what operators act on.
+      verb: 'GET',
+      pattern: /^\/api\/accounts$/,
+      run: async (event) => {
+        const query = event.queryStringParameters ?? {};
+        const accounts = await Promise.all(
+          brandsOf(query).flatMap((brand) =>
+            brand.accounts.map(async ({ platform, id, handle, role }) => {
+              const status = await deps.accounts?.get(platform, id);
+              const revoked = needsReauthorization(status);
+              return {
+                brandId: brand.id,
+                platform,
+                id,
+                handle,
+                role,
+                needsReauthorization: revoked,
+                ...(revoked && status?.revokedAt ? { revokedAt: status.revokedAt } : {}),
+                ...(status?.reauthorizedAt ? { reauthorizedAt: status.reauthorizedAt } : {}),
+              };
+            }),
+          ),
+        );
+        return json(200, { accounts });
+      },
+    },
+    {
+      // An operator authorized the app again as this account: sends from it resume.
+      verb: 'POST',
+      pattern: /^\/api\/accounts\/(x|facebook|instagram)\/([A-Za-z0-9_.:-]+)\/reauthorized$/,
+      run: async (_event, [platform, accountId]) => {
+        const found = deps.directory.findAccount(platform as Platform, accountId!);
+        if (!found) return problem(404, `no ${platform} account ${accountId} in this deployment`);
+        if (!deps.accounts) return problem(501, 'account status is not kept in this deployment');
+        const at = now().toISOString();
+        await deps.accounts.markReauthorized(platform as Platform, accountId!, at);
+        return json(200, { platform, id: accountId, needsReauthorization: false, reauthorizedAt: at });
       },
     },
     {

@@ -131,6 +131,8 @@ export interface CaseMessage {
   inReplyToId?: string;
   url?: string;
   sentiment?: SentimentLabel;
+  /** The post a quote quotes, with its text when the platform sent it. */
+  quoted?: { id: string; text?: string };
   /** For outbound messages: "bot", "system" or the agent who wrote it, and why it was sent. */
   sentBy?: string;
   reason?: string;
@@ -225,6 +227,7 @@ export function messageFromInteraction(
     receivedAt: interaction.receivedAt,
     ...(interaction.inReplyToId ? { inReplyToId: interaction.inReplyToId } : {}),
     ...(interaction.url ? { url: interaction.url } : {}),
+    ...(interaction.quoted ? { quoted: interaction.quoted } : {}),
     sentiment: sentiment.label,
   };
 }

@@ -41,6 +41,9 @@ export const AGENT_ROUTES: ReadonlyArray<{ path: string; methods: apigw.HttpMeth
   { path: '/api/cases/{caseId}/tags', methods: [apigw.HttpMethod.PUT] },
   { path: '/api/pages', methods: [apigw.HttpMethod.GET] },
   { path: '/api/reports', methods: [apigw.HttpMethod.GET] },
+  // Our accounts and whether each must be re-authorized (X oauth.revoke); an operator marks it done.
+  { path: '/api/accounts', methods: [apigw.HttpMethod.GET] },
+  { path: '/api/accounts/{platform}/{accountId}/reauthorized', methods: [apigw.HttpMethod.POST] },
   // Marking a customer abusive (PUT) or lifting it (DELETE).
   {
     path: '/api/customers/{brandId}/{platform}/{customerId}/abuse',

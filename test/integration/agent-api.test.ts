@@ -92,6 +92,8 @@ test('auth: no token or a wrong token is 401 on every /api route, with nothing c
     ['PUT', '/api/cases/x-1/tags'],
     ['GET', '/api/pages'],
     ['GET', '/api/reports'],
+    ['GET', '/api/accounts'],
+    ['POST', '/api/accounts/x/4000001/reauthorized'],
     ['PUT', '/api/customers/demoair/x/1/abuse'],
     ['DELETE', '/api/customers/demoair/x/1/abuse'],
   ];
