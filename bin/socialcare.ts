@@ -16,6 +16,7 @@ import { runTriageCommand } from '../functions/cli/triage-command';
 import { runXCommand } from '../functions/cli/x-cli';
 import { DEMO_CONFIG_PATH, readBrandConfigFile } from '../functions/commons/brand-config-file';
 import { BrandConfigError } from '../functions/core/brand-config';
+import { PortInUseError } from '../functions/local-runtime/free-port';
 import {
   LOCAL_API_TOKEN,
   LOCAL_X_CONSUMER_SECRET,
@@ -150,6 +151,12 @@ async function start(): Promise<void> {
     ...(process.env.META_VERIFY_TOKEN ? { metaVerifyToken: process.env.META_VERIFY_TOKEN } : {}),
     ...(genericSecrets ? { genericSecrets } : {}),
     sentiment: sentimentFromEnv(),
+  }).catch((error: unknown) => {
+    if (error instanceof PortInUseError)
+      fail(
+        `port ${error.port} is already in use (another socialcare start?). Stop it, or set PORT to a free port: PORT=${error.port + 1} npm start`,
+      );
+    throw error;
   });
   const lines = [
     `socialcare is running at ${system.url}`,
@@ -205,8 +212,11 @@ async function triage(args: string[]): Promise<void> {
     input: process.stdin,
     output: process.stdout,
   });
-  if (result.errors)
+  if (result.errors) {
     process.stderr.write(`socialcare triage: ${result.errors} of ${result.lines} lines had errors\n`);
+    // Every line was written; the exit status tells a script that some of them are errors.
+    process.exitCode = 1;
+  }
 }
 
 async function replay(args: string[]): Promise<void> {
@@ -303,7 +313,7 @@ async function dlq(args: string[]): Promise<void> {
   }
   try {
     if (action === 'list') {
-      const letters = await listDeadLetters(queues, max);
+      const letters = await listDeadLetters(queues, max, values.source);
       if (values.json) for (const letter of letters) process.stdout.write(`${JSON.stringify(letter)}\n`);
       else process.stdout.write(formatDeadLetters(letters));
       return;
@@ -349,6 +359,12 @@ async function report(args: string[]): Promise<void> {
     output: process.stdout,
   });
 }
+
+// Output piped into `head` and the like: a closed pipe ends the command quietly, as for any Unix tool.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
 
 const [command, ...rest] = process.argv.slice(2);
 try {

@@ -16,7 +16,7 @@ import { OperationsTopic } from './constructs/operations-topic';
 import { OutboxPipeline } from './constructs/outbox-pipeline';
 import { PageDelivery } from './constructs/page-delivery';
 import { PlatformSecrets } from './constructs/platform-secrets';
-import { grantPiiDetection, grantSentimentDetection } from './constructs/sentiment-access';
+import { bindSentiment, grantPiiDetection } from './constructs/sentiment-access';
 import { SlaSchedule } from './constructs/sla-schedule';
 import { SocialcareFunction } from './constructs/socialcare-function';
 import { XAccountSecrets } from './constructs/x-account-secrets';
@@ -134,13 +134,15 @@ export class CareStack extends Stack {
     this.ingest.bindProducer(this.xWebhook.function);
     this.secrets.bindX(this.xWebhook.function);
     this.table.bindTable(this.triage.function, 'readWrite');
-    grantSentimentDetection(this.triage.function);
+    bindSentiment(this.triage.function, settings.sentiment);
     grantPiiDetection(this.triage.function);
     grantPiiDetection(this.agentApi.function);
     this.outbox.bindProducer(this.triage.function);
     this.table.bindTable(this.sender.function, 'readWrite');
     this.xAccounts.bindSender(this.sender.function);
     this.table.bindTable(this.slaMonitor.function, 'readWrite');
+    // The monitor also queues again outbox entries nobody sent.
+    this.outbox.bindProducer(this.slaMonitor.function);
     // Agents change state (claims, notes, tags, abuse marks) and reply through the outbox.
     this.table.bindTable(this.agentApi.function, 'readWrite');
     this.outbox.bindProducer(this.agentApi.function);

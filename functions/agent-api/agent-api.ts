@@ -67,6 +67,44 @@ function limitOf(query: Record<string, string | undefined>): number {
   return limit;
 }
 
+const PRIORITY_ORDER = ['urgent', 'high', 'normal', 'low'];
+
+/** The queue's order: soonest deadline, then priority, then case id (so every case has one place). */
+type QueuePosition = [deadline: string, priority: number, caseId: string];
+const positionOf = (c: CareCase): QueuePosition => [
+  c.nextDeadlineAt ?? '9999',
+  PRIORITY_ORDER.indexOf(c.priority),
+  c.caseId,
+];
+function comparePositions(a: QueuePosition, b: QueuePosition): number {
+  return a[0].localeCompare(b[0]) || a[1] - b[1] || (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0);
+}
+
+/**
+ * The opaque `next` of a queue page: the position of its last case. The following page starts after
+ * it, so a case that is resolved or added meanwhile neither shifts nor repeats the others.
+ */
+function encodeCursor(position: QueuePosition): string {
+  return Buffer.from(JSON.stringify(position)).toString('base64url');
+}
+function decodeCursor(text: string): QueuePosition {
+  try {
+    const value = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as unknown;
+    if (
+      Array.isArray(value) &&
+      value.length === 3 &&
+      typeof value[0] === 'string' &&
+      typeof value[1] === 'number' &&
+      typeof value[2] === 'string'
+    ) {
+      return value as QueuePosition;
+    }
+  } catch {
+    // reported below
+  }
+  throw new InvalidRequestError('cursor', 'the "next" value of an earlier page, unchanged');
+}
+
 /** Errors meant for the caller become 4xx with a clear message; anything else is a plain 500. */
 function toHttp(error: unknown): HttpResult {
   if (error instanceof BadJsonError) return problem(400, 'the body must be a JSON object');
@@ -122,16 +160,15 @@ export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promis
         const query = event.queryStringParameters ?? {};
         const limit = limitOf(query);
         const at = now();
-        const all = (
-          await Promise.all(brandsOf(query).map((b) => deps.store.listOpenCases(b.id, MAX_LIMIT * 5)))
-        ).flat();
+        const after = query.cursor ? decodeCursor(query.cursor) : undefined;
+        const all = (await Promise.all(brandsOf(query).map((b) => deps.store.listOpenCases(b.id)))).flat();
         const counts = {
           open: all.filter((c) => c.status === 'open').length,
           waiting_on_customer: all.filter((c) => c.status === 'waiting_on_customer').length,
           unassigned: all.filter((c) => !c.assignee).length,
           breached: all.filter((c) => isBreached(c, at)).length,
         };
-        const cases = all
+        const matching = all
           .filter((c) => !query.status || c.status === query.status)
           .filter(
             (c) =>
@@ -140,14 +177,17 @@ export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promis
           .filter((c) => !query.platform || c.platform === query.platform)
           .filter((c) => !query.sentiment || c.sentiment === query.sentiment)
           .filter((c) => query.breached !== 'true' || isBreached(c, at))
-          .sort(
-            (a, b) =>
-              (a.nextDeadlineAt ?? '9999').localeCompare(b.nextDeadlineAt ?? '9999') ||
-              ['urgent', 'high', 'normal', 'low'].indexOf(a.priority) -
-                ['urgent', 'high', 'normal', 'low'].indexOf(b.priority),
-          )
-          .slice(0, limit);
-        return json(200, { cases, counts, now: at.toISOString() });
+          .map((c) => ({ c, position: positionOf(c) }))
+          .filter(({ position }) => !after || comparePositions(position, after) > 0)
+          .sort((a, b) => comparePositions(a.position, b.position));
+        const page = matching.slice(0, limit);
+        const last = page.at(-1);
+        return json(200, {
+          cases: page.map(({ c }) => c),
+          counts,
+          now: at.toISOString(),
+          ...(matching.length > limit && last ? { next: encodeCursor(last.position) } : {}),
+        });
       },
     },
     {

@@ -254,6 +254,11 @@ export class AgentDesk {
         version: careCase.version + 1,
         assignee: careCase.assignee ?? agent.id,
         lastAgentReplyAt: base.createdAt,
+        replyDelivery: {
+          outboxId: (entries.find((e) => e.reason === 'agent_reply') ?? entries[0]!).outboxId,
+          status: 'queued',
+          at: base.createdAt,
+        },
       },
       careCase.version,
     );

@@ -50,7 +50,10 @@ export interface CareCase {
   priority: Priority;
   priorityReasons: string[];
   risks: string[];
+  /** The worst reading of the customer's messages on this case (what the queue, reports and pages use). */
   sentiment: SentimentLabel;
+  /** The reading of the customer's latest message. */
+  latestSentiment?: SentimentLabel;
   sentimentScores: Sentiment['scores'];
   sentimentSource: Sentiment['source'];
   /** How the sentiment was read when it matters: the language, a fallback to the local classifier. */
@@ -104,6 +107,18 @@ export interface CareCase {
   lastAgentReplyAt?: string;
   /** Set when a reply could not be delivered or may have been delivered twice: an agent must look. */
   deliveryProblem?: string;
+  /** Where the latest reply is: queued, waiting for the platform (until when, why), sent, failed. */
+  replyDelivery?: ReplyDelivery;
+}
+
+export interface ReplyDelivery {
+  outboxId: string;
+  status: 'queued' | 'deferred' | 'sent' | 'failed' | 'uncertain';
+  /** When this state was reached. */
+  at: string;
+  /** Deferred: the platform's own "not before" (a rate-limit reset) or our backoff. */
+  until?: string;
+  reason?: string;
 }
 
 export interface CaseMessage {
@@ -161,7 +176,8 @@ export interface CaseStore {
   attachMessage(updated: CareCase, expectedVersion: number, message: CaseMessage): Promise<WriteOutcome>;
   /** Replaces the case if it is still at `expectedVersion`. */
   updateCase(updated: CareCase, expectedVersion: number): Promise<WriteOutcome>;
-  listOpenCases(brandId: string, limit: number): Promise<CareCase[]>;
+  /** Every case of the brand that is not resolved (all pages: the queue's counts depend on it). */
+  listOpenCases(brandId: string): Promise<CareCase[]>;
   listMessages(caseId: string): Promise<CaseMessage[]>;
   addNote(note: CaseNote): Promise<void>;
   listNotes(caseId: string): Promise<CaseNote[]>;
@@ -229,6 +245,17 @@ export function customerOf(interaction: Interaction): CustomerRef {
   return { platform: interaction.platform, id, ...(handle ? { handle } : {}), ...(name ? { name } : {}) };
 }
 
+/** From worst to best: the case keeps the worst reading of its customer's messages. */
+const SENTIMENT_SEVERITY: Record<Sentiment['label'], number> = {
+  NEGATIVE: 3,
+  MIXED: 2,
+  NEUTRAL: 1,
+  POSITIVE: 0,
+};
+function isAsBad(reading: Sentiment['label'], than: Sentiment['label']): boolean {
+  return SENTIMENT_SEVERITY[reading] >= SENTIMENT_SEVERITY[than];
+}
+
 /** The first words of a post, as the queue lists them. */
 function subjectOf(text: string): string {
   return text.length > 140 ? `${text.slice(0, 139)}…` : text;
@@ -256,6 +283,7 @@ export function openNewCase(
     sentimentScores: sentiment.scores,
     sentimentSource: sentiment.source,
     ...(sentiment.note ? { sentimentNote: sentiment.note } : {}),
+    latestSentiment: sentiment.label,
     intent: triage.intent,
     action: triage.action,
     ...(triage.suggestedReply ? { suggestedReply: triage.suggestedReply } : {}),
@@ -297,10 +325,16 @@ export function attachToCase(
     priority,
     priorityReasons: raised ? triage.priorityReasons : existing.priorityReasons,
     risks: [...new Set([...existing.risks, ...triage.risks])],
-    sentiment: sentiment.label,
-    sentimentScores: sentiment.scores,
-    sentimentSource: sentiment.source,
-    ...(sentiment.note ? { sentimentNote: sentiment.note } : {}),
+    // The case's sentiment is its worst reading: a neutral follow-up does not make an angry case calm.
+    ...(isAsBad(sentiment.label, existing.sentiment)
+      ? {
+          sentiment: sentiment.label,
+          sentimentScores: sentiment.scores,
+          sentimentSource: sentiment.source,
+          ...(sentiment.note ? { sentimentNote: sentiment.note } : {}),
+        }
+      : {}),
+    latestSentiment: sentiment.label,
     intent: triage.intent ?? existing.intent,
     ...(triage.suggestedReply ? { suggestedReply: triage.suggestedReply } : {}),
     action: triage.action === 'escalate' ? 'escalate' : existing.action,

@@ -13,7 +13,12 @@ import { DynamoVolumeCounter } from '../adapters/aws/dynamo-volume-counter';
 import { DynamoRefreshLease, DynamoWebhookHealthStore } from '../adapters/aws/dynamo-x-admin';
 import { DynamoXPollState } from '../adapters/aws/dynamo-x-poll-state';
 import { SnsPager } from '../adapters/aws/sns-pager';
-import { delayRedelivery, SqsDeadLetters, SqsOutboundQueue } from '../adapters/aws/sqs-queues';
+import {
+  delayRedelivery,
+  redeliverOutboxMessage,
+  SqsDeadLetters,
+  SqsOutboundQueue,
+} from '../adapters/aws/sqs-queues';
 import { fareSourceFor } from '../adapters/http/http-fare-source';
 import { FileRefreshLease, FileTokenVault } from '../adapters/local/file-token-vault';
 import { createAgentApi } from '../agent-api/agent-api';
@@ -32,6 +37,7 @@ import { type BrandConfig, BrandDirectory, type XReceiveMode } from '../core/bra
 import { lastCustomerMessageAt } from '../core/cases';
 import { LocalSentimentClassifier } from '../core/local-sentiment';
 import { MemoryMetrics } from '../core/metrics';
+import { sweepOutbox } from '../core/outbox';
 import { type Page, raisePage } from '../core/paging';
 import { LocalPiiDetector } from '../core/pii';
 import type { SentimentClassifier } from '../core/sentiment';
@@ -45,6 +51,7 @@ import { createSenderConsumer } from '../sender/sender-consumer';
 import { createTriageConsumer } from '../triage/triage-consumer';
 import { ensureTable, startEmbeddedDynamo } from './embedded-dynamodb';
 import { startEmbeddedQueues } from './embedded-queues';
+import { checkPortFree } from './free-port';
 import { createLocalHttpServer, localConsoleConfig, staticSite } from './http-server';
 import { openIngestJournal } from './ingest-journal';
 import {
@@ -121,6 +128,8 @@ export interface LocalSystem {
   runSlaMonitor(now?: Date): ReturnType<typeof runSlaMonitor>;
   /** Runs the X poller once now (it also runs on its timer when an account polls or a brand listens). */
   pollX(): Promise<XStreamResult[]>;
+  /** Queues again the outbox entries nobody sent (it also runs on the monitor's timer). */
+  sweepOutbox(now?: Date): Promise<string[]>;
   /** The X API base URL every X admin call goes to (the stand-in unless told otherwise). */
   xApiBaseUrl: string;
   /** The URL X is told to deliver to: this system's /webhooks/x. */
@@ -169,6 +178,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
     stops.length = 0;
   };
+  // The port first: a second instance stops here, before DynamoDB starts or the journal is read.
+  if (options.port !== 0) await checkPortFree(options.port, options.host ?? '127.0.0.1');
   try {
     const dynamo = await startEmbeddedDynamo(options.dataDir ? { dataDir: options.dataDir } : {});
     stops.push(dynamo.stop);
@@ -221,6 +232,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       startQueuePoller({
         client: sqs,
         queueUrl: queues.ingestQueueUrl,
+        visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 30,
         consumer: createTriageConsumer({
           directory,
           store,
@@ -247,6 +259,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       startQueuePoller({
         client: sqs,
         queueUrl: queues.outboxQueueUrl,
+        visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 30,
         consumer: createSenderConsumer({
           directory,
           outbox,
@@ -262,6 +275,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
           },
           deadLetters,
           metrics,
+          redeliver: (message) => redeliverOutboxMessage(sqs, queues.outboxQueueUrl, message),
           scheduleRetry: (record, at) =>
             delayRedelivery(sqs, queues.outboxQueueUrl, record.receiptHandle, at),
         }),
@@ -286,7 +300,12 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     // disk before the webhook answers, and the ones not yet recorded are enqueued again at start.
     const ingestQueue = queues.ingest;
     const journal = options.dataDir
-      ? await openIngestJournal({ dataDir: options.dataDir, queue: ingestQueue, recorded: store })
+      ? await openIngestJournal({
+          dataDir: options.dataDir,
+          queue: ingestQueue,
+          recorded: store,
+          deadLetters,
+        })
       : undefined;
     if (journal) stops.push(journal.stop);
 
@@ -297,10 +316,14 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       ...paging,
       metrics,
     };
+    const unsent = { outbox, queue: new SqsOutboundQueue(sqs, queues.outboxQueueUrl) };
     let monitorRunning: Promise<unknown> | undefined;
     const monitorOnce = async () => {
       if (monitorRunning) return;
-      const run = runSlaMonitor(monitorDeps);
+      // As the monitor Lambda does: deadlines, then replies nobody sent.
+      const run = runSlaMonitor(monitorDeps).finally(() =>
+        sweepOutbox(unsent).catch((error) => logger.error('outbox sweep failed', { error: error as Error })),
+      );
       monitorRunning = run;
       try {
         return await run;
@@ -502,6 +525,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       pollX,
       // Not serialized with the timer: tests use it to run overlapping monitors for real.
       runSlaMonitor: (now?: Date) => runSlaMonitor({ ...monitorDeps, ...(now ? { now: () => now } : {}) }),
+      sweepOutbox: (now?: Date) => sweepOutbox({ ...unsent, ...(now ? { now: () => now } : {}) }),
       drained,
       xApiBaseUrl,
       xWebhookUrl: xHealth.webhookUrl,

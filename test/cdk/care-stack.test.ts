@@ -2,8 +2,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@jest/globals';
-import { App, type CfnElement, CfnResource, Validations } from 'aws-cdk-lib';
+import { App, type CfnElement, CfnResource, Stack, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { TABLE_INDEXES, TABLE_KEYS } from '../../functions/adapters/aws/table-design';
@@ -12,6 +13,7 @@ import { EmbeddedMetrics } from '../../functions/commons/metrics';
 import { readCareSettings } from '../../lib/care-settings';
 import { CareStack } from '../../lib/care-stack';
 import { careMetricDimensions } from '../../lib/constructs/care-dashboard';
+import { bindSentiment } from '../../lib/constructs/sentiment-access';
 
 const ONCALL_EMAILS = ['oncall@example.com', 'care-lead@example.com'];
 const ONCALL_SMS = ['+31612345678', '+14155550100'];
@@ -268,7 +270,43 @@ test('triage reads the ingest queue in batches of 10 and reports partial batch f
     BatchSize: 10,
     MaximumBatchingWindowInSeconds: 1,
     FunctionResponseTypes: ['ReportBatchItemFailures'],
+    // A burst waits in the queue rather than storming Comprehend (and the table) with invocations.
+    ScalingConfig: { MaximumConcurrency: 10 },
   });
+});
+
+test('sentiment mode is a deploy-time setting: comprehend by default, hybrid or local from context; local grants no Comprehend', () => {
+  expect(readCareSettings(new App(), {}).sentiment).toBe('comprehend');
+  expect(readCareSettings(new App({ context: { sentiment: 'hybrid' } }), {}).sentiment).toBe('hybrid');
+  expect(
+    readCareSettings(new App({ context: { sentiment: 'hybrid' } }), { sentiment: 'local' }).sentiment,
+  ).toBe('local');
+  expect(() => readCareSettings(new App({ context: { sentiment: 'aws' } }), {})).toThrow(
+    expect.objectContaining({
+      name: 'CareSettingsError',
+      message: expect.stringMatching(/sentiment must be one of local, comprehend, hybrid, not "aws"/),
+    }),
+  );
+  for (const mode of ['local', 'hybrid'] as const) {
+    const small = new Stack(new App(), `Sentiment-${mode}`);
+    const fn = new lambda.Function(small, 'fn', {
+      runtime: lambda.Runtime.NODEJS_22_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromInline('exports.handler = async () => {}'),
+    });
+    bindSentiment(fn, mode);
+    const t = Template.fromStack(small);
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: { SENTIMENT: mode } },
+    });
+    const granted = Object.values(t.findResources('AWS::IAM::Policy')).flatMap((policy) =>
+      (policy.Properties.PolicyDocument.Statement as Statement[]).flatMap(actionsOf),
+    );
+    expect({ mode, comprehend: granted.includes('comprehend:BatchDetectSentiment') }).toStrictEqual({
+      mode,
+      comprehend: mode !== 'local',
+    });
+  }
 });
 
 test('queues: encrypted, TLS only, redrive after 5 receives, DLQ kept 14 days, visibility 6x triage timeout', () => {
@@ -659,6 +697,8 @@ test('the SLA monitor runs every minute from EventBridge, in under a minute, wit
     'CASE_LINK_BASE',
     'NODE_OPTIONS',
     'ONCALL_TOPIC_ARN',
+    // Its run also queues again outbox entries nobody sent.
+    'OUTBOX_QUEUE_URL',
     'POWERTOOLS_SERVICE_NAME',
     'TABLE_NAME',
   ]);
@@ -782,13 +822,19 @@ test('the outbox: redrive after 5 receives to its own DLQ, visibility 6x the sen
   expect(vars.OUTBOX_QUEUE_URL).toStrictEqual({ Ref: logicalId(stack.outbox.queue) });
   expect(vars.DEAD_LETTER_QUEUE_URL).toStrictEqual({ Ref: logicalId(stack.outbox.deadLetterQueue) });
   expect(vars.TABLE_NAME).toStrictEqual({ Ref: logicalId(stack.table.table) });
-  // Deferring a rate-limited entry to X's reset is a visibility change on the outbox queue.
+  // A deferred entry goes back to the outbox queue as a new, delayed message (no receive spent); a
+  // visibility change is the fallback when that send fails.
   expect(resourcesFor(stack.sender.role, 'sqs:ChangeMessageVisibility')).toStrictEqual([
     arnOf(stack.outbox.queue),
   ]);
-  expect(resourcesFor(stack.sender.role, 'sqs:SendMessage')).toStrictEqual([
-    arnOf(stack.outbox.deadLetterQueue),
-  ]);
+  expect(resourcesFor(stack.sender.role, 'sqs:SendMessage')).toStrictEqual(
+    [stack.outbox.queue, stack.outbox.deadLetterQueue].map(arnOf).sort(),
+  );
+  // The SLA monitor's run also queues again outbox entries nobody sent.
+  expect(environmentOf(stack.slaMonitor.function).OUTBOX_QUEUE_URL).toStrictEqual({
+    Ref: logicalId(stack.outbox.queue),
+  });
+  expect(resourcesFor(stack.slaMonitor.role, 'sqs:SendMessage')).toStrictEqual([arnOf(stack.outbox.queue)]);
 });
 
 test('one secret per configured X account; the sender reads exactly those, nothing else does', () => {
@@ -1007,6 +1053,7 @@ test('settings: case link, subscribers and SMS severities from context; every ba
     emails: ['a@example.com', 'b@example.com'],
     smsNumbers: ['+31612345678'],
     smsSeverities: ['warning', 'critical'],
+    sentiment: 'comprehend',
   });
   // Props win over context; no subscribers and critical-only SMS by default.
   expect(
@@ -1015,6 +1062,7 @@ test('settings: case link, subscribers and SMS severities from context; every ba
     emails: [],
     smsNumbers: [],
     smsSeverities: ['critical'],
+    sentiment: 'comprehend',
   });
 
   const bad = new App({

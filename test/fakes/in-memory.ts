@@ -17,7 +17,13 @@ import {
   isAccountEvent,
   type Platform,
 } from '../../functions/core/interaction';
-import type { ClaimResult, OutboundQueue, OutboxEntry, OutboxStore } from '../../functions/core/outbox';
+import {
+  type ClaimResult,
+  OUTBOX_SWEEP_GRACE_MS,
+  type OutboundQueue,
+  type OutboxEntry,
+  type OutboxStore,
+} from '../../functions/core/outbox';
 import type { Page, PageRecord, Pager, PageStore } from '../../functions/core/paging';
 import type { DeadLetters, InteractionQueue, ParkedEvent } from '../../functions/core/queues';
 import type { ReplyRateLimiter } from '../../functions/core/replies';
@@ -148,11 +154,10 @@ export class InMemoryCaseStore implements CaseStore {
       this.openCaseOf.delete(customer);
   }
 
-  async listOpenCases(brandId: string, limit: number) {
+  async listOpenCases(brandId: string) {
     return [...this.cases.values()]
       .filter((c) => c.brandId === brandId && c.status !== 'resolved')
-      .sort((a, b) => (a.nextDeadlineAt ?? '9999').localeCompare(b.nextDeadlineAt ?? '9999'))
-      .slice(0, limit);
+      .sort((a, b) => (a.nextDeadlineAt ?? '9999').localeCompare(b.nextDeadlineAt ?? '9999'));
   }
 
   readonly notes: CaseNote[] = [];
@@ -220,11 +225,27 @@ export class StubSentiment implements SentimentClassifier {
 /** The outbox contract in memory: the same conditional state changes as DynamoDB. */
 export class InMemoryOutboxStore implements OutboxStore {
   readonly entries = new Map<string, OutboxEntry>();
+  /** When the sweeper may take each unsent entry (epoch ms), as the table's index holds it. */
+  readonly sweepAt = new Map<string, number>();
+
+  constructor(private readonly now: () => Date = () => new Date()) {}
 
   async createOutbox(entry: OutboxEntry) {
     if (this.entries.has(entry.outboxId)) return 'exists' as const;
     this.entries.set(entry.outboxId, structuredClone(entry));
+    if (entry.status === 'pending')
+      this.sweepAt.set(entry.outboxId, this.now().getTime() + OUTBOX_SWEEP_GRACE_MS);
     return 'created' as const;
+  }
+
+  async takeUnsent(now: Date, limit: number, snoozeMs: number) {
+    const due = [...this.sweepAt.entries()]
+      .filter(([, at]) => at <= now.getTime())
+      .sort((a, b) => a[1] - b[1])
+      .slice(0, limit)
+      .map(([id]) => id);
+    for (const id of due) this.sweepAt.set(id, now.getTime() + snoozeMs);
+    return due;
   }
 
   async getOutbox(outboxId: string) {
@@ -243,22 +264,34 @@ export class InMemoryOutboxStore implements OutboxStore {
       sendingSince: now.toISOString(),
       attempts: entry.attempts + 1,
     });
+    this.sweepAt.set(outboxId, now.getTime() + 6 * 60_000);
     return 'claimed';
   }
 
-  async releaseOutbox(outboxId: string, error: string) {
+  async releaseOutbox(outboxId: string, error: string, retryAt?: Date) {
     const entry = this.entries.get(outboxId);
-    if (entry?.status === 'sending') Object.assign(entry, { status: 'pending', error });
+    if (entry?.status !== 'sending') return;
+    Object.assign(entry, {
+      status: 'pending',
+      error,
+      ...(retryAt ? { deferredUntil: retryAt.toISOString() } : {}),
+    });
+    const from = Math.max(this.now().getTime(), retryAt?.getTime() ?? 0);
+    this.sweepAt.set(outboxId, from + OUTBOX_SWEEP_GRACE_MS);
   }
 
   async completeOutbox(outboxId: string, result: { platformMessageId: string; sentAt: string }) {
     const entry = this.entries.get(outboxId);
     if (entry) Object.assign(entry, { status: 'sent', ...result });
+    if (entry) delete entry.deferredUntil;
+    this.sweepAt.delete(outboxId);
   }
 
   async closeOutbox(outboxId: string, status: 'failed' | 'uncertain', error: string) {
     const entry = this.entries.get(outboxId);
     if (entry) Object.assign(entry, { status, error });
+    if (entry) delete entry.deferredUntil;
+    this.sweepAt.delete(outboxId);
   }
 }
 
