@@ -7,6 +7,7 @@ import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { AGENT_ROUTES, parseRoute } from '../../functions/agent-api/routes';
 
 export interface CareApiProps {
   /** Answers GET (CRC) and POST (events) /webhooks/x; verifies X's signature itself. */
@@ -26,27 +27,17 @@ export interface CareApiProps {
   readonly accessLogRetention?: logs.RetentionDays;
 }
 
-/** Every route of the agent API (functions/agent-api/agent-api.ts), each behind the Cognito JWT authorizer. */
-export const AGENT_ROUTES: ReadonlyArray<{ path: string; methods: apigw.HttpMethod[] }> = [
-  { path: '/api/me', methods: [apigw.HttpMethod.GET] },
-  { path: '/api/brands', methods: [apigw.HttpMethod.GET] },
-  { path: '/api/cases', methods: [apigw.HttpMethod.GET] },
-  { path: '/api/cases/{caseId}', methods: [apigw.HttpMethod.GET] },
-  { path: '/api/cases/{caseId}/presence', methods: [apigw.HttpMethod.POST] },
-  { path: '/api/cases/{caseId}/claim', methods: [apigw.HttpMethod.POST] },
-  { path: '/api/cases/{caseId}/assign', methods: [apigw.HttpMethod.POST] },
-  { path: '/api/cases/{caseId}/notes', methods: [apigw.HttpMethod.POST] },
-  { path: '/api/cases/{caseId}/reply', methods: [apigw.HttpMethod.POST] },
-  { path: '/api/cases/{caseId}/resolve', methods: [apigw.HttpMethod.POST] },
-  { path: '/api/cases/{caseId}/tags', methods: [apigw.HttpMethod.PUT] },
-  { path: '/api/pages', methods: [apigw.HttpMethod.GET] },
-  { path: '/api/reports', methods: [apigw.HttpMethod.GET] },
-  // Marking a customer abusive (PUT) or lifting it (DELETE).
-  {
-    path: '/api/customers/{brandId}/{platform}/{customerId}/abuse',
-    methods: [apigw.HttpMethod.PUT, apigw.HttpMethod.DELETE],
-  },
-];
+/**
+ * The agent API's routes as the HTTP API deploys them: the one list the router answers
+ * (functions/agent-api/routes.ts), grouped by path, each behind the Cognito JWT authorizer.
+ */
+export const AGENT_API_PATHS: ReadonlyArray<{ path: string; methods: apigw.HttpMethod[] }> = [
+  ...AGENT_ROUTES.reduce((paths, key) => {
+    const { method, path } = parseRoute(key);
+    paths.set(path, [...(paths.get(path) ?? []), method as apigw.HttpMethod]);
+    return paths;
+  }, new Map<string, apigw.HttpMethod[]>()),
+].map(([path, methods]) => ({ path, methods }));
 
 /**
  * The one HTTP API, same paths as local mode: platform webhooks (authenticated by the platform's
@@ -132,7 +123,7 @@ export class CareApi extends Construct {
       userPoolClients: [props.userPoolClient],
     });
     const agentIntegration = new HttpLambdaIntegration('agent-api-integration', props.agentApi);
-    for (const route of AGENT_ROUTES) {
+    for (const route of AGENT_API_PATHS) {
       this.httpApi.addRoutes({ ...route, integration: agentIntegration, authorizer });
     }
   }
