@@ -1,5 +1,6 @@
 import { Aws, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { DEADLINE_INDEX, HISTORY_INDEX, QUEUE_INDEX } from '../functions/adapters/aws/table-design';
 import { loadBrandConfig } from './brand-config-source';
 import { type CareSettingsProps, readCareSettings } from './care-settings';
 import { AgentUserPool, hostedUiBaseUrl, hostedUiDomainPrefix } from './constructs/agent-user-pool';
@@ -124,16 +125,24 @@ export class CareStack extends Stack {
     // Who may touch what: the webhook path never reaches the table.
     this.ingest.bindProducer(this.xWebhook.function);
     this.secrets.bindX(this.xWebhook.function);
-    this.table.bindTable(this.triage.function, 'readWrite');
+    // Least privilege per function: each writes what it records and queries only the indexes it reads.
+    // Triage records cases, messages, pages and counters by key: no index.
+    this.table.bindTable(this.triage.function, { write: true, indexes: [] });
     grantSentimentDetection(this.triage.function);
     grantPiiDetection(this.triage.function);
     grantPiiDetection(this.agentApi.function);
     this.outbox.bindProducer(this.triage.function);
-    this.table.bindTable(this.sender.function, 'readWrite');
+    // The sender claims outbox entries and records sent replies on their case, by key: no index.
+    this.table.bindTable(this.sender.function, { write: true, indexes: [] });
     this.xAccounts.bindSender(this.sender.function);
-    this.table.bindTable(this.slaMonitor.function, 'readWrite');
+    // The SLA monitor reads due cases and unpublished pages from the deadline index only.
+    this.table.bindTable(this.slaMonitor.function, { write: true, indexes: [DEADLINE_INDEX.name] });
     // Agents change state (claims, notes, tags, abuse marks) and reply through the outbox.
-    this.table.bindTable(this.agentApi.function, 'readWrite');
+    // The queue and the pages list come from the queue index, reports from the history index.
+    this.table.bindTable(this.agentApi.function, {
+      write: true,
+      indexes: [QUEUE_INDEX.name, HISTORY_INDEX.name],
+    });
     this.outbox.bindProducer(this.agentApi.function);
 
     this.api = new CareApi(this, 'api', {
@@ -147,7 +156,7 @@ export class CareStack extends Stack {
     this.channels = new ChannelWebhooks(this, 'channels', {
       brands: brand.config,
       brandConfigJson: brand.json,
-      httpApi: this.api.httpApi,
+      api: this.api,
       ingest: this.ingest,
     });
     this.channels.bindSender(this.sender.function);

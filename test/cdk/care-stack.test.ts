@@ -178,27 +178,47 @@ test('the table: on demand, PITR, encrypted, TTL, both indexes from the shared d
   });
 });
 
-test('table access: triage, sender, SLA monitor and agent API read and write items, no Scan or DeleteItem', () => {
-  for (const construct of [stack.triage, stack.sender, stack.slaMonitor, stack.agentApi]) {
+test('table access, least privilege per function: items read and written, Query only on the indexes each one reads', () => {
+  const indexesQueried = {
+    triage: [],
+    sender: [],
+    slaMonitor: ['deadline-index'],
+    agentApi: ['history-index', 'queue-index'],
+  };
+  for (const [name, indexes] of Object.entries(indexesQueried)) {
+    const construct = functions[name as keyof typeof functions];
     // TransactWriteItems (updateCase) is authorized item by item by Put, Update and ConditionCheck.
+    const onTable = statementsOf(construct.role).filter((st) =>
+      JSON.stringify(st.Resource).includes(logicalId(stack.table.table)),
+    );
+    const tableActions = onTable
+      .filter((st) => !JSON.stringify(st.Resource).includes('/index/'))
+      .flatMap(actionsOf)
+      .sort();
     assert.deepEqual(
-      actionsOn(construct.role, 'dynamodb:'),
+      tableActions,
       [
         'dynamodb:BatchGetItem',
         'dynamodb:ConditionCheckItem',
         'dynamodb:GetItem',
         'dynamodb:PutItem',
         'dynamodb:Query',
-        'dynamodb:Query',
         'dynamodb:UpdateItem',
       ],
-      construct.node.id,
+      name,
     );
+    const indexStatements = onTable.filter((st) => JSON.stringify(st.Resource).includes('/index/'));
+    assert.deepEqual(
+      indexStatements.flatMap(actionsOf).sort(),
+      indexes.length ? ['dynamodb:Query'] : [],
+      name,
+    );
+    const named = indexStatements
+      .flatMap((st) => (Array.isArray(st.Resource) ? st.Resource : [st.Resource]))
+      .map((r) => /\/index\/([a-z-]+)/.exec(JSON.stringify(r))?.[1])
+      .sort();
+    assert.deepEqual(named, indexes, `${name}: Query on exactly the indexes it reads, no wildcard`);
   }
-  // The SLA monitor reads due cases from the deadline index.
-  assert.ok(
-    resourcesFor(stack.slaMonitor.role, 'dynamodb:Query').some((r) => r.includes('/index/deadline-index')),
-  );
   assert.deepEqual(actionsOn(stack.pageForwarder.role, 'dynamodb:'), []);
   const tableRef = { Ref: logicalId(stack.table.table) };
   for (const construct of [stack.triage, stack.agentApi, stack.sender, stack.slaMonitor]) {
@@ -328,6 +348,37 @@ test('every agent API route needs a Cognito JWT; the X webhook routes are open (
       Issuer: { 'Fn::Join': ['', Match.arrayWith([{ Ref: logicalId(stack.agents.userPool) }])] },
     },
   });
+});
+
+test('webhooks and the agent API are throttled apart: each route has its own limit, webhooks a lower one', () => {
+  const stage = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'))[0]!;
+  const settings = stage.Properties.RouteSettings as Record<
+    string,
+    { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }
+  >;
+  const routeKeys = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map(
+    (r) => r.Properties.RouteKey as string,
+  );
+  assert.deepEqual(Object.keys(settings).sort(), [...routeKeys].sort(), 'every route has its own setting');
+  for (const key of [
+    'GET /webhooks/x',
+    'POST /webhooks/x',
+    'GET /webhooks/meta',
+    'POST /webhooks/meta',
+    'POST /webhooks/generic',
+  ]) {
+    assert.deepEqual(settings[key], { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 }, key);
+  }
+  for (const key of AGENT_ROUTE_KEYS) {
+    assert.deepEqual(settings[key], { ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 }, key);
+  }
+  // Route settings name routes: the stage is deployed after them.
+  const dependsOn = (stage.DependsOn ?? []) as string[];
+  const routeIds = Object.keys(template.findResources('AWS::ApiGatewayV2::Route'));
+  assert.deepEqual(
+    routeIds.filter((id) => !dependsOn.includes(id)),
+    [],
+  );
 });
 
 test('the API stage is access-logged and throttled', () => {
