@@ -179,7 +179,9 @@ const CASE_ID_MAX_LENGTH = 200;
 export function caseIdFor(interaction: Interaction): string {
   const id = interaction.platformMessageId;
   const escaped = id.replace(/[^A-Za-z0-9_.:-]/gu, (char) =>
-    [...new TextEncoder().encode(char)].map((byte) => `~${byte.toString(16).toUpperCase().padStart(2, '0')}`).join(''),
+    [...new TextEncoder().encode(char)]
+      .map((byte) => `~${byte.toString(16).toUpperCase().padStart(2, '0')}`)
+      .join(''),
   );
   const caseId = `${interaction.platform}-${escaped}`;
   if (caseId.length <= CASE_ID_MAX_LENGTH) return caseId;
