@@ -13,7 +13,7 @@ import type { CareCase, CaseStore } from '../core/cases';
 import type { Platform } from '../core/interaction';
 import type { PageStore } from '../core/paging';
 import { buildReport, buildSeries } from '../core/report';
-import { AGENT_ROUTES, type AgentRouteKey, parseRoute } from './routes';
+import { AGENT_ROUTES, type AgentRouteKey, parseRoute, routeParameters } from './routes';
 
 export interface AgentApiDeps {
   store: CaseStore;
@@ -293,24 +293,21 @@ export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promis
   const routes = AGENT_ROUTES.map((key) => ({ ...parseRoute(key), run: handlers[key] }));
 
   return async (event) => {
-    let path: string;
-    try {
-      path = decodeURIComponent(event.rawPath).replace(/\/+$/, '');
-    } catch {
-      return problem(400, 'the path is not valid percent-encoding');
-    }
+    const path = event.rawPath.replace(/\/+$/, '');
     const verb = method(event);
     let pathMatched = false;
     for (const route of routes) {
-      const match = route.pattern.exec(path);
-      if (!match) continue;
+      let params: string[] | undefined;
+      try {
+        params = routeParameters(route, path);
+      } catch {
+        return problem(400, 'the path is not valid percent-encoding');
+      }
+      if (!params) continue;
       pathMatched = true;
       if (route.method !== verb) continue;
       try {
-        return await route.run(
-          event,
-          match.slice(1).map((p) => decodeURIComponent(p)),
-        );
+        return await route.run(event, params);
       } catch (error) {
         return toHttp(error);
       }

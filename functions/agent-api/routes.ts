@@ -28,28 +28,51 @@ export const AGENT_ROUTES = [
 
 export type AgentRouteKey = (typeof AGENT_ROUTES)[number];
 
-/** What each path parameter may hold (one path segment, after percent-decoding). */
+/**
+ * What each path parameter may hold once percent-decoded. Case ids are URL-safe by construction; a
+ * customer id is the platform's (a generic source's may hold spaces, `/` or any letter): the console
+ * sends it percent-encoded as one path segment.
+ */
 export const ROUTE_PARAMETERS: Record<string, string> = {
   caseId: `${CASE_ID_CHARACTERS}+`,
   brandId: '[a-z0-9-]+',
   platform: 'x|facebook|instagram|generic',
-  customerId: '[A-Za-z0-9_.:-]+',
+  customerId: '[^\\u0000-\\u001f]{1,600}',
 };
 
 export interface AgentRoute {
   key: AgentRouteKey;
   method: string;
   path: string;
-  /** The path as a regular expression, one group per parameter, in order. */
+  /** The path's parameters, in order. */
+  parameters: string[];
+  /** The raw (percent-encoded) path, one group per parameter: one whole segment each. */
   pattern: RegExp;
 }
 
 export function parseRoute(key: AgentRouteKey): AgentRoute {
   const [method, path] = key.split(' ') as [string, string];
+  const parameters: string[] = [];
   const source = path.replace(/\{(\w+)\}/g, (_, name: string) => {
-    const allowed = ROUTE_PARAMETERS[name];
-    if (!allowed) throw new Error(`route ${key}: no pattern for parameter {${name}}`);
-    return `(${allowed})`;
+    if (!ROUTE_PARAMETERS[name]) throw new Error(`route ${key}: no pattern for parameter {${name}}`);
+    parameters.push(name);
+    return '([^/]+)';
   });
-  return { key, method, path, pattern: new RegExp(`^${source}$`) };
+  return { key, method, path, parameters, pattern: new RegExp(`^${source}$`) };
+}
+
+const PARAMETER_PATTERNS = Object.fromEntries(
+  Object.entries(ROUTE_PARAMETERS).map(([name, allowed]) => [name, new RegExp(`^(?:${allowed})$`, 'u')]),
+);
+
+/**
+ * The route's parameters in a raw request path, each percent-decoded once and checked; undefined when
+ * the path is not this route's. Throws URIError for broken percent-encoding.
+ */
+export function routeParameters(route: AgentRoute, rawPath: string): string[] | undefined {
+  const match = route.pattern.exec(rawPath);
+  if (!match) return undefined;
+  const values = match.slice(1).map((segment) => decodeURIComponent(segment));
+  const fits = values.every((value, i) => PARAMETER_PATTERNS[route.parameters[i] as string]?.test(value));
+  return fits ? values : undefined;
 }

@@ -123,3 +123,19 @@ test('a generic review whose id has a slash, a space and non-ASCII letters is op
   assert.equal(resolved.status, 200, JSON.stringify(resolved.body));
   assert.equal((await store.getCase(caseId))?.status, 'resolved');
 });
+
+test('a generic author whose id has a space, a slash and non-ASCII letters can be marked abusive and linked (one encoded segment)', async () => {
+  const { call, store } = agentApi();
+  const author = 'yelp:Zoë / 7';
+  const base = `/api/customers/demoair/generic/${encodeURIComponent(author)}`;
+  const marked = await call('PUT', `${base}/abuse`, { note: 'spam' });
+  assert.equal(marked.status, 200, JSON.stringify(marked.body));
+  const profile = await store.getCustomerProfile('demoair', { platform: 'generic', id: author });
+  assert.equal(profile?.abusive?.note, 'spam');
+  assert.equal((await call('DELETE', `${base}/abuse`)).status, 200);
+  assert.equal((await call('PUT', `${base}/crm`, { crmId: 'C-1' })).status, 200);
+  // Decoded once: %2541 is the id "%41", not "A".
+  await call('PUT', '/api/customers/demoair/x/%2541/crm', { crmId: 'C-2' });
+  assert.equal((await store.getCustomerProfile('demoair', { platform: 'x', id: '%41' }))?.crmId, 'C-2');
+  assert.equal((await call('PUT', '/api/customers/demoair/x/%E0%A4%A/crm', { crmId: 'C-3' })).status, 400);
+});
