@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Brand, Priority } from './brand-config';
 import { addOpenTime, openTimeBetween } from './calendar';
 import {
@@ -10,6 +9,7 @@ import {
 } from './deadlines';
 import type { AccountRole, Interaction, Platform } from './interaction';
 import type { Sentiment, SentimentLabel } from './sentiment';
+import { sha256Hex } from './sha256';
 import { type SlaRecord, type SlaState, scheduleSla } from './sla';
 import { higherPriority, type TriageDecision } from './triage';
 
@@ -185,7 +185,7 @@ export function caseIdFor(interaction: Interaction): string {
   );
   const caseId = `${interaction.platform}-${escaped}`;
   if (caseId.length <= CASE_ID_MAX_LENGTH) return caseId;
-  return `${interaction.platform}-~h${createHash('sha256').update(id).digest('hex')}`;
+  return `${interaction.platform}-~h${sha256Hex(id)}`;
 }
 
 /** Recomputes the next deadline and its SLA schedule. Waiting on the customer pauses every clock. */

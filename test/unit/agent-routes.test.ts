@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import { createAgentApi } from '../../functions/agent-api/agent-api';
 import { AGENT_ROUTES, parseRoute } from '../../functions/agent-api/routes';
@@ -8,6 +9,7 @@ import { caseIdFor } from '../../functions/core/cases';
 import type { Interaction } from '../../functions/core/interaction';
 import { LocalPiiDetector } from '../../functions/core/pii';
 import { recordInteractions } from '../../functions/core/record-interactions';
+import { sha256Hex } from '../../functions/core/sha256';
 import {
   InMemoryCaseStore,
   InMemoryOutboxStore,
@@ -138,4 +140,22 @@ test('a generic author whose id has a space, a slash and non-ASCII letters can b
   await call('PUT', '/api/customers/demoair/x/%2541/crm', { crmId: 'C-2' });
   assert.equal((await store.getCustomerProfile('demoair', { platform: 'x', id: '%41' }))?.crmId, 'C-2');
   assert.equal((await call('PUT', '/api/customers/demoair/x/%E0%A4%A/crm', { crmId: 'C-3' })).status, 400);
+});
+
+test('the domain SHA-256 agrees with node:crypto', () => {
+  for (const text of [
+    '',
+    'abc',
+    'é😀',
+    'a'.repeat(55),
+    'b'.repeat(56),
+    'c'.repeat(64),
+    `yelp:${'ré/'.repeat(400)}`,
+  ]) {
+    assert.equal(
+      sha256Hex(text),
+      createHash('sha256').update(text).digest('hex'),
+      `${text.length} characters`,
+    );
+  }
 });
