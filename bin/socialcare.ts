@@ -20,6 +20,7 @@ import {
   LOCAL_X_CONSUMER_SECRET,
   startLocalSystem,
 } from '../functions/local-runtime/runtime';
+import { readRuntimeFile, runtimeFilePath } from '../functions/local-runtime/runtime-file';
 
 const USAGE = `socialcare — social customer care
 
@@ -38,7 +39,8 @@ Usage:
   socialcare dlq list|redrive [--endpoint URL] [--dlq-url U --ingest-url U [--outbox-url U]]
                     [--max N] [--all] [--source S] [--dry-run] [--json]
                                     show the dead letters with their reasons, or send them back (local: the
-                                    "SQS (fauxqs)" endpoint that start prints, or SOCIALCARE_SQS_ENDPOINT)
+                                    system that start runs with the same SOCIALCARE_DATA_DIR, found by
+                                    itself; or --endpoint / SOCIALCARE_SQS_ENDPOINT)
 
 Environment (start): PORT (3000), SOCIALCARE_DATA_DIR (.socialcare-data), SOCIALCARE_CONFIG (demo airline),
 SOCIALCARE_API_TOKEN, X_CONSUMER_SECRET, SENTIMENT (local).`;
@@ -72,6 +74,7 @@ function sentimentFromEnv() {
 const localUrl = () => `http://127.0.0.1:${process.env.PORT ?? '3000'}`;
 const localApiToken = () => process.env.SOCIALCARE_API_TOKEN ?? LOCAL_API_TOKEN;
 const localXSecret = () => process.env.X_CONSUMER_SECRET ?? LOCAL_X_CONSUMER_SECRET;
+const localDataDir = () => resolve(process.env.SOCIALCARE_DATA_DIR ?? '.socialcare-data');
 
 async function start(): Promise<void> {
   const portText = process.env.PORT ?? '3000';
@@ -79,7 +82,7 @@ async function start(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     fail(`PORT must be a port number, not "${portText}"`);
   const config = loadConfig(undefined);
-  const dataDir = resolve(process.env.SOCIALCARE_DATA_DIR ?? '.socialcare-data');
+  const dataDir = localDataDir();
   const apiToken = localApiToken();
   const xConsumerSecret = localXSecret();
   let genericSecrets: Record<string, string> | undefined;
@@ -246,9 +249,14 @@ async function dlq(args: string[]): Promise<void> {
   } else if (endpoint) {
     queues = await localDlqQueues(sqsClient(endpoint));
   } else {
-    fail(
-      'name the queues: --endpoint <the "SQS (fauxqs)" URL that start prints>, or --dlq-url and --ingest-url',
-    );
+    // The system `socialcare start` runs on this machine with the same data folder.
+    const dataDir = localDataDir();
+    const running = readRuntimeFile(dataDir);
+    if (!running)
+      fail(
+        `no running socialcare found (${runtimeFilePath(dataDir)} is written by \`socialcare start\` with SOCIALCARE_DATA_DIR=${dataDir}); start it, or name the queues: --endpoint <the "SQS (fauxqs)" URL that start prints>, or --dlq-url and --ingest-url`,
+      );
+    queues = await localDlqQueues(sqsClient(running.sqsEndpoint));
   }
   try {
     if (action === 'list') {

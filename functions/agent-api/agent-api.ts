@@ -11,7 +11,7 @@ import {
 import type { BrandDirectory } from '../core/brand-config';
 import type { CareCase, CaseStore } from '../core/cases';
 import type { Platform } from '../core/interaction';
-import type { PageStore } from '../core/paging';
+import { type PageStore, pageIdsOfCase } from '../core/paging';
 import { buildReport, buildSeries } from '../core/report';
 import { AGENT_ROUTES, type AgentRouteKey, parseRoute, routeParameters } from './routes';
 
@@ -172,11 +172,19 @@ export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promis
           .slice(-30)
           .map((id) => deps.store.getCase(id)),
       );
+      // What on-call was paged about this case: a risk post, deadline warnings and breaches.
+      const pages = await deps.pages.getPages(
+        pageIdsOfCase(
+          careCase,
+          messages.filter((m) => m.direction === 'in'),
+        ).slice(0, 100),
+      );
       return json(200, {
         case: careCase,
         messages,
         notes,
         viewers,
+        pages,
         customer: {
           ...careCase.customer,
           caseCount: profile?.caseCount ?? 1,

@@ -32,7 +32,31 @@ export interface PageStore {
   /** Pending pages created before `before`: a publisher died after recording them. */
   listUnpublished(before: string): Promise<PageRecord[]>;
   listPages(limit: number, brandId?: string): Promise<PageRecord[]>;
+  /** The pages with these ids that exist (a case's pages have ids derived from the case). */
+  getPages(pageIds: string[]): Promise<PageRecord[]>;
 }
+
+/**
+ * The ids a case's pages can have: a risk page per customer post (record-interactions), and a
+ * warning, breach or repeat page per deadline step on its SLA history (sla-monitor).
+ */
+export function pageIdsOfCase(
+  careCase: { caseId: string; slaHistory?: Array<{ kind: string; dueAt: string; step: string }> },
+  inbound: Array<{ platform: string; platformMessageId: string }>,
+): string[] {
+  return [
+    ...new Set([
+      ...inbound.map((m) => riskPageId(m.platform, m.platformMessageId)),
+      // The monitor names a deadline `<kind>@<dueAt>` (sla.ts scheduleSla).
+      ...(careCase.slaHistory ?? []).map((s) => slaPageId(careCase.caseId, `${s.kind}@${s.dueAt}`, s.step)),
+    ]),
+  ];
+}
+
+export const riskPageId = (platform: string, platformMessageId: string) =>
+  `risk:${platform}:${platformMessageId}`;
+export const slaPageId = (caseId: string, deadline: string, step: string) =>
+  `sla:${caseId}:${deadline}:${step}`;
 
 /** Where pages go: SNS in AWS (and on to e-mail, SMS, Slack, PagerDuty), the embedded SNS locally. */
 export interface Pager {

@@ -11,7 +11,7 @@ import {
 import type { FaqReply } from './faq/answer';
 import type { Interaction } from './interaction';
 import { completeMention, type MentionContentReader } from './mention-content';
-import { type Page, type PagingDeps, raisePage } from './paging';
+import { type Page, type PagingDeps, raisePage, riskPageId } from './paging';
 import { LocalPiiDetector, maskPii, type PiiDetector } from './pii';
 import {
   outOfHoursAcknowledgement,
@@ -78,7 +78,7 @@ function riskPage(
   const title = `[${brand.name}] high-risk post on ${interaction.platform}: ${triage.risks.join(', ')} (case ${caseId})`;
   return {
     // One page per risky message, however often it is delivered.
-    pageId: `risk:${interaction.platform}:${interaction.platformMessageId}`,
+    pageId: riskPageId(interaction.platform, interaction.platformMessageId),
     kind: 'risk',
     severity: 'critical',
     brandId: brand.id,

@@ -42,6 +42,7 @@ import {
   startPlatformStandIn,
 } from './platform-stand-in';
 import { type QueuePoller, startQueuePoller } from './queue-poller';
+import { removeRuntimeFile, writeRuntimeFile } from './runtime-file';
 
 export const LOCAL_TABLE_NAME = 'socialcare';
 export const LOCAL_API_TOKEN = 'local-dev-token';
@@ -324,6 +325,19 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       });
     const { port } = server.address() as AddressInfo;
     baseUrl = `http://127.0.0.1:${port}`;
+    // The ports change at every start: the other commands (dlq) find them in the data folder.
+    if (options.dataDir) {
+      const dataDir = options.dataDir;
+      writeRuntimeFile(dataDir, {
+        pid: process.pid,
+        startedAt: new Date().toISOString(),
+        url: baseUrl,
+        sqsEndpoint: queues.endpoint,
+        dynamoEndpoint: dynamo.endpoint,
+        standInUrl: standIn.url,
+      });
+      stops.push(async () => removeRuntimeFile(dataDir));
+    }
     ready = true;
     const drained = async () => {
       await Promise.all([pollers[0]!.idle(), pollers[1]!.idle()]);

@@ -265,6 +265,14 @@ export class InMemoryPageStore implements PageStore {
   async listUnpublished(before: string) {
     return [...this.records.values()].filter((r) => r.status === 'pending' && r.createdAt < before);
   }
+  async getPages(pageIds: string[]) {
+    return pageIds
+      .flatMap((id) => {
+        const record = this.records.get(id);
+        return record ? [record] : [];
+      })
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  }
   async listPages(limit: number, brandId?: string) {
     return [...this.records.values()]
       .filter((r) => !brandId || r.brandId === brandId)
