@@ -13,6 +13,7 @@ import {
 import { formatReplayReport, runReplayCommand } from '../functions/cli/replay-command';
 import { runReportCommand } from '../functions/cli/report-command';
 import { runTriageCommand } from '../functions/cli/triage-command';
+import { runXCommand } from '../functions/cli/x-cli';
 import { DEMO_CONFIG_PATH, readBrandConfigFile } from '../functions/commons/brand-config-file';
 import { BrandConfigError } from '../functions/core/brand-config';
 import {
@@ -41,6 +42,13 @@ Usage:
                                     show the dead letters with their reasons, or send them back (local: the
                                     system that start runs with the same SOCIALCARE_DATA_DIR, found by
                                     itself; or --endpoint / SOCIALCARE_SQS_ENDPOINT)
+  socialcare x setup|subscriptions|remove [--webhook] [--webhook-url U]
+                                    register the X webhook and the X Activity API subscriptions of every
+                                    configured X account (idempotent), list them, or remove them
+  socialcare x authorize --account ID [--paste] [--redirect-uri U] [--aws --token-secret S --app-secret S]
+                                    OAuth 2.0 (PKCE) for one brand account; tokens in the data folder
+                                    (0600), or with --aws in the account's Secrets Manager secret
+                                    (X_API_BASE_URL: the running local system's stand-in, else https://api.x.com)
 
 Environment (start): PORT (3000), SOCIALCARE_DATA_DIR (.socialcare-data), SOCIALCARE_CONFIG (demo airline),
 SOCIALCARE_API_TOKEN, X_CONSUMER_SECRET, SENTIMENT (local).`;
@@ -123,6 +131,7 @@ async function start(): Promise<void> {
     `  consumers:         triage (local sentiment classifier) and sender, polling their queues`,
     `  SLA monitor:       every 15 s; pages are logged here and listed at ${system.url}/api/pages`,
     `  X API stand-in:    ${system.standIn.url} (what would have been posted: ${system.standIn.url}/sent)`,
+    `  X webhook health:  every 60 s against ${system.xApiBaseUrl} (after "socialcare x setup")`,
     process.env.X_CONSUMER_SECRET
       ? '  X consumer secret: from X_CONSUMER_SECRET'
       : `  X consumer secret: "${xConsumerSecret}" (development default; set X_CONSUMER_SECRET)`,
@@ -314,6 +323,7 @@ try {
   else if (command === 'replay') await replay(rest);
   else if (command === 'dlq') await dlq(rest);
   else if (command === 'report') await report(rest);
+  else if (command === 'x') await runXCommand(rest, { output: process.stdout, loadConfig });
   else if (!command || command === 'help' || command === '--help') process.stdout.write(`${USAGE}\n`);
   else fail(`unknown command "${command}"\n\n${USAGE}`);
 } catch (error) {

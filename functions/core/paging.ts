@@ -3,7 +3,16 @@
  * A page has a deterministic id, is recorded before it is published (so it is sent once even when
  * two monitors overlap) and is republished if a sender died between the two.
  */
-export type PageKind = 'deadline_warning' | 'deadline_breach' | 'deadline_repeat' | 'risk' | 'spike';
+export type PageKind =
+  | 'deadline_warning'
+  | 'deadline_breach'
+  | 'deadline_repeat'
+  | 'risk'
+  | 'spike'
+  /** X marked our webhook invalid and it could not be re-validated, or the missed events not replayed. */
+  | 'x_webhook'
+  /** An X account's OAuth 2.0 grant is gone (refused refresh token): someone must authorize again. */
+  | 'x_authorization';
 export type PageSeverity = 'warning' | 'critical';
 
 export interface Page {

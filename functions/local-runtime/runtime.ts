@@ -9,15 +9,18 @@ import { DynamoOutboxStore } from '../adapters/aws/dynamo-outbox-store';
 import { DynamoRateLimiter } from '../adapters/aws/dynamo-rate-limiter';
 import { DynamoDueCaseFinder, DynamoPageStore } from '../adapters/aws/dynamo-sla';
 import { DynamoVolumeCounter } from '../adapters/aws/dynamo-volume-counter';
+import { DynamoRefreshLease, DynamoWebhookHealthStore } from '../adapters/aws/dynamo-x-admin';
 import { SnsPager } from '../adapters/aws/sns-pager';
 import { delayRedelivery, SqsDeadLetters, SqsOutboundQueue } from '../adapters/aws/sqs-queues';
 import { fareSourceFor } from '../adapters/http/http-fare-source';
+import { FileRefreshLease, FileTokenVault } from '../adapters/local/file-token-vault';
 import { createAgentApi } from '../agent-api/agent-api';
 import { createGenericWebhook } from '../channels/generic/webhook';
 import { GraphInstagramMentionReader } from '../channels/meta/instagram-mentions';
 import { MetaSender } from '../channels/meta/meta-sender';
 import { createMetaWebhook } from '../channels/meta/webhook';
 import { createXWebhook } from '../channels/x/webhook';
+import { XAdminClient } from '../channels/x/x-admin-client';
 import { XSender } from '../channels/x/x-sender';
 import { logger } from '../commons/logger';
 import { AgentDesk } from '../core/agent-desk';
@@ -25,10 +28,14 @@ import { type BrandConfig, BrandDirectory } from '../core/brand-config';
 import { lastCustomerMessageAt } from '../core/cases';
 import { LocalSentimentClassifier } from '../core/local-sentiment';
 import { MemoryMetrics } from '../core/metrics';
-import type { Page } from '../core/paging';
+import { type Page, raisePage } from '../core/paging';
 import { LocalPiiDetector } from '../core/pii';
 import type { SentimentClassifier } from '../core/sentiment';
 import { runSlaMonitor } from '../core/sla-monitor';
+import { reauthorizationPage, xAccountsOf, xBrandIds } from '../core/x-admin/accounts';
+import type { UserTokens, UserTokenVault } from '../core/x-admin/ports';
+import { keepGrantsFresh, XUserTokens } from '../core/x-admin/user-tokens';
+import { checkWebhookHealth } from '../core/x-admin/webhook-health';
 import { createSenderConsumer } from '../sender/sender-consumer';
 import { createTriageConsumer } from '../triage/triage-consumer';
 import { ensureTable, startEmbeddedDynamo } from './embedded-dynamodb';
@@ -43,6 +50,7 @@ import {
 } from './platform-stand-in';
 import { type QueuePoller, startQueuePoller } from './queue-poller';
 import { removeRuntimeFile, writeRuntimeFile } from './runtime-file';
+import { LOCAL_X_APP_BEARER, LOCAL_X_CLIENT_ID } from './x-admin-stand-in';
 
 export const LOCAL_TABLE_NAME = 'socialcare';
 export const LOCAL_API_TOKEN = 'local-dev-token';
@@ -70,6 +78,10 @@ export interface LocalSystemOptions {
   visibilityTimeoutSeconds?: number;
   /** How often the SLA monitor runs (every minute in AWS; 15 s locally by default). */
   slaIntervalMs?: number;
+  /** How often the X webhook health check runs (every 5 minutes in AWS; 60 s locally by default). */
+  xWebhookCheckIntervalMs?: number;
+  /** The X API the system calls (X_API_BASE_URL); default: the embedded stand-in. */
+  xApiBaseUrl?: string;
   /** Called for every page that reaches the embedded on-call topic. */
   onPage?: (page: Page) => void;
   /**
@@ -96,9 +108,28 @@ export interface LocalSystem {
   metrics: MemoryMetrics;
   /** Runs the SLA monitor once now (it also runs on its timer). */
   runSlaMonitor(now?: Date): ReturnType<typeof runSlaMonitor>;
+  /** The X API base URL every X admin call goes to (the stand-in unless told otherwise). */
+  xApiBaseUrl: string;
+  /** The URL X is told to deliver to: this system's /webhooks/x. */
+  xWebhookUrl: string;
+  /** Runs the X webhook health check once now (it also runs on its timer). */
+  runXWebhookHealthCheck(now?: Date): ReturnType<typeof checkWebhookHealth>;
+  /** The brand accounts' OAuth 2.0 tokens (file-backed under the data folder, in memory without one). */
+  xUserTokens: XUserTokens;
   /** Waits until the ingest and outbox queues have been found empty. */
   drained(): Promise<void>;
   stop(): Promise<void>;
+}
+
+/** Without a data folder the tokens live as long as the process. */
+function memoryTokenVault(): UserTokenVault {
+  const tokens = new Map<string, UserTokens>();
+  return {
+    read: async (accountId) => tokens.get(accountId),
+    write: async (accountId, value) => {
+      tokens.set(accountId, value);
+    },
+  };
 }
 
 /** A page as it arrives from the on-call topic: the raw SNS message; locally every protocol's body. */
@@ -142,7 +173,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       },
     );
     stops.push(queues.stop);
-    const standIn = await startPlatformStandIn();
+    const standIn = await startPlatformStandIn({ xConsumerSecret: options.xConsumerSecret });
     stops.push(standIn.stop);
     const sqs = sqsClient(queues.endpoint);
     const sns = snsClient(queues.endpoint);
@@ -259,6 +290,56 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       await monitorRunning?.catch(() => undefined);
     });
 
+    // The X webhook: re-validated and the outage replayed when X marks it invalid. Locally it watches
+    // the webhook `socialcare x setup` registered with the stand-in (nothing until then).
+    const xApiBaseUrl = (options.xApiBaseUrl ?? standIn.url).replace(/\/+$/, '');
+    const xAdmin = new XAdminClient({
+      apiBaseUrl: xApiBaseUrl,
+      bearerToken: async () => LOCAL_X_APP_BEARER,
+      clientId: async () => LOCAL_X_CLIENT_ID,
+    });
+    // With a data folder the grants are files the command line shares, and so is the lease on them.
+    const vault = options.dataDir ? new FileTokenVault(options.dataDir) : undefined;
+    const xUserTokens = new XUserTokens({
+      vault: vault ?? memoryTokenVault(),
+      lease: vault
+        ? new FileRefreshLease(vault.dir)
+        : new DynamoRefreshLease(dynamo.client, LOCAL_TABLE_NAME),
+      endpoint: xAdmin,
+      onReauthorizationRequired: async (accountId, reason) => {
+        await raisePage(reauthorizationPage(options.brandConfig, accountId, reason, new Date()), paging);
+      },
+    });
+    const xHealth = {
+      api: xAdmin,
+      store: new DynamoWebhookHealthStore(dynamo.client, LOCAL_TABLE_NAME),
+      webhookUrl: '',
+      brandIds: xBrandIds(options.brandConfig),
+      paging,
+    };
+    let healthRunning: Promise<unknown> | undefined;
+    const healthTimer = setInterval(() => {
+      if (healthRunning || !ready) return;
+      healthRunning = checkWebhookHealth(xHealth)
+        .then(async (result) => {
+          if (result.outcome !== 'healthy' && result.outcome !== 'not_registered')
+            logger.warn(`X webhook health: ${result.outcome}`, { ...result });
+          // Grants refreshed before they expire (and a revoked one found) whether or not anything used them.
+          await keepGrantsFresh(
+            xUserTokens,
+            xAccountsOf(options.brandConfig).map((a) => a.id),
+          );
+        })
+        .catch((error) => logger.warn('X webhook health check failed', { error: error as Error }))
+        .finally(() => {
+          healthRunning = undefined;
+        });
+    }, options.xWebhookCheckIntervalMs ?? 60_000);
+    stops.push(async () => {
+      clearInterval(healthTimer);
+      await healthRunning?.catch(() => undefined);
+    });
+
     const server: Server = createLocalHttpServer({
       ready: () => ready,
       routes: [
@@ -325,6 +406,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       });
     const { port } = server.address() as AddressInfo;
     baseUrl = `http://127.0.0.1:${port}`;
+    xHealth.webhookUrl = `${baseUrl}/webhooks/x`;
     // The ports change at every start: the other commands (dlq) find them in the data folder.
     if (options.dataDir) {
       const dataDir = options.dataDir;
@@ -353,6 +435,11 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       // Not serialized with the timer: tests use it to run overlapping monitors for real.
       runSlaMonitor: (now?: Date) => runSlaMonitor({ ...monitorDeps, ...(now ? { now: () => now } : {}) }),
       drained,
+      xApiBaseUrl,
+      xWebhookUrl: xHealth.webhookUrl,
+      runXWebhookHealthCheck: (now?: Date) =>
+        checkWebhookHealth({ ...xHealth, ...(now ? { now: () => now } : {}) }),
+      xUserTokens,
       async stop() {
         ready = false;
         // Stop taking requests, then let the consumers finish what was accepted: the embedded queues

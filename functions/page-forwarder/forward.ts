@@ -13,6 +13,8 @@ const KINDS: readonly PageKind[] = [
   'deadline_repeat',
   'risk',
   'spike',
+  'x_webhook',
+  'x_authorization',
 ];
 const SEVERITIES: readonly PageSeverity[] = ['warning', 'critical'];
 

@@ -17,6 +17,12 @@ import type { ReplyRateLimiter } from '../../functions/core/replies';
 import type { Sentiment, SentimentClassifier, SentimentInput } from '../../functions/core/sentiment';
 import type { DueCaseFinder } from '../../functions/core/sla-monitor';
 import type { VolumeCounter } from '../../functions/core/spike';
+import type {
+  WebhookHealthState,
+  WebhookHealthStore,
+  XAdminApi,
+  XWebhook,
+} from '../../functions/core/x-admin/ports';
 
 /** The CaseStore contract in memory, with the same all-or-none and version rules as DynamoDB. */
 export class InMemoryCaseStore implements CaseStore {
@@ -319,5 +325,41 @@ export class InMemoryVolumeCounter implements VolumeCounter {
   }
   async counts(key: string, bucketStarts: Date[]) {
     return bucketStarts.map((b) => this.buckets.get(`${key}|${b.toISOString()}`) ?? 0);
+  }
+}
+
+/** The webhook health check's one item, with the conditional write on its version. */
+export class InMemoryWebhookHealthStore implements WebhookHealthStore {
+  state: WebhookHealthState = { version: 0 };
+  async read() {
+    return { ...this.state };
+  }
+  async write(state: WebhookHealthState, expectedVersion: number) {
+    if (this.state.version !== expectedVersion) return false;
+    this.state = { ...state };
+    return true;
+  }
+}
+
+/** X's webhook endpoints as the health check sees them, with what it was asked. */
+export class FakeXWebhooks implements Pick<XAdminApi, 'listWebhooks' | 'validateWebhook' | 'replay'> {
+  webhooks: XWebhook[] = [];
+  crcPasses = true;
+  replayFails = false;
+  readonly validations: string[] = [];
+  readonly replays: Array<{ webhookId: string; from: string; to: string }> = [];
+  async listWebhooks() {
+    return this.webhooks.map((w) => ({ ...w }));
+  }
+  async validateWebhook(id: string) {
+    this.validations.push(id);
+    const webhook = this.webhooks.find((w) => w.id === id);
+    if (webhook && this.crcPasses) webhook.valid = true;
+    return Boolean(webhook?.valid);
+  }
+  async replay(webhookId: string, from: Date, to: Date) {
+    if (this.replayFails) throw new Error('X answered 503');
+    this.replays.push({ webhookId, from: from.toISOString(), to: to.toISOString() });
+    return { jobId: `job-${this.replays.length}` };
   }
 }
