@@ -1,5 +1,6 @@
 import { Aws, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { DEADLINE_INDEX, HISTORY_INDEX, QUEUE_INDEX } from '../functions/adapters/aws/table-design';
 import { BrandDirectory } from '../functions/core/brand-config';
 import { planXStreams } from '../functions/core/x-intake/poll';
 import { loadBrandConfig } from './brand-config-source';
@@ -133,18 +134,26 @@ export class CareStack extends Stack {
     // Who may touch what: the webhook path never reaches the table.
     this.ingest.bindProducer(this.xWebhook.function);
     this.secrets.bindX(this.xWebhook.function);
-    this.table.bindTable(this.triage.function, 'readWrite');
+    // Least privilege per function: each writes what it records and queries only the indexes it reads.
+    // Triage records cases, messages, pages and counters by key: no index.
+    this.table.bindTable(this.triage.function, { write: true, indexes: [] });
     bindSentiment(this.triage.function, settings.sentiment);
     grantPiiDetection(this.triage.function);
     grantPiiDetection(this.agentApi.function);
     this.outbox.bindProducer(this.triage.function);
-    this.table.bindTable(this.sender.function, 'readWrite');
+    // The sender claims outbox entries and records sent replies on their case, by key: no index.
+    this.table.bindTable(this.sender.function, { write: true, indexes: [] });
     this.xAccounts.bindSender(this.sender.function);
-    this.table.bindTable(this.slaMonitor.function, 'readWrite');
+    // The SLA monitor reads due cases and unpublished pages from the deadline index only.
+    this.table.bindTable(this.slaMonitor.function, { write: true, indexes: [DEADLINE_INDEX.name] });
     // The monitor also queues again outbox entries nobody sent.
     this.outbox.bindProducer(this.slaMonitor.function);
     // Agents change state (claims, notes, tags, abuse marks) and reply through the outbox.
-    this.table.bindTable(this.agentApi.function, 'readWrite');
+    // The queue and the pages list come from the queue index, reports from the history index.
+    this.table.bindTable(this.agentApi.function, {
+      write: true,
+      indexes: [QUEUE_INDEX.name, HISTORY_INDEX.name],
+    });
     this.outbox.bindProducer(this.agentApi.function);
 
     this.api = new CareApi(this, 'api', {
@@ -158,7 +167,7 @@ export class CareStack extends Stack {
     this.channels = new ChannelWebhooks(this, 'channels', {
       brands: brand.config,
       brandConfigJson: brand.json,
-      httpApi: this.api.httpApi,
+      api: this.api,
       ingest: this.ingest,
     });
     this.channels.bindSender(this.sender.function);
@@ -215,7 +224,8 @@ export class CareStack extends Stack {
       timeout: Duration.seconds(60),
       retryAttempts: 0,
     });
-    this.table.bindTable(this.xAdmin.function, 'readWrite');
+    // The X webhook's keeper: its health record, the refresh lease and its pages, by key: no index.
+    this.table.bindTable(this.xAdmin.function, { write: true, indexes: [] });
     this.oncall.bindPublisher(this.xAdmin.function);
     this.xWebhookAdmin = new XWebhookAdmin(this, 'x-admin', {
       brands: brand.config,

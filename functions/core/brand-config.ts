@@ -14,7 +14,7 @@ const duration = z.string().refine((value) => parseDuration(value) !== null, {
 
 const byPriority = z.strictObject({ urgent: duration, high: duration, normal: duration, low: duration });
 
-/** Defaults drawn from the field (DESIGN.md): most customers expect an answer within the hour. */
+/** Defaults drawn from the field (docs/architecture.md, Deadlines): most customers expect an answer within the hour. */
 export const DEFAULT_DEADLINES = {
   firstResponse: { urgent: '15m', high: '30m', normal: '1h', low: '4h' },
   nextResponse: { urgent: '15m', high: '30m', normal: '1h', low: '4h' },

@@ -9,6 +9,7 @@ import {
 } from './deadlines';
 import type { AccountRole, Interaction, Platform } from './interaction';
 import type { Sentiment, SentimentLabel } from './sentiment';
+import { sha256Hex } from './sha256';
 import { type SlaRecord, type SlaState, scheduleSla } from './sla';
 import { higherPriority, type TriageDecision } from './triage';
 
@@ -191,8 +192,29 @@ export function recordedKey(platform: Platform, platformMessageId: string): stri
   return `${platform}:${platformMessageId}`;
 }
 
+/**
+ * What a case id is made of: characters that stand in a URL path segment as they are (RFC 3986
+ * unreserved, and `:`), so every route and link can name any case. The agent API's routes use this.
+ */
+export const CASE_ID_CHARACTERS = '[A-Za-z0-9_.:~-]';
+const CASE_ID_MAX_LENGTH = 200;
+
+/**
+ * `<platform>-<the platform's message id>`, e.g. `x-1860000000000000001`. A source id with other
+ * characters (a generic source's `/`, spaces, letters beyond ASCII, Messenger's `$`) has each UTF-8
+ * byte of them written `~XX` (and `~` itself as `~7E`), so two ids never meet; one that would grow
+ * too long becomes `<platform>-~h<sha-256 of the id>` instead (`~h` is never an escape).
+ */
 export function caseIdFor(interaction: Interaction): string {
-  return `${interaction.platform}-${interaction.platformMessageId}`;
+  const id = interaction.platformMessageId;
+  const escaped = id.replace(/[^A-Za-z0-9_.:-]/gu, (char) =>
+    [...new TextEncoder().encode(char)]
+      .map((byte) => `~${byte.toString(16).toUpperCase().padStart(2, '0')}`)
+      .join(''),
+  );
+  const caseId = `${interaction.platform}-${escaped}`;
+  if (caseId.length <= CASE_ID_MAX_LENGTH) return caseId;
+  return `${interaction.platform}-~h${sha256Hex(id)}`;
 }
 
 /** Recomputes the next deadline and its SLA schedule. Waiting on the customer pauses every clock. */

@@ -8,6 +8,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { TABLE_INDEXES, TABLE_KEYS } from '../../functions/adapters/aws/table-design';
+import { AGENT_ROUTES } from '../../functions/agent-api/routes';
 import { DEMO_CONFIG_PATH } from '../../functions/commons/brand-config-file';
 import { EmbeddedMetrics } from '../../functions/commons/metrics';
 import { readCareSettings } from '../../lib/care-settings';
@@ -180,23 +181,47 @@ test('the table: on demand, PITR, encrypted, TTL, both indexes from the shared d
   });
 });
 
-test('table access: triage, sender, SLA monitor and agent API read and write items, no Scan or DeleteItem', () => {
-  for (const construct of [stack.triage, stack.sender, stack.slaMonitor, stack.agentApi, stack.xAdmin]) {
+test('table access, least privilege per function: items read and written, Query only on the indexes each one reads', () => {
+  const indexesQueried = {
+    triage: [],
+    sender: [],
+    slaMonitor: ['deadline-index'],
+    agentApi: ['history-index', 'queue-index'],
+    xWebhookAdmin: [],
+  };
+  for (const [name, indexes] of Object.entries(indexesQueried)) {
+    const construct = functions[name as keyof typeof functions];
     // TransactWriteItems (updateCase) is authorized item by item by Put, Update and ConditionCheck.
-    expect(actionsOn(construct.role, 'dynamodb:')).toStrictEqual([
-      'dynamodb:BatchGetItem',
-      'dynamodb:ConditionCheckItem',
-      'dynamodb:GetItem',
-      'dynamodb:PutItem',
-      'dynamodb:Query',
-      'dynamodb:Query',
-      'dynamodb:UpdateItem',
-    ]);
+    const onTable = statementsOf(construct.role).filter((st) =>
+      JSON.stringify(st.Resource).includes(logicalId(stack.table.table)),
+    );
+    const tableActions = onTable
+      .filter((st) => !JSON.stringify(st.Resource).includes('/index/'))
+      .flatMap(actionsOf)
+      .sort();
+    expect({ name, tableActions }).toStrictEqual({
+      name,
+      tableActions: [
+        'dynamodb:BatchGetItem',
+        'dynamodb:ConditionCheckItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'dynamodb:UpdateItem',
+      ],
+    });
+    const indexStatements = onTable.filter((st) => JSON.stringify(st.Resource).includes('/index/'));
+    expect({ name, indexActions: indexStatements.flatMap(actionsOf).sort() }).toStrictEqual({
+      name,
+      indexActions: indexes.length ? ['dynamodb:Query'] : [],
+    });
+    // Query on exactly the indexes it reads, no wildcard.
+    const named = indexStatements
+      .flatMap((st) => (Array.isArray(st.Resource) ? st.Resource : [st.Resource]))
+      .map((r) => /\/index\/([a-z-]+)/.exec(JSON.stringify(r))?.[1])
+      .sort();
+    expect({ name, indexes: named }).toStrictEqual({ name, indexes });
   }
-  // The SLA monitor reads due cases from the deadline index.
-  expect(
-    resourcesFor(stack.slaMonitor.role, 'dynamodb:Query').some((r) => r.includes('/index/deadline-index')),
-  ).toBeTruthy();
   expect(actionsOn(stack.pageForwarder.role, 'dynamodb:')).toStrictEqual([]);
   const tableRef = { Ref: logicalId(stack.table.table) };
   for (const construct of [stack.triage, stack.agentApi, stack.sender, stack.slaMonitor]) {
@@ -332,30 +357,14 @@ test('queues: encrypted, TLS only, redrive after 5 receives, DLQ kept 14 days, v
   }
 });
 
-const AGENT_ROUTE_KEYS = [
-  'DELETE /api/customers/{brandId}/{platform}/{customerId}/abuse',
-  'GET /api/accounts',
-  'GET /api/brands',
-  'GET /api/cases',
-  'GET /api/cases/{caseId}',
-  'GET /api/me',
-  'GET /api/pages',
-  'GET /api/reports',
-  'POST /api/accounts/{platform}/{accountId}/reauthorized',
-  'POST /api/cases/{caseId}/assign',
-  'POST /api/cases/{caseId}/claim',
-  'POST /api/cases/{caseId}/notes',
-  'POST /api/cases/{caseId}/presence',
-  'POST /api/cases/{caseId}/reply',
-  'POST /api/cases/{caseId}/resolve',
-  'PUT /api/cases/{caseId}/tags',
-  'PUT /api/customers/{brandId}/{platform}/{customerId}/abuse',
-];
+// The routes the agent API's router answers (functions/agent-api/routes.ts): each must be deployed.
+const AGENT_ROUTE_KEYS = [...AGENT_ROUTES].sort();
 
 test('every agent API route needs a Cognito JWT; the X webhook routes are open (HMAC-checked in the function)', () => {
   const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties);
   const byKey = new Map(routes.map((r) => [r.RouteKey as string, r]));
-  expect([...byKey.keys()].filter((k) => k.includes(' /api/')).sort()).toStrictEqual(AGENT_ROUTE_KEYS); // the routes of functions/agent-api/agent-api.ts, each once
+  // Every route the handler answers is deployed, once, and nothing else under /api.
+  expect([...byKey.keys()].filter((k) => k.includes(' /api/')).sort()).toStrictEqual(AGENT_ROUTE_KEYS);
   expect(byKey.has('GET /webhooks/x') && byKey.has('POST /webhooks/x')).toBeTruthy();
   const [authorizerId] = Object.keys(template.findResources('AWS::ApiGatewayV2::Authorizer'));
   for (const key of AGENT_ROUTE_KEYS) {
@@ -374,6 +383,41 @@ test('every agent API route needs a Cognito JWT; the X webhook routes are open (
       Issuer: { 'Fn::Join': ['', Match.arrayWith([{ Ref: logicalId(stack.agents.userPool) }])] },
     },
   });
+});
+
+test('webhooks and the agent API are throttled apart: each route has its own limit, webhooks a lower one', () => {
+  const stage = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'))[0]!;
+  const settings = stage.Properties.RouteSettings as Record<
+    string,
+    { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }
+  >;
+  const routeKeys = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map(
+    (r) => r.Properties.RouteKey as string,
+  );
+  // Every route has its own setting.
+  expect(Object.keys(settings).sort()).toStrictEqual([...routeKeys].sort());
+  for (const key of [
+    'GET /webhooks/x',
+    'POST /webhooks/x',
+    'GET /webhooks/meta',
+    'POST /webhooks/meta',
+    'POST /webhooks/generic',
+  ]) {
+    expect({ key, setting: settings[key] }).toStrictEqual({
+      key,
+      setting: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+    });
+  }
+  for (const key of AGENT_ROUTE_KEYS) {
+    expect({ key, setting: settings[key] }).toStrictEqual({
+      key,
+      setting: { ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 },
+    });
+  }
+  // Route settings name routes: the stage is deployed after them.
+  const dependsOn = (stage.DependsOn ?? []) as string[];
+  const routeIds = Object.keys(template.findResources('AWS::ApiGatewayV2::Route'));
+  expect(routeIds.filter((id) => !dependsOn.includes(id))).toStrictEqual([]);
 });
 
 test('the API stage is access-logged and throttled', () => {

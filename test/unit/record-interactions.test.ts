@@ -234,3 +234,21 @@ test("a case's sentiment is the worst of its customer's messages; the latest rea
   careCase = store.cases.get('x-1')!;
   assert.deepEqual([careCase.sentiment, careCase.latestSentiment], ['NEGATIVE', 'POSITIVE']);
 });
+
+test('a risk page is built from the masked text, with or without a PII detector given', async () => {
+  const { deps } = setup();
+  const pager = new RecordingPager();
+  const pages = new InMemoryPageStore();
+  await recordInteractions(
+    [mention('9', { text: '@DemoAir I will sue you. card 4111 1111 1111 1111, mail me at a.b@example.com' })],
+    { ...deps, paging: { pages, pager, linkFor: (id: string) => `https://console/#/cases/${id}` } },
+  );
+  const [page] = pager.published;
+  assert.equal(page?.kind, 'risk');
+  const listed = await pages.listPages(10, 'demoair');
+  for (const out of [page, ...listed]) {
+    assert.doesNotMatch(JSON.stringify(out), /4111 1111 1111 1111|a\.b@example\.com/);
+    assert.match(out!.text, /card •••• •••• •••• 1111, mail me at \[email\]/);
+  }
+  assert.match(deps.store.cases.get('x-9')!.subject, /•••• 1111/);
+});
