@@ -12,6 +12,14 @@ export interface Labelled {
   id: string;
   text: string;
   label: ModelClass;
+  /** For hand labels: the labels file and the line's place in it. */
+  file?: string;
+  line?: number;
+  /** The other columns of a hand label (needs a reply: yes/no, kind). */
+  needsReply?: boolean;
+  kind?: string;
+  /** A care post that answers a brand's post (the corpus's in_response_to_tweet_id). */
+  answersUs?: boolean;
 }
 
 export class MissingDataError extends Error {
@@ -64,8 +72,8 @@ export function loadTweetEvalDev(dataDir: string): Labelled[] {
 }
 
 /** Inbound posts of a "Customer Support on Twitter" CSV, by tweet id. */
-async function loadCareTexts(file: string): Promise<Map<string, string>> {
-  const texts = new Map<string, string>();
+async function loadCareTexts(file: string): Promise<Map<string, { text: string; answersUs: boolean }>> {
+  const texts = new Map<string, { text: string; answersUs: boolean }>();
   let header: string[] | undefined;
   for await (const row of parseCsv(createReadStream(file))) {
     if (!header) {
@@ -73,7 +81,11 @@ async function loadCareTexts(file: string): Promise<Map<string, string>> {
       continue;
     }
     const get = (name: string) => row[(header as string[]).indexOf(name)];
-    if (get('inbound') === 'True') texts.set(get('tweet_id') ?? '', get('text') ?? '');
+    if (get('inbound') === 'True')
+      texts.set(get('tweet_id') ?? '', {
+        text: get('text') ?? '',
+        answersUs: (get('in_response_to_tweet_id') ?? '') !== '',
+      });
   }
   return texts;
 }
@@ -96,14 +108,24 @@ export async function loadCareLabels(dataDir: string, labelsDir: string): Promis
         'Pass the data folder with --data DIR.',
       );
     const texts = await loadCareTexts(csv);
+    let at = 0;
     for (const line of readFileSync(join(labelsDir, name), 'utf8').split('\n')) {
-      const [id, label] = line.trim().split('\t');
+      const [id, label, needsReply, kind] = line.trim().split('\t');
       if (!id || !label) continue;
       if (!(MODEL_CLASSES as readonly string[]).includes(label))
         throw new Error(`${name}: "${line}" is not tweet_id<TAB>NEGATIVE|NEUTRAL|POSITIVE`);
-      const text = texts.get(id);
-      if (text === undefined) throw new Error(`${name}: tweet ${id} is not an inbound post of ${csv}`);
-      rows.push({ id: `care-${id}`, text, label: label as ModelClass });
+      const post = texts.get(id);
+      if (post === undefined) throw new Error(`${name}: tweet ${id} is not an inbound post of ${csv}`);
+      rows.push({
+        id: `care-${id}`,
+        text: post.text,
+        answersUs: post.answersUs,
+        label: label as ModelClass,
+        file: name,
+        line: at++,
+        ...(needsReply ? { needsReply: needsReply === 'yes' } : {}),
+        ...(kind ? { kind } : {}),
+      });
     }
   }
   return rows;

@@ -17,6 +17,11 @@ export interface NeedsReplyInput {
   private?: boolean;
   /** The FAQ detector recognised a question it knows (fares, hours). */
   intent?: string | null;
+  /**
+   * The post answers one of ours or joins a case still open: the customer is in a conversation with
+   * us, so even "Sent" or "Yes!" is waiting on our next step.
+   */
+  inConversation?: boolean;
 }
 
 export interface NeedsReplyDecision {
@@ -28,9 +33,13 @@ export interface NeedsReplyDecision {
 const QUESTION_START =
   /^(how|what|whats|what's|when|where|why|who|which|can|could|would|will|is|are|am|do|does|did|should|have|has|any|anyone|may|shall|wheres|how's|hows|isn't|isnt|don't|dont|doesn't|doesnt|won't|wont|can't|cant)\b/i;
 const REQUEST =
-  /\b(please|pls|plz|help|need|needs|want|wanted|trying|tried|can you|could you|would you|will you|let me know|get back to|respond|response|answer|reply|contact|call me|dm me|dm'd|dmed|sent you|sent a dm|check|fix|refund|cancel|change|rebook|reschedule|replace|return|track|tracking|order|account|password|login|log in|sign in|charged|charge|bill|billing|payment|deliver|delivery|delivered|package|parcel|flight|booking|reservation|ticket|seat|bag|baggage|luggage|waiting|wait|still|yet|again|issue|issues|problem|problems|error|broken|not working|doesn't work|doesnt work|won't|wont|can't|cant|unable|couldn't|couldnt|no one|nobody|hours|days|weeks)\b/i;
+  /\b(please|pls|plz|help|need|needs|want|wanted|trying|tried|can you|could you|would you|will you|let me know|get back to|respond|response|answer|reply|contact|call me|dm me|dm'd|dmed|sent you|sent a dm|fix|refund|cancel|change|rebook|reschedule|replace|return|track|tracking|order|account|password|login|log in|sign in|charged|charge|bill|billing|payment|deliver|delivery|delivered|package|parcel|flight|booking|reservation|ticket|seat|bag|baggage|luggage|waiting|wait|still|yet|again|issue|issues|problem|problems|error|broken|not working|doesn't work|doesnt work|won't|wont|can't|cant|unable|couldn't|couldnt|no one|nobody|hours|days|weeks)\b/i;
 const THANKS =
   /\b(thanks|thank you|thx|ty|tysm|cheers|appreciate|appreciated|grateful|love|loved|lovely|great|awesome|amazing|excellent|fantastic|brilliant|perfect|best|kudos|shout ?out|well done|good job|nice|sorted|resolved|works now|working now|working again)\b|[❤💙💜💚🙏👏😍🥰😊👍]/iu;
+/** The customer did what was asked: the next step is ours. */
+const DONE =
+  /\b(sent|send|done|did|filled|submitted|emailed|e-mailed|messaged|dm'?d|dmed|followed|replied|added|attached|called|completed|uploaded|updated|here it is|here you go)\b/i;
+const SWEARING = /\b(wtf|ffs|smh|omg|seriously|ridiculous|joke|shocking|disgusting|pathetic)\b/i;
 const SPAM =
   /\b(giveaway|give away|follow back|followback|follow me|f4f|promo code|discount code|use code|check out my|check my|subscribe to my|win a|to win|free followers|crypto|bitcoin|airdrop|onlyfans|click here|limited offer)\b/i;
 const RETWEET = /^\s*RT\s+@\w+/i;
@@ -61,7 +70,7 @@ export function decideNeedsReply(input: NeedsReplyInput): NeedsReplyDecision {
 
   // Nothing of the customer's own to answer.
   if (RETWEET.test(text)) return { needsReply: false, reason: 'retweet' };
-  if (SPAM.test(text)) return { needsReply: false, reason: 'promotion or spam' };
+  if (SPAM.test(text) && !REQUEST.test(wordText)) return { needsReply: false, reason: 'promotion or spam' };
   if (words.length === 0)
     return {
       needsReply: false,
@@ -69,8 +78,17 @@ export function decideNeedsReply(input: NeedsReplyInput): NeedsReplyDecision {
     };
 
   if (REQUEST.test(wordText)) return { needsReply: true, reason: 'request or problem' };
-  if (THANKS.test(text) && input.sentiment === 'POSITIVE')
+  if (SWEARING.test(wordText)) return { needsReply: true, reason: 'frustration' };
+  if (DONE.test(wordText)) return { needsReply: true, reason: 'the customer did their part' };
+  // Thanks and praise close a matter when that is all the post says; a long "love being stuck on
+  // your train" is more often sarcasm than praise.
+  if (THANKS.test(text) && input.sentiment === 'POSITIVE' && words.length <= 15)
     return { needsReply: false, reason: 'thanks or praise' };
-  if (words.length <= 2 && !input.private) return { needsReply: false, reason: 'bare mention' };
-  return { needsReply: true, reason: input.private ? 'direct message' : 'addressed to the brand' };
+  if (input.private) return { needsReply: true, reason: 'direct message' };
+  if (input.inConversation) return { needsReply: true, reason: 'in a conversation with us' };
+  // A few words aimed at nobody in particular; scripts without spaces (Japanese, Chinese) count by letters.
+  const letters = words.join('').length;
+  if (words.length <= 2 && letters < 12 && !/https?:\/\//.test(text))
+    return { needsReply: false, reason: 'bare mention' };
+  return { needsReply: true, reason: 'addressed to the brand' };
 }

@@ -23,11 +23,11 @@ import { logger } from '../commons/logger';
 import { AgentDesk } from '../core/agent-desk';
 import { type BrandConfig, BrandDirectory } from '../core/brand-config';
 import { lastCustomerMessageAt } from '../core/cases';
-import { LocalSentimentClassifier } from '../core/local-sentiment';
 import { MemoryMetrics } from '../core/metrics';
 import type { Page } from '../core/paging';
 import { LocalPiiDetector } from '../core/pii';
 import type { SentimentClassifier } from '../core/sentiment';
+import { trainedLocalClassifier } from '../core/sentiment/care-model';
 import { runSlaMonitor } from '../core/sla-monitor';
 import { createSenderConsumer } from '../sender/sender-consumer';
 import { createTriageConsumer } from '../triage/triage-consumer';
@@ -172,7 +172,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
         consumer: createTriageConsumer({
           directory,
           store,
-          sentiment: options.sentiment ?? new LocalSentimentClassifier(),
+          sentiment: options.sentiment ?? trainedLocalClassifier(),
           deadLetters,
           paging,
           metrics,

@@ -1,5 +1,6 @@
-import { classifyLocally } from '../local-sentiment';
+import { classifyLocally, LocalSentimentClassifier } from '../local-sentiment';
 import type { Sentiment, SentimentLabel } from '../sentiment';
+import SHIPPED_MODEL from './care-model.json';
 
 /**
  * The trained sentiment model: multinomial logistic regression over hashed word, word-pair and
@@ -23,6 +24,11 @@ export interface CareModelFile {
   dense: number[][];
   /** Softmax temperature fitted on held-out predictions (calibration). */
   temperature: number;
+  /**
+   * The lowest confidence at which the model's own readings were at least 90% right on held-out care
+   * posts: in hybrid mode, readings below it go to Comprehend.
+   */
+  hybridThreshold: number;
   /** What it was trained on and how: for the docs and the reproduction check. */
   trainedOn: Record<string, unknown>;
 }
@@ -207,6 +213,10 @@ export class CareModel {
       this.sparse[i] = ((q[i] as number) * (file.scale[i % K] as number)) / 127;
   }
 
+  get hybridThreshold(): number {
+    return this.file.hybridThreshold;
+  }
+
   read(text: string): CareModelReading {
     const z = logits(extractFeatures(text, this.file.buckets), this.sparse, this.file.dense, this.scratch);
     const [negative, neutral, positive] = softmax(z, this.file.temperature) as [number, number, number];
@@ -236,4 +246,17 @@ export class CareModel {
       confidence: reading.confidence,
     };
   }
+}
+
+let shipped: CareModel | undefined;
+/** The model that ships with socialcare (care-model.json, made by `npm run train:sentiment`), loaded once. */
+export function shippedCareModel(): CareModel {
+  shipped ??= new CareModel(SHIPPED_MODEL as CareModelFile);
+  return shipped;
+}
+
+/** The local classifier port reading with the shipped model (what `SENTIMENT=local` and hybrid use). */
+export function trainedLocalClassifier(): LocalSentimentClassifier {
+  const model = shippedCareModel();
+  return new LocalSentimentClassifier((text) => model.sentiment(text));
 }
