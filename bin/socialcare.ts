@@ -13,13 +13,16 @@ import {
 import { formatReplayReport, runReplayCommand } from '../functions/cli/replay-command';
 import { runReportCommand } from '../functions/cli/report-command';
 import { runTriageCommand } from '../functions/cli/triage-command';
+import { runXCommand } from '../functions/cli/x-cli';
 import { DEMO_CONFIG_PATH, readBrandConfigFile } from '../functions/commons/brand-config-file';
 import { BrandConfigError } from '../functions/core/brand-config';
+import { PortInUseError } from '../functions/local-runtime/free-port';
 import {
   LOCAL_API_TOKEN,
   LOCAL_X_CONSUMER_SECRET,
   startLocalSystem,
 } from '../functions/local-runtime/runtime';
+import { readRuntimeFile, runtimeFilePath } from '../functions/local-runtime/runtime-file';
 
 const USAGE = `socialcare — social customer care
 
@@ -38,10 +41,19 @@ Usage:
   socialcare dlq list|redrive [--endpoint URL] [--dlq-url U --ingest-url U [--outbox-url U]]
                     [--max N] [--all] [--source S] [--dry-run] [--json]
                                     show the dead letters with their reasons, or send them back (local: the
-                                    "SQS (fauxqs)" endpoint that start prints, or SOCIALCARE_SQS_ENDPOINT)
+                                    system that start runs with the same SOCIALCARE_DATA_DIR, found by
+                                    itself; or --endpoint / SOCIALCARE_SQS_ENDPOINT)
+  socialcare x setup|subscriptions|remove [--webhook] [--webhook-url U]
+                                    register the X webhook and the X Activity API subscriptions of every
+                                    configured X account (idempotent), list them, or remove them
+  socialcare x authorize --account ID [--paste] [--redirect-uri U] [--aws --token-secret S --app-secret S]
+                                    OAuth 2.0 (PKCE) for one brand account; tokens in the data folder
+                                    (0600), or with --aws in the account's Secrets Manager secret
+                                    (X_API_BASE_URL: the running local system's stand-in, else https://api.x.com)
 
 Environment (start): PORT (3000), SOCIALCARE_DATA_DIR (.socialcare-data), SOCIALCARE_CONFIG (demo airline),
-SOCIALCARE_API_TOKEN, X_CONSUMER_SECRET, SENTIMENT (local).`;
+SOCIALCARE_API_TOKEN, X_CONSUMER_SECRET, SENTIMENT (local), X_API_BASE_URL (the embedded stand-in),
+SOCIALCARE_X_RECEIVE (poll: every X account polls), SOCIALCARE_X_POLL_INTERVAL (5 seconds).`;
 
 function fail(message: string): never {
   process.stderr.write(`socialcare: ${message}\n`);
@@ -72,6 +84,28 @@ function sentimentFromEnv() {
 const localUrl = () => `http://127.0.0.1:${process.env.PORT ?? '3000'}`;
 const localApiToken = () => process.env.SOCIALCARE_API_TOKEN ?? LOCAL_API_TOKEN;
 const localXSecret = () => process.env.X_CONSUMER_SECRET ?? LOCAL_X_CONSUMER_SECRET;
+const localDataDir = () => resolve(process.env.SOCIALCARE_DATA_DIR ?? '.socialcare-data');
+
+/** One line on how each X account receives, for the start banner. */
+function xIntakeLine(
+  config: ReturnType<typeof loadConfig>,
+  forced: 'poll' | 'webhook' | undefined,
+  seconds: number,
+  standInUrl: string,
+): string {
+  const accounts = config.brands.flatMap((b) => b.accounts.filter((a) => a.platform === 'x'));
+  const polling = accounts.filter((a) => (forced ?? a.receive ?? 'webhook') === 'poll');
+  const listening = config.brands.filter((b) => b.listening.keywords.length);
+  const parts = [
+    polling.length
+      ? `polling @${polling.map((a) => a.handle).join(', @')} every ${seconds} s`
+      : 'webhook (set SOCIALCARE_X_RECEIVE=poll to poll)',
+    ...(listening.length
+      ? [`listening for ${listening.flatMap((b) => b.listening.keywords).join(', ')}`]
+      : []),
+  ];
+  return `${parts.join('; ')}${polling.length || listening.length ? ` (add posts: POST ${standInUrl}/x/posts)` : ''}`;
+}
 
 async function start(): Promise<void> {
   const portText = process.env.PORT ?? '3000';
@@ -79,7 +113,7 @@ async function start(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     fail(`PORT must be a port number, not "${portText}"`);
   const config = loadConfig(undefined);
-  const dataDir = resolve(process.env.SOCIALCARE_DATA_DIR ?? '.socialcare-data');
+  const dataDir = localDataDir();
   const apiToken = localApiToken();
   const xConsumerSecret = localXSecret();
   let genericSecrets: Record<string, string> | undefined;
@@ -95,8 +129,18 @@ async function start(): Promise<void> {
       fail('SOCIALCARE_GENERIC_SECRETS must be a JSON object of source name to secret, e.g. {"yelp":"..."}');
     }
   }
+  const xReceive = process.env.SOCIALCARE_X_RECEIVE;
+  if (xReceive !== undefined && xReceive !== '' && xReceive !== 'poll' && xReceive !== 'webhook')
+    fail(`SOCIALCARE_X_RECEIVE must be "poll" or "webhook", not "${xReceive}"`);
+  const intervalText = process.env.SOCIALCARE_X_POLL_INTERVAL ?? '5';
+  const pollSeconds = Number(intervalText);
+  if (!Number.isFinite(pollSeconds) || pollSeconds < 1)
+    fail(`SOCIALCARE_X_POLL_INTERVAL must be a number of seconds of at least 1, not "${intervalText}"`);
   let onFatal = (_error: Error) => {};
   const system = await startLocalSystem({
+    ...(xReceive === 'poll' || xReceive === 'webhook' ? { xReceive } : {}),
+    xPollIntervalMs: pollSeconds * 1000,
+    ...(process.env.X_API_BASE_URL ? { xApiBaseUrl: process.env.X_API_BASE_URL } : {}),
     onFatal: (error) => onFatal(error),
     brandConfig: config,
     port,
@@ -107,6 +151,12 @@ async function start(): Promise<void> {
     ...(process.env.META_VERIFY_TOKEN ? { metaVerifyToken: process.env.META_VERIFY_TOKEN } : {}),
     ...(genericSecrets ? { genericSecrets } : {}),
     sentiment: sentimentFromEnv(),
+  }).catch((error: unknown) => {
+    if (error instanceof PortInUseError)
+      fail(
+        `port ${error.port} is already in use (another socialcare start?). Stop it, or set PORT to a free port: PORT=${error.port + 1} npm start`,
+      );
+    throw error;
   });
   const lines = [
     `socialcare is running at ${system.url}`,
@@ -120,6 +170,9 @@ async function start(): Promise<void> {
     `  consumers:         triage (local sentiment classifier) and sender, polling their queues`,
     `  SLA monitor:       every 15 s; pages are logged here and listed at ${system.url}/api/pages`,
     `  X API stand-in:    ${system.standIn.url} (what would have been posted: ${system.standIn.url}/sent)`,
+    `  X API calls go to: ${system.xApiBaseUrl}`,
+    `  X intake:          ${xIntakeLine(config, xReceive === 'poll' || xReceive === 'webhook' ? xReceive : undefined, pollSeconds, system.standIn.url)}`,
+    `  X webhook health:  every 60 s against ${system.xApiBaseUrl} (after "socialcare x setup")`,
     process.env.X_CONSUMER_SECRET
       ? '  X consumer secret: from X_CONSUMER_SECRET'
       : `  X consumer secret: "${xConsumerSecret}" (development default; set X_CONSUMER_SECRET)`,
@@ -159,8 +212,11 @@ async function triage(args: string[]): Promise<void> {
     input: process.stdin,
     output: process.stdout,
   });
-  if (result.errors)
+  if (result.errors) {
     process.stderr.write(`socialcare triage: ${result.errors} of ${result.lines} lines had errors\n`);
+    // Every line was written; the exit status tells a script that some of them are errors.
+    process.exitCode = 1;
+  }
 }
 
 async function replay(args: string[]): Promise<void> {
@@ -246,13 +302,18 @@ async function dlq(args: string[]): Promise<void> {
   } else if (endpoint) {
     queues = await localDlqQueues(sqsClient(endpoint));
   } else {
-    fail(
-      'name the queues: --endpoint <the "SQS (fauxqs)" URL that start prints>, or --dlq-url and --ingest-url',
-    );
+    // The system `socialcare start` runs on this machine with the same data folder.
+    const dataDir = localDataDir();
+    const running = readRuntimeFile(dataDir);
+    if (!running)
+      fail(
+        `no running socialcare found (${runtimeFilePath(dataDir)} is written by \`socialcare start\` with SOCIALCARE_DATA_DIR=${dataDir}); start it, or name the queues: --endpoint <the "SQS (fauxqs)" URL that start prints>, or --dlq-url and --ingest-url`,
+      );
+    queues = await localDlqQueues(sqsClient(running.sqsEndpoint));
   }
   try {
     if (action === 'list') {
-      const letters = await listDeadLetters(queues, max);
+      const letters = await listDeadLetters(queues, max, values.source);
       if (values.json) for (const letter of letters) process.stdout.write(`${JSON.stringify(letter)}\n`);
       else process.stdout.write(formatDeadLetters(letters));
       return;
@@ -299,6 +360,12 @@ async function report(args: string[]): Promise<void> {
   });
 }
 
+// Output piped into `head` and the like: a closed pipe ends the command quietly, as for any Unix tool.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
 const [command, ...rest] = process.argv.slice(2);
 try {
   if (command === 'start') await start();
@@ -306,6 +373,7 @@ try {
   else if (command === 'replay') await replay(rest);
   else if (command === 'dlq') await dlq(rest);
   else if (command === 'report') await report(rest);
+  else if (command === 'x') await runXCommand(rest, { output: process.stdout, loadConfig });
   else if (!command || command === 'help' || command === '--help') process.stdout.write(`${USAGE}\n`);
   else fail(`unknown command "${command}"\n\n${USAGE}`);
 } catch (error) {

@@ -42,6 +42,10 @@ export interface SlaRecord {
 
 export interface CaseDetail {
   case: CareCase;
+  /** Set when the platform refuses a public reply (X: a post found by keyword search), with the reason. */
+  publicReply?: { allowed: boolean; reason: string };
+  /** What on-call was paged about this case (a risky post, deadline warnings and breaches). */
+  pages?: Page[];
   messages: CaseMessage[];
   notes: CaseNote[];
   viewers: string[];
@@ -63,6 +67,15 @@ export interface QueueCounts {
   waiting_on_customer: number;
   unassigned: number;
   breached: number;
+}
+
+/** A reply the API accepted and queued; the case shows it as sending until it is posted. */
+export interface QueuedReply {
+  outboxId: string;
+  text: string;
+  visibility: 'public' | 'private';
+  reason: string;
+  createdAt: string;
 }
 
 export interface Page {

@@ -2,6 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { comprehendClient, dynamoClient, sqsClient } from '../adapters/aws/clients';
 import { ComprehendPiiDetector } from '../adapters/aws/comprehend-pii';
+import { DynamoAccountStatusStore } from '../adapters/aws/dynamo-account-status';
 import { DynamoCaseStore } from '../adapters/aws/dynamo-case-store';
 import { DynamoOutboxStore } from '../adapters/aws/dynamo-outbox-store';
 import { DynamoPageStore } from '../adapters/aws/dynamo-sla';
@@ -25,6 +26,7 @@ export const handler = middy<HttpEvent, HttpResult>()
       store,
       directory,
       pages: new DynamoPageStore(dynamo, env.TABLE_NAME),
+      accounts: new DynamoAccountStatusStore(dynamo, env.TABLE_NAME),
       desk: new AgentDesk({
         directory,
         store,

@@ -3,7 +3,8 @@ import type { CareCase, CaseMessage, CaseStore } from './cases';
 import { type ComplianceProblem, checkOutbound } from './compliance';
 import type { OutboundMessage, OutboundQueue, OutboxEntry, OutboxStore } from './outbox';
 import type { PiiDetector } from './pii';
-import { replyLimit, signatureSuffix } from './reply-rules';
+import { replyLimit, withSignature } from './reply-rules';
+import { listeningPublicReplyRefusal } from './x-intake/listening';
 
 /**
  * What agents do with a case: claim, assign, reply in public or privately, resolve with a public
@@ -56,7 +57,16 @@ export interface AgentDeskDeps {
 }
 
 export function signReply(brand: Brand, agent: Agent, text: string): string {
-  return `${text}${signatureSuffix(brand.agentDesk.signature, agent.name)}`;
+  return withSignature(text, brand.agentDesk.signature, agent.name);
+}
+
+/** A reply accepted and queued for sending, not yet posted. */
+export interface QueuedReply {
+  outboxId: string;
+  text: string;
+  visibility: 'public' | 'private';
+  reason: string;
+  createdAt: string;
 }
 
 /** A reply's request id names its outbox entries, so a retried request never sends twice. */
@@ -158,7 +168,7 @@ export class AgentDesk {
     caseId: string,
     agent: Agent,
     request: { version: unknown; text: unknown; visibility: unknown; requestId: unknown },
-  ): Promise<{ case: CareCase; outboxIds: string[] }> {
+  ): Promise<{ case: CareCase; outboxIds: string[]; queued: QueuedReply[] }> {
     if (typeof request.text !== 'string') throw new InvalidRequestError('text', 'the reply text is required');
     if (request.visibility !== 'public' && request.visibility !== 'private') {
       throw new InvalidRequestError('visibility', 'must be "public" or "private"');
@@ -206,7 +216,8 @@ export class AgentDesk {
         text,
         reason: 'agent_reply',
       });
-      if (lastInbound.visibility === 'public' && publicThread) {
+      // No public note under a post found by keyword search: X refuses this app's public reply there.
+      if (lastInbound.visibility === 'public' && publicThread && publicThread.source !== 'listening') {
         entries.push({
           ...base,
           outboxId: `public_note:${caseId}:${request.requestId}`,
@@ -221,6 +232,9 @@ export class AgentDesk {
       const thread = publicThread ?? lastInbound;
       if (thread.visibility !== 'public') {
         throw new InvalidRequestError('visibility', 'the customer wrote privately: reply privately');
+      }
+      if (thread.source === 'listening') {
+        throw new InvalidRequestError('visibility', listeningPublicReplyRefusal(account.handle));
       }
       entries.push({
         ...base,
@@ -240,12 +254,25 @@ export class AgentDesk {
         version: careCase.version + 1,
         assignee: careCase.assignee ?? agent.id,
         lastAgentReplyAt: base.createdAt,
+        replyDelivery: {
+          outboxId: (entries.find((e) => e.reason === 'agent_reply') ?? entries[0]!).outboxId,
+          status: 'queued',
+          at: base.createdAt,
+        },
       },
       careCase.version,
     );
     const outboxIds = entries.map((e) => e.outboxId);
     await this.deps.queue.enqueue(outboxIds);
-    return { case: updated, outboxIds };
+    // What is on its way, as it will be posted: the console shows it on the case at once.
+    const queued = entries.map((e) => ({
+      outboxId: e.outboxId,
+      text: e.text,
+      visibility: e.delivery === 'direct_message' ? ('private' as const) : ('public' as const),
+      reason: e.reason,
+      createdAt: e.createdAt,
+    }));
+    return { case: updated, outboxIds, queued };
   }
 
   /** What an agent sends is checked at the point of sending: allowed links, private data, length. */
@@ -289,6 +316,8 @@ export class AgentDesk {
       const account = this.deps.directory.careAccount(brand.id, careCase.platform);
       if (!thread || !account)
         throw new InvalidRequestError('closeOut', 'the case has no public thread to close out in');
+      if (thread.source === 'listening')
+        throw new InvalidRequestError('closeOut', listeningPublicReplyRefusal(account.handle));
       const text = signReply(brand, agent, closeOut);
       await this.checkCompliance(brand, careCase.platform, text, 'public');
       entry = {

@@ -1,18 +1,21 @@
 import type { Brand, BrandDirectory } from './brand-config';
 import {
+  applySentReply,
   attachToCase,
   type CaseStore,
+  type CustomerRef,
   caseIdFor,
   customerOf,
   messageFromInteraction,
   openNewCase,
+  outboundMessage,
   recordedKey,
 } from './cases';
 import type { FaqReply } from './faq/answer';
 import type { Interaction } from './interaction';
 import { completeMention, type MentionContentReader } from './mention-content';
-import { type Page, type PagingDeps, raisePage } from './paging';
-import { maskPii, type PiiDetector } from './pii';
+import { type Page, type PagingDeps, raisePage, riskPageId } from './paging';
+import { LocalPiiDetector, maskPii, type PiiDetector } from './pii';
 import {
   outOfHoursAcknowledgement,
   type ReplyDeps,
@@ -22,11 +25,14 @@ import {
   writeReply,
 } from './replies';
 import type { Sentiment, SentimentClassifier } from './sentiment';
-import { countNegativePost, type VolumeCounter } from './spike';
+import { countNegativePost, SPIKE_BUCKET_MS, type VolumeCounter } from './spike';
 import { decideTriage, riskDetectorFor, type TriageDecision, type TriageInput } from './triage';
+import { listeningNeedsCare } from './x-intake/listening';
 
 export type RecordOutcome =
   | { status: 'opened' | 'attached'; caseId: string; sentiment: Sentiment['label']; priority: string }
+  /** A message one of our accounts sent from another tool, recorded on the customer's case. */
+  | { status: 'outbound_recorded'; caseId: string }
   | { status: 'duplicate' }
   | { status: 'skipped'; reason: string };
 
@@ -45,6 +51,7 @@ export class WriteConflictError extends Error {
 }
 
 const MAX_ATTEMPTS = 5;
+const defaultPii = new LocalPiiDetector();
 
 export interface RecordDeps {
   directory: BrandDirectory;
@@ -54,7 +61,7 @@ export interface RecordDeps {
   replies?: ReplyDeps;
   /** Pages on-call at once for high-risk posts. Absent: no paging (e.g. the triage CLI). */
   paging?: PagingDeps & { linkFor: (caseId: string) => string };
-  /** Finds private data to mask in stored text. Absent: stored as written. */
+  /** Finds private data to mask in what is stored and paged. Absent: the local patterns. */
   pii?: PiiDetector;
   /** Counts negative posts per brand to page once on a spike. */
   volumes?: VolumeCounter;
@@ -62,6 +69,7 @@ export interface RecordDeps {
   mentions?: MentionContentReader;
 }
 
+/** `interaction` is the masked one: a page leaves the system (SNS, e-mail, SMS, Slack, PagerDuty). */
 function riskPage(
   brand: Brand,
   caseId: string,
@@ -76,7 +84,7 @@ function riskPage(
   const title = `[${brand.name}] high-risk post on ${interaction.platform}: ${triage.risks.join(', ')} (case ${caseId})`;
   return {
     // One page per risky message, however often it is delivered.
-    pageId: `risk:${interaction.platform}:${interaction.platformMessageId}`,
+    pageId: riskPageId(interaction.platform, interaction.platformMessageId),
     kind: 'risk',
     severity: 'critical',
     brandId: brand.id,
@@ -98,13 +106,11 @@ export async function recordInteractions(
   deps: RecordDeps,
 ): Promise<Array<RecordOutcome | Error>> {
   const recorded = await deps.store.findRecorded(interactions);
-  const fresh = interactions.filter((i) => !recorded.has(recordedKey(i.platform, i.platformMessageId)));
-  if (deps.replies && fresh.length < interactions.length) {
-    await requeuePendingReplies(
-      interactions.filter((i) => recorded.has(recordedKey(i.platform, i.platformMessageId))),
-      deps.replies,
-    );
-  }
+  const isRecorded = (i: Interaction) => recorded.has(recordedKey(i.platform, i.platformMessageId));
+  // Messages our own accounts sent elsewhere are recorded as ours: never classified, never answered.
+  const fresh = interactions.filter((i) => !isRecorded(i) && i.direction !== 'outbound');
+  const inboundSeen = interactions.filter((i) => isRecorded(i) && i.direction !== 'outbound');
+  if (deps.replies && inboundSeen.length) await requeuePendingReplies(inboundSeen, deps.replies);
   // Mentions notified by id only are read first (after the duplicate check: a redelivery costs no call).
   const reader = deps.mentions;
   const ready = reader
@@ -122,6 +128,14 @@ export async function recordInteractions(
 
   const outcomes: Array<RecordOutcome | Error> = [];
   for (const original of interactions) {
+    if (original.direction === 'outbound' && !isRecorded(original)) {
+      try {
+        outcomes.push(await recordOutbound(original, deps));
+      } catch (error) {
+        outcomes.push(error instanceof Error ? error : new Error(String(error)));
+      }
+      continue;
+    }
     const entry = readyOf.get(original);
     if (!entry) {
       outcomes.push({ status: 'duplicate' });
@@ -170,11 +184,11 @@ async function recordOne(
     ...(faq ? { faq } : {}),
   };
   const customer = customerOf(interaction);
-  // Private data (card and account numbers, e-mail addresses, phone numbers) is masked in what is
-  // stored; triage above read the post as written.
-  const stored = deps.pii
-    ? { ...interaction, text: maskPii(interaction.text, await deps.pii.detect(interaction.text)) }
-    : interaction;
+  // Private data (card and account numbers, e-mail addresses, phone numbers) is masked in everything
+  // that is stored or leaves the system (the case, its message, pages); triage above read the post as
+  // written. Only `stored` is used from here on.
+  const pii = deps.pii ?? defaultPii;
+  const stored = { ...interaction, text: maskPii(interaction.text, await pii.detect(interaction.text)) };
 
   // Two messages from one customer may race; a conflict means someone else wrote first: read again.
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
@@ -194,11 +208,26 @@ async function recordOne(
       },
       risks,
     );
+    if (interaction.source === 'listening' && !open) {
+      // A keyword hit becomes a case only when it needs care; the rest is counted, not queued.
+      const need = listeningNeedsCare({
+        sentiment: sentiment.label,
+        risks,
+        intent: triage.intent,
+        text: interaction.text,
+        hasOpenCase: false,
+      });
+      if (!need.care) {
+        const at = Date.parse(interaction.receivedAt);
+        await deps.volumes?.increment(`listening:${brand.id}`, new Date(at - (at % SPIKE_BUCKET_MS)));
+        return { status: 'skipped', reason: `listening: ${need.reason}` };
+      }
+    }
     const abusive = Boolean(profile?.abusive);
     // Pages and replies are queued before the case is written, under ids that make them happen once:
     // if the write fails and the record is retried, nothing is paged or sent twice, and nothing is lost.
     if (triage.risks.length && deps.paging && !abusive) {
-      await raisePage(riskPage(brand, caseId, interaction, triage, deps.paging.linkFor(caseId)), deps.paging);
+      await raisePage(riskPage(brand, caseId, stored, triage, deps.paging.linkFor(caseId)), deps.paging);
     }
     if (open) {
       const updated = attachToCase(brand, open, stored, sentiment, triage);
@@ -252,6 +281,59 @@ async function recordOne(
 }
 
 /**
+ * A message one of our accounts sent from another tool (X's app: dm.sent): it goes on the customer's
+ * open case (else their latest) as an outbound message and answers them like an agent's reply. It
+ * never opens a case and is never answered; with no case to put it on, it is skipped with the reason.
+ */
+async function recordOutbound(interaction: Interaction, deps: RecordDeps): Promise<RecordOutcome> {
+  const brand = deps.directory.brand(interaction.brandId);
+  if (!brand) throw new UnknownBrandError(interaction.brandId);
+  const recipient = interaction.recipient;
+  if (!recipient) return { status: 'skipped', reason: 'outbound message without a recipient' };
+  const customer: CustomerRef = {
+    platform: interaction.platform,
+    id: recipient.id,
+    ...(recipient.handle ? { handle: recipient.handle } : {}),
+  };
+  const text = deps.pii
+    ? maskPii(interaction.text, await deps.pii.detect(interaction.text))
+    : interaction.text;
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    const profile = await deps.store.getCustomerProfile(brand.id, customer);
+    const caseId = profile?.openCaseId ?? profile?.caseIds?.at(-1);
+    const careCase = caseId ? await deps.store.getCase(caseId) : undefined;
+    if (!careCase) {
+      return { status: 'skipped', reason: 'sent by our account to a customer with no case to record it on' };
+    }
+    const message = outboundMessage(careCase.caseId, {
+      platform: interaction.platform,
+      platformMessageId: interaction.platformMessageId,
+      accountId: interaction.account.id,
+      visibility: interaction.visibility,
+      text,
+      sentAt: interaction.createdAt,
+      ...(interaction.inReplyToId ? { inReplyToId: interaction.inReplyToId } : {}),
+      sentBy: `${interaction.platform}-app`,
+      reason: 'sent_outside_socialcare',
+    });
+    const updated =
+      careCase.status === 'resolved'
+        ? { ...careCase, version: careCase.version + 1 }
+        : applySentReply(brand, careCase, {
+            reason: 'agent_reply',
+            sentBy: `${interaction.platform}-app`,
+            sentAt: interaction.createdAt,
+          });
+    const outcome = await deps.store.attachMessage(updated, careCase.version, message);
+    if (outcome === 'duplicate') return { status: 'duplicate' };
+    if (outcome === 'written') return { status: 'outbound_recorded', caseId: careCase.caseId };
+  }
+  throw new WriteConflictError(
+    `could not record outbound ${interaction.platform} message after ${MAX_ATTEMPTS} conflicting writes`,
+  );
+}
+
+/**
  * The first reply a new case may get at once: the bot's answer or hand-off for a post addressed to
  * the bot (within the per-customer limit), or the care team's out-of-hours acknowledgement.
  * Posts that join an open case get none: a person is already on it.
@@ -285,7 +367,8 @@ async function writeFirstReply(
       reply: await writeReply(replyTo(interaction, brand.id, reason, faq.text, bot, 'bot'), caseId, replies),
     };
   }
-  if (bot.role === 'care' && triage.action !== 'ignore') {
+  // A post found by keyword search may not be answered in public by this app (X's rule): no ack.
+  if (bot.role === 'care' && triage.action !== 'ignore' && interaction.source !== 'listening') {
     const text = outOfHoursAcknowledgement(brand, new Date(interaction.receivedAt));
     const care = directory.careAccount(brand.id, interaction.platform);
     if (text && care) {

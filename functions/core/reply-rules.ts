@@ -64,6 +64,26 @@ export function signatureSuffix(signature: ReplySignature | undefined, agentName
   return '';
 }
 
+/**
+ * A reply with the brand's signature, once: a text that already ends with the agent's signature (a
+ * canned reply signed in its text, a retyped sign-off) is not signed again. The API and the
+ * console's counter both use this.
+ */
+export function withSignature(
+  text: string,
+  signature: ReplySignature | undefined,
+  agentName: string,
+): string {
+  const suffix = signatureSuffix(signature, agentName);
+  if (!suffix) return text;
+  const normalize = (value: string) =>
+    value
+      .replace(/[\s\u2013\u2014-]+/g, ' ')
+      .trim()
+      .toLowerCase();
+  return normalize(text).endsWith(normalize(suffix)) ? text : `${text}${suffix}`;
+}
+
 function initials(name: string): string {
   return name
     .split(/[\s.@_-]+/)

@@ -4,35 +4,54 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { consoleFiles } from '../../console/build';
 import { snsClient, sqsClient } from '../adapters/aws/clients';
+import { DynamoAccountStatusStore } from '../adapters/aws/dynamo-account-status';
 import { DynamoCaseStore } from '../adapters/aws/dynamo-case-store';
 import { DynamoOutboxStore } from '../adapters/aws/dynamo-outbox-store';
 import { DynamoRateLimiter } from '../adapters/aws/dynamo-rate-limiter';
 import { DynamoDueCaseFinder, DynamoPageStore } from '../adapters/aws/dynamo-sla';
 import { DynamoVolumeCounter } from '../adapters/aws/dynamo-volume-counter';
+import { DynamoRefreshLease, DynamoWebhookHealthStore } from '../adapters/aws/dynamo-x-admin';
+import { DynamoXPollState } from '../adapters/aws/dynamo-x-poll-state';
 import { SnsPager } from '../adapters/aws/sns-pager';
-import { delayRedelivery, SqsDeadLetters, SqsOutboundQueue } from '../adapters/aws/sqs-queues';
+import {
+  delayRedelivery,
+  redeliverOutboxMessage,
+  SqsDeadLetters,
+  SqsOutboundQueue,
+} from '../adapters/aws/sqs-queues';
 import { fareSourceFor } from '../adapters/http/http-fare-source';
+import { FileRefreshLease, FileTokenVault } from '../adapters/local/file-token-vault';
 import { createAgentApi } from '../agent-api/agent-api';
 import { createGenericWebhook } from '../channels/generic/webhook';
+import { resolveGraphApiVersion } from '../channels/meta/graph-api';
 import { GraphInstagramMentionReader } from '../channels/meta/instagram-mentions';
 import { MetaSender } from '../channels/meta/meta-sender';
 import { createMetaWebhook } from '../channels/meta/webhook';
 import { createXWebhook } from '../channels/x/webhook';
+import { XAdminClient } from '../channels/x/x-admin-client';
+import { XHttpReader } from '../channels/x/x-reader';
 import { XSender } from '../channels/x/x-sender';
 import { logger } from '../commons/logger';
 import { AgentDesk } from '../core/agent-desk';
-import { type BrandConfig, BrandDirectory } from '../core/brand-config';
+import { type BrandConfig, BrandDirectory, type XReceiveMode } from '../core/brand-config';
 import { lastCustomerMessageAt } from '../core/cases';
 import { MemoryMetrics } from '../core/metrics';
-import type { Page } from '../core/paging';
+import { sweepOutbox } from '../core/outbox';
+import { type Page, raisePage } from '../core/paging';
 import { LocalPiiDetector } from '../core/pii';
 import type { SentimentClassifier } from '../core/sentiment';
 import { trainedLocalClassifier } from '../core/sentiment/care-model';
 import { runSlaMonitor } from '../core/sla-monitor';
+import { reauthorizationPage, xAccountsOf, xBrandIds } from '../core/x-admin/accounts';
+import type { UserTokens, UserTokenVault } from '../core/x-admin/ports';
+import { keepGrantsFresh, XUserTokens } from '../core/x-admin/user-tokens';
+import { checkWebhookHealth } from '../core/x-admin/webhook-health';
+import { planXStreams, runXPoll, type XStreamResult } from '../core/x-intake/poll';
 import { createSenderConsumer } from '../sender/sender-consumer';
 import { createTriageConsumer } from '../triage/triage-consumer';
 import { ensureTable, startEmbeddedDynamo } from './embedded-dynamodb';
 import { startEmbeddedQueues } from './embedded-queues';
+import { checkPortFree } from './free-port';
 import { createLocalHttpServer, localConsoleConfig, staticSite } from './http-server';
 import { openIngestJournal } from './ingest-journal';
 import {
@@ -42,6 +61,8 @@ import {
   startPlatformStandIn,
 } from './platform-stand-in';
 import { type QueuePoller, startQueuePoller } from './queue-poller';
+import { removeRuntimeFile, writeRuntimeFile } from './runtime-file';
+import { LOCAL_X_APP_BEARER, LOCAL_X_CLIENT_ID } from './x-admin-stand-in';
 
 export const LOCAL_TABLE_NAME = 'socialcare';
 export const LOCAL_API_TOKEN = 'local-dev-token';
@@ -69,6 +90,16 @@ export interface LocalSystemOptions {
   visibilityTimeoutSeconds?: number;
   /** How often the SLA monitor runs (every minute in AWS; 15 s locally by default). */
   slaIntervalMs?: number;
+  /** `poll` forces polling for every X account (SOCIALCARE_X_RECEIVE=poll). Default: the config's. */
+  xReceive?: XReceiveMode;
+  /** How often the X poller runs (SOCIALCARE_X_POLL_INTERVAL; default 5 s). 0: only on pollX(). */
+  xPollIntervalMs?: number;
+  /** How long a poll run holds a stream before another may take it over (default 2 minutes). */
+  xPollLeaseMs?: number;
+  /** How often the X webhook health check runs (every 5 minutes in AWS; 60 s locally by default). */
+  xWebhookCheckIntervalMs?: number;
+  /** The X API the system calls (X_API_BASE_URL): every X call goes there. Default: the embedded stand-in. */
+  xApiBaseUrl?: string;
   /** Called for every page that reaches the embedded on-call topic. */
   onPage?: (page: Page) => void;
   /**
@@ -95,9 +126,32 @@ export interface LocalSystem {
   metrics: MemoryMetrics;
   /** Runs the SLA monitor once now (it also runs on its timer). */
   runSlaMonitor(now?: Date): ReturnType<typeof runSlaMonitor>;
+  /** Runs the X poller once now (it also runs on its timer when an account polls or a brand listens). */
+  pollX(): Promise<XStreamResult[]>;
+  /** Queues again the outbox entries nobody sent (it also runs on the monitor's timer). */
+  sweepOutbox(now?: Date): Promise<string[]>;
+  /** The X API base URL every X admin call goes to (the stand-in unless told otherwise). */
+  xApiBaseUrl: string;
+  /** The URL X is told to deliver to: this system's /webhooks/x. */
+  xWebhookUrl: string;
+  /** Runs the X webhook health check once now (it also runs on its timer). */
+  runXWebhookHealthCheck(now?: Date): ReturnType<typeof checkWebhookHealth>;
+  /** The brand accounts' OAuth 2.0 tokens (file-backed under the data folder, in memory without one). */
+  xUserTokens: XUserTokens;
   /** Waits until the ingest and outbox queues have been found empty. */
   drained(): Promise<void>;
   stop(): Promise<void>;
+}
+
+/** Without a data folder the tokens live as long as the process. */
+function memoryTokenVault(): UserTokenVault {
+  const tokens = new Map<string, UserTokens>();
+  return {
+    read: async (accountId) => tokens.get(accountId),
+    write: async (accountId, value) => {
+      tokens.set(accountId, value);
+    },
+  };
 }
 
 /** A page as it arrives from the on-call topic: the raw SNS message; locally every protocol's body. */
@@ -124,6 +178,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
     stops.length = 0;
   };
+  // The port first: a second instance stops here, before DynamoDB starts or the journal is read.
+  if (options.port !== 0) await checkPortFree(options.port, options.host ?? '127.0.0.1');
   try {
     const dynamo = await startEmbeddedDynamo(options.dataDir ? { dataDir: options.dataDir } : {});
     stops.push(dynamo.stop);
@@ -141,8 +197,9 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       },
     );
     stops.push(queues.stop);
-    const standIn = await startPlatformStandIn();
+    const standIn = await startPlatformStandIn({ xConsumerSecret: options.xConsumerSecret });
     stops.push(standIn.stop);
+    const xApiBaseUrl = (options.xApiBaseUrl ?? standIn.url).replace(/\/+$/, '');
     const sqs = sqsClient(queues.endpoint);
     const sns = snsClient(queues.endpoint);
     stops.push(async () => {
@@ -153,6 +210,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     const store = new DynamoCaseStore(dynamo.client, LOCAL_TABLE_NAME);
     const pages = new DynamoPageStore(dynamo.client, LOCAL_TABLE_NAME);
     const outbox = new DynamoOutboxStore(dynamo.client, LOCAL_TABLE_NAME);
+    const accounts = new DynamoAccountStatusStore(dynamo.client, LOCAL_TABLE_NAME);
     const deadLetters = new SqsDeadLetters(sqs, queues.deadLetterQueueUrl);
     let baseUrl = '';
     // Pages link to the case in the console.
@@ -160,7 +218,12 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     const paging = { pages, pager: new SnsPager(sns, queues.oncallTopicArn), linkFor };
     const metrics = new MemoryMetrics();
 
+    const graphApiVersion = resolveGraphApiVersion({
+      config: options.brandConfig,
+      env: process.env.META_GRAPH_API_VERSION,
+    });
     const metaSender = new MetaSender({
+      apiVersion: graphApiVersion,
       tokenFor: async (id, platform) => localMetaToken(id, platform),
       apiBaseUrl: standIn.url,
       lastCustomerMessageAt: async (message) => lastCustomerMessageAt(store, message.caseId),
@@ -169,16 +232,19 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       startQueuePoller({
         client: sqs,
         queueUrl: queues.ingestQueueUrl,
+        visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 30,
         consumer: createTriageConsumer({
           directory,
           store,
           sentiment: options.sentiment ?? trainedLocalClassifier(),
           deadLetters,
           paging,
+          accounts,
           metrics,
           volumes: new DynamoVolumeCounter(dynamo.client, LOCAL_TABLE_NAME),
           pii: new LocalPiiDetector(),
           mentions: new GraphInstagramMentionReader({
+            apiVersion: graphApiVersion,
             tokenFor: async (id) => localMetaToken(id, 'instagram'),
             apiBaseUrl: standIn.url,
           }),
@@ -193,17 +259,23 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       startQueuePoller({
         client: sqs,
         queueUrl: queues.outboxQueueUrl,
+        visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 30,
         consumer: createSenderConsumer({
           directory,
           outbox,
           cases: store,
           senders: {
-            x: new XSender({ credentialsFor: async (id) => localXCredentials(id), apiBaseUrl: standIn.url }),
+            x: new XSender({
+              credentialsFor: async (id) => localXCredentials(id),
+              apiBaseUrl: xApiBaseUrl,
+              authorizationOf: (id) => accounts.get('x', id),
+            }),
             facebook: metaSender,
             instagram: metaSender,
           },
           deadLetters,
           metrics,
+          redeliver: (message) => redeliverOutboxMessage(sqs, queues.outboxQueueUrl, message),
           scheduleRetry: (record, at) =>
             delayRedelivery(sqs, queues.outboxQueueUrl, record.receiptHandle, at),
         }),
@@ -228,7 +300,12 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     // disk before the webhook answers, and the ones not yet recorded are enqueued again at start.
     const ingestQueue = queues.ingest;
     const journal = options.dataDir
-      ? await openIngestJournal({ dataDir: options.dataDir, queue: ingestQueue, recorded: store })
+      ? await openIngestJournal({
+          dataDir: options.dataDir,
+          queue: ingestQueue,
+          recorded: store,
+          deadLetters,
+        })
       : undefined;
     if (journal) stops.push(journal.stop);
 
@@ -239,10 +316,14 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       ...paging,
       metrics,
     };
+    const unsent = { outbox, queue: new SqsOutboundQueue(sqs, queues.outboxQueueUrl) };
     let monitorRunning: Promise<unknown> | undefined;
     const monitorOnce = async () => {
       if (monitorRunning) return;
-      const run = runSlaMonitor(monitorDeps);
+      // As the monitor Lambda does: deadlines, then replies nobody sent.
+      const run = runSlaMonitor(monitorDeps).finally(() =>
+        sweepOutbox(unsent).catch((error) => logger.error('outbox sweep failed', { error: error as Error })),
+      );
       monitorRunning = run;
       try {
         return await run;
@@ -256,6 +337,96 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     stops.push(async () => {
       clearInterval(timer);
       await monitorRunning?.catch(() => undefined);
+    });
+
+    // Polling for X accounts without webhook access, and brand-keyword listening, on a timer.
+    const pollAbort = new AbortController();
+    const xPollDeps = {
+      directory,
+      reader: new XHttpReader({
+        apiBaseUrl: xApiBaseUrl,
+        credentialsFor: async (id: string) => localXCredentials(id),
+        directory,
+      }),
+      state: new DynamoXPollState(dynamo.client, LOCAL_TABLE_NAME),
+      queue: journal ?? ingestQueue,
+      paging,
+      ...(options.xReceive ? { forceReceive: options.xReceive } : {}),
+      ...(options.xPollLeaseMs !== undefined ? { leaseMs: options.xPollLeaseMs } : {}),
+      log: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) =>
+        logger[level](message, fields ?? {}),
+    };
+    const pollX = () => runXPoll(xPollDeps, pollAbort.signal);
+    let pollRunning: Promise<unknown> | undefined;
+    const pollInterval = options.xPollIntervalMs ?? 5_000;
+    if (pollInterval > 0 && planXStreams(directory, options.xReceive).length) {
+      const pollTimer = setInterval(() => {
+        if (pollRunning) return;
+        pollRunning = pollX()
+          .then((results) => {
+            const read = results.filter((r) => r.enqueued > 0);
+            if (read.length) logger.info('x poll', { streams: read });
+          })
+          .catch((error) => logger.error('x poll run failed', { error: error as Error }))
+          .finally(() => {
+            pollRunning = undefined;
+          });
+      }, pollInterval);
+      stops.push(async () => {
+        clearInterval(pollTimer);
+        pollAbort.abort();
+        await pollRunning?.catch(() => undefined);
+      });
+    } else {
+      stops.push(async () => pollAbort.abort());
+    }
+    // The X webhook: re-validated and the outage replayed when X marks it invalid. Locally it watches
+    // the webhook `socialcare x setup` registered with the stand-in (nothing until then).
+    const xAdmin = new XAdminClient({
+      apiBaseUrl: xApiBaseUrl,
+      bearerToken: async () => LOCAL_X_APP_BEARER,
+      clientId: async () => LOCAL_X_CLIENT_ID,
+    });
+    // With a data folder the grants are files the command line shares, and so is the lease on them.
+    const vault = options.dataDir ? new FileTokenVault(options.dataDir) : undefined;
+    const xUserTokens = new XUserTokens({
+      vault: vault ?? memoryTokenVault(),
+      lease: vault
+        ? new FileRefreshLease(vault.dir)
+        : new DynamoRefreshLease(dynamo.client, LOCAL_TABLE_NAME),
+      endpoint: xAdmin,
+      onReauthorizationRequired: async (accountId, reason) => {
+        await raisePage(reauthorizationPage(options.brandConfig, accountId, reason, new Date()), paging);
+      },
+    });
+    const xHealth = {
+      api: xAdmin,
+      store: new DynamoWebhookHealthStore(dynamo.client, LOCAL_TABLE_NAME),
+      webhookUrl: '',
+      brandIds: xBrandIds(options.brandConfig),
+      paging,
+    };
+    let healthRunning: Promise<unknown> | undefined;
+    const healthTimer = setInterval(() => {
+      if (healthRunning || !ready) return;
+      healthRunning = checkWebhookHealth(xHealth)
+        .then(async (result) => {
+          if (result.outcome !== 'healthy' && result.outcome !== 'not_registered')
+            logger.warn(`X webhook health: ${result.outcome}`, { ...result });
+          // Grants refreshed before they expire (and a revoked one found) whether or not anything used them.
+          await keepGrantsFresh(
+            xUserTokens,
+            xAccountsOf(options.brandConfig).map((a) => a.id),
+          );
+        })
+        .catch((error) => logger.warn('X webhook health check failed', { error: error as Error }))
+        .finally(() => {
+          healthRunning = undefined;
+        });
+    }, options.xWebhookCheckIntervalMs ?? 60_000);
+    stops.push(async () => {
+      clearInterval(healthTimer);
+      await healthRunning?.catch(() => undefined);
     });
 
     const server: Server = createLocalHttpServer({
@@ -298,6 +469,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
             store,
             directory,
             pages,
+            accounts,
             desk: new AgentDesk({
               directory,
               store,
@@ -324,6 +496,20 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       });
     const { port } = server.address() as AddressInfo;
     baseUrl = `http://127.0.0.1:${port}`;
+    xHealth.webhookUrl = `${baseUrl}/webhooks/x`;
+    // The ports change at every start: the other commands (dlq) find them in the data folder.
+    if (options.dataDir) {
+      const dataDir = options.dataDir;
+      writeRuntimeFile(dataDir, {
+        pid: process.pid,
+        startedAt: new Date().toISOString(),
+        url: baseUrl,
+        sqsEndpoint: queues.endpoint,
+        dynamoEndpoint: dynamo.endpoint,
+        standInUrl: standIn.url,
+      });
+      stops.push(async () => removeRuntimeFile(dataDir));
+    }
     ready = true;
     const drained = async () => {
       await Promise.all([pollers[0]!.idle(), pollers[1]!.idle()]);
@@ -336,9 +522,16 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       standIn,
       store,
       metrics,
+      pollX,
       // Not serialized with the timer: tests use it to run overlapping monitors for real.
       runSlaMonitor: (now?: Date) => runSlaMonitor({ ...monitorDeps, ...(now ? { now: () => now } : {}) }),
+      sweepOutbox: (now?: Date) => sweepOutbox({ ...unsent, ...(now ? { now: () => now } : {}) }),
       drained,
+      xApiBaseUrl,
+      xWebhookUrl: xHealth.webhookUrl,
+      runXWebhookHealthCheck: (now?: Date) =>
+        checkWebhookHealth({ ...xHealth, ...(now ? { now: () => now } : {}) }),
+      xUserTokens,
       async stop() {
         ready = false;
         // Stop taking requests, then let the consumers finish what was accepted: the embedded queues

@@ -13,6 +13,10 @@ const KINDS: readonly PageKind[] = [
   'deadline_repeat',
   'risk',
   'spike',
+  'account_revoked',
+  'x_spend',
+  'x_webhook',
+  'x_authorization',
 ];
 const SEVERITIES: readonly PageSeverity[] = ['warning', 'critical'];
 

@@ -1,3 +1,4 @@
+import type { AccountAuthorization, AccountStatusStore } from '../../functions/core/account-status';
 import type {
   AbuseMark,
   CareCase,
@@ -9,14 +10,33 @@ import type {
   WriteOutcome,
 } from '../../functions/core/cases';
 import { recordedKey } from '../../functions/core/cases';
-import type { Interaction, Platform } from '../../functions/core/interaction';
-import type { ClaimResult, OutboundQueue, OutboxEntry, OutboxStore } from '../../functions/core/outbox';
+import {
+  type AccountEvent,
+  type IngestItem,
+  type Interaction,
+  isAccountEvent,
+  type Platform,
+} from '../../functions/core/interaction';
+import {
+  type ClaimResult,
+  OUTBOX_SWEEP_GRACE_MS,
+  type OutboundQueue,
+  type OutboxEntry,
+  type OutboxStore,
+} from '../../functions/core/outbox';
 import type { Page, PageRecord, Pager, PageStore } from '../../functions/core/paging';
 import type { DeadLetters, InteractionQueue, ParkedEvent } from '../../functions/core/queues';
 import type { ReplyRateLimiter } from '../../functions/core/replies';
 import type { Sentiment, SentimentClassifier, SentimentInput } from '../../functions/core/sentiment';
 import type { DueCaseFinder } from '../../functions/core/sla-monitor';
 import type { VolumeCounter } from '../../functions/core/spike';
+import type {
+  WebhookHealthState,
+  WebhookHealthStore,
+  XAdminApi,
+  XWebhook,
+} from '../../functions/core/x-admin/ports';
+import type { XPollStateStore, XStreamCursor } from '../../functions/core/x-intake/poll';
 
 /** The CaseStore contract in memory, with the same all-or-none and version rules as DynamoDB. */
 export class InMemoryCaseStore implements CaseStore {
@@ -134,11 +154,10 @@ export class InMemoryCaseStore implements CaseStore {
       this.openCaseOf.delete(customer);
   }
 
-  async listOpenCases(brandId: string, limit: number) {
+  async listOpenCases(brandId: string) {
     return [...this.cases.values()]
       .filter((c) => c.brandId === brandId && c.status !== 'resolved')
-      .sort((a, b) => (a.nextDeadlineAt ?? '9999').localeCompare(b.nextDeadlineAt ?? '9999'))
-      .slice(0, limit);
+      .sort((a, b) => (a.nextDeadlineAt ?? '9999').localeCompare(b.nextDeadlineAt ?? '9999'));
   }
 
   readonly notes: CaseNote[] = [];
@@ -173,8 +192,12 @@ export class InMemoryCaseStore implements CaseStore {
 
 export class RecordingQueue implements InteractionQueue {
   readonly sent: Interaction[] = [];
-  async enqueue(interactions: Interaction[]) {
-    this.sent.push(...interactions);
+  readonly events: AccountEvent[] = [];
+  async enqueue(items: IngestItem[]) {
+    for (const item of items) {
+      if (isAccountEvent(item)) this.events.push(item);
+      else this.sent.push(item);
+    }
   }
 }
 
@@ -202,11 +225,27 @@ export class StubSentiment implements SentimentClassifier {
 /** The outbox contract in memory: the same conditional state changes as DynamoDB. */
 export class InMemoryOutboxStore implements OutboxStore {
   readonly entries = new Map<string, OutboxEntry>();
+  /** When the sweeper may take each unsent entry (epoch ms), as the table's index holds it. */
+  readonly sweepAt = new Map<string, number>();
+
+  constructor(private readonly now: () => Date = () => new Date()) {}
 
   async createOutbox(entry: OutboxEntry) {
     if (this.entries.has(entry.outboxId)) return 'exists' as const;
     this.entries.set(entry.outboxId, structuredClone(entry));
+    if (entry.status === 'pending')
+      this.sweepAt.set(entry.outboxId, this.now().getTime() + OUTBOX_SWEEP_GRACE_MS);
     return 'created' as const;
+  }
+
+  async takeUnsent(now: Date, limit: number, snoozeMs: number) {
+    const due = [...this.sweepAt.entries()]
+      .filter(([, at]) => at <= now.getTime())
+      .sort((a, b) => a[1] - b[1])
+      .slice(0, limit)
+      .map(([id]) => id);
+    for (const id of due) this.sweepAt.set(id, now.getTime() + snoozeMs);
+    return due;
   }
 
   async getOutbox(outboxId: string) {
@@ -225,22 +264,34 @@ export class InMemoryOutboxStore implements OutboxStore {
       sendingSince: now.toISOString(),
       attempts: entry.attempts + 1,
     });
+    this.sweepAt.set(outboxId, now.getTime() + 6 * 60_000);
     return 'claimed';
   }
 
-  async releaseOutbox(outboxId: string, error: string) {
+  async releaseOutbox(outboxId: string, error: string, retryAt?: Date) {
     const entry = this.entries.get(outboxId);
-    if (entry?.status === 'sending') Object.assign(entry, { status: 'pending', error });
+    if (entry?.status !== 'sending') return;
+    Object.assign(entry, {
+      status: 'pending',
+      error,
+      ...(retryAt ? { deferredUntil: retryAt.toISOString() } : {}),
+    });
+    const from = Math.max(this.now().getTime(), retryAt?.getTime() ?? 0);
+    this.sweepAt.set(outboxId, from + OUTBOX_SWEEP_GRACE_MS);
   }
 
   async completeOutbox(outboxId: string, result: { platformMessageId: string; sentAt: string }) {
     const entry = this.entries.get(outboxId);
     if (entry) Object.assign(entry, { status: 'sent', ...result });
+    if (entry) delete entry.deferredUntil;
+    this.sweepAt.delete(outboxId);
   }
 
   async closeOutbox(outboxId: string, status: 'failed' | 'uncertain', error: string) {
     const entry = this.entries.get(outboxId);
     if (entry) Object.assign(entry, { status, error });
+    if (entry) delete entry.deferredUntil;
+    this.sweepAt.delete(outboxId);
   }
 }
 
@@ -264,6 +315,14 @@ export class InMemoryPageStore implements PageStore {
   }
   async listUnpublished(before: string) {
     return [...this.records.values()].filter((r) => r.status === 'pending' && r.createdAt < before);
+  }
+  async getPages(pageIds: string[]) {
+    return pageIds
+      .flatMap((id) => {
+        const record = this.records.get(id);
+        return record ? [record] : [];
+      })
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   }
   async listPages(limit: number, brandId?: string) {
     return [...this.records.values()]
@@ -311,5 +370,96 @@ export class InMemoryVolumeCounter implements VolumeCounter {
   }
   async counts(key: string, bucketStarts: Date[]) {
     return bucketStarts.map((b) => this.buckets.get(`${key}|${b.toISOString()}`) ?? 0);
+  }
+}
+
+/** The account-authorization port in memory, with the adapter's rule: an older revocation never undoes a newer re-authorization. */
+export class InMemoryAccountStatusStore implements AccountStatusStore {
+  readonly statuses = new Map<string, AccountAuthorization>();
+  async markRevoked(platform: Platform, accountId: string, revocation: { at: string; eventId: string }) {
+    const key = `${platform}:${accountId}`;
+    const current = this.statuses.get(key);
+    if (current?.reauthorizedAt && current.reauthorizedAt >= revocation.at) return 'stale' as const;
+    if (current?.revokedAt && current.revokedAt > revocation.at) return 'stale' as const;
+    this.statuses.set(key, {
+      ...(current ?? { platform, accountId }),
+      revokedAt: revocation.at,
+      revokedEvent: revocation.eventId,
+    });
+    return 'marked' as const;
+  }
+  async markReauthorized(platform: Platform, accountId: string, at: string) {
+    const key = `${platform}:${accountId}`;
+    this.statuses.set(key, { ...(this.statuses.get(key) ?? { platform, accountId }), reauthorizedAt: at });
+  }
+  async get(platform: Platform, accountId: string) {
+    return this.statuses.get(`${platform}:${accountId}`);
+  }
+}
+
+/** The poller's cursors, leases and spend counters in memory, with DynamoDB's conditional semantics. */
+export class InMemoryXPollState implements XPollStateStore {
+  readonly items = new Map<string, XStreamCursor & { leaseOwner?: string; leaseUntil?: string }>();
+  readonly spent = new Map<string, number>();
+  async lease(stream: string, owner: string, now: Date, leaseMs: number) {
+    const item = this.items.get(stream) ?? {};
+    if (item.leaseUntil && item.leaseUntil >= now.toISOString()) return undefined;
+    this.items.set(stream, {
+      ...item,
+      leaseOwner: owner,
+      leaseUntil: new Date(now.getTime() + leaseMs).toISOString(),
+    });
+    const { leaseOwner: _o, leaseUntil: _u, ...cursor } = item;
+    return cursor;
+  }
+  async commit(stream: string, owner: string, cursor: XStreamCursor) {
+    if (this.items.get(stream)?.leaseOwner !== owner) return false;
+    this.items.set(stream, { ...cursor });
+    return true;
+  }
+  async addSpend(brandId: string, month: string, _resources: number, microUsd: number) {
+    const key = `${brandId}:${month}`;
+    const total = (this.spent.get(key) ?? 0) + microUsd;
+    this.spent.set(key, total);
+    return total;
+  }
+  async spend(brandId: string, month: string) {
+    return this.spent.get(`${brandId}:${month}`) ?? 0;
+  }
+}
+
+/** The webhook health check's one item, with the conditional write on its version. */
+export class InMemoryWebhookHealthStore implements WebhookHealthStore {
+  state: WebhookHealthState = { version: 0 };
+  async read() {
+    return { ...this.state };
+  }
+  async write(state: WebhookHealthState, expectedVersion: number) {
+    if (this.state.version !== expectedVersion) return false;
+    this.state = { ...state };
+    return true;
+  }
+}
+
+/** X's webhook endpoints as the health check sees them, with what it was asked. */
+export class FakeXWebhooks implements Pick<XAdminApi, 'listWebhooks' | 'validateWebhook' | 'replay'> {
+  webhooks: XWebhook[] = [];
+  crcPasses = true;
+  replayFails = false;
+  readonly validations: string[] = [];
+  readonly replays: Array<{ webhookId: string; from: string; to: string }> = [];
+  async listWebhooks() {
+    return this.webhooks.map((w) => ({ ...w }));
+  }
+  async validateWebhook(id: string) {
+    this.validations.push(id);
+    const webhook = this.webhooks.find((w) => w.id === id);
+    if (webhook && this.crcPasses) webhook.valid = true;
+    return Boolean(webhook?.valid);
+  }
+  async replay(webhookId: string, from: Date, to: Date) {
+    if (this.replayFails) throw new Error('X answered 503');
+    this.replays.push({ webhookId, from: from.toISOString(), to: to.toISOString() });
+    return { jobId: `job-${this.replays.length}` };
   }
 }

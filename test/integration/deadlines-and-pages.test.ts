@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { afterAll, beforeAll, test } from '@jest/globals';
 import { DynamoPageStore } from '../../functions/adapters/aws/dynamo-sla';
 import type { Page } from '../../functions/core/paging';
 import { type LocalSystem, startLocalSystem } from '../../functions/local-runtime/runtime';
@@ -9,7 +9,7 @@ import { API_TOKEN, api, postX, waitFor, X_SECRET } from './support';
 let system: LocalSystem;
 const pages: Page[] = [];
 
-before(async () => {
+beforeAll(async () => {
   system = await startLocalSystem({
     brandConfig: demoConfig(),
     port: 0,
@@ -19,7 +19,7 @@ before(async () => {
     onPage: (page) => pages.push(page),
   });
 });
-after(() => system?.stop());
+afterAll(() => system?.stop());
 
 const pagesOfKind = (kind: string) => pages.filter((p) => p.kind === kind);
 
@@ -68,6 +68,12 @@ test('a case crosses warning and breach; one page per step arrives through the e
   assert.equal(system.metrics.totals.get('DeadlineWarnings|demoair'), 1);
   assert.equal(system.metrics.totals.get('DeadlineBreaches|demoair'), 1);
   assert.equal(system.metrics.totals.get('CasesOpened|demoair'), 1);
+  // The case says what on-call was paged about (read back from DynamoDB by the pages' ids).
+  const detailPages = (await api(system.url, '/api/cases/x-1860000000000000001')).body.pages as Page[];
+  assert.deepEqual(
+    detailPages.map((p) => p.kind),
+    ['deadline_warning', 'deadline_breach', 'deadline_repeat'],
+  );
   const listed = (await api(system.url, '/api/pages')).body.pages as Page[];
   assert.deepEqual(listed.map((p) => p.kind).sort(), [
     'deadline_breach',
@@ -95,6 +101,31 @@ test('a high-risk post pages on-call at once', async () => {
     return found.status === 200 ? (found.body.case as { priority: string }) : undefined;
   });
   assert.equal(careCase.priority, 'urgent');
+  // The urgent case shows the page it caused: never "no warning" on a case on-call was paged about.
+  const detail = (await api(system.url, '/api/cases/x-1860000000000000777')).body;
+  assert.deepEqual(
+    (detail.pages as Page[]).map((p) => [p.pageId, p.kind, p.severity]),
+    [['risk:x:1860000000000000777', 'risk', 'critical']],
+  );
+});
+
+test('a risk page carries the masked text: no card number reaches SNS or /api/pages', async () => {
+  const payload = JSON.parse(fixture('x/mention.json'));
+  payload.tweet_create_events[0].id_str = '1860000000000000888';
+  payload.tweet_create_events[0].user.id_str = '888';
+  payload.tweet_create_events[0].text = '@DemoAir I will sue you. card 4111 1111 1111 1111';
+  await postX(system.url, JSON.stringify(payload));
+  const published = await waitFor('the risk page', async () =>
+    pages.find((p) => p.caseId === 'x-1860000000000000888'),
+  );
+  const listed = await waitFor('the page in /api/pages', async () => {
+    const found = (await api(system.url, '/api/pages')).body.pages as Page[];
+    return found.find((p) => p.caseId === 'x-1860000000000000888');
+  });
+  for (const page of [published, listed]) {
+    assert.doesNotMatch(JSON.stringify(page), /4111 1111 1111 1111|4111111111111111/);
+    assert.match(page.text, /card •••• •••• •••• 1111/);
+  }
 });
 
 test('a burst of negative posts pages on-call once as a spike (DynamoDB counters, SNS)', async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, test } from '@jest/globals';
 import { signXPayload } from '../../functions/channels/x/signature';
 import type { Interaction } from '../../functions/core/interaction';
 import { LocalSentimentClassifier } from '../../functions/core/local-sentiment';
@@ -13,7 +13,7 @@ import { API_TOKEN, api, postX, queueDepth, receiveAll, waitFor, X_SECRET } from
 let system: LocalSystem;
 let doc: DynamoDBDocumentClient;
 
-before(async () => {
+beforeAll(async () => {
   system = await startLocalSystem({
     brandConfig: demoConfig(),
     port: 0,
@@ -24,7 +24,7 @@ before(async () => {
   doc = DynamoDBDocumentClient.from(system.dynamo.client);
 });
 
-after(async () => {
+afterAll(async () => {
   await system?.stop();
 });
 
@@ -162,14 +162,20 @@ test('a malformed record goes to the DLQ with its reason while the rest of the b
       (await getItem('CASE#x-1860000000000000300', 'CASE')) &&
       (await getItem('CASE#x-1860000000000000301', 'CASE')),
   );
+  // The malformed record is parked by triage with its reason. On a busy machine the 1 s visibility timeout
+  // can also hand it to triage twice, or move a slow good record to the DLQ after five receives (SQS
+  // delivers at least once; the good cases above show nothing was lost): look for the malformed one.
+  const malformed = '{"schemaVersion":1,"platform":"x"}';
+  const received: Awaited<ReturnType<typeof receiveAll>> = [];
   const parked = await waitFor('the parked record', async () => {
-    const messages = await receiveAll(system.queues.client, system.queues.deadLetterQueueUrl);
-    return messages.length ? messages : undefined;
+    received.push(...(await receiveAll(system.queues.client, system.queues.deadLetterQueueUrl)));
+    const found = received.filter((message) => message.Body === malformed);
+    return found.length ? found : undefined;
   });
-  assert.equal(parked.length, 1);
-  assert.equal(parked[0]?.Body, '{"schemaVersion":1,"platform":"x"}');
-  assert.equal(parked[0]?.MessageAttributes?.source?.StringValue, 'triage');
-  assert.match(parked[0]?.MessageAttributes?.reason?.StringValue ?? '', /^interaction field visibility/);
+  for (const message of parked) {
+    assert.equal(message.MessageAttributes?.source?.StringValue, 'triage');
+    assert.match(message.MessageAttributes?.reason?.StringValue ?? '', /^interaction field visibility/);
+  }
 });
 
 test('the agent API needs the bearer token and lists open cases soonest deadline first', async () => {
@@ -242,3 +248,30 @@ test('two first posts of one customer triaged at the same moment give one case o
   ]);
   assert.equal((await getItem(`CASE#${caseIds[0]}`, 'CASE'))?.messageCount, 2);
 });
+
+test('a 600 KB signed mention is kept cut to 25,000 characters with a note: one case, nothing dead-lettered', async () => {
+  const payload = JSON.parse(fixture('x/mention.json'));
+  const tweet = payload.tweet_create_events[0];
+  tweet.id_str = '1860000000000600001';
+  tweet.id = Number(tweet.id_str);
+  tweet.user.id_str = '60001';
+  tweet.user.id = 60001;
+  tweet.timestamp_ms = String(Date.now());
+  // 600 KB of UTF-8: whole, the item would be over DynamoDB's 400 KB (and the message over SQS's 256 KB).
+  tweet.text = `@DemoAir my bag is lost. ${'😡 '.repeat(120_000)}`;
+  const body = JSON.stringify(payload);
+  const bytes = Buffer.byteLength(body);
+  assert.equal(bytes > 600_000, true, `${bytes} bytes`);
+  const deadBefore = await queueDepth(system.queues.client, system.queues.deadLetterQueueUrl);
+  assert.equal((await postX(system.url, body)).status, 200);
+  const caseItem = await waitFor('the long mention case', () =>
+    getItem('CASE#x-1860000000000600001', 'CASE'),
+  );
+  assert.equal(caseItem.status, 'open');
+  const [message] = await messagesOf('x-1860000000000600001');
+  const text = String(message?.text);
+  assert.equal(text.startsWith('@DemoAir my bag is lost. 😡 😡'), true);
+  const note = /\[… cut by socialcare: the post has [\d,]+ characters; the first 25,000 are kept\]$/;
+  assert.equal(note.test(text), true, text.slice(-120));
+  assert.equal(await queueDepth(system.queues.client, system.queues.deadLetterQueueUrl), deadBefore);
+}, 180_000);

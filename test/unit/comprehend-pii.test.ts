@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
 import type { ComprehendClient } from '@aws-sdk/client-comprehend';
+import { test } from '@jest/globals';
 import { ComprehendPiiDetector } from '../../functions/adapters/aws/comprehend-pii';
 import { maskPii } from '../../functions/core/pii';
 
@@ -40,4 +40,20 @@ test('when Comprehend fails, the local findings still protect the text', async (
     spans.map((s) => s.kind),
     ['card_number'],
   );
+});
+
+test("Comprehend's code-point offsets are turned into UTF-16 indexes (emoji before the finding)", async () => {
+  const text = '😀😀😀 passport X1234567';
+  // Comprehend counts each emoji as one character: the passport number starts at code point 13.
+  const detector = new ComprehendPiiDetector(
+    client(async () => ({
+      Entities: [{ Type: 'PASSPORT_NUMBER', BeginOffset: 13, EndOffset: 21, Score: 0.99 }],
+    })),
+  );
+  const spans = await detector.detect(text);
+  assert.deepEqual(
+    spans.map((s) => text.slice(s.start, s.end)),
+    ['X1234567'],
+  );
+  assert.equal(maskPii(text, spans), '😀😀😀 passport ••••4567');
 });

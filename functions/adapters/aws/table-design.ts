@@ -12,6 +12,8 @@ export const DEADLINE_SHARDS = 16;
 export const allDeadlineShards = () => Array.from({ length: DEADLINE_SHARDS }, (_, i) => `DUE#${i}`);
 /** Pages recorded but not yet published sit in the deadline index under this key until published. */
 export const UNPUBLISHED_PAGES_SHARD = 'PAGES#UNPUBLISHED';
+/** Outbox entries not yet sent sit in the deadline index under this key, by when to sweep them. */
+export const UNSENT_OUTBOX_SHARD = 'OUTBOX#UNSENT';
 
 /** Sparse: open cases per brand, ordered by their next deadline: the agent queue. */
 export const QUEUE_INDEX = { name: 'queue-index', partition: 'queueKey', sort: 'queueSortKey' } as const;
@@ -32,6 +34,11 @@ export const keys = {
     SK: 'SEEN',
   }),
   page: (pageId: string) => ({ PK: `PAGE#${pageId}`, SK: 'PAGE' }),
+  /** Whether one of our accounts must be re-authorized (X oauth.revoke). */
+  accountAuthorization: (platform: string, accountId: string) => ({
+    PK: `ACCOUNT#${platform}#${accountId}`,
+    SK: 'AUTHORIZATION',
+  }),
   outbox: (outboxId: string) => ({ PK: `OUTBOX#${outboxId}`, SK: 'OUTBOX' }),
   customer: (platform: string, customerId: string, brandId: string) => ({
     PK: `CUSTOMER#${platform}#${customerId}`,
