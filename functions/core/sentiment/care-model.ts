@@ -33,6 +33,9 @@ export interface CareModelFile {
   trainedOn: Record<string, unknown>;
 }
 
+/** Below this top probability the model is unsure and the lexicon decides (see CareModel.sentiment). */
+export const UNSURE_BELOW = 0.5;
+
 export interface CareModelReading {
   label: SentimentLabel;
   /** Class probabilities, calibrated. */
@@ -234,9 +237,23 @@ export class CareModel {
     return { label, probabilities, confidence };
   }
 
-  /** The reading in the port's shape. */
+  /**
+   * The reading in the port's shape. Where the model has no majority for any class (below
+   * {@link UNSURE_BELOW}) the lexicon's reading stands: it is written for the questions and complaints
+   * the FAQ bot must tell apart, and a short question the model cannot place ("how much is a return
+   * AMS to JFK") is not a complaint.
+   */
   sentiment(text: string): Sentiment & { confidence: number } {
     const reading = this.read(text);
+    if (reading.confidence < UNSURE_BELOW) {
+      const lexicon = classifyLocally(text);
+      return {
+        label: lexicon.label,
+        scores: lexicon.scores,
+        source: 'local',
+        confidence: lexicon.confidence,
+      };
+    }
     const { NEGATIVE, NEUTRAL, POSITIVE } = reading.probabilities;
     const mixed = Math.min(NEGATIVE, POSITIVE);
     return {
