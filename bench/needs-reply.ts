@@ -37,7 +37,7 @@ async function main() {
   const risks = riskDetectorFor(brand);
   const model = shippedCareModel();
   const readers: Record<string, (text: string, gold: SentimentLabel) => SentimentLabel> = {
-    model: (text) => model.read(text).label,
+    model: (text) => model.sentiment(text).label,
     lexicon: (text) => classifyLocally(text).label,
     handLabel: (_text, gold) => gold,
   };
