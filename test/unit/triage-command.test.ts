@@ -60,7 +60,10 @@ test('each line says whether it needs a reply, why, its topic from the brand con
     '{"id":"plain","text":"@DemoAir hello there"}',
   ]);
   const [bag, thanks, plain] = results;
-  assert.deepEqual([bag.needsReply, bag.needsReplyReason, bag.topic], [true, 'negative sentiment', 'baggage']);
+  assert.deepEqual(
+    [bag.needsReply, bag.needsReplyReason, bag.topic],
+    [true, 'negative sentiment', 'baggage'],
+  );
   assert.deepEqual([thanks.needsReply, thanks.topic], [false, 'praise']);
   assert.equal(plain.topic, null);
   for (const r of results) assert.ok(r.confidence > 0 && r.confidence <= 1, `${r.id}: ${r.confidence}`);
