@@ -381,11 +381,23 @@ export const caseView: View = (root, context, [caseId = '']) => {
     act('resolve', async () => {
       const text = closeOut.value.trim();
       if (text) closeOutRequestId ??= newRequestId();
-      try {
-        await context.api.send('POST', `${path}/resolve`, {
-          version: shown!.case.version,
+      const send = (version: number) =>
+        context.api.send('POST', `${path}/resolve`, {
+          version,
           ...(text ? { closeOut: text, requestId: closeOutRequestId } : {}),
         });
+      try {
+        try {
+          await send(shown!.case.version);
+        } catch (error) {
+          // The case moved on while the agent looked at it. When the customer has not written since (the
+          // change was the system's: a reply marked sent, a deadline), resolving what the agent saw is
+          // still right: once more on the newest version. A new customer message still stops it (409).
+          if (!(error instanceof ApiError && error.status === 409)) throw error;
+          const newer = await load();
+          if (!newer || newer.case.lastInboundAt !== shown!.case.lastInboundAt) throw error;
+          await send(newer.case.version);
+        }
       } catch (error) {
         if (error instanceof ApiError && error.status >= 400 && error.status < 500)
           closeOutRequestId = undefined;
