@@ -1,5 +1,31 @@
-import { type HttpEvent, type HttpResult, json, method, problem, rawBody } from '../commons/http';
+import { type HttpEvent, type HttpResult, header, json, method, problem, rawBody } from '../commons/http';
 import { logger } from '../commons/logger';
+import {
+  type AgentRecord,
+  type AgentRegistry,
+  type Authenticator,
+  hashToken,
+  issueToken,
+  newAgentId,
+  parseNewAgent,
+  publicAgent,
+} from '../core/access/agents';
+import {
+  type AuditAction,
+  type AuditEntry,
+  type AuditLog,
+  auditCsvHeader,
+  auditLine,
+  newAuditId,
+} from '../core/access/audit';
+import {
+  type Action,
+  ALL_BRANDS,
+  allowedActions,
+  decide,
+  visibleBrands,
+  worksFor,
+} from '../core/access/policy';
 import {
   type Agent,
   type AgentDesk,
@@ -19,27 +45,153 @@ export interface AgentApiDeps {
   directory: BrandDirectory;
   pages: PageStore;
   desk: AgentDesk;
+  agents: AgentRegistry;
+  audit: AuditLog;
+  authenticator: Authenticator;
+  /**
+   * How callers prove who they are: `jwt` in AWS (API Gateway verified the Cognito token; the `sub`
+   * names the agent in the registry), `token` locally (each agent's own bearer token).
+   */
+  auth: 'jwt' | 'token';
   now?: () => Date;
 }
 
 const MAX_LIMIT = 200;
 
+/**
+ * What a route is about, so the router can find the brands the policy decides on before the route
+ * runs: nothing but the caller (`caller`), a case (`case`, by its id), a customer of a brand
+ * (`customer`, the brand in the path), a brand named by `?brand=` (`query`: all the caller's brands
+ * without it), the brands of an agent (`agent`: an agent to add, in the body, or one named in the path).
+ */
+export type RouteScope = 'caller' | 'case' | 'customer' | 'query' | 'agent';
+
+/** Every route of the agent API, declared once: the router, the CDK routes and the tests read it. */
+export const AGENT_API_ROUTES = [
+  { key: 'me', verbs: ['GET'], path: '/api/me', action: 'me.read', scope: 'caller' },
+  { key: 'brands', verbs: ['GET'], path: '/api/brands', action: 'brand.read', scope: 'caller' },
+  { key: 'agents.list', verbs: ['GET'], path: '/api/agents', action: 'agent.list', scope: 'caller' },
+  { key: 'agents.add', verbs: ['POST'], path: '/api/agents', action: 'agent.manage', scope: 'agent' },
+  {
+    key: 'agents.remove',
+    verbs: ['DELETE'],
+    path: '/api/agents/{agentId}',
+    action: 'agent.manage',
+    scope: 'agent',
+  },
+  { key: 'cases.list', verbs: ['GET'], path: '/api/cases', action: 'case.list', scope: 'query' },
+  { key: 'case.view', verbs: ['GET'], path: '/api/cases/{caseId}', action: 'case.view', scope: 'case' },
+  {
+    key: 'case.presence',
+    verbs: ['POST'],
+    path: '/api/cases/{caseId}/presence',
+    action: 'case.view',
+    scope: 'case',
+  },
+  {
+    key: 'case.claim',
+    verbs: ['POST'],
+    path: '/api/cases/{caseId}/claim',
+    action: 'case.claim',
+    scope: 'case',
+  },
+  {
+    key: 'case.assign',
+    verbs: ['POST'],
+    path: '/api/cases/{caseId}/assign',
+    action: 'case.assign',
+    scope: 'case',
+  },
+  { key: 'case.tags', verbs: ['PUT'], path: '/api/cases/{caseId}/tags', action: 'case.tag', scope: 'case' },
+  {
+    key: 'case.notes',
+    verbs: ['POST'],
+    path: '/api/cases/{caseId}/notes',
+    action: 'case.note',
+    scope: 'case',
+  },
+  {
+    key: 'case.reply',
+    verbs: ['POST'],
+    path: '/api/cases/{caseId}/reply',
+    action: 'case.reply',
+    scope: 'case',
+  },
+  {
+    key: 'case.resolve',
+    verbs: ['POST'],
+    path: '/api/cases/{caseId}/resolve',
+    action: 'case.resolve',
+    scope: 'case',
+  },
+  { key: 'pages', verbs: ['GET'], path: '/api/pages', action: 'page.list', scope: 'query' },
+  { key: 'reports', verbs: ['GET'], path: '/api/reports', action: 'report.read', scope: 'query' },
+  { key: 'audit', verbs: ['GET'], path: '/api/audit', action: 'audit.read', scope: 'query' },
+  {
+    key: 'customer.links',
+    verbs: ['POST'],
+    path: '/api/customers/{brandId}/{platform}/{customerId}/links',
+    action: 'customer.link',
+    scope: 'customer',
+  },
+  {
+    key: 'customer.crm',
+    verbs: ['PUT'],
+    path: '/api/customers/{brandId}/{platform}/{customerId}/crm',
+    action: 'customer.crm',
+    scope: 'customer',
+  },
+  {
+    key: 'customer.abuse',
+    verbs: ['PUT', 'DELETE'],
+    path: '/api/customers/{brandId}/{platform}/{customerId}/abuse',
+    action: 'customer.abuse',
+    scope: 'customer',
+  },
+] as const satisfies ReadonlyArray<{
+  key: string;
+  verbs: readonly string[];
+  path: string;
+  action: Action;
+  scope: RouteScope;
+}>;
+
+export type AgentApiRoute = (typeof AGENT_API_ROUTES)[number];
+
+/** What each path parameter may hold (a case id is `<platform>-<platform id>`). */
+const PARAMETER_PATTERNS: Record<string, string> = {
+  caseId: '[A-Za-z0-9_.:-]+',
+  agentId: '[A-Za-z0-9_-]+',
+  brandId: '[a-z0-9-]+',
+  platform: 'x|facebook|instagram|generic',
+  customerId: '[A-Za-z0-9_.:-]+',
+};
+
+export function routePattern(path: string): RegExp {
+  const source = path.replace(/\{(\w+)\}/g, (_, name: string) => `(${PARAMETER_PATTERNS[name] ?? '[^/]+'})`);
+  return new RegExp(`^${source}$`);
+}
+
 type Claims = Record<string, unknown>;
 
-/**
- * Who is calling: the Cognito user in AWS (from the JWT the gateway verified). Locally, where one
- * bearer token serves the whole team, the X-Socialcare-Agent header names the agent.
- */
-export function agentOf(event: HttpEvent): Agent {
-  const claims = (event.requestContext as { authorizer?: { jwt?: { claims?: Claims } } }).authorizer?.jwt
-    ?.claims;
-  if (claims) {
-    const id = String(claims.email ?? claims['cognito:username'] ?? claims.sub ?? 'agent');
-    return { id, name: String(claims.name ?? claims.given_name ?? id.split('@')[0]) };
-  }
-  const named = event.headers?.['x-socialcare-agent']?.trim();
-  const id = named && /^[\p{L}\p{N} ._@-]{1,80}$/u.test(named) ? named : 'local-agent';
-  return { id, name: id };
+function claimsOf(event: HttpEvent): Claims | undefined {
+  return (event.requestContext as { authorizer?: { jwt?: { claims?: Claims } } }).authorizer?.jwt?.claims;
+}
+
+function bearerOf(event: HttpEvent): string | undefined {
+  const value = header(event, 'authorization') ?? '';
+  return value.startsWith('Bearer ') ? value.slice('Bearer '.length) : undefined;
+}
+
+/** What a route runs with: the caller from the registry and, for a case route, the case it may see. */
+interface RouteContext {
+  event: HttpEvent;
+  params: Record<string, string>;
+  caller: AgentRecord;
+  careCase?: CareCase;
+  /** The brands the request is about (a query's, or every brand the caller works for). */
+  brandIds: string[];
+  record(action: AuditAction, entry: Partial<AuditEntry> & { brandId: string }): Promise<void>;
 }
 
 class BadJsonError extends Error {}
@@ -79,272 +231,387 @@ function isBreached(careCase: CareCase, now: Date): boolean {
   return Boolean(careCase.nextDeadlineAt && careCase.nextDeadlineAt < now.toISOString());
 }
 
+/** The desk's view of the caller: its registry id, and the name and initials an admin set. */
+const deskAgent = (caller: AgentRecord): Agent => ({
+  id: caller.id,
+  name: caller.name,
+  initials: caller.initials,
+});
+
+const customerKey = (params: Record<string, string>) => `${params.platform}:${params.customerId}`;
+
 /**
- * The agent API behind authentication (Cognito JWT in AWS, a bearer token locally; both checked
- * before this runs): the queue, a case with its history, working a case, pages, reports, abuse marks.
+ * The agent API: the queue, a case with its history and its audit trail, working a case, pages,
+ * reports, abuse marks, the agent registry and the audit export. The router identifies the caller,
+ * finds the brands a request is about, and asks the access policy once, before any route runs:
+ * another brand's case or customer answers 404 as if it did not exist; a role short of the action, 403.
  */
 export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promise<HttpResult> {
   const now = () => deps.now?.() ?? new Date();
-  const brandsOf = (query: Record<string, string | undefined>) => {
-    const brands = query.brand ? [deps.directory.brand(query.brand)] : deps.directory.allBrands;
-    if (brands.some((b) => !b)) throw new InvalidRequestError('brand', `unknown brand "${query.brand}"`);
-    return brands.map((b) => b!);
+  const brandIds = deps.directory.allBrands.map((b) => b.id);
+
+  async function identify(event: HttpEvent): Promise<AgentRecord | undefined> {
+    if (deps.auth === 'jwt') {
+      const claims = claimsOf(event);
+      return claims ? deps.authenticator.byClaims(claims) : undefined;
+    }
+    const token = bearerOf(event);
+    return token ? deps.authenticator.byToken(token) : undefined;
+  }
+
+  /** The brands a request is about, or undefined when what it names does not exist (404). */
+  async function brandsOf(
+    route: AgentApiRoute,
+    params: Record<string, string>,
+    event: HttpEvent,
+  ): Promise<{ brandIds: string[]; careCase?: CareCase } | undefined> {
+    switch (route.scope) {
+      case 'caller':
+        return { brandIds: [] };
+      case 'case': {
+        const careCase = await deps.store.getCase(params.caseId!);
+        return careCase ? { brandIds: [careCase.brandId], careCase } : undefined;
+      }
+      case 'customer':
+        return deps.directory.brand(params.brandId!) ? { brandIds: [params.brandId!] } : undefined;
+      case 'query': {
+        const named = event.queryStringParameters?.brand;
+        if (named === undefined) return { brandIds: [] };
+        return deps.directory.brand(named) ? { brandIds: [named] } : undefined;
+      }
+      case 'agent': {
+        if (params.agentId !== undefined) {
+          const agent = await deps.agents.getAgent(params.agentId);
+          return agent ? { brandIds: agent.brands } : undefined;
+        }
+        const brands = body(event).brands;
+        return {
+          brandIds: Array.isArray(brands)
+            ? brands.filter((b): b is string => brandIds.includes(b) || b === ALL_BRANDS)
+            : [],
+        };
+      }
+    }
+  }
+
+  /** The brands a query covers: the one it names, or every brand the caller works for. */
+  const queryBrands = (context: RouteContext) =>
+    context.brandIds.length
+      ? context.brandIds.map((id) => deps.directory.brand(id)!)
+      : visibleBrands(context.caller, deps.directory.allBrands);
+
+  const handlers: Record<AgentApiRoute['key'], (context: RouteContext) => Promise<HttpResult>> = {
+    me: async ({ caller }) =>
+      json(200, {
+        ...publicAgent(caller),
+        // The console's session reads `agent`; `allowed` says which of its controls to show.
+        agent: { id: caller.id, name: caller.name, initials: caller.initials },
+        allowed: allowedActions(caller),
+      }),
+    brands: async ({ caller }) =>
+      json(200, {
+        brands: visibleBrands(caller, deps.directory.allBrands).map((b) => ({
+          id: b.id,
+          name: b.name,
+          timezone: b.calendar.timezone,
+          accounts: b.accounts.map(({ platform, handle, role }) => ({ platform, handle, role })),
+          agentDesk: b.agentDesk,
+        })),
+      }),
+    'agents.list': async ({ caller }) => {
+      const all = await deps.agents.listAgents();
+      const shared = (a: AgentRecord) =>
+        caller.brands.includes(ALL_BRANDS) || a.brands.some((b) => b !== ALL_BRANDS && worksFor(caller, b));
+      return json(200, { agents: all.filter(shared).map(publicAgent) });
+    },
+    'agents.add': async ({ event, caller, record }) => {
+      const input = parseNewAgent(body(event), brandIds);
+      if (deps.auth === 'jwt' && !input.id) {
+        throw new InvalidRequestError(
+          'id',
+          "the agent's Cognito user id (sub): agents sign in with Cognito here",
+        );
+      }
+      const token = deps.auth === 'token' ? issueToken() : undefined;
+      const agent: AgentRecord = {
+        ...input,
+        id: input.id ?? newAgentId(),
+        ...(token ? { tokenHash: hashToken(token) } : {}),
+        createdAt: now().toISOString(),
+        createdBy: caller.id,
+      };
+      if ((await deps.agents.addAgent(agent)) === 'duplicate') {
+        throw new InvalidRequestError('id', `there is already an agent ${agent.id}`);
+      }
+      const target = agent.brands.includes(ALL_BRANDS) ? brandIds : agent.brands;
+      for (const brandId of target) {
+        await record('agent_created', {
+          brandId,
+          target: agent.id,
+          detail: { name: agent.name, initials: agent.initials, role: agent.role, brands: agent.brands },
+        });
+      }
+      return json(201, { id: agent.id, ...(token ? { token } : {}), agent: publicAgent(agent) });
+    },
+    'agents.remove': async ({ params, record }) => {
+      const agent = await deps.agents.getAgent(params.agentId!);
+      if (!agent || !(await deps.agents.removeAgent(agent.id)))
+        throw new CaseNotFoundError(`agent ${params.agentId}`);
+      const target = agent.brands.includes(ALL_BRANDS) ? brandIds : agent.brands;
+      for (const brandId of target) await record('agent_removed', { brandId, target: agent.id });
+      return json(200, { removed: agent.id });
+    },
+    'cases.list': async (context) => {
+      const query = context.event.queryStringParameters ?? {};
+      const limit = limitOf(query);
+      const at = now();
+      const all = (
+        await Promise.all(queryBrands(context).map((b) => deps.store.listOpenCases(b.id, MAX_LIMIT * 5)))
+      ).flat();
+      const counts = {
+        open: all.filter((c) => c.status === 'open').length,
+        waiting_on_customer: all.filter((c) => c.status === 'waiting_on_customer').length,
+        unassigned: all.filter((c) => !c.assignee).length,
+        breached: all.filter((c) => isBreached(c, at)).length,
+      };
+      const cases = all
+        .filter((c) => !query.status || c.status === query.status)
+        .filter(
+          (c) => !query.assignee || (query.assignee === 'none' ? !c.assignee : c.assignee === query.assignee),
+        )
+        .filter((c) => !query.platform || c.platform === query.platform)
+        .filter((c) => !query.sentiment || c.sentiment === query.sentiment)
+        .filter((c) => query.breached !== 'true' || isBreached(c, at))
+        .sort(
+          (a, b) =>
+            (a.nextDeadlineAt ?? '9999').localeCompare(b.nextDeadlineAt ?? '9999') ||
+            ['urgent', 'high', 'normal', 'low'].indexOf(a.priority) -
+              ['urgent', 'high', 'normal', 'low'].indexOf(b.priority),
+        )
+        .slice(0, limit);
+      return json(200, { cases, counts, now: at.toISOString() });
+    },
+    'case.view': async ({ careCase, caller, record }) => {
+      const caseId = careCase!.caseId;
+      const [messages, notes, viewers, profile, audit] = await Promise.all([
+        deps.store.listMessages(caseId),
+        deps.store.listNotes(caseId),
+        deps.store.touchPresence(caseId, caller.id, now()),
+        deps.store.getCustomerProfile(careCase!.brandId, careCase!.customer),
+        deps.audit.listForCase(caseId),
+      ]);
+      // A view is recorded once per agent and case version: the console's refreshes add nothing new.
+      const seen = audit.some(
+        (e) => e.action === 'view' && e.agentId === caller.id && e.caseVersion === careCase!.version,
+      );
+      if (!seen) {
+        await record('view', { brandId: careCase!.brandId, caseId, caseVersion: careCase!.version });
+      }
+      // One history per customer: their cases on this identity and on every identity linked to it.
+      const linked = await Promise.all(
+        (profile?.links ?? []).map((link) => deps.store.getCustomerProfile(careCase!.brandId, link)),
+      );
+      const caseIds = [...new Set([...(profile?.caseIds ?? []), ...linked.flatMap((p) => p?.caseIds ?? [])])];
+      const earlier = await Promise.all(
+        caseIds
+          .filter((id) => id !== caseId)
+          .slice(-30)
+          .map((id) => deps.store.getCase(id)),
+      );
+      return json(200, {
+        case: careCase,
+        messages,
+        notes,
+        viewers,
+        audit: seen ? audit : await deps.audit.listForCase(caseId),
+        customer: {
+          ...careCase!.customer,
+          caseCount: profile?.caseCount ?? 1,
+          ...(profile?.abusive ? { abusive: profile.abusive } : {}),
+          ...(profile?.crmId ? { crmId: profile.crmId } : {}),
+          links: profile?.links ?? [],
+          cases: earlier
+            .filter((c): c is CareCase => Boolean(c) && c!.brandId === careCase!.brandId)
+            .map(({ caseId: id, status, openedAt, subject, platform }) => ({
+              caseId: id,
+              status,
+              openedAt,
+              subject,
+              platform,
+            })),
+        },
+      });
+    },
+    'case.presence': async ({ careCase, caller }) =>
+      json(200, { viewers: await deps.store.touchPresence(careCase!.caseId, caller.id, now()) }),
+    'case.claim': async ({ event, careCase, caller, record }) => {
+      const updated = await deps.desk.claim(careCase!.caseId, deskAgent(caller), body(event).version);
+      await record('claim', {
+        brandId: updated.brandId,
+        caseId: updated.caseId,
+        caseVersion: updated.version,
+      });
+      return json(200, { case: updated });
+    },
+    'case.assign': async ({ event, careCase, record }) => {
+      const input = body(event);
+      // Only to an agent of the case's brand: a name the registry does not know is refused.
+      const assignee =
+        typeof input.assignee === 'string' ? await deps.agents.getAgent(input.assignee.trim()) : undefined;
+      if (typeof input.assignee === 'string' && (!assignee || !worksFor(assignee, careCase!.brandId))) {
+        throw new InvalidRequestError('assignee', `no agent ${input.assignee} works for this brand`);
+      }
+      const updated = await deps.desk.assign(careCase!.caseId, input.assignee, input.version);
+      await record('assign', {
+        brandId: updated.brandId,
+        caseId: updated.caseId,
+        caseVersion: updated.version,
+        target: updated.assignee ?? '',
+      });
+      return json(200, { case: updated });
+    },
+    'case.tags': async ({ event, careCase, record }) => {
+      const input = body(event);
+      const updated = await deps.desk.setTags(careCase!.caseId, input.tags, input.version);
+      await record('tag', {
+        brandId: updated.brandId,
+        caseId: updated.caseId,
+        caseVersion: updated.version,
+        detail: { tags: updated.tags ?? [] },
+      });
+      return json(200, { case: updated });
+    },
+    'case.notes': async ({ event, careCase, caller, record }) => {
+      const caseId = careCase!.caseId;
+      await deps.desk.addNote(caseId, deskAgent(caller), body(event).text);
+      await record('note', { brandId: careCase!.brandId, caseId, caseVersion: careCase!.version });
+      return json(201, { notes: await deps.store.listNotes(caseId) });
+    },
+    'case.reply': async ({ event, careCase, caller, record }) => {
+      const input = body(event);
+      const result = await deps.desk.reply(careCase!.caseId, deskAgent(caller), {
+        version: input.version,
+        text: input.text,
+        visibility: input.visibility,
+        requestId: input.requestId,
+      });
+      await record(input.visibility === 'private' ? 'private_reply' : 'reply', {
+        brandId: result.case.brandId,
+        caseId: result.case.caseId,
+        caseVersion: result.case.version,
+        detail: { requestId: String(input.requestId), outboxIds: result.outboxIds },
+      });
+      return json(202, result);
+    },
+    'case.resolve': async ({ event, careCase, caller, record }) => {
+      const input = body(event);
+      const result = await deps.desk.resolve(careCase!.caseId, deskAgent(caller), {
+        version: input.version,
+        closeOut: input.closeOut,
+        requestId: input.requestId,
+      });
+      await record('resolve', {
+        brandId: result.case.brandId,
+        caseId: result.case.caseId,
+        caseVersion: result.case.version,
+        detail: { closeOut: result.outboxIds.length > 0 },
+      });
+      return json(200, result);
+    },
+    pages: async (context) => {
+      const query = context.event.queryStringParameters ?? {};
+      const limit = limitOf(query);
+      const lists = await Promise.all(queryBrands(context).map((b) => deps.pages.listPages(limit, b.id)));
+      const pages = lists
+        .flat()
+        .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+        .slice(0, limit);
+      return json(200, { pages });
+    },
+    reports: async (context) => {
+      const { from, to } = periodOf(context.event.queryStringParameters ?? {}, now());
+      const brands = queryBrands(context);
+      const cases = (
+        await Promise.all(brands.map((b) => deps.store.listCasesOpenedBetween(b.id, from, to)))
+      ).flat();
+      const timezone = brands[0]?.calendar.timezone ?? 'UTC';
+      return json(200, { from, to, rows: buildReport(cases), series: buildSeries(cases, timezone) });
+    },
+    audit: async (context) => {
+      const query = context.event.queryStringParameters ?? {};
+      if (!query.brand) throw new InvalidRequestError('brand', 'the brand whose audit trail to export');
+      const { from, to } = periodOf(query, now());
+      const format = query.format ?? 'jsonl';
+      if (format !== 'jsonl' && format !== 'csv') throw new InvalidRequestError('format', 'jsonl or csv');
+      // The export is read page by page; the HTTP API answers with one body (up to its 10 MB).
+      let text = format === 'csv' ? auditCsvHeader() : '';
+      for await (const page of deps.audit.listForBrand(query.brand, from, to)) {
+        for (const entry of page) text += auditLine(entry, format);
+      }
+      return {
+        statusCode: 200,
+        headers: {
+          'content-type':
+            format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
+          'cache-control': 'no-store',
+          'content-disposition': `attachment; filename="audit-${query.brand}-${from.slice(0, 10)}-${to.slice(0, 10)}.${format}"`,
+        },
+        body: text,
+      };
+    },
+    'customer.links': async ({ event, params, record }) => {
+      const { brandId, platform, customerId } = params as Record<string, string>;
+      const input = body(event);
+      if (!['x', 'facebook', 'instagram', 'generic'].includes(String(input.platform))) {
+        throw new InvalidRequestError('platform', 'one of x, facebook, instagram, generic');
+      }
+      if (typeof input.id !== 'string' || !/^[A-Za-z0-9_.:-]{1,100}$/.test(input.id)) {
+        throw new InvalidRequestError('id', "the other identity's platform id");
+      }
+      const other = { platform: input.platform as Platform, id: input.id };
+      if (other.platform === platform && other.id === customerId)
+        throw new InvalidRequestError('id', 'cannot link a customer to itself');
+      await deps.store.linkCustomers(brandId!, { platform: platform as Platform, id: customerId! }, other);
+      await record('identity_link', {
+        brandId: brandId!,
+        target: customerKey(params),
+        detail: { linked: `${other.platform}:${other.id}` },
+      });
+      return json(200, { linked: [{ platform, id: customerId }, other] });
+    },
+    'customer.crm': async ({ event, params, record }) => {
+      const { brandId, platform, customerId } = params as Record<string, string>;
+      const crmId = body(event).crmId;
+      if (crmId !== null && (typeof crmId !== 'string' || !/^[\w.:#/-]{1,100}$/.test(crmId))) {
+        throw new InvalidRequestError(
+          'crmId',
+          'the CRM id (letters, digits, . : # / - _; up to 100), or null to remove it',
+        );
+      }
+      await deps.store.setCrmId(brandId!, { platform: platform as Platform, id: customerId! }, crmId);
+      await record('crm_id', { brandId: brandId!, target: customerKey(params), detail: { crmId } });
+      return json(200, { crmId });
+    },
+    'customer.abuse': async ({ event, params, caller, record }) => {
+      const { brandId, platform, customerId } = params as Record<string, string>;
+      const customer = { platform: platform as Platform, id: customerId! };
+      if (method(event) === 'DELETE') {
+        await deps.store.markAbusive(brandId!, customer, null);
+        await record('abuse_unmark', { brandId: brandId!, target: customerKey(params) });
+        return json(200, { abusive: false });
+      }
+      const note = body(event).note;
+      if (note !== undefined && (typeof note !== 'string' || note.length > 500)) {
+        throw new InvalidRequestError('note', 'a string of at most 500 characters');
+      }
+      const mark = { by: caller.id, at: now().toISOString(), ...(note ? { note } : {}) };
+      await deps.store.markAbusive(brandId!, customer, mark);
+      await record('abuse_mark', { brandId: brandId!, target: customerKey(params) });
+      return json(200, { abusive: true, mark });
+    },
   };
 
-  const routes: Array<{
-    verb: string;
-    pattern: RegExp;
-    run: (event: HttpEvent, params: string[]) => Promise<HttpResult>;
-  }> = [
-    { verb: 'GET', pattern: /^\/api\/me$/, run: async (event) => json(200, { agent: agentOf(event) }) },
-    {
-      verb: 'GET',
-      pattern: /^\/api\/brands$/,
-      run: async () =>
-        json(200, {
-          brands: deps.directory.allBrands.map((b) => ({
-            id: b.id,
-            name: b.name,
-            timezone: b.calendar.timezone,
-            accounts: b.accounts.map(({ platform, handle, role }) => ({ platform, handle, role })),
-            agentDesk: b.agentDesk,
-          })),
-        }),
-    },
-    {
-      verb: 'GET',
-      pattern: /^\/api\/cases$/,
-      run: async (event) => {
-        const query = event.queryStringParameters ?? {};
-        const limit = limitOf(query);
-        const at = now();
-        const all = (
-          await Promise.all(brandsOf(query).map((b) => deps.store.listOpenCases(b.id, MAX_LIMIT * 5)))
-        ).flat();
-        const counts = {
-          open: all.filter((c) => c.status === 'open').length,
-          waiting_on_customer: all.filter((c) => c.status === 'waiting_on_customer').length,
-          unassigned: all.filter((c) => !c.assignee).length,
-          breached: all.filter((c) => isBreached(c, at)).length,
-        };
-        const cases = all
-          .filter((c) => !query.status || c.status === query.status)
-          .filter(
-            (c) =>
-              !query.assignee || (query.assignee === 'none' ? !c.assignee : c.assignee === query.assignee),
-          )
-          .filter((c) => !query.platform || c.platform === query.platform)
-          .filter((c) => !query.sentiment || c.sentiment === query.sentiment)
-          .filter((c) => query.breached !== 'true' || isBreached(c, at))
-          .sort(
-            (a, b) =>
-              (a.nextDeadlineAt ?? '9999').localeCompare(b.nextDeadlineAt ?? '9999') ||
-              ['urgent', 'high', 'normal', 'low'].indexOf(a.priority) -
-                ['urgent', 'high', 'normal', 'low'].indexOf(b.priority),
-          )
-          .slice(0, limit);
-        return json(200, { cases, counts, now: at.toISOString() });
-      },
-    },
-    {
-      verb: 'GET',
-      pattern: /^\/api\/cases\/([A-Za-z0-9_.:-]+)$/,
-      run: async (event, [caseId]) => {
-        const careCase = await deps.store.getCase(caseId!);
-        if (!careCase) throw new CaseNotFoundError(caseId!);
-        const [messages, notes, viewers, profile] = await Promise.all([
-          deps.store.listMessages(caseId!),
-          deps.store.listNotes(caseId!),
-          deps.store.touchPresence(caseId!, agentOf(event).id, now()),
-          deps.store.getCustomerProfile(careCase.brandId, careCase.customer),
-        ]);
-        // One history per customer: their cases on this identity and on every identity linked to it.
-        const linked = await Promise.all(
-          (profile?.links ?? []).map((link) => deps.store.getCustomerProfile(careCase.brandId, link)),
-        );
-        const caseIds = [
-          ...new Set([...(profile?.caseIds ?? []), ...linked.flatMap((p) => p?.caseIds ?? [])]),
-        ];
-        const earlier = await Promise.all(
-          caseIds
-            .filter((id) => id !== caseId)
-            .slice(-30)
-            .map((id) => deps.store.getCase(id)),
-        );
-        return json(200, {
-          case: careCase,
-          messages,
-          notes,
-          viewers,
-          customer: {
-            ...careCase.customer,
-            caseCount: profile?.caseCount ?? 1,
-            ...(profile?.abusive ? { abusive: profile.abusive } : {}),
-            ...(profile?.crmId ? { crmId: profile.crmId } : {}),
-            links: profile?.links ?? [],
-            cases: earlier
-              .filter((c): c is CareCase => Boolean(c))
-              .map(({ caseId: id, status, openedAt, subject, platform }) => ({
-                caseId: id,
-                status,
-                openedAt,
-                subject,
-                platform,
-              })),
-          },
-        });
-      },
-    },
-    {
-      verb: 'POST',
-      pattern: /^\/api\/cases\/([A-Za-z0-9_.:-]+)\/presence$/,
-      run: async (event, [caseId]) =>
-        json(200, { viewers: await deps.store.touchPresence(caseId!, agentOf(event).id, now()) }),
-    },
-    {
-      verb: 'POST',
-      pattern: /^\/api\/cases\/([A-Za-z0-9_.:-]+)\/claim$/,
-      run: async (event, [caseId]) =>
-        json(200, { case: await deps.desk.claim(caseId!, agentOf(event), body(event).version) }),
-    },
-    {
-      verb: 'POST',
-      pattern: /^\/api\/cases\/([A-Za-z0-9_.:-]+)\/assign$/,
-      run: async (event, [caseId]) => {
-        const input = body(event);
-        return json(200, { case: await deps.desk.assign(caseId!, input.assignee, input.version) });
-      },
-    },
-    {
-      verb: 'PUT',
-      pattern: /^\/api\/cases\/([A-Za-z0-9_.:-]+)\/tags$/,
-      run: async (event, [caseId]) => {
-        const input = body(event);
-        return json(200, { case: await deps.desk.setTags(caseId!, input.tags, input.version) });
-      },
-    },
-    {
-      verb: 'POST',
-      pattern: /^\/api\/cases\/([A-Za-z0-9_.:-]+)\/notes$/,
-      run: async (event, [caseId]) => {
-        await deps.desk.addNote(caseId!, agentOf(event), body(event).text);
-        return json(201, { notes: await deps.store.listNotes(caseId!) });
-      },
-    },
-    {
-      verb: 'POST',
-      pattern: /^\/api\/cases\/([A-Za-z0-9_.:-]+)\/reply$/,
-      run: async (event, [caseId]) => {
-        const input = body(event);
-        const result = await deps.desk.reply(caseId!, agentOf(event), {
-          version: input.version,
-          text: input.text,
-          visibility: input.visibility,
-          requestId: input.requestId,
-        });
-        return json(202, result);
-      },
-    },
-    {
-      verb: 'POST',
-      pattern: /^\/api\/cases\/([A-Za-z0-9_.:-]+)\/resolve$/,
-      run: async (event, [caseId]) => {
-        const input = body(event);
-        const result = await deps.desk.resolve(caseId!, agentOf(event), {
-          version: input.version,
-          closeOut: input.closeOut,
-          requestId: input.requestId,
-        });
-        return json(200, result);
-      },
-    },
-    {
-      verb: 'GET',
-      pattern: /^\/api\/pages$/,
-      run: async (event) => {
-        const query = event.queryStringParameters ?? {};
-        const limit = limitOf(query);
-        const lists = await Promise.all(brandsOf(query).map((b) => deps.pages.listPages(limit, b.id)));
-        const pages = lists
-          .flat()
-          .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
-          .slice(0, limit);
-        return json(200, { pages });
-      },
-    },
-    {
-      verb: 'GET',
-      pattern: /^\/api\/reports$/,
-      run: async (event) => {
-        const query = event.queryStringParameters ?? {};
-        const to = query.to ?? now().toISOString();
-        const from = query.from ?? new Date(Date.parse(to) - 7 * 86_400_000).toISOString();
-        if (Number.isNaN(Date.parse(from)) || Number.isNaN(Date.parse(to)) || from > to) {
-          throw new InvalidRequestError('from', 'from and to must be ISO instants, from before to');
-        }
-        const brands = brandsOf(query);
-        const cases = (
-          await Promise.all(brands.map((b) => deps.store.listCasesOpenedBetween(b.id, from, to)))
-        ).flat();
-        const timezone = brands[0]?.calendar.timezone ?? 'UTC';
-        return json(200, { from, to, rows: buildReport(cases), series: buildSeries(cases, timezone) });
-      },
-    },
-    {
-      verb: 'POST',
-      pattern: /^\/api\/customers\/([a-z0-9-]+)\/(x|facebook|instagram|generic)\/([A-Za-z0-9_.:-]+)\/links$/,
-      run: async (event, [brandId, platform, customerId]) => {
-        if (!deps.directory.brand(brandId!)) throw new CaseNotFoundError(`brand ${brandId}`);
-        const input = body(event);
-        if (!['x', 'facebook', 'instagram', 'generic'].includes(String(input.platform))) {
-          throw new InvalidRequestError('platform', 'one of x, facebook, instagram, generic');
-        }
-        if (typeof input.id !== 'string' || !/^[A-Za-z0-9_.:-]{1,100}$/.test(input.id)) {
-          throw new InvalidRequestError('id', "the other identity's platform id");
-        }
-        const other = { platform: input.platform as Platform, id: input.id };
-        if (other.platform === platform && other.id === customerId)
-          throw new InvalidRequestError('id', 'cannot link a customer to itself');
-        await deps.store.linkCustomers(brandId!, { platform: platform as Platform, id: customerId! }, other);
-        return json(200, { linked: [{ platform, id: customerId }, other] });
-      },
-    },
-    {
-      verb: 'PUT',
-      pattern: /^\/api\/customers\/([a-z0-9-]+)\/(x|facebook|instagram|generic)\/([A-Za-z0-9_.:-]+)\/crm$/,
-      run: async (event, [brandId, platform, customerId]) => {
-        if (!deps.directory.brand(brandId!)) throw new CaseNotFoundError(`brand ${brandId}`);
-        const crmId = body(event).crmId;
-        if (crmId !== null && (typeof crmId !== 'string' || !/^[\w.:#/-]{1,100}$/.test(crmId))) {
-          throw new InvalidRequestError(
-            'crmId',
-            'the CRM id (letters, digits, . : # / - _; up to 100), or null to remove it',
-          );
-        }
-        await deps.store.setCrmId(brandId!, { platform: platform as Platform, id: customerId! }, crmId);
-        return json(200, { crmId });
-      },
-    },
-    {
-      verb: 'PUT|DELETE',
-      pattern: /^\/api\/customers\/([a-z0-9-]+)\/(x|facebook|instagram|generic)\/([A-Za-z0-9_.:-]+)\/abuse$/,
-      run: async (event, [brandId, platform, customerId]) => {
-        if (!deps.directory.brand(brandId!)) throw new CaseNotFoundError(`brand ${brandId}`);
-        const customer = { platform: platform as Platform, id: customerId! };
-        if (method(event) === 'DELETE') {
-          await deps.store.markAbusive(brandId!, customer, null);
-          return json(200, { abusive: false });
-        }
-        const note = body(event).note;
-        if (note !== undefined && (typeof note !== 'string' || note.length > 500)) {
-          throw new InvalidRequestError('note', 'a string of at most 500 characters');
-        }
-        const mark = { by: agentOf(event).id, at: now().toISOString(), ...(note ? { note } : {}) };
-        await deps.store.markAbusive(brandId!, customer, mark);
-        return json(200, { abusive: true, mark });
-      },
-    },
-  ];
+  const routes = AGENT_API_ROUTES.map((route) => ({ route, pattern: routePattern(route.path) }));
 
   return async (event) => {
     let path: string;
@@ -353,22 +620,71 @@ export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promis
     } catch {
       return problem(400, 'the path is not valid percent-encoding');
     }
+    let caller: AgentRecord | undefined;
+    try {
+      caller = await identify(event);
+    } catch (error) {
+      return toHttp(error);
+    }
+    // Nothing is read or stored for a caller nobody knows.
+    if (!caller) return problem(401, 'missing or wrong bearer token');
     const verb = method(event);
     let pathMatched = false;
-    for (const route of routes) {
-      const match = route.pattern.exec(path);
+    for (const { route, pattern } of routes) {
+      const match = pattern.exec(path);
       if (!match) continue;
       pathMatched = true;
-      if (!route.verb.split('|').includes(verb)) continue;
+      if (!(route.verbs as readonly string[]).includes(verb)) continue;
+      const names = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
+      const params = Object.fromEntries(names.map((name, i) => [name, match[i + 1]!]));
       try {
-        return await route.run(
+        const target = await brandsOf(route, params, event);
+        const decision = target ? decide(caller, route.action, target.brandIds) : 'not_found';
+        // Another brand's case answers exactly as a case that does not exist.
+        if (decision === 'not_found' || !target)
+          throw new CaseNotFoundError(params.caseId ?? notFoundName(route, params));
+        if (decision === 'forbidden')
+          return problem(403, `a ${caller.role} may not ${route.action.replace('.', ' ')}`);
+        const who = caller;
+        const context: RouteContext = {
           event,
-          match.slice(1).map((p) => decodeURIComponent(p)),
-        );
+          params,
+          caller: who,
+          brandIds: target.brandIds,
+          ...(target.careCase ? { careCase: target.careCase } : {}),
+          record: (action, entry) => {
+            const at = now().toISOString();
+            return deps.audit.append({
+              auditId: newAuditId(at),
+              at,
+              agentId: who.id,
+              agentName: who.name,
+              role: who.role,
+              action,
+              ...entry,
+            });
+          },
+        };
+        return await handlers[route.key](context);
       } catch (error) {
         return toHttp(error);
       }
     }
     return pathMatched ? problem(405, 'method not allowed') : problem(404, 'no such route');
   };
+}
+
+function notFoundName(route: AgentApiRoute, params: Record<string, string>): string {
+  if (route.scope === 'customer') return `customer ${params.brandId}/${params.platform}/${params.customerId}`;
+  if (route.scope === 'agent') return `agent ${params.agentId ?? ''}`.trim();
+  return 'such brand';
+}
+
+function periodOf(query: Record<string, string | undefined>, at: Date): { from: string; to: string } {
+  const to = query.to ?? at.toISOString();
+  const from = query.from ?? new Date(Date.parse(to) - 7 * 86_400_000).toISOString();
+  if (Number.isNaN(Date.parse(from)) || Number.isNaN(Date.parse(to)) || from > to) {
+    throw new InvalidRequestError('from', 'from and to must be ISO instants, from before to');
+  }
+  return { from, to };
 }

@@ -43,7 +43,9 @@ export class ComplianceError extends Error {
 
 export interface Agent {
   id: string;
+  /** The display name and initials an administrator set in the agent registry: they sign replies. */
   name: string;
+  initials?: string;
 }
 
 export interface AgentDeskDeps {
@@ -56,7 +58,7 @@ export interface AgentDeskDeps {
 }
 
 export function signReply(brand: Brand, agent: Agent, text: string): string {
-  return `${text}${signatureSuffix(brand.agentDesk.signature, agent.name)}`;
+  return `${text}${signatureSuffix(brand.agentDesk.signature, agent.name, agent.initials)}`;
 }
 
 /** A reply's request id names its outbox entries, so a retried request never sends twice. */

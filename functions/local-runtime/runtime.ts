@@ -4,6 +4,8 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { consoleFiles } from '../../console/build';
 import { snsClient, sqsClient } from '../adapters/aws/clients';
+import { DynamoAgentRegistry } from '../adapters/aws/dynamo-agent-registry';
+import { DynamoAuditLog } from '../adapters/aws/dynamo-audit-log';
 import { DynamoCaseStore } from '../adapters/aws/dynamo-case-store';
 import { DynamoOutboxStore } from '../adapters/aws/dynamo-outbox-store';
 import { DynamoRateLimiter } from '../adapters/aws/dynamo-rate-limiter';
@@ -20,6 +22,8 @@ import { createMetaWebhook } from '../channels/meta/webhook';
 import { createXWebhook } from '../channels/x/webhook';
 import { XSender } from '../channels/x/x-sender';
 import { logger } from '../commons/logger';
+import { type AgentRecord, createAuthenticator, hashToken, issueToken } from '../core/access/agents';
+import { ALL_BRANDS } from '../core/access/policy';
 import { AgentDesk } from '../core/agent-desk';
 import { type BrandConfig, BrandDirectory } from '../core/brand-config';
 import { lastCustomerMessageAt } from '../core/cases';
@@ -44,7 +48,6 @@ import {
 import { type QueuePoller, startQueuePoller } from './queue-poller';
 
 export const LOCAL_TABLE_NAME = 'socialcare';
-export const LOCAL_API_TOKEN = 'local-dev-token';
 export const LOCAL_X_CONSUMER_SECRET = 'local-dev-x-secret';
 export const LOCAL_META_APP_SECRET = 'local-dev-meta-secret';
 export const LOCAL_META_VERIFY_TOKEN = 'local-dev-verify-token';
@@ -57,7 +60,13 @@ export interface LocalSystemOptions {
   host?: string;
   /** Where DynamoDB Local keeps its data; in memory when absent. */
   dataDir?: string;
-  apiToken: string;
+  /**
+   * An administrator's bearer token for scripts, tests and the CLI (SOCIALCARE_API_TOKEN). Without
+   * it, a system whose registry has no administrator creates one and hands its token to
+   * `onFirstAdmin`, once; the registry keeps only its hash.
+   */
+  apiToken?: string;
+  onFirstAdmin?: (admin: { id: string; token: string; url: string }) => void;
   xConsumerSecret: string;
   /** Meta app secret and subscription verify token (development defaults when absent). */
   metaAppSecret?: string;
@@ -91,6 +100,8 @@ export interface LocalSystem {
   };
   standIn: PlatformStandIn;
   store: DynamoCaseStore;
+  agents: DynamoAgentRegistry;
+  audit: DynamoAuditLog;
   /** What the Lambdas would emit as CloudWatch metrics, totalled per metric and brand. */
   metrics: MemoryMetrics;
   /** Runs the SLA monitor once now (it also runs on its timer). */
@@ -110,6 +121,28 @@ export function parsePageMessage(body: string): Page | undefined {
     // not a page
   }
   return undefined;
+}
+
+/** The first administrator of a registry that has none: its token, once (only its hash is kept). */
+async function createFirstAdmin(
+  agents: DynamoAgentRegistry,
+): Promise<{ id: string; token: string } | undefined> {
+  if ((await agents.listAgents()).some((a) => a.role === 'admin')) return undefined;
+  const token = issueToken();
+  const admin: AgentRecord = {
+    id: 'first-admin',
+    name: 'Administrator',
+    initials: 'ADM',
+    role: 'admin',
+    brands: [ALL_BRANDS],
+    teams: [],
+    tokenHash: hashToken(token),
+    createdAt: new Date().toISOString(),
+    createdBy: 'socialcare start',
+  };
+  // A removed first admin leaves the id free; a taken one means another start won the race.
+  if ((await agents.addAgent(admin)) === 'duplicate') return undefined;
+  return { id: admin.id, token };
 }
 
 /**
@@ -154,6 +187,9 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     const pages = new DynamoPageStore(dynamo.client, LOCAL_TABLE_NAME);
     const outbox = new DynamoOutboxStore(dynamo.client, LOCAL_TABLE_NAME);
     const deadLetters = new SqsDeadLetters(sqs, queues.deadLetterQueueUrl);
+    const agents = new DynamoAgentRegistry(dynamo.client, LOCAL_TABLE_NAME);
+    const audit = new DynamoAuditLog(dynamo.client, LOCAL_TABLE_NAME);
+    const firstAdmin = options.apiToken ? undefined : await createFirstAdmin(agents);
     let baseUrl = '';
     // Pages link to the case in the console.
     const linkFor = (caseId: string) => `${baseUrl}/#/cases/${encodeURIComponent(caseId)}`;
@@ -298,6 +334,10 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
             store,
             directory,
             pages,
+            agents,
+            audit,
+            authenticator: createAuthenticator(agents, options.apiToken),
+            auth: 'token',
             desk: new AgentDesk({
               directory,
               store,
@@ -306,10 +346,11 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
               pii: new LocalPiiDetector(),
             }),
           }),
-          bearerToken: options.apiToken,
+          // No token works for a page that reached this server under another site's name (DNS rebinding).
+          loopbackHostOnly: true,
         },
         // The agent console (built from console/src on first use, rebuilt when a source changes).
-        { prefix: '/console-config.json', handler: localConsoleConfig(options.apiToken) },
+        { prefix: '/console-config.json', handler: localConsoleConfig() },
         { prefix: '/', handler: staticSite(consoleFiles) },
       ],
     });
@@ -324,6 +365,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       });
     const { port } = server.address() as AddressInfo;
     baseUrl = `http://127.0.0.1:${port}`;
+    if (firstAdmin) options.onFirstAdmin?.({ ...firstAdmin, url: `${baseUrl}/#token=${firstAdmin.token}` });
     ready = true;
     const drained = async () => {
       await Promise.all([pollers[0]!.idle(), pollers[1]!.idle()]);
@@ -335,6 +377,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       queues: { ...queues, client: sqs },
       standIn,
       store,
+      agents,
+      audit,
       metrics,
       // Not serialized with the timer: tests use it to run overlapping monitors for real.
       runSlaMonitor: (now?: Date) => runSlaMonitor({ ...monitorDeps, ...(now ? { now: () => now } : {}) }),
