@@ -644,7 +644,7 @@ export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promis
         if (decision === 'not_found' || !target)
           throw new CaseNotFoundError(params.caseId ?? notFoundName(route, params));
         if (decision === 'forbidden')
-          return problem(403, `a ${caller.role} may not ${route.action.replace('.', ' ')}`);
+          return problem(403, `your role (${caller.role}) may not do this: ${route.action}`);
         const who = caller;
         const context: RouteContext = {
           event,
