@@ -99,8 +99,8 @@ export const STATUS_NAMES: Record<string, string> = {
 export { platformLength, replyLimit } from '../../functions/core/reply-rules';
 
 /** What the API appends to a public reply when the brand signs them. */
-export function signatureSuffix(brand: Brand | undefined, agentName: string): string {
-  return replySignature(brand?.agentDesk?.signature, agentName);
+export function signatureSuffix(brand: Brand | undefined, agentName: string, initials?: string): string {
+  return replySignature(brand?.agentDesk?.signature, agentName, initials);
 }
 
 export function customerLabel(customer: { handle?: string; name?: string; id: string }): string {

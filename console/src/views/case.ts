@@ -38,6 +38,22 @@ export function fillTemplate(text: string, values: { customerName: string; agent
   return text.replace(/\{customerName\}/g, values.customerName).replace(/\{agentName\}/g, values.agentName);
 }
 
+/** The audit trail's actions, as an agent reads them. */
+const AUDIT_NAMES: Record<string, string> = {
+  view: 'opened the case',
+  claim: 'claimed',
+  assign: 'assigned',
+  reply: 'replied publicly',
+  private_reply: 'replied privately',
+  note: 'added a note',
+  tag: 'changed the tags',
+  resolve: 'resolved',
+  abuse_mark: 'marked the customer abusive',
+  abuse_unmark: 'lifted the abuse mark',
+  identity_link: 'linked an identity',
+  crm_id: 'set the CRM id',
+};
+
 /** What changed between two versions of a case, in words, for the "changed" banner. */
 function describeChange(before: CaseDetail, after: CaseDetail, me: string): string {
   const parts: string[] = [];
@@ -131,6 +147,7 @@ export const caseView: View = (root, context, [caseId = '']) => {
   const work = h('section', { class: 'card work', 'aria-label': 'Work this case' });
   const sideCards = h('div');
   const deadlineCard = h('div');
+  const auditCard = h('div');
   const tagList = h('div', { class: 'tags' });
   const tagsCard = h(
     'section',
@@ -144,7 +161,7 @@ export const caseView: View = (root, context, [caseId = '']) => {
       h('button', { class: 'btn small', onclick: () => void addTag() }, 'Add'),
     ),
   );
-  side.append(work, sideCards, tagsCard, deadlineCard);
+  side.append(work, sideCards, tagsCard, deadlineCard, auditCard);
 
   clear(
     root,
@@ -667,7 +684,7 @@ export const caseView: View = (root, context, [caseId = '']) => {
           : `Public reply to ${customerLabel(c.customer)}…`;
     editor.classList.toggle('note-mode', mode === 'note');
 
-    const suffix = mode === 'public' ? signatureSuffix(b, context.me.name) : '';
+    const suffix = mode === 'public' ? signatureSuffix(b, context.me.name, context.me.initials) : '';
     const limit = replyLimit(c.platform, mode === 'private' ? 'private' : 'public');
     const length = platformLength(editor.value.trim() + suffix, c.platform);
     const over = mode !== 'note' && length > limit;
@@ -742,7 +759,8 @@ export const caseView: View = (root, context, [caseId = '']) => {
     h('h2', null, 'Work this case'),
     workError$,
     h('div', { class: 'row' }, claimButton),
-    h('div', { class: 'row' }, assignInput, assignButton),
+    // Only supervisors assign (the API refuses others too).
+    ...(context.can('case.assign') ? [h('div', { class: 'row' }, assignInput, assignButton)] : []),
     h('label', { for: 'close-out', class: 'small-label' }, 'Resolve, optionally with a public close-out'),
     closeOut,
     closeOutHint,
@@ -768,7 +786,7 @@ export const caseView: View = (root, context, [caseId = '']) => {
     closeOut.disabled = resolved;
     const text = closeOut.value.trim();
     closeOutHint.textContent = text
-      ? `${platformLength(text + signatureSuffix(brand(), context.me.name), c.platform)} / ${replyLimit(c.platform, 'public')} · posted publicly in the customer’s thread`
+      ? `${platformLength(text + signatureSuffix(brand(), context.me.name, context.me.initials), c.platform)} / ${replyLimit(c.platform, 'public')} · posted publicly in the customer’s thread`
       : '';
     resolveButton.disabled = resolved || busy !== undefined;
     resolveButton.textContent = resolved
@@ -872,7 +890,9 @@ export const caseView: View = (root, context, [caseId = '']) => {
               'div',
               { class: 'banner warn compact' },
               `Marked abusive by ${customer.abusive.by} ${when(customer.abusive.at)}${customer.abusive.note ? `: ${customer.abusive.note}` : ''}`,
-              h('button', { class: 'btn small', onclick: () => void markAbuse(false) }, 'Lift the mark'),
+              context.can('customer.abuse')
+                ? h('button', { class: 'btn small', onclick: () => void markAbuse(false) }, 'Lift the mark')
+                : null,
             )
           : null,
         customer.cases.length
@@ -895,7 +915,7 @@ export const caseView: View = (root, context, [caseId = '']) => {
                 ),
             )
           : h('p', { class: 'muted' }, 'No earlier cases.'),
-        customer.abusive
+        customer.abusive || !context.can('customer.abuse')
           ? null
           : h(
               'button',
@@ -935,6 +955,27 @@ export const caseView: View = (root, context, [caseId = '']) => {
               ),
             )
           : h('p', { class: 'muted' }, 'No warning or breach on this case.'),
+      ),
+    );
+    clear(
+      auditCard,
+      card(
+        'Who did what',
+        shown.audit?.length
+          ? h(
+              'ol',
+              { class: 'audit-trail', 'data-testid': 'audit' },
+              shown.audit.map((e) =>
+                h(
+                  'li',
+                  null,
+                  h('time', { title: exactly(e.at) }, when(e.at)),
+                  ` ${e.agentId === context.me.id ? 'You' : e.agentName} · ${AUDIT_NAMES[e.action] ?? e.action}`,
+                  e.caseVersion ? h('span', { class: 'muted' }, ` (v${e.caseVersion})`) : null,
+                ),
+              ),
+            )
+          : h('p', { class: 'muted' }, 'Nothing done on this case yet.'),
       ),
     );
     clear(
