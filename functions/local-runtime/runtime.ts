@@ -140,8 +140,11 @@ async function createFirstAdmin(
     createdAt: new Date().toISOString(),
     createdBy: 'socialcare start',
   };
-  // A removed first admin leaves the id free; a taken one means another start won the race.
-  if ((await agents.addAgent(admin)) === 'duplicate') return undefined;
+  // Another start may have won the race; a removed first admin's id stays taken: use a new one.
+  if ((await agents.addAgent(admin)) === 'duplicate') {
+    admin.id = `first-admin-${Date.now().toString(36)}`;
+    if ((await agents.addAgent(admin)) === 'duplicate') return undefined;
+  }
   return { id: admin.id, token };
 }
 

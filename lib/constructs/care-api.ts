@@ -7,6 +7,7 @@ import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { AGENT_API_ROUTES } from '../../functions/agent-api/routes';
 
 export interface CareApiProps {
   /** Answers GET (CRC) and POST (events) /webhooks/x; verifies X's signature itself. */
@@ -26,27 +27,18 @@ export interface CareApiProps {
   readonly accessLogRetention?: logs.RetentionDays;
 }
 
-/** Every route of the agent API (functions/agent-api/agent-api.ts), each behind the Cognito JWT authorizer. */
-export const AGENT_ROUTES: ReadonlyArray<{ path: string; methods: apigw.HttpMethod[] }> = [
-  { path: '/api/me', methods: [apigw.HttpMethod.GET] },
-  { path: '/api/brands', methods: [apigw.HttpMethod.GET] },
-  { path: '/api/cases', methods: [apigw.HttpMethod.GET] },
-  { path: '/api/cases/{caseId}', methods: [apigw.HttpMethod.GET] },
-  { path: '/api/cases/{caseId}/presence', methods: [apigw.HttpMethod.POST] },
-  { path: '/api/cases/{caseId}/claim', methods: [apigw.HttpMethod.POST] },
-  { path: '/api/cases/{caseId}/assign', methods: [apigw.HttpMethod.POST] },
-  { path: '/api/cases/{caseId}/notes', methods: [apigw.HttpMethod.POST] },
-  { path: '/api/cases/{caseId}/reply', methods: [apigw.HttpMethod.POST] },
-  { path: '/api/cases/{caseId}/resolve', methods: [apigw.HttpMethod.POST] },
-  { path: '/api/cases/{caseId}/tags', methods: [apigw.HttpMethod.PUT] },
-  { path: '/api/pages', methods: [apigw.HttpMethod.GET] },
-  { path: '/api/reports', methods: [apigw.HttpMethod.GET] },
-  // Marking a customer abusive (PUT) or lifting it (DELETE).
-  {
-    path: '/api/customers/{brandId}/{platform}/{customerId}/abuse',
-    methods: [apigw.HttpMethod.PUT, apigw.HttpMethod.DELETE],
-  },
-];
+/**
+ * Every route of the agent API, each behind the Cognito JWT authorizer: derived from the router's own
+ * declaration (functions/agent-api/routes.ts), so a route the handler answers is always deployed.
+ */
+export const AGENT_ROUTES: ReadonlyArray<{ path: string; methods: apigw.HttpMethod[] }> = Object.values(
+  AGENT_API_ROUTES.reduce<Record<string, { path: string; methods: apigw.HttpMethod[] }>>((byPath, route) => {
+    const entry = byPath[route.path] ?? { path: route.path, methods: [] };
+    entry.methods.push(...route.verbs.map((verb) => verb as apigw.HttpMethod));
+    byPath[route.path] = entry;
+    return byPath;
+  }, {}),
+);
 
 /**
  * The one HTTP API, same paths as local mode: platform webhooks (authenticated by the platform's
@@ -101,6 +93,10 @@ export class CareApi extends Construct {
             sourceIp: '$context.identity.sourceIp',
             method: '$context.httpMethod',
             routeKey: '$context.routeKey',
+            // Who read or changed which case: the path names the case, the Cognito sub the agent
+            // (the agent registry's id); the audit trail in the table says what they did.
+            path: '$context.path',
+            caller: '$context.authorizer.claims.sub',
             status: '$context.status',
             protocol: '$context.protocol',
             responseLength: '$context.responseLength',

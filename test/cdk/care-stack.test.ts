@@ -8,6 +8,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { TABLE_INDEXES, TABLE_KEYS } from '../../functions/adapters/aws/table-design';
+import { AGENT_API_ROUTES } from '../../functions/agent-api/routes';
 import { DEMO_CONFIG_PATH } from '../../functions/commons/brand-config-file';
 import { EmbeddedMetrics } from '../../functions/commons/metrics';
 import { readCareSettings } from '../../lib/care-settings';
@@ -30,6 +31,7 @@ const app = new App({
 const stack = new CareStack(app, 'CareTest');
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 const template = Template.fromStack(stack);
+
 const assemblyDir = app.synth().directory;
 
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
@@ -299,22 +301,28 @@ test('queues: encrypted, TLS only, redrive after 5 receives, DLQ kept 14 days, v
 });
 
 const AGENT_ROUTE_KEYS = [
+  'DELETE /api/agents/{agentId}',
   'DELETE /api/customers/{brandId}/{platform}/{customerId}/abuse',
+  'GET /api/agents',
+  'GET /api/audit',
   'GET /api/brands',
   'GET /api/cases',
   'GET /api/cases/{caseId}',
   'GET /api/me',
   'GET /api/pages',
   'GET /api/reports',
+  'POST /api/agents',
   'POST /api/cases/{caseId}/assign',
   'POST /api/cases/{caseId}/claim',
   'POST /api/cases/{caseId}/notes',
   'POST /api/cases/{caseId}/presence',
   'POST /api/cases/{caseId}/reply',
   'POST /api/cases/{caseId}/resolve',
+  'POST /api/customers/{brandId}/{platform}/{customerId}/links',
   'PUT /api/cases/{caseId}/tags',
   'PUT /api/customers/{brandId}/{platform}/{customerId}/abuse',
-];
+  'PUT /api/customers/{brandId}/{platform}/{customerId}/crm',
+].sort();
 
 test('every agent API route needs a Cognito JWT; the X webhook routes are open (HMAC-checked in the function)', () => {
   const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties);
@@ -354,6 +362,29 @@ test('the API stage is access-logged and throttled', () => {
       Format: Match.stringLikeRegexp('\\$context\\.requestId'),
     },
   });
+  // Who read or changed which case: the caller's Cognito sub (the agent registry's id) and the path.
+  const stage = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'))[0]!;
+  const format = JSON.parse(
+    (stage.Properties as { AccessLogSettings: { Format: string } }).AccessLogSettings.Format,
+  ) as Record<string, string>;
+  assert.equal(format.caller, '$context.authorizer.claims.sub');
+  assert.equal(format.path, '$context.path');
+  assert.equal(format.routeKey, '$context.routeKey');
+});
+
+test('roles: the Cognito admin group bootstraps the agent registry; every declared agent API route is deployed', () => {
+  template.hasResourceProperties('AWS::Cognito::UserPoolGroup', {
+    GroupName: 'socialcare-admin',
+    UserPoolId: { Ref: logicalId(stack.agents.userPool) },
+  });
+  const deployed = new Set(
+    Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map(
+      (r) => r.Properties.RouteKey as string,
+    ),
+  );
+  for (const route of AGENT_API_ROUTES) {
+    for (const verb of route.verbs) assert.ok(deployed.has(`${verb} ${route.path}`), `${verb} ${route.path}`);
+  }
 });
 
 test('agents: invited only, strong passwords, TOTP required, threat protection', () => {

@@ -65,7 +65,7 @@ export class DynamoAgentRegistry implements AgentRegistry {
     );
     if (!Item || typeof Item.agentId !== 'string') return undefined;
     const agent = await this.getAgent(Item.agentId);
-    return agent?.tokenHash === tokenHash ? agent : undefined;
+    return agent?.tokenHash === tokenHash && !agent.removedAt ? agent : undefined;
   }
 
   async listAgents(): Promise<AgentRecord[]> {
@@ -74,22 +74,48 @@ export class DynamoAgentRegistry implements AgentRegistry {
       KeyConditionExpression: 'PK = :pk',
       ExpressionAttributeValues: { ':pk': keys.agent('').PK },
     });
-    return items.map((item) => withoutTableAttributes<AgentRecord>(item));
+    return items.map((item) => withoutTableAttributes<AgentRecord>(item)).filter((agent) => !agent.removedAt);
   }
 
+  /**
+   * Kept, marked removed, its token revoked: the audit trail still names who did what, and the
+   * agent API needs no DeleteItem on the table.
+   */
   async removeAgent(id: string): Promise<boolean> {
     const agent = await this.getAgent(id);
-    if (!agent) return false;
-    await this.doc.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          { Delete: { TableName: this.tableName, Key: keys.agent(id) } },
-          ...(agent.tokenHash
-            ? [{ Delete: { TableName: this.tableName, Key: keys.agentToken(agent.tokenHash) } }]
-            : []),
-        ],
-      }),
-    );
-    return true;
+    if (!agent || agent.removedAt) return false;
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: keys.agent(id),
+                UpdateExpression: 'SET removedAt = :at REMOVE tokenHash',
+                ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(removedAt)',
+                ExpressionAttributeValues: { ':at': new Date().toISOString() },
+              },
+            },
+            ...(agent.tokenHash
+              ? [
+                  {
+                    Update: {
+                      TableName: this.tableName,
+                      Key: keys.agentToken(agent.tokenHash),
+                      UpdateExpression: 'REMOVE agentId SET revokedAt = :at',
+                      ExpressionAttributeValues: { ':at': new Date().toISOString() },
+                    },
+                  },
+                ]
+              : []),
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof TransactionCanceledException) return false;
+      throw error;
+    }
   }
 }

@@ -17,6 +17,8 @@ export interface AgentRecord extends Caller {
   tokenHash?: string;
   createdAt: string;
   createdBy: string;
+  /** Removed agents are kept (the audit trail names them) and can no longer sign in. */
+  removedAt?: string;
 }
 
 /** The registry port. */
@@ -26,7 +28,7 @@ export interface AgentRegistry {
   getAgent(id: string): Promise<AgentRecord | undefined>;
   findByTokenHash(tokenHash: string): Promise<AgentRecord | undefined>;
   listAgents(): Promise<AgentRecord[]>;
-  /** Removes the agent and its token; false when there was none. */
+  /** Removes the agent (kept, marked removed) and revokes its token; false when there was none. */
   removeAgent(id: string): Promise<boolean>;
 }
 
@@ -141,12 +143,15 @@ export function createAuthenticator(registry: AgentRegistry, adminToken?: string
       if (adminToken && sameSecret(token, adminToken)) return TOKEN_ADMIN;
       // The lookup is by the token's SHA-256: what leaks through timing is a hash of a random token.
       const agent = await registry.findByTokenHash(hashToken(token));
-      return agent?.tokenHash && sameSecret(hashToken(token), agent.tokenHash) ? agent : undefined;
+      return agent?.tokenHash && !agent.removedAt && sameSecret(hashToken(token), agent.tokenHash)
+        ? agent
+        : undefined;
     },
     async byClaims(claims) {
       const sub = typeof claims.sub === 'string' ? claims.sub : undefined;
       if (!sub) return undefined;
       const known = await registry.getAgent(sub);
+      if (known?.removedAt) return undefined;
       if (known) return known;
       const groups = String(claims['cognito:groups'] ?? '');
       if (
