@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { DEMO_CONFIG_PATH, readBrandConfigFile } from '../functions/commons/brand-config-file';
+import { LAMBDA_BUNDLING } from '../lib/lambda-bundling';
 import { PROJECT_ROOT } from './system-process';
 
 /** Dummy values for what the stack sets on each function; module load must not call AWS. */
@@ -105,12 +106,9 @@ export async function benchColdStart(options: {
       outfile,
       bundle: true,
       platform: 'node',
-      target: 'node22',
       format: 'cjs',
-      minify: true,
-      sourcemap: true,
-      sourcesContent: false,
-      external: [],
+      ...LAMBDA_BUNDLING,
+      external: [...LAMBDA_BUNDLING.external],
       define: { 'process.env.SOCIALCARE_BRAND_CONFIG_JSON': JSON.stringify(brandConfigJson) },
       logLevel: 'silent',
     });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { calendarSchema } from './calendar';
 import { parseDuration } from './duration';
 import { knowledgeBaseSchema, voiceLinkProblems, voiceSchema } from './faq/knowledge-base';

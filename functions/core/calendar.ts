@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Calendars: when a brand's care team works (deadline clocks run only then) and when a location is

@@ -6,6 +6,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { LAMBDA_BUNDLING } from '../lambda-bundling';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -92,13 +93,17 @@ export class SocialcareFunction extends Construct {
       },
       bundling: {
         format: OutputFormat.CJS,
-        target: 'node22',
-        minify: true,
-        sourceMap: true,
+        target: LAMBDA_BUNDLING.target,
+        minify: LAMBDA_BUNDLING.minify,
+        sourceMap: LAMBDA_BUNDLING.sourcemap,
         // Stack traces need the mappings only; the sources would double the upload.
-        sourcesContent: false,
-        // Bundle the AWS SDK v3 too: lean (only the clients used) and pinned by the lock file.
-        externalModules: [],
+        sourcesContent: LAMBDA_BUNDLING.sourcesContent,
+        // The AWS SDK v3 is bundled too (only the clients used, pinned by the lock file), less what never
+        // runs in a Lambda (lib/lambda-bundling.ts).
+        externalModules: [...LAMBDA_BUNDLING.external],
+        esbuildArgs: Object.fromEntries(
+          Object.entries(LAMBDA_BUNDLING.alias).map(([from, to]) => [`--alias:${from}`, to]),
+        ),
         define: { 'process.env.SOCIALCARE_BRAND_CONFIG_JSON': JSON.stringify(props.brandConfigJson) },
         forceDockerBundling: false,
       },

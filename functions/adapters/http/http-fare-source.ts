@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Brand } from '../../core/brand-config';
 import { type FareQuote, type FareSource, StaticFareSource } from '../../core/faq/answer';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { BrandDirectory } from '../../core/brand-config';
 import type { Interaction } from '../../core/interaction';
 import { isObject, MalformedPayloadError, type NormalizeResult } from '../accept';
