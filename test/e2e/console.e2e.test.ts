@@ -130,8 +130,12 @@ test('an agent works a new mention end to end in the console', {
       const { body } = await api(local, 'GET', '/api/cases', 'ben');
       return (body.cases as unknown[]).length >= MORNING.length ? true : undefined;
     });
-    await waitFor('the bot’s answer', async () =>
-      (await local.store.getCase('x-1870000000000000110'))?.status === 'resolved' ? true : undefined,
+    // The bot answers the fare question (a case resolved by the sender): the queue shows the morning only.
+    await waitFor(
+      'the bot’s answer',
+      async () =>
+        (await local.store.getCase('x-1870000000000000110'))?.status === 'resolved' ? true : undefined,
+      60_000,
     );
 
     // A team at work: ben owns one case, ana already answered another (now waiting on the customer).
