@@ -126,10 +126,14 @@ test('an agent works a new mention end to end in the console', {
         to: '4000002',
       }),
     );
-    await waitFor('the morning in the queue', async () => {
-      const { body } = await api(local, 'GET', '/api/cases', 'ben');
-      return (body.cases as unknown[]).length >= MORNING.length ? true : undefined;
-    });
+    await waitFor(
+      'the morning in the queue',
+      async () => {
+        const { body } = await api(local, 'GET', '/api/cases', 'ben');
+        return (body.cases as unknown[]).length >= MORNING.length ? true : undefined;
+      },
+      60_000,
+    );
     // The bot answers the fare question (a case resolved by the sender): the queue shows the morning only.
     await waitFor(
       'the bot’s answer',
