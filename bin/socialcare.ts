@@ -14,9 +14,11 @@ import {
 import { formatReplayReport, runReplayCommand } from '../functions/cli/replay-command';
 import { runReportCommand } from '../functions/cli/report-command';
 import { runTriageCommand } from '../functions/cli/triage-command';
+import { runXCommand } from '../functions/cli/x-cli';
 import { DEMO_CONFIG_PATH, readBrandConfigFile } from '../functions/commons/brand-config-file';
 import { BrandConfigError } from '../functions/core/brand-config';
 import { LOCAL_X_CONSUMER_SECRET, startLocalSystem } from '../functions/local-runtime/runtime';
+import { readRuntimeFile, runtimeFilePath } from '../functions/local-runtime/runtime-file';
 
 const USAGE = `socialcare — social customer care
 
@@ -42,7 +44,15 @@ Usage:
   socialcare dlq list|redrive [--endpoint URL] [--dlq-url U --ingest-url U [--outbox-url U]]
                     [--max N] [--all] [--source S] [--dry-run] [--json]
                                     show the dead letters with their reasons, or send them back (local: the
-                                    "SQS (fauxqs)" endpoint that start prints, or SOCIALCARE_SQS_ENDPOINT)
+                                    system that start runs with the same SOCIALCARE_DATA_DIR, found by
+                                    itself; or --endpoint / SOCIALCARE_SQS_ENDPOINT)
+  socialcare x setup|subscriptions|remove [--webhook] [--webhook-url U]
+                                    register the X webhook and the X Activity API subscriptions of every
+                                    configured X account (idempotent), list them, or remove them
+  socialcare x authorize --account ID [--paste] [--redirect-uri U] [--aws --token-secret S --app-secret S]
+                                    OAuth 2.0 (PKCE) for one brand account; tokens in the data folder
+                                    (0600), or with --aws in the account's Secrets Manager secret
+                                    (X_API_BASE_URL: the running local system's stand-in, else https://api.x.com)
 
 Environment (start): PORT (3000), SOCIALCARE_DATA_DIR (.socialcare-data), SOCIALCARE_CONFIG (demo airline),
 SOCIALCARE_API_TOKEN (an admin token; without it the first start creates an admin and prints its token once),
@@ -83,6 +93,7 @@ const apiToken = (given: string | undefined): string =>
     'no API token: pass --token, or set SOCIALCARE_API_TOKEN (the token `socialcare start` printed for the first admin, or one `socialcare agents add` printed)',
   );
 const localXSecret = () => process.env.X_CONSUMER_SECRET ?? LOCAL_X_CONSUMER_SECRET;
+const localDataDir = () => resolve(process.env.SOCIALCARE_DATA_DIR ?? '.socialcare-data');
 
 async function start(): Promise<void> {
   const portText = process.env.PORT ?? '3000';
@@ -90,7 +101,7 @@ async function start(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     fail(`PORT must be a port number, not "${portText}"`);
   const config = loadConfig(undefined);
-  const dataDir = resolve(process.env.SOCIALCARE_DATA_DIR ?? '.socialcare-data');
+  const dataDir = localDataDir();
   const adminToken = process.env.SOCIALCARE_API_TOKEN || undefined;
   const xConsumerSecret = localXSecret();
   let genericSecrets: Record<string, string> | undefined;
@@ -140,6 +151,7 @@ async function start(): Promise<void> {
     `  consumers:         triage (local sentiment classifier) and sender, polling their queues`,
     `  SLA monitor:       every 15 s; pages are logged here and listed at ${system.url}/api/pages`,
     `  X API stand-in:    ${system.standIn.url} (what would have been posted: ${system.standIn.url}/sent)`,
+    `  X webhook health:  every 60 s against ${system.xApiBaseUrl} (after "socialcare x setup")`,
     process.env.X_CONSUMER_SECRET
       ? '  X consumer secret: from X_CONSUMER_SECRET'
       : `  X consumer secret: "${xConsumerSecret}" (development default; set X_CONSUMER_SECRET)`,
@@ -267,9 +279,14 @@ async function dlq(args: string[]): Promise<void> {
   } else if (endpoint) {
     queues = await localDlqQueues(sqsClient(endpoint));
   } else {
-    fail(
-      'name the queues: --endpoint <the "SQS (fauxqs)" URL that start prints>, or --dlq-url and --ingest-url',
-    );
+    // The system `socialcare start` runs on this machine with the same data folder.
+    const dataDir = localDataDir();
+    const running = readRuntimeFile(dataDir);
+    if (!running)
+      fail(
+        `no running socialcare found (${runtimeFilePath(dataDir)} is written by \`socialcare start\` with SOCIALCARE_DATA_DIR=${dataDir}); start it, or name the queues: --endpoint <the "SQS (fauxqs)" URL that start prints>, or --dlq-url and --ingest-url`,
+      );
+    queues = await localDlqQueues(sqsClient(running.sqsEndpoint));
   }
   try {
     if (action === 'list') {
@@ -405,6 +422,7 @@ try {
   else if (command === 'report') await report(rest);
   else if (command === 'agents') await agents(rest);
   else if (command === 'audit') await audit(rest);
+  else if (command === 'x') await runXCommand(rest, { output: process.stdout, loadConfig });
   else if (!command || command === 'help' || command === '--help') process.stdout.write(`${USAGE}\n`);
   else fail(`unknown command "${command}"\n\n${USAGE}`);
 } catch (error) {

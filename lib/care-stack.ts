@@ -18,6 +18,7 @@ import { grantPiiDetection, grantSentimentDetection } from './constructs/sentime
 import { SlaSchedule } from './constructs/sla-schedule';
 import { SocialcareFunction } from './constructs/socialcare-function';
 import { XAccountSecrets } from './constructs/x-account-secrets';
+import { XWebhookAdmin } from './constructs/x-webhook-admin';
 
 /** The settings of CareSettingsProps (case links, on-call subscribers) may also come from context. */
 export interface CareStackProps extends StackProps, CareSettingsProps {
@@ -56,6 +57,8 @@ export class CareStack extends Stack {
   readonly pageDelivery: PageDelivery;
   readonly slaSchedule: SlaSchedule;
   readonly dashboard: CareDashboard;
+  readonly xAdmin: SocialcareFunction;
+  readonly xWebhookAdmin: XWebhookAdmin;
 
   constructor(scope: Construct, id: string, props: CareStackProps = {}) {
     super(scope, id, props);
@@ -175,6 +178,24 @@ export class CareStack extends Stack {
       operations: this.operations,
     });
 
+    // The X webhook's keeper: health check every 5 minutes, setup and subscriptions on demand.
+    this.xAdmin = new SocialcareFunction(this, 'x-webhook-admin', {
+      handlerFolder: 'x-webhook-admin',
+      description:
+        'socialcare: keeps the X webhook valid (re-validate, replay, page) and manages the XAA subscriptions',
+      brandConfigJson: brand.json,
+      timeout: Duration.seconds(60),
+      retryAttempts: 0,
+    });
+    this.table.bindTable(this.xAdmin.function, 'readWrite');
+    this.oncall.bindPublisher(this.xAdmin.function);
+    this.xWebhookAdmin = new XWebhookAdmin(this, 'x-admin', {
+      brands: brand.config,
+      admin: this.xAdmin.function,
+      webhookUrl: this.api.xWebhookUrl,
+      operations: this.operations,
+    });
+
     this.pageDelivery = new PageDelivery(this, 'page-delivery', {
       oncall: this.oncall,
       operations: this.operations,
@@ -210,12 +231,14 @@ export class CareStack extends Stack {
         this.slaMonitor,
         this.pageForwarder,
         this.agentApi,
+        this.xAdmin,
       ].map((f) => ({ label: f.node.id, fn: f.function })),
       alarms: [
         ...this.ingest.alarms,
         ...this.outbox.alarms,
         ...this.slaSchedule.alarms,
         ...this.pageDelivery.alarms,
+        ...this.xWebhookAdmin.alarms,
       ],
       operations: this.operations,
     });
@@ -277,6 +300,21 @@ export class CareStack extends Stack {
       description: 'Put a Slack incoming webhook URL (slackWebhookUrl) and/or a PagerDuty routing key here',
     });
     new CfnOutput(this, 'PageForwardingFailuresQueueUrl', { value: this.pageDelivery.failures.queueUrl });
+    new CfnOutput(this, 'XWebhookAdminFunctionName', {
+      value: this.xAdmin.function.functionName,
+      description:
+        'aws lambda invoke --function-name <this> --cli-binary-format raw-in-base64-out --payload \'{"action":"setup"}\' out.json (or subscriptions, remove)',
+    });
+    new CfnOutput(this, 'XAppSecretName', {
+      value: this.xWebhookAdmin.appSecret.secretName,
+      description:
+        "Put the X app's bearerToken, OAuth 2.0 clientId and (confidential client) clientSecret here",
+    });
+    new CfnOutput(this, 'XOAuthTokenSecretNames', {
+      value: this.xWebhookAdmin.tokenSecretNamesJson,
+      description:
+        'X account id to the secret of its OAuth 2.0 grant: socialcare x authorize --aws --token-secret <name>',
+    });
     new CfnOutput(this, 'DashboardName', { value: this.dashboard.dashboardName });
     new CfnOutput(this, 'OperationsTopicArn', {
       value: this.operations.topic.topicArn,

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createXWebhook } from '../functions/channels/x/webhook';
 import { DEMO_CONFIG_PATH, readBrandConfigFile } from '../functions/commons/brand-config-file';
 import type { HttpEvent } from '../functions/commons/http';
@@ -10,6 +10,11 @@ export const demoDirectory = () => new BrandDirectory(demoConfig());
 
 export function fixture(path: string): string {
   return readFileSync(new URL(`./fixtures/${path}`, import.meta.url), 'utf8');
+}
+
+/** The file names in a fixtures folder, sorted. */
+export function fixtureFiles(folder: string): string[] {
+  return readdirSync(new URL(`./fixtures/${folder}/`, import.meta.url)).sort();
 }
 
 /** An API Gateway HTTP API (v2) event, as the deployed function receives it. */

@@ -1,4 +1,4 @@
-import { signatureSuffix as replySignature } from '../../functions/core/reply-rules';
+import { withSignature } from '../../functions/core/reply-rules';
 import { now } from './clock';
 import type { Brand, CareCase, Platform } from './types';
 
@@ -43,26 +43,59 @@ export function ago(iso: string | undefined): string {
   return `${Math.floor(seconds / 86_400)}d ago`;
 }
 
-const timeOnly = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
-const dayAndTime = new Intl.DateTimeFormat(undefined, {
-  day: 'numeric',
-  month: 'short',
-  hour: '2-digit',
-  minute: '2-digit',
-});
-const full = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+// Times are shown in the brand's timezone, named ("09:14 CET"): deadlines and opening hours are the
+// brand's, and an agent working from elsewhere must not read them in their own.
+const formats = new Map<
+  string,
+  {
+    time: Intl.DateTimeFormat;
+    dayTime: Intl.DateTimeFormat;
+    day: Intl.DateTimeFormat;
+    full: Intl.DateTimeFormat;
+  }
+>();
 
-/** "09:14" today, "23 Nov, 09:14" otherwise. */
-export function when(iso: string | undefined): string {
-  if (!iso) return '—';
-  const date = new Date(iso);
-  return new Date(now()).toDateString() === date.toDateString()
-    ? timeOnly.format(date)
-    : dayAndTime.format(date);
+function formatsFor(timeZone: string | undefined) {
+  const key = timeZone ?? '';
+  let found = formats.get(key);
+  if (!found) {
+    const zone = timeZone ? { timeZone } : {};
+    found = {
+      time: new Intl.DateTimeFormat('en-GB', {
+        ...zone,
+        hour: '2-digit',
+        minute: '2-digit',
+        timeZoneName: 'short',
+      }),
+      dayTime: new Intl.DateTimeFormat('en-GB', {
+        ...zone,
+        day: 'numeric',
+        month: 'short',
+        hour: '2-digit',
+        minute: '2-digit',
+        timeZoneName: 'short',
+      }),
+      day: new Intl.DateTimeFormat('en-CA', { ...zone, year: 'numeric', month: '2-digit', day: '2-digit' }),
+      full: new Intl.DateTimeFormat('en-GB', { ...zone, dateStyle: 'medium', timeStyle: 'long' }),
+    };
+    formats.set(key, found);
+  }
+  return found;
 }
 
-export function exactly(iso: string | undefined): string {
-  return iso ? full.format(new Date(iso)) : '';
+/** "09:14 CET" today, "23 Nov, 09:14 CET" otherwise, in the brand's timezone (the browser's without one). */
+export function when(iso: string | undefined, timeZone?: string): string {
+  if (!iso) return '—';
+  const date = new Date(iso);
+  const f = formatsFor(timeZone);
+  return f.day.format(new Date(now())) === f.day.format(date) ? f.time.format(date) : f.dayTime.format(date);
+}
+
+/** "23 Nov 2026, 09:14:02 CET (Europe/Amsterdam)": for tooltips. */
+export function exactly(iso: string | undefined, timeZone?: string): string {
+  if (!iso) return '';
+  const text = formatsFor(timeZone).full.format(new Date(iso));
+  return timeZone ? `${text} (${timeZone})` : text;
 }
 
 export function seconds(value: number | null | undefined): string {
@@ -98,9 +131,14 @@ export const STATUS_NAMES: Record<string, string> = {
 // The server's own rules: the counts and limits shown while typing are the ones the API checks.
 export { platformLength, replyLimit } from '../../functions/core/reply-rules';
 
-/** What the API appends to a public reply when the brand signs them. */
-export function signatureSuffix(brand: Brand | undefined, agentName: string, initials?: string): string {
-  return replySignature(brand?.agentDesk?.signature, agentName, initials);
+/** A public reply as it will be posted: signed once (not again when the text already ends signed). */
+export function signedReply(
+  brand: Brand | undefined,
+  agentName: string,
+  text: string,
+  initials?: string,
+): string {
+  return withSignature(text, brand?.agentDesk?.signature, agentName, initials);
 }
 
 export function customerLabel(customer: { handle?: string; name?: string; id: string }): string {

@@ -58,6 +58,8 @@ export interface SlaRecord {
 
 export interface CaseDetail {
   case: CareCase;
+  /** What on-call was paged about this case (a risky post, deadline warnings and breaches). */
+  pages?: Page[];
   messages: CaseMessage[];
   notes: CaseNote[];
   viewers: string[];
@@ -80,6 +82,15 @@ export interface QueueCounts {
   waiting_on_customer: number;
   unassigned: number;
   breached: number;
+}
+
+/** A reply the API accepted and queued; the case shows it as sending until it is posted. */
+export interface QueuedReply {
+  outboxId: string;
+  text: string;
+  visibility: 'public' | 'private';
+  reason: string;
+  createdAt: string;
 }
 
 export interface Page {

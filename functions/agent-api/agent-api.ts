@@ -19,6 +19,7 @@ import {
   newAuditId,
 } from '../core/access/audit';
 import { ALL_BRANDS, allowedActions, decide, visibleBrands, worksFor } from '../core/access/policy';
+import { type AccountStatusStore, needsReauthorization } from '../core/account-status';
 import {
   type Agent,
   type AgentDesk,
@@ -30,7 +31,7 @@ import {
 import type { BrandDirectory } from '../core/brand-config';
 import type { CareCase, CaseStore } from '../core/cases';
 import type { Platform } from '../core/interaction';
-import type { PageStore } from '../core/paging';
+import { type PageStore, pageIdsOfCase } from '../core/paging';
 import { buildReport, buildSeries } from '../core/report';
 import { AGENT_API_ROUTES, type AgentApiRoute, routePattern } from './routes';
 
@@ -47,6 +48,8 @@ export interface AgentApiDeps {
    * names the agent in the registry), `token` locally (each agent's own bearer token).
    */
   auth: 'jwt' | 'token';
+  /** Whether our accounts still let us act for them (X oauth.revoke). Absent: not reported. */
+  accounts?: AccountStatusStore;
   now?: () => Date;
 }
 
@@ -160,6 +163,10 @@ export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promis
         const named = event.queryStringParameters?.brand;
         if (named === undefined) return { brandIds: [] };
         return deps.directory.brand(named) ? { brandIds: [named] } : undefined;
+      }
+      case 'account': {
+        const found = deps.directory.findAccount(params.platform as Platform, params.accountId!);
+        return found ? { brandIds: [found.brand.id] } : undefined;
       }
       case 'agent': {
         if (params.agentId !== undefined) {
@@ -300,11 +307,19 @@ export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promis
           .slice(-30)
           .map((id) => deps.store.getCase(id)),
       );
+      // What on-call was paged about this case: a risk post, deadline warnings and breaches.
+      const pages = await deps.pages.getPages(
+        pageIdsOfCase(
+          careCase!,
+          messages.filter((m) => m.direction === 'in'),
+        ).slice(0, 100),
+      );
       return json(200, {
         case: careCase,
         messages,
         notes,
         viewers,
+        pages,
         audit: seen ? audit : await deps.audit.listForCase(caseId),
         customer: {
           ...careCase!.customer,
@@ -409,6 +424,38 @@ export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promis
         .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
         .slice(0, limit);
       return json(200, { pages });
+    },
+    // Our accounts and whether each must be re-authorized (X sent oauth.revoke): what operators act on.
+    accounts: async (context) => {
+      const accounts = await Promise.all(
+        queryBrands(context).flatMap((brand) =>
+          brand.accounts.map(async ({ platform, id, handle, role }) => {
+            const status = await deps.accounts?.get(platform, id);
+            const revoked = needsReauthorization(status);
+            return {
+              brandId: brand.id,
+              platform,
+              id,
+              handle,
+              role,
+              needsReauthorization: revoked,
+              ...(revoked && status?.revokedAt ? { revokedAt: status.revokedAt } : {}),
+              ...(status?.reauthorizedAt ? { reauthorizedAt: status.reauthorizedAt } : {}),
+            };
+          }),
+        ),
+      );
+      return json(200, { accounts });
+    },
+    // An operator authorized the app again as this account: sends from it resume.
+    'account.reauthorized': async ({ params, brandIds: [brandId], record }) => {
+      const platform = params.platform as Platform;
+      const accountId = params.accountId!;
+      if (!deps.accounts) return problem(501, 'account status is not kept in this deployment');
+      const at = now().toISOString();
+      await deps.accounts.markReauthorized(platform, accountId, at);
+      await record('account_reauthorized', { brandId: brandId!, target: `${platform}:${accountId}` });
+      return json(200, { platform, id: accountId, needsReauthorization: false, reauthorizedAt: at });
     },
     reports: async (context) => {
       const { from, to } = periodOf(context.event.queryStringParameters ?? {}, now());
@@ -559,6 +606,7 @@ export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promis
 function notFoundName(route: AgentApiRoute, params: Record<string, string>): string {
   if (route.scope === 'customer') return `customer ${params.brandId}/${params.platform}/${params.customerId}`;
   if (route.scope === 'agent') return `agent ${params.agentId ?? ''}`.trim();
+  if (route.scope === 'account') return `${params.platform} account ${params.accountId}`;
   return 'such brand';
 }
 

@@ -2,6 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { comprehendClient, dynamoClient, sqsClient } from '../adapters/aws/clients';
 import { ComprehendPiiDetector } from '../adapters/aws/comprehend-pii';
+import { DynamoAccountStatusStore } from '../adapters/aws/dynamo-account-status';
 import { DynamoAgentRegistry } from '../adapters/aws/dynamo-agent-registry';
 import { DynamoAuditLog } from '../adapters/aws/dynamo-audit-log';
 import { DynamoCaseStore } from '../adapters/aws/dynamo-case-store';
@@ -36,6 +37,7 @@ export const handler = middy<HttpEvent, HttpResult>()
       audit: new DynamoAuditLog(dynamo, env.TABLE_NAME),
       authenticator: createAuthenticator(agents),
       auth: 'jwt',
+      accounts: new DynamoAccountStatusStore(dynamo, env.TABLE_NAME),
       desk: new AgentDesk({
         directory,
         store,

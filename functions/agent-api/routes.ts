@@ -4,9 +4,10 @@ import type { Action } from '../core/access/policy';
  * What a route is about, so the router can find the brands the policy decides on before the route
  * runs: nothing but the caller (`caller`), a case (`case`, by its id), a customer of a brand
  * (`customer`, the brand in the path), a brand named by `?brand=` (`query`: all the caller's brands
- * without it), the brands of an agent (`agent`: an agent to add, in the body, or one named in the path).
+ * without it), the brands of an agent (`agent`: an agent to add, in the body, or one named in the path),
+ * the brand that owns one of our platform accounts (`account`, the platform and account id in the path).
  */
-export type RouteScope = 'caller' | 'case' | 'customer' | 'query' | 'agent';
+export type RouteScope = 'caller' | 'case' | 'customer' | 'query' | 'agent' | 'account';
 
 /** Every route of the agent API, declared once: the router, the CDK routes and the tests read it. */
 export const AGENT_API_ROUTES = [
@@ -67,6 +68,14 @@ export const AGENT_API_ROUTES = [
     scope: 'case',
   },
   { key: 'pages', verbs: ['GET'], path: '/api/pages', action: 'page.list', scope: 'query' },
+  { key: 'accounts', verbs: ['GET'], path: '/api/accounts', action: 'account.list', scope: 'query' },
+  {
+    key: 'account.reauthorized',
+    verbs: ['POST'],
+    path: '/api/accounts/{platform}/{accountId}/reauthorized',
+    action: 'account.reauthorize',
+    scope: 'account',
+  },
   { key: 'reports', verbs: ['GET'], path: '/api/reports', action: 'report.read', scope: 'query' },
   { key: 'audit', verbs: ['GET'], path: '/api/audit', action: 'audit.read', scope: 'query' },
   {
@@ -107,6 +116,7 @@ const PARAMETER_PATTERNS: Record<string, string> = {
   brandId: '[a-z0-9-]+',
   platform: 'x|facebook|instagram|generic',
   customerId: '[A-Za-z0-9_.:-]+',
+  accountId: '[A-Za-z0-9_.:-]+',
 };
 
 export function routePattern(path: string): RegExp {

@@ -1,7 +1,7 @@
 import type { HttpResult } from '../commons/http';
 import { problem } from '../commons/http';
 import { logger } from '../commons/logger';
-import type { Interaction } from '../core/interaction';
+import type { AccountEvent, Interaction } from '../core/interaction';
 import type { MetricsSink } from '../core/metrics';
 import type { DeadLetters, InteractionQueue } from '../core/queues';
 
@@ -12,6 +12,8 @@ export interface NormalizeResult {
   ignored: Record<string, number>;
   /** Events that should have been usable but are not: parked with the reason. */
   rejected: Array<{ reason: string; event: unknown }>;
+  /** Things that happened to our own accounts (X oauth.revoke): queued for triage beside the interactions. */
+  accountEvents?: AccountEvent[];
 }
 
 /** A JSON object (not null, not an array): what every normalizer checks before reading fields. */
@@ -79,6 +81,7 @@ export async function acceptSignedBody<R extends NormalizeResult>(options: {
   }
 
   const { interactions, ignored, rejected } = normalized;
+  const accountEvents = normalized.accountEvents ?? [];
   if (rejected.length) {
     await deps.deadLetters.park(
       rejected.map(({ reason, event }) => ({
@@ -89,12 +92,14 @@ export async function acceptSignedBody<R extends NormalizeResult>(options: {
       })),
     );
   }
-  if (interactions.length) await deps.queue.enqueue(interactions);
+  if (interactions.length || accountEvents.length)
+    await deps.queue.enqueue([...interactions, ...accountEvents]);
   for (const interaction of interactions) deps.metrics?.record('InteractionsAccepted', interaction.brandId);
   deps.metrics?.flush();
   logger.info('webhook accepted', {
     source,
     enqueued: interactions.length,
+    ...(accountEvents.length ? { accountEvents: accountEvents.map((e) => e.event) } : {}),
     ignored,
     parked: rejected.length,
     messageIds: interactions.map((i) => i.platformMessageId),

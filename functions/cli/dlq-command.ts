@@ -8,7 +8,7 @@ import {
   SendMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { parseInteraction } from '../core/interaction';
+import { parseIngestItem } from '../core/interaction';
 import { LOCAL_QUEUE_NAMES } from '../local-runtime/embedded-queues';
 
 /**
@@ -33,7 +33,7 @@ export interface DeadLetter {
   reason: string;
   parkedAt?: string;
   receiveCount?: number;
-  /** What the message is: an interaction, an outbox entry, or neither (a payload kept for inspection). */
+  /** What the message is: an interaction (or an account event: both go back to the ingest queue), an outbox entry, or neither (a payload kept for inspection). */
   kind: 'interaction' | 'outbox' | 'other';
   body: string;
 }
@@ -68,7 +68,7 @@ function kindOf(body: string): DeadLetter['kind'] {
     return 'other';
   }
   try {
-    parseInteraction(body);
+    parseIngestItem(body);
     return 'interaction';
   } catch {
     return 'other';

@@ -3,7 +3,7 @@ import type { CareCase, CaseMessage, CaseStore } from './cases';
 import { type ComplianceProblem, checkOutbound } from './compliance';
 import type { OutboundMessage, OutboundQueue, OutboxEntry, OutboxStore } from './outbox';
 import type { PiiDetector } from './pii';
-import { replyLimit, signatureSuffix } from './reply-rules';
+import { replyLimit, withSignature } from './reply-rules';
 
 /**
  * What agents do with a case: claim, assign, reply in public or privately, resolve with a public
@@ -58,7 +58,16 @@ export interface AgentDeskDeps {
 }
 
 export function signReply(brand: Brand, agent: Agent, text: string): string {
-  return `${text}${signatureSuffix(brand.agentDesk.signature, agent.name, agent.initials)}`;
+  return withSignature(text, brand.agentDesk.signature, agent.name, agent.initials);
+}
+
+/** A reply accepted and queued for sending, not yet posted. */
+export interface QueuedReply {
+  outboxId: string;
+  text: string;
+  visibility: 'public' | 'private';
+  reason: string;
+  createdAt: string;
 }
 
 /** A reply's request id names its outbox entries, so a retried request never sends twice. */
@@ -160,7 +169,7 @@ export class AgentDesk {
     caseId: string,
     agent: Agent,
     request: { version: unknown; text: unknown; visibility: unknown; requestId: unknown },
-  ): Promise<{ case: CareCase; outboxIds: string[] }> {
+  ): Promise<{ case: CareCase; outboxIds: string[]; queued: QueuedReply[] }> {
     if (typeof request.text !== 'string') throw new InvalidRequestError('text', 'the reply text is required');
     if (request.visibility !== 'public' && request.visibility !== 'private') {
       throw new InvalidRequestError('visibility', 'must be "public" or "private"');
@@ -247,7 +256,15 @@ export class AgentDesk {
     );
     const outboxIds = entries.map((e) => e.outboxId);
     await this.deps.queue.enqueue(outboxIds);
-    return { case: updated, outboxIds };
+    // What is on its way, as it will be posted: the console shows it on the case at once.
+    const queued = entries.map((e) => ({
+      outboxId: e.outboxId,
+      text: e.text,
+      visibility: e.delivery === 'direct_message' ? ('private' as const) : ('public' as const),
+      reason: e.reason,
+      createdAt: e.createdAt,
+    }));
+    return { case: updated, outboxIds, queued };
   }
 
   /** What an agent sends is checked at the point of sending: allowed links, private data, length. */

@@ -118,6 +118,12 @@ const configSchema = z
   .strictObject({
     $schema: z.string().optional(),
     brands: z.array(brandSchema).min(1, 'the config needs at least one brand'),
+    /** Deployment-wide Meta settings: the Graph API version (known versions and expiry: channels/meta/graph-api.ts). */
+    meta: z
+      .strictObject({
+        graphApiVersion: z.string().regex(/^v\d+\.\d+$/, 'expected a Graph API version such as "v25.0"'),
+      })
+      .optional(),
   })
   .superRefine((config, ctx) => {
     const brandIds = new Set<string>();

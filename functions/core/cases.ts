@@ -65,6 +65,8 @@ export interface CareCase {
   conversationId?: string;
   /** First words of the opening message, for the queue view. */
   subject: string;
+  /** First words of the customer's latest message when they wrote more than once: what the queue shows. */
+  latestText?: string;
   openedAt: string;
   lastInboundAt: string;
   messageCount: number;
@@ -82,6 +84,8 @@ export interface CareCase {
   /** While waiting on the customer the resolution clock is paused since this instant. */
   pausedAt?: string;
   firstRespondedAt?: string;
+  /** Who gave the first response: the FAQ bot or an agent (reports show their times apart). */
+  firstResponseBy?: 'bot' | 'agent';
   resolvedAt?: string;
   /** "bot" when the FAQ bot answered it, else the agent who resolved it. */
   resolvedBy?: string;
@@ -112,6 +116,8 @@ export interface CaseMessage {
   inReplyToId?: string;
   url?: string;
   sentiment?: SentimentLabel;
+  /** The post a quote quotes, with its text when the platform sent it. */
+  quoted?: { id: string; text?: string };
   /** For outbound messages: "bot", "system" or the agent who wrote it, and why it was sent. */
   sentBy?: string;
   reason?: string;
@@ -205,6 +211,7 @@ export function messageFromInteraction(
     receivedAt: interaction.receivedAt,
     ...(interaction.inReplyToId ? { inReplyToId: interaction.inReplyToId } : {}),
     ...(interaction.url ? { url: interaction.url } : {}),
+    ...(interaction.quoted ? { quoted: interaction.quoted } : {}),
     sentiment: sentiment.label,
   };
 }
@@ -212,6 +219,11 @@ export function messageFromInteraction(
 export function customerOf(interaction: Interaction): CustomerRef {
   const { id, handle, name } = interaction.author;
   return { platform: interaction.platform, id, ...(handle ? { handle } : {}), ...(name ? { name } : {}) };
+}
+
+/** The first words of a post, as the queue lists them. */
+function subjectOf(text: string): string {
+  return text.length > 140 ? `${text.slice(0, 139)}…` : text;
 }
 
 /** A new case for a customer with none open. Deadlines start when the post reached us (the queue clock). */
@@ -222,7 +234,7 @@ export function openNewCase(
   triage: TriageDecision,
 ): CareCase {
   const received = new Date(interaction.receivedAt);
-  const subject = interaction.text.length > 140 ? `${interaction.text.slice(0, 139)}…` : interaction.text;
+  const subject = subjectOf(interaction.text);
   return withNextDeadline(brand, {
     caseId: caseIdFor(interaction),
     brandId: brand.id,
@@ -284,6 +296,8 @@ export function attachToCase(
     ...(triage.suggestedReply ? { suggestedReply: triage.suggestedReply } : {}),
     action: triage.action === 'escalate' ? 'escalate' : existing.action,
     lastInboundAt: [interaction.receivedAt, existing.lastInboundAt].sort().at(-1) as string,
+    // Messages can arrive out of order: the latest words are those of the latest post.
+    ...(interaction.receivedAt >= existing.lastInboundAt ? { latestText: subjectOf(interaction.text) } : {}),
     messageCount: existing.messageCount + 1,
     awaitingReplySince: existing.awaitingReplySince ?? interaction.receivedAt,
   };
@@ -315,7 +329,10 @@ export function applySentReply(
 ): CareCase {
   const updated: CareCase = { ...careCase, version: careCase.version + 1 };
   const answers = reply.reason === 'faq_answer' || reply.reason === 'agent_reply';
-  if (answers) updated.firstRespondedAt = careCase.firstRespondedAt ?? reply.sentAt;
+  if (answers && !careCase.firstRespondedAt) {
+    updated.firstRespondedAt = reply.sentAt;
+    updated.firstResponseBy = reply.reason === 'faq_answer' ? 'bot' : 'agent';
+  }
   // A case resolved meanwhile stays resolved; a customer who wrote again after the reply was written
   // is still owed an answer: the clocks only change when the reply answers everything so far.
   const answersAll =

@@ -36,6 +36,15 @@ export const interactionSchema = z.object({
   conversationId: z.string().optional(),
   inReplyToId: z.string().optional(),
   url: z.string().optional(),
+  /**
+   * outbound: one of our accounts sent it from another tool (X's dm.sent): recorded on the customer's
+   * case as ours, never a customer message, never opens a case, never answered. Absent: inbound.
+   */
+  direction: z.enum(['inbound', 'outbound']).optional(),
+  /** For an outbound message: the customer it went to (whose case it belongs on). */
+  recipient: z.object({ id: z.string().min(1), handle: z.string().optional() }).optional(),
+  /** The post a quote quotes (usually ours), with its text when the platform sent it. */
+  quoted: z.object({ id: z.string().min(1), text: z.string().optional() }).optional(),
   /** The platform notified ids only (Instagram mentions): triage reads the text before anything else. */
   pendingContent: z
     .object({
@@ -48,6 +57,39 @@ export const interactionSchema = z.object({
 
 export type Interaction = z.infer<typeof interactionSchema>;
 
+/**
+ * Something that happened to one of our accounts rather than a customer's message (X's oauth.revoke:
+ * the account took back our app's access). It travels the ingest queue beside interactions so the
+ * webhook stays free of database calls; triage pages on-call and marks the account.
+ */
+export const accountEventSchema = z.object({
+  schemaVersion: z.literal(1),
+  type: z.literal('account_event'),
+  event: z.literal('authorization_revoked'),
+  platform: z.enum(PLATFORMS),
+  /** The platform's own id of the event (X: event_uuid): the idempotency key. */
+  platformEventId: z.string().min(1),
+  brandId: z.string().min(1),
+  account: z.object({ id: z.string().min(1), role: z.enum(ACCOUNT_ROLES) }),
+  occurredAt: z.iso.datetime({ offset: true }),
+  receivedAt: z.iso.datetime(),
+});
+
+export type AccountEvent = z.infer<typeof accountEventSchema>;
+
+/** What the ingest queue carries. */
+export type IngestItem = Interaction | AccountEvent;
+
+export const isAccountEvent = (item: IngestItem): item is AccountEvent =>
+  (item as { type?: unknown }).type === 'account_event';
+
+/** The key an ingest item is deduplicated by (an account event's id is kept apart from message ids). */
+export function ingestKeyOf(item: IngestItem): { platform: Platform; platformMessageId: string } {
+  return isAccountEvent(item)
+    ? { platform: item.platform, platformMessageId: `event:${item.platformEventId}` }
+    : { platform: item.platform, platformMessageId: item.platformMessageId };
+}
+
 export class MalformedInteractionError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -57,17 +99,27 @@ export class MalformedInteractionError extends Error {
 
 /** Parses a queued interaction; a bad one is a MalformedInteractionError naming the first bad field. */
 export function parseInteraction(json: string): Interaction {
+  const item = parseIngestItem(json);
+  if (isAccountEvent(item)) throw new MalformedInteractionError('an account event, not an interaction');
+  return item;
+}
+
+/** Parses what the ingest queue carries: an interaction, or an account event (`type: "account_event"`). */
+export function parseIngestItem(json: string): IngestItem {
   let value: unknown;
   try {
     value = JSON.parse(json);
   } catch (cause) {
     throw new MalformedInteractionError('interaction is not JSON', { cause });
   }
-  const result = interactionSchema.safeParse(value);
+  const event =
+    typeof value === 'object' && value !== null && (value as { type?: unknown }).type === 'account_event';
+  const result = event ? accountEventSchema.safeParse(value) : interactionSchema.safeParse(value);
   if (!result.success) {
     const issue = result.error.issues[0];
     const where = issue?.path.length ? issue.path.join('.') : '(root)';
-    throw new MalformedInteractionError(`interaction field ${where}: ${issue?.message ?? 'invalid'}`);
+    const what = event ? 'account event' : 'interaction';
+    throw new MalformedInteractionError(`${what} field ${where}: ${issue?.message ?? 'invalid'}`);
   }
   return result.data;
 }

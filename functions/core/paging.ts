@@ -3,7 +3,17 @@
  * A page has a deterministic id, is recorded before it is published (so it is sent once even when
  * two monitors overlap) and is republished if a sender died between the two.
  */
-export type PageKind = 'deadline_warning' | 'deadline_breach' | 'deadline_repeat' | 'risk' | 'spike';
+export type PageKind =
+  | 'deadline_warning'
+  | 'deadline_breach'
+  | 'deadline_repeat'
+  | 'risk'
+  | 'spike'
+  | 'account_revoked'
+  /** X marked our webhook invalid and it could not be re-validated, or the missed events not replayed. */
+  | 'x_webhook'
+  /** An X account's OAuth 2.0 grant is gone (refused refresh token): someone must authorize again. */
+  | 'x_authorization';
 export type PageSeverity = 'warning' | 'critical';
 
 export interface Page {
@@ -32,7 +42,31 @@ export interface PageStore {
   /** Pending pages created before `before`: a publisher died after recording them. */
   listUnpublished(before: string): Promise<PageRecord[]>;
   listPages(limit: number, brandId?: string): Promise<PageRecord[]>;
+  /** The pages with these ids that exist (a case's pages have ids derived from the case). */
+  getPages(pageIds: string[]): Promise<PageRecord[]>;
 }
+
+/**
+ * The ids a case's pages can have: a risk page per customer post (record-interactions), and a
+ * warning, breach or repeat page per deadline step on its SLA history (sla-monitor).
+ */
+export function pageIdsOfCase(
+  careCase: { caseId: string; slaHistory?: Array<{ kind: string; dueAt: string; step: string }> },
+  inbound: Array<{ platform: string; platformMessageId: string }>,
+): string[] {
+  return [
+    ...new Set([
+      ...inbound.map((m) => riskPageId(m.platform, m.platformMessageId)),
+      // The monitor names a deadline `<kind>@<dueAt>` (sla.ts scheduleSla).
+      ...(careCase.slaHistory ?? []).map((s) => slaPageId(careCase.caseId, `${s.kind}@${s.dueAt}`, s.step)),
+    ]),
+  ];
+}
+
+export const riskPageId = (platform: string, platformMessageId: string) =>
+  `risk:${platform}:${platformMessageId}`;
+export const slaPageId = (caseId: string, deadline: string, step: string) =>
+  `sla:${caseId}:${deadline}:${step}`;
 
 /** Where pages go: SNS in AWS (and on to e-mail, SMS, Slack, PagerDuty), the embedded SNS locally. */
 export interface Pager {

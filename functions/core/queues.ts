@@ -1,8 +1,8 @@
-import type { Interaction } from './interaction';
+import type { IngestItem } from './interaction';
 
-/** Where webhooks put interactions for triage (SQS). */
+/** Where webhooks put interactions (and account events) for triage (SQS). */
 export interface InteractionQueue {
-  enqueue(interactions: Interaction[]): Promise<void>;
+  enqueue(items: IngestItem[]): Promise<void>;
 }
 
 export interface ParkedEvent {

@@ -1,17 +1,20 @@
 import type { Brand, BrandDirectory } from './brand-config';
 import {
+  applySentReply,
   attachToCase,
   type CaseStore,
+  type CustomerRef,
   caseIdFor,
   customerOf,
   messageFromInteraction,
   openNewCase,
+  outboundMessage,
   recordedKey,
 } from './cases';
 import type { FaqReply } from './faq/answer';
 import type { Interaction } from './interaction';
 import { completeMention, type MentionContentReader } from './mention-content';
-import { type Page, type PagingDeps, raisePage } from './paging';
+import { type Page, type PagingDeps, raisePage, riskPageId } from './paging';
 import { maskPii, type PiiDetector } from './pii';
 import {
   outOfHoursAcknowledgement,
@@ -27,6 +30,8 @@ import { decideTriage, riskDetectorFor, type TriageDecision, type TriageInput } 
 
 export type RecordOutcome =
   | { status: 'opened' | 'attached'; caseId: string; sentiment: Sentiment['label']; priority: string }
+  /** A message one of our accounts sent from another tool, recorded on the customer's case. */
+  | { status: 'outbound_recorded'; caseId: string }
   | { status: 'duplicate' }
   | { status: 'skipped'; reason: string };
 
@@ -76,7 +81,7 @@ function riskPage(
   const title = `[${brand.name}] high-risk post on ${interaction.platform}: ${triage.risks.join(', ')} (case ${caseId})`;
   return {
     // One page per risky message, however often it is delivered.
-    pageId: `risk:${interaction.platform}:${interaction.platformMessageId}`,
+    pageId: riskPageId(interaction.platform, interaction.platformMessageId),
     kind: 'risk',
     severity: 'critical',
     brandId: brand.id,
@@ -98,13 +103,11 @@ export async function recordInteractions(
   deps: RecordDeps,
 ): Promise<Array<RecordOutcome | Error>> {
   const recorded = await deps.store.findRecorded(interactions);
-  const fresh = interactions.filter((i) => !recorded.has(recordedKey(i.platform, i.platformMessageId)));
-  if (deps.replies && fresh.length < interactions.length) {
-    await requeuePendingReplies(
-      interactions.filter((i) => recorded.has(recordedKey(i.platform, i.platformMessageId))),
-      deps.replies,
-    );
-  }
+  const isRecorded = (i: Interaction) => recorded.has(recordedKey(i.platform, i.platformMessageId));
+  // Messages our own accounts sent elsewhere are recorded as ours: never classified, never answered.
+  const fresh = interactions.filter((i) => !isRecorded(i) && i.direction !== 'outbound');
+  const inboundSeen = interactions.filter((i) => isRecorded(i) && i.direction !== 'outbound');
+  if (deps.replies && inboundSeen.length) await requeuePendingReplies(inboundSeen, deps.replies);
   // Mentions notified by id only are read first (after the duplicate check: a redelivery costs no call).
   const reader = deps.mentions;
   const ready = reader
@@ -122,6 +125,14 @@ export async function recordInteractions(
 
   const outcomes: Array<RecordOutcome | Error> = [];
   for (const original of interactions) {
+    if (original.direction === 'outbound' && !isRecorded(original)) {
+      try {
+        outcomes.push(await recordOutbound(original, deps));
+      } catch (error) {
+        outcomes.push(error instanceof Error ? error : new Error(String(error)));
+      }
+      continue;
+    }
     const entry = readyOf.get(original);
     if (!entry) {
       outcomes.push({ status: 'duplicate' });
@@ -248,6 +259,59 @@ async function recordOne(
   }
   throw new WriteConflictError(
     `could not record ${interaction.platform} message after ${MAX_ATTEMPTS} conflicting writes`,
+  );
+}
+
+/**
+ * A message one of our accounts sent from another tool (X's app: dm.sent): it goes on the customer's
+ * open case (else their latest) as an outbound message and answers them like an agent's reply. It
+ * never opens a case and is never answered; with no case to put it on, it is skipped with the reason.
+ */
+async function recordOutbound(interaction: Interaction, deps: RecordDeps): Promise<RecordOutcome> {
+  const brand = deps.directory.brand(interaction.brandId);
+  if (!brand) throw new UnknownBrandError(interaction.brandId);
+  const recipient = interaction.recipient;
+  if (!recipient) return { status: 'skipped', reason: 'outbound message without a recipient' };
+  const customer: CustomerRef = {
+    platform: interaction.platform,
+    id: recipient.id,
+    ...(recipient.handle ? { handle: recipient.handle } : {}),
+  };
+  const text = deps.pii
+    ? maskPii(interaction.text, await deps.pii.detect(interaction.text))
+    : interaction.text;
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    const profile = await deps.store.getCustomerProfile(brand.id, customer);
+    const caseId = profile?.openCaseId ?? profile?.caseIds?.at(-1);
+    const careCase = caseId ? await deps.store.getCase(caseId) : undefined;
+    if (!careCase) {
+      return { status: 'skipped', reason: 'sent by our account to a customer with no case to record it on' };
+    }
+    const message = outboundMessage(careCase.caseId, {
+      platform: interaction.platform,
+      platformMessageId: interaction.platformMessageId,
+      accountId: interaction.account.id,
+      visibility: interaction.visibility,
+      text,
+      sentAt: interaction.createdAt,
+      ...(interaction.inReplyToId ? { inReplyToId: interaction.inReplyToId } : {}),
+      sentBy: `${interaction.platform}-app`,
+      reason: 'sent_outside_socialcare',
+    });
+    const updated =
+      careCase.status === 'resolved'
+        ? { ...careCase, version: careCase.version + 1 }
+        : applySentReply(brand, careCase, {
+            reason: 'agent_reply',
+            sentBy: `${interaction.platform}-app`,
+            sentAt: interaction.createdAt,
+          });
+    const outcome = await deps.store.attachMessage(updated, careCase.version, message);
+    if (outcome === 'duplicate') return { status: 'duplicate' };
+    if (outcome === 'written') return { status: 'outbound_recorded', caseId: careCase.caseId };
+  }
+  throw new WriteConflictError(
+    `could not record outbound ${interaction.platform} message after ${MAX_ATTEMPTS} conflicting writes`,
   );
 }
 

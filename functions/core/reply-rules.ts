@@ -57,7 +57,6 @@ export function replyLimit(platform: string, visibility: 'public' | 'private'): 
 
 export type ReplySignature = 'none' | 'initials' | 'name';
 
-/** What a brand's signature setting appends to an agent's public reply. */
 /** The signature an agent's public reply ends with; the initials the registry holds, when given. */
 export function signatureSuffix(
   signature: ReplySignature | undefined,
@@ -67,6 +66,27 @@ export function signatureSuffix(
   if (signature === 'initials') return ` ^${agentInitials ?? initials(agentName)}`;
   if (signature === 'name') return ` – ${agentName.split(/\s+/)[0]}`;
   return '';
+}
+
+/**
+ * A reply with the brand's signature, once: a text that already ends with the agent's signature (a
+ * canned reply signed in its text, a retyped sign-off) is not signed again. The API and the
+ * console's counter both use this.
+ */
+export function withSignature(
+  text: string,
+  signature: ReplySignature | undefined,
+  agentName: string,
+  agentInitials?: string,
+): string {
+  const suffix = signatureSuffix(signature, agentName, agentInitials);
+  if (!suffix) return text;
+  const normalize = (value: string) =>
+    value
+      .replace(/[\s\u2013\u2014-]+/g, ' ')
+      .trim()
+      .toLowerCase();
+  return normalize(text).endsWith(normalize(suffix)) ? text : `${text}${suffix}`;
 }
 
 function initials(name: string): string {

@@ -12,11 +12,23 @@ export interface ReportRow {
   responseRate: number;
   autoAnswered: number;
   /** Seconds from the post reaching us to the first response, over answered cases. */
-  firstResponseSeconds: { p50: number | null; p90: number | null; p95: number | null };
+  firstResponseSeconds: Percentiles;
+  /**
+   * The same, split by who answered first: the FAQ bot answers in seconds, people in minutes, and
+   * one median over both says little about either.
+   */
+  firstResponseByAgents: Percentiles & { answered: number };
+  firstResponseByBot: Percentiles & { answered: number };
   /** Deadlines missed (first breach per deadline). */
   breaches: number;
   negative: number;
   open: number;
+}
+
+export interface Percentiles {
+  p50: number | null;
+  p90: number | null;
+  p95: number | null;
 }
 
 /** Nearest-rank percentile of sorted values. */
@@ -32,6 +44,24 @@ function firstResponseSeconds(group: CareCase[]): number[] {
     .filter((c) => c.firstRespondedAt)
     .map((c) => (Date.parse(c.firstRespondedAt!) - Date.parse(c.openedAt)) / 1000)
     .sort((a, b) => a - b);
+}
+
+/** Whether the FAQ bot gave the case its first response (cases before firstResponseBy: it resolved them). */
+export function firstAnsweredByBot(careCase: CareCase): boolean {
+  return careCase.firstResponseBy ? careCase.firstResponseBy === 'bot' : careCase.resolvedBy === 'bot';
+}
+
+function percentiles(times: number[]): Percentiles {
+  return { p50: percentile(times, 50), p90: percentile(times, 90), p95: percentile(times, 95) };
+}
+
+function splitFirstResponses(group: CareCase[]) {
+  const bot = firstResponseSeconds(group.filter(firstAnsweredByBot));
+  const agents = firstResponseSeconds(group.filter((c) => !firstAnsweredByBot(c)));
+  return {
+    firstResponseByAgents: { ...percentiles(agents), answered: agents.length },
+    firstResponseByBot: { ...percentiles(bot), answered: bot.length },
+  };
 }
 
 function breachCount(group: CareCase[]): number {
@@ -55,11 +85,8 @@ export function buildReport(cases: CareCase[]): ReportRow[] {
         answered: times.length,
         responseRate: group.length ? times.length / group.length : 0,
         autoAnswered: group.filter((c) => c.resolvedBy === 'bot').length,
-        firstResponseSeconds: {
-          p50: percentile(times, 50),
-          p90: percentile(times, 90),
-          p95: percentile(times, 95),
-        },
+        firstResponseSeconds: percentiles(times),
+        ...splitFirstResponses(group),
         breaches: breachCount(group),
         negative: group.filter((c) => c.sentiment === 'NEGATIVE' || c.sentiment === 'MIXED').length,
         open: group.filter((c) => c.status !== 'resolved').length,
@@ -87,6 +114,8 @@ export function formatReport(rows: ReportRow[], period: { from: string; to: stri
     'FRT p50',
     'p90',
     'p95',
+    'agents p50',
+    'bot p50',
     'breaches',
     'negative',
     'open',
@@ -101,6 +130,8 @@ export function formatReport(rows: ReportRow[], period: { from: string; to: stri
     duration(r.firstResponseSeconds.p50),
     duration(r.firstResponseSeconds.p90),
     duration(r.firstResponseSeconds.p95),
+    duration(r.firstResponseByAgents.p50),
+    duration(r.firstResponseByBot.p50),
     String(r.breaches),
     String(r.negative),
     String(r.open),
@@ -121,6 +152,9 @@ export interface SeriesPoint {
   answered: number;
   responseRate: number;
   firstResponseP50: number | null;
+  /** Medians by who answered first (people, the FAQ bot): the chart shows them apart. */
+  agentFirstResponseP50: number | null;
+  botFirstResponseP50: number | null;
   breaches: number;
   positive: number;
   negative: number;
@@ -144,6 +178,11 @@ export function buildSeries(cases: CareCase[], timezone: string): SeriesPoint[] 
         answered: times.length,
         responseRate: times.length / group.length,
         firstResponseP50: percentile(times, 50),
+        agentFirstResponseP50: percentile(
+          firstResponseSeconds(group.filter((c) => !firstAnsweredByBot(c))),
+          50,
+        ),
+        botFirstResponseP50: percentile(firstResponseSeconds(group.filter(firstAnsweredByBot)), 50),
         breaches: breachCount(group),
         positive: group.filter((c) => c.sentiment === 'POSITIVE').length,
         negative: group.filter((c) => c.sentiment === 'NEGATIVE' || c.sentiment === 'MIXED').length,

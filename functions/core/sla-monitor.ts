@@ -2,7 +2,7 @@ import type { BrandDirectory } from './brand-config';
 import type { CareCase, CaseStore } from './cases';
 import { formatDuration } from './duration';
 import type { MetricsSink } from './metrics';
-import { type Page, type PagingDeps, raisePage, republishStuckPages } from './paging';
+import { type Page, type PagingDeps, raisePage, republishStuckPages, slaPageId } from './paging';
 import { advanceSla, dueStep, type SlaStep } from './sla';
 
 /** Finds the cases whose SLA check time has come: a query of the sparse, sharded deadline index. */
@@ -45,7 +45,7 @@ export function pageForStep(
   const title = `[${brandName}] ${headline}: case ${careCase.caseId} (${careCase.priority})`;
   const snippet = careCase.subject.length > 100 ? `${careCase.subject.slice(0, 99)}…` : careCase.subject;
   return {
-    pageId: `sla:${careCase.caseId}:${sla.deadline}:${step}`,
+    pageId: slaPageId(careCase.caseId, sla.deadline, step),
     kind: step === 'warning' ? 'deadline_warning' : step === 'breach' ? 'deadline_breach' : 'deadline_repeat',
     severity: step === 'warning' ? 'warning' : 'critical',
     brandId: careCase.brandId,

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { Interaction } from '../core/interaction';
+import type { IngestItem as Interaction } from '../core/interaction';
 import type { InteractionQueue } from '../core/queues';
 
 /** Queue and topic names of the embedded SQS/SNS (`socialcare dlq` finds the queues by these names). */

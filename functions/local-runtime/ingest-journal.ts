@@ -2,7 +2,7 @@ import { type FileHandle, mkdir, open, readFile, rename } from 'node:fs/promises
 import { join, resolve } from 'node:path';
 import { logger } from '../commons/logger';
 import { type CaseStore, recordedKey } from '../core/cases';
-import { type Interaction, interactionSchema } from '../core/interaction';
+import { type IngestItem as Interaction, ingestKeyOf, parseIngestItem } from '../core/interaction';
 import type { InteractionQueue } from '../core/queues';
 
 export const INGEST_JOURNAL_FILE = 'ingest-journal.jsonl';
@@ -63,7 +63,10 @@ export async function openIngestJournal(options: IngestJournalOptions): Promise<
   const path = join(dir, INGEST_JOURNAL_FILE);
   const now = options.now ?? Date.now;
   const retentionMs = options.retentionMs ?? DEFAULT_RETENTION_MS;
-  const keyOf = (i: Interaction) => recordedKey(i.platform, i.platformMessageId);
+  const keyOf = (i: Interaction) => {
+    const key = ingestKeyOf(i);
+    return recordedKey(key.platform, key.platformMessageId);
+  };
 
   const pending = new Map<string, JournalEntry>();
   let text = '';
@@ -178,7 +181,9 @@ export async function openIngestJournal(options: IngestJournalOptions): Promise<
   const compact = () => {
     compacting ??= (async () => {
       const snapshot = [...pending.entries()];
-      const recorded = await options.recorded.findRecorded(snapshot.map(([, e]) => e.interaction));
+      const recorded = await options.recorded.findRecorded(
+        snapshot.map(([, e]) => ingestKeyOf(e.interaction)),
+      );
       const cutoff = now() - retentionMs;
       let dropped = 0;
       let expired = 0;
@@ -261,9 +266,10 @@ function line(entry: JournalEntry): string {
 function parseEntry(text: string): JournalEntry | undefined {
   try {
     const value = JSON.parse(text) as { at?: unknown; interaction?: unknown };
-    const interaction = interactionSchema.safeParse(value.interaction);
-    if (typeof value.at !== 'number' || !interaction.success) return undefined;
-    return { at: value.at, interaction: interaction.data };
+    if (typeof value.at !== 'number') return undefined;
+    // Interactions and account events (an account event is never "recorded": it stays for the retention,
+    // and a replay is harmless: its page has a fixed id and an older revocation never undoes a newer re-authorization).
+    return { at: value.at, interaction: parseIngestItem(JSON.stringify(value.interaction)) };
   } catch {
     return undefined;
   }

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { META_TEXT_LIMITS } from '../channels/meta/meta-sender';
 import { platformLength, replyLimit } from '../core/reply-rules';
+import { createXAdminStandIn, type XAdminStandIn } from './x-admin-stand-in';
 
 /**
  * A local stand-in for the platforms' send APIs (X API v2 and the Meta Graph API). The real clients
@@ -52,6 +53,8 @@ export interface PlatformStandIn {
    * `POST <stand-in>/instagram/mentions` with the same fields as JSON).
    */
   addInstagramMention(mention: InstagramMentionContent): void;
+  /** X webhooks, XAA subscriptions, replay and OAuth 2.0 (x-admin-stand-in.ts). */
+  xAdmin: XAdminStandIn;
   stop(): Promise<void>;
 }
 
@@ -144,8 +147,11 @@ function graphError(
 const defaultGraphCode = (status: number) =>
   status === 429 ? 4 : status === 401 ? 190 : status === 403 ? 10 : status >= 500 ? 2 : 100;
 
-export async function startPlatformStandIn(options: { port?: number } = {}): Promise<PlatformStandIn> {
+export async function startPlatformStandIn(
+  options: { port?: number; xConsumerSecret?: string } = {},
+): Promise<PlatformStandIn> {
   const sent: SentPost[] = [];
+  const xAdmin = createXAdminStandIn({ consumerSecret: options.xConsumerSecret ?? 'local-dev-x-secret' });
   const failures: Array<{ status: number; reset?: number } & SimulatedFailure> = [];
   const newId = () => `${Date.now()}${String(randomInt(0, 1_000_000)).padStart(6, '0')}`;
   const mentions = new Map<string, InstagramMentionContent>();
@@ -315,6 +321,7 @@ export async function startPlatformStandIn(options: { port?: number } = {}): Pro
       });
       return reply(response, 201, { ok: true });
     }
+    if (await xAdmin.handle(request, response, url)) return;
     const graphPath = /^\/v\d+\.\d+\/(.+)$/.exec(url.pathname)?.[1];
     if (graphPath) return graph(request, response, url, graphPath);
     const accountId = accountOf(request);
@@ -388,6 +395,7 @@ export async function startPlatformStandIn(options: { port?: number } = {}): Pro
       for (let i = 0; i < count; i++) failures.push({ status, ...failure, ...(reset ? { reset } : {}) });
     },
     addInstagramMention,
+    xAdmin: xAdmin.standIn,
     stop: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -5,7 +5,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { startFauxqs } from 'fauxqs';
 import { sqsClient } from '../adapters/aws/clients';
 import { SqsInteractionQueue } from '../adapters/aws/sqs-queues';
-import type { Interaction } from '../core/interaction';
+import type { IngestItem as Interaction } from '../core/interaction';
 import {
   LOCAL_QUEUE_NAMES,
   type QueueThreadReply,

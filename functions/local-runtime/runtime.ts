@@ -4,6 +4,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { consoleFiles } from '../../console/build';
 import { snsClient, sqsClient } from '../adapters/aws/clients';
+import { DynamoAccountStatusStore } from '../adapters/aws/dynamo-account-status';
 import { DynamoAgentRegistry } from '../adapters/aws/dynamo-agent-registry';
 import { DynamoAuditLog } from '../adapters/aws/dynamo-audit-log';
 import { DynamoCaseStore } from '../adapters/aws/dynamo-case-store';
@@ -11,15 +12,19 @@ import { DynamoOutboxStore } from '../adapters/aws/dynamo-outbox-store';
 import { DynamoRateLimiter } from '../adapters/aws/dynamo-rate-limiter';
 import { DynamoDueCaseFinder, DynamoPageStore } from '../adapters/aws/dynamo-sla';
 import { DynamoVolumeCounter } from '../adapters/aws/dynamo-volume-counter';
+import { DynamoRefreshLease, DynamoWebhookHealthStore } from '../adapters/aws/dynamo-x-admin';
 import { SnsPager } from '../adapters/aws/sns-pager';
 import { delayRedelivery, SqsDeadLetters, SqsOutboundQueue } from '../adapters/aws/sqs-queues';
 import { fareSourceFor } from '../adapters/http/http-fare-source';
+import { FileRefreshLease, FileTokenVault } from '../adapters/local/file-token-vault';
 import { createAgentApi } from '../agent-api/agent-api';
 import { createGenericWebhook } from '../channels/generic/webhook';
+import { resolveGraphApiVersion } from '../channels/meta/graph-api';
 import { GraphInstagramMentionReader } from '../channels/meta/instagram-mentions';
 import { MetaSender } from '../channels/meta/meta-sender';
 import { createMetaWebhook } from '../channels/meta/webhook';
 import { createXWebhook } from '../channels/x/webhook';
+import { XAdminClient } from '../channels/x/x-admin-client';
 import { XSender } from '../channels/x/x-sender';
 import { logger } from '../commons/logger';
 import { type AgentRecord, createAuthenticator, hashToken, issueToken } from '../core/access/agents';
@@ -29,10 +34,14 @@ import { type BrandConfig, BrandDirectory } from '../core/brand-config';
 import { lastCustomerMessageAt } from '../core/cases';
 import { LocalSentimentClassifier } from '../core/local-sentiment';
 import { MemoryMetrics } from '../core/metrics';
-import type { Page } from '../core/paging';
+import { type Page, raisePage } from '../core/paging';
 import { LocalPiiDetector } from '../core/pii';
 import type { SentimentClassifier } from '../core/sentiment';
 import { runSlaMonitor } from '../core/sla-monitor';
+import { reauthorizationPage, xAccountsOf, xBrandIds } from '../core/x-admin/accounts';
+import type { UserTokens, UserTokenVault } from '../core/x-admin/ports';
+import { keepGrantsFresh, XUserTokens } from '../core/x-admin/user-tokens';
+import { checkWebhookHealth } from '../core/x-admin/webhook-health';
 import { createSenderConsumer } from '../sender/sender-consumer';
 import { createTriageConsumer } from '../triage/triage-consumer';
 import { ensureTable, startEmbeddedDynamo } from './embedded-dynamodb';
@@ -46,6 +55,8 @@ import {
   startPlatformStandIn,
 } from './platform-stand-in';
 import { type QueuePoller, startQueuePoller } from './queue-poller';
+import { removeRuntimeFile, writeRuntimeFile } from './runtime-file';
+import { LOCAL_X_APP_BEARER, LOCAL_X_CLIENT_ID } from './x-admin-stand-in';
 
 export const LOCAL_TABLE_NAME = 'socialcare';
 export const LOCAL_X_CONSUMER_SECRET = 'local-dev-x-secret';
@@ -78,6 +89,10 @@ export interface LocalSystemOptions {
   visibilityTimeoutSeconds?: number;
   /** How often the SLA monitor runs (every minute in AWS; 15 s locally by default). */
   slaIntervalMs?: number;
+  /** How often the X webhook health check runs (every 5 minutes in AWS; 60 s locally by default). */
+  xWebhookCheckIntervalMs?: number;
+  /** The X API the system calls (X_API_BASE_URL); default: the embedded stand-in. */
+  xApiBaseUrl?: string;
   /** Called for every page that reaches the embedded on-call topic. */
   onPage?: (page: Page) => void;
   /**
@@ -106,9 +121,28 @@ export interface LocalSystem {
   metrics: MemoryMetrics;
   /** Runs the SLA monitor once now (it also runs on its timer). */
   runSlaMonitor(now?: Date): ReturnType<typeof runSlaMonitor>;
+  /** The X API base URL every X admin call goes to (the stand-in unless told otherwise). */
+  xApiBaseUrl: string;
+  /** The URL X is told to deliver to: this system's /webhooks/x. */
+  xWebhookUrl: string;
+  /** Runs the X webhook health check once now (it also runs on its timer). */
+  runXWebhookHealthCheck(now?: Date): ReturnType<typeof checkWebhookHealth>;
+  /** The brand accounts' OAuth 2.0 tokens (file-backed under the data folder, in memory without one). */
+  xUserTokens: XUserTokens;
   /** Waits until the ingest and outbox queues have been found empty. */
   drained(): Promise<void>;
   stop(): Promise<void>;
+}
+
+/** Without a data folder the tokens live as long as the process. */
+function memoryTokenVault(): UserTokenVault {
+  const tokens = new Map<string, UserTokens>();
+  return {
+    read: async (accountId) => tokens.get(accountId),
+    write: async (accountId, value) => {
+      tokens.set(accountId, value);
+    },
+  };
 }
 
 /** A page as it arrives from the on-call topic: the raw SNS message; locally every protocol's body. */
@@ -177,7 +211,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       },
     );
     stops.push(queues.stop);
-    const standIn = await startPlatformStandIn();
+    const standIn = await startPlatformStandIn({ xConsumerSecret: options.xConsumerSecret });
     stops.push(standIn.stop);
     const sqs = sqsClient(queues.endpoint);
     const sns = snsClient(queues.endpoint);
@@ -189,6 +223,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     const store = new DynamoCaseStore(dynamo.client, LOCAL_TABLE_NAME);
     const pages = new DynamoPageStore(dynamo.client, LOCAL_TABLE_NAME);
     const outbox = new DynamoOutboxStore(dynamo.client, LOCAL_TABLE_NAME);
+    const accounts = new DynamoAccountStatusStore(dynamo.client, LOCAL_TABLE_NAME);
     const deadLetters = new SqsDeadLetters(sqs, queues.deadLetterQueueUrl);
     const agents = new DynamoAgentRegistry(dynamo.client, LOCAL_TABLE_NAME);
     const audit = new DynamoAuditLog(dynamo.client, LOCAL_TABLE_NAME);
@@ -199,7 +234,12 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     const paging = { pages, pager: new SnsPager(sns, queues.oncallTopicArn), linkFor };
     const metrics = new MemoryMetrics();
 
+    const graphApiVersion = resolveGraphApiVersion({
+      config: options.brandConfig,
+      env: process.env.META_GRAPH_API_VERSION,
+    });
     const metaSender = new MetaSender({
+      apiVersion: graphApiVersion,
       tokenFor: async (id, platform) => localMetaToken(id, platform),
       apiBaseUrl: standIn.url,
       lastCustomerMessageAt: async (message) => lastCustomerMessageAt(store, message.caseId),
@@ -214,10 +254,12 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
           sentiment: options.sentiment ?? new LocalSentimentClassifier(),
           deadLetters,
           paging,
+          accounts,
           metrics,
           volumes: new DynamoVolumeCounter(dynamo.client, LOCAL_TABLE_NAME),
           pii: new LocalPiiDetector(),
           mentions: new GraphInstagramMentionReader({
+            apiVersion: graphApiVersion,
             tokenFor: async (id) => localMetaToken(id, 'instagram'),
             apiBaseUrl: standIn.url,
           }),
@@ -237,7 +279,11 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
           outbox,
           cases: store,
           senders: {
-            x: new XSender({ credentialsFor: async (id) => localXCredentials(id), apiBaseUrl: standIn.url }),
+            x: new XSender({
+              credentialsFor: async (id) => localXCredentials(id),
+              apiBaseUrl: standIn.url,
+              authorizationOf: (id) => accounts.get('x', id),
+            }),
             facebook: metaSender,
             instagram: metaSender,
           },
@@ -297,6 +343,56 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       await monitorRunning?.catch(() => undefined);
     });
 
+    // The X webhook: re-validated and the outage replayed when X marks it invalid. Locally it watches
+    // the webhook `socialcare x setup` registered with the stand-in (nothing until then).
+    const xApiBaseUrl = (options.xApiBaseUrl ?? standIn.url).replace(/\/+$/, '');
+    const xAdmin = new XAdminClient({
+      apiBaseUrl: xApiBaseUrl,
+      bearerToken: async () => LOCAL_X_APP_BEARER,
+      clientId: async () => LOCAL_X_CLIENT_ID,
+    });
+    // With a data folder the grants are files the command line shares, and so is the lease on them.
+    const vault = options.dataDir ? new FileTokenVault(options.dataDir) : undefined;
+    const xUserTokens = new XUserTokens({
+      vault: vault ?? memoryTokenVault(),
+      lease: vault
+        ? new FileRefreshLease(vault.dir)
+        : new DynamoRefreshLease(dynamo.client, LOCAL_TABLE_NAME),
+      endpoint: xAdmin,
+      onReauthorizationRequired: async (accountId, reason) => {
+        await raisePage(reauthorizationPage(options.brandConfig, accountId, reason, new Date()), paging);
+      },
+    });
+    const xHealth = {
+      api: xAdmin,
+      store: new DynamoWebhookHealthStore(dynamo.client, LOCAL_TABLE_NAME),
+      webhookUrl: '',
+      brandIds: xBrandIds(options.brandConfig),
+      paging,
+    };
+    let healthRunning: Promise<unknown> | undefined;
+    const healthTimer = setInterval(() => {
+      if (healthRunning || !ready) return;
+      healthRunning = checkWebhookHealth(xHealth)
+        .then(async (result) => {
+          if (result.outcome !== 'healthy' && result.outcome !== 'not_registered')
+            logger.warn(`X webhook health: ${result.outcome}`, { ...result });
+          // Grants refreshed before they expire (and a revoked one found) whether or not anything used them.
+          await keepGrantsFresh(
+            xUserTokens,
+            xAccountsOf(options.brandConfig).map((a) => a.id),
+          );
+        })
+        .catch((error) => logger.warn('X webhook health check failed', { error: error as Error }))
+        .finally(() => {
+          healthRunning = undefined;
+        });
+    }, options.xWebhookCheckIntervalMs ?? 60_000);
+    stops.push(async () => {
+      clearInterval(healthTimer);
+      await healthRunning?.catch(() => undefined);
+    });
+
     const server: Server = createLocalHttpServer({
       ready: () => ready,
       routes: [
@@ -341,6 +437,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
             audit,
             authenticator: createAuthenticator(agents, options.apiToken),
             auth: 'token',
+            accounts,
             desk: new AgentDesk({
               directory,
               store,
@@ -368,6 +465,20 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       });
     const { port } = server.address() as AddressInfo;
     baseUrl = `http://127.0.0.1:${port}`;
+    xHealth.webhookUrl = `${baseUrl}/webhooks/x`;
+    // The ports change at every start: the other commands (dlq) find them in the data folder.
+    if (options.dataDir) {
+      const dataDir = options.dataDir;
+      writeRuntimeFile(dataDir, {
+        pid: process.pid,
+        startedAt: new Date().toISOString(),
+        url: baseUrl,
+        sqsEndpoint: queues.endpoint,
+        dynamoEndpoint: dynamo.endpoint,
+        standInUrl: standIn.url,
+      });
+      stops.push(async () => removeRuntimeFile(dataDir));
+    }
     if (firstAdmin) options.onFirstAdmin?.({ ...firstAdmin, url: `${baseUrl}/#token=${firstAdmin.token}` });
     ready = true;
     const drained = async () => {
@@ -386,6 +497,11 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       // Not serialized with the timer: tests use it to run overlapping monitors for real.
       runSlaMonitor: (now?: Date) => runSlaMonitor({ ...monitorDeps, ...(now ? { now: () => now } : {}) }),
       drained,
+      xApiBaseUrl,
+      xWebhookUrl: xHealth.webhookUrl,
+      runXWebhookHealthCheck: (now?: Date) =>
+        checkWebhookHealth({ ...xHealth, ...(now ? { now: () => now } : {}) }),
+      xUserTokens,
       async stop() {
         ready = false;
         // Stop taking requests, then let the consumers finish what was accepted: the embedded queues

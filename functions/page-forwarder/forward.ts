@@ -13,6 +13,9 @@ const KINDS: readonly PageKind[] = [
   'deadline_repeat',
   'risk',
   'spike',
+  'account_revoked',
+  'x_webhook',
+  'x_authorization',
 ];
 const SEVERITIES: readonly PageSeverity[] = ['warning', 'critical'];
 

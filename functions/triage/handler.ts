@@ -4,6 +4,7 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { comprehendClient, dynamoClient, secretsClient, snsClient, sqsClient } from '../adapters/aws/clients';
 import { ComprehendPiiDetector } from '../adapters/aws/comprehend-pii';
 import { comprehendSentiment } from '../adapters/aws/comprehend-sentiment';
+import { DynamoAccountStatusStore } from '../adapters/aws/dynamo-account-status';
 import { DynamoCaseStore } from '../adapters/aws/dynamo-case-store';
 import { DynamoOutboxStore } from '../adapters/aws/dynamo-outbox-store';
 import { DynamoRateLimiter } from '../adapters/aws/dynamo-rate-limiter';
@@ -14,6 +15,7 @@ import { SnsPager } from '../adapters/aws/sns-pager';
 import { SqsDeadLetters, SqsOutboundQueue } from '../adapters/aws/sqs-queues';
 import { fareSourceFor } from '../adapters/http/http-fare-source';
 import { createSentimentClassifier, parseSentimentMode } from '../adapters/sentiment-mode';
+import { resolveGraphApiVersion } from '../channels/meta/graph-api';
 import { GraphInstagramMentionReader } from '../channels/meta/instagram-mentions';
 import { bundledBrandConfig, requireEnv } from '../commons/env';
 import { logger } from '../commons/logger';
@@ -38,7 +40,9 @@ const sentiment = createSentimentClassifier(
 
 // Instagram mentions arrive as ids: their text is read with the linked page's token.
 const pageTokens = metaPageTokensFromEnv(secretsClient());
+const brandConfig = bundledBrandConfig();
 const mentions = new GraphInstagramMentionReader({
+  apiVersion: resolveGraphApiVersion({ config: brandConfig, env: process.env.META_GRAPH_API_VERSION }),
   tokenFor: (accountId) => pageTokens.tokenFor(accountId),
   ...(pageTokens.appSecret ? { appSecret: pageTokens.appSecret } : {}),
 });
@@ -47,8 +51,9 @@ export const handler = middy<SQSEvent, SQSBatchResponse>()
   .use(injectLambdaContext(logger, { clearState: true }))
   .handler(
     createTriageConsumer({
-      directory: new BrandDirectory(bundledBrandConfig()),
+      directory: new BrandDirectory(brandConfig),
       store: new DynamoCaseStore(dynamo, env.TABLE_NAME),
+      accounts: new DynamoAccountStatusStore(dynamo, env.TABLE_NAME),
       sentiment,
       deadLetters: new SqsDeadLetters(sqs, env.DEAD_LETTER_QUEUE_URL),
       replies: {

@@ -1,6 +1,13 @@
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { logger } from '../commons/logger';
-import { type Interaction, MalformedInteractionError, parseInteraction } from '../core/interaction';
+import { type AccountStatusStore, recordAuthorizationRevoked } from '../core/account-status';
+import {
+  type AccountEvent,
+  type Interaction,
+  isAccountEvent,
+  MalformedInteractionError,
+  parseIngestItem,
+} from '../core/interaction';
 import type { MetricsSink } from '../core/metrics';
 import type { DeadLetters } from '../core/queues';
 import { type RecordDeps, recordInteractions } from '../core/record-interactions';
@@ -8,6 +15,8 @@ import { type RecordDeps, recordInteractions } from '../core/record-interactions
 export interface TriageConsumerDeps extends RecordDeps {
   deadLetters: DeadLetters;
   metrics?: MetricsSink;
+  /** Where account events (X oauth.revoke) mark an account as needing re-authorization. */
+  accounts?: AccountStatusStore;
 }
 
 /**
@@ -21,10 +30,13 @@ export function createTriageConsumer(
   return async (event) => {
     const failures: string[] = [];
     const valid: Array<{ record: SQSRecord; interaction: Interaction }> = [];
+    const accountEvents: Array<{ record: SQSRecord; event: AccountEvent }> = [];
 
     for (const record of event.Records) {
       try {
-        valid.push({ record, interaction: parseInteraction(record.body) });
+        const item = parseIngestItem(record.body);
+        if (isAccountEvent(item)) accountEvents.push({ record, event: item });
+        else valid.push({ record, interaction: item });
       } catch (error) {
         if (!(error instanceof MalformedInteractionError)) throw error;
         try {
@@ -40,6 +52,30 @@ export function createTriageConsumer(
           });
           failures.push(record.messageId);
         }
+      }
+    }
+
+    for (const { record, event: accountEvent } of accountEvents) {
+      try {
+        if (!deps.accounts) throw new Error('no account status store is configured for account events');
+        const outcome = await recordAuthorizationRevoked(accountEvent, {
+          directory: deps.directory,
+          accounts: deps.accounts,
+          ...(deps.paging ? { paging: deps.paging } : {}),
+        });
+        logger.info('account event recorded', {
+          event: accountEvent.event,
+          platform: accountEvent.platform,
+          accountId: accountEvent.account.id,
+          outcome,
+        });
+      } catch (error) {
+        logger.error('account event not recorded; will retry', {
+          messageId: record.messageId,
+          event: accountEvent.event,
+          error: error as Error,
+        });
+        failures.push(record.messageId);
       }
     }
 

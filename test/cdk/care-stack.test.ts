@@ -95,6 +95,7 @@ const functions = {
   sender: stack.sender,
   slaMonitor: stack.slaMonitor,
   pageForwarder: stack.pageForwarder,
+  xWebhookAdmin: stack.xAdmin,
 };
 /** The functions that read the brand config (the forwarder only forwards pages). */
 const brandFunctions = {
@@ -103,6 +104,7 @@ const brandFunctions = {
   agentApi: stack.agentApi,
   sender: stack.sender,
   slaMonitor: stack.slaMonitor,
+  xWebhookAdmin: stack.xAdmin,
 };
 const xAccountIds = ['4000001', '4000002'];
 
@@ -180,7 +182,7 @@ test('the table: on demand, PITR, encrypted, TTL, both indexes from the shared d
 });
 
 test('table access: triage, sender, SLA monitor and agent API read and write items, no Scan or DeleteItem', () => {
-  for (const construct of [stack.triage, stack.sender, stack.slaMonitor, stack.agentApi]) {
+  for (const construct of [stack.triage, stack.sender, stack.slaMonitor, stack.agentApi, stack.xAdmin]) {
     // TransactWriteItems (updateCase) is authorized item by item by Put, Update and ConditionCheck.
     assert.deepEqual(
       actionsOn(construct.role, 'dynamodb:'),
@@ -303,6 +305,7 @@ test('queues: encrypted, TLS only, redrive after 5 receives, DLQ kept 14 days, v
 const AGENT_ROUTE_KEYS = [
   'DELETE /api/agents/{agentId}',
   'DELETE /api/customers/{brandId}/{platform}/{customerId}/abuse',
+  'GET /api/accounts',
   'GET /api/agents',
   'GET /api/audit',
   'GET /api/brands',
@@ -311,6 +314,7 @@ const AGENT_ROUTE_KEYS = [
   'GET /api/me',
   'GET /api/pages',
   'GET /api/reports',
+  'POST /api/accounts/{platform}/{accountId}/reauthorized',
   'POST /api/agents',
   'POST /api/cases/{caseId}/assign',
   'POST /api/cases/{caseId}/claim',
@@ -1168,6 +1172,11 @@ test('cdk-nag AwsSolutions: no unacknowledged finding, and only the reviewed ack
     'triage/role/DefaultPolicy AwsSolutions-IAM5[Resource::*]',
     'x-accounts/4000001 AwsSolutions-SMG4',
     'x-accounts/4000002 AwsSolutions-SMG4',
+    'x-admin/app AwsSolutions-SMG4',
+    'x-admin/oauth-4000001 AwsSolutions-SMG4',
+    'x-admin/oauth-4000002 AwsSolutions-SMG4',
+    'x-webhook-admin/function AwsSolutions-L1',
+    'x-webhook-admin/role/DefaultPolicy AwsSolutions-IAM5[Resource::*]',
     'x-webhook/function AwsSolutions-L1',
     'x-webhook/role/DefaultPolicy AwsSolutions-IAM5[Resource::*]',
   ]);
@@ -1229,4 +1238,89 @@ test('Meta and generic webhooks: open routes checked by HMAC in the function, no
     JSON.stringify({ Ref: logicalId(stack.channels.metaSecret) }),
   ]);
   assert.equal(environmentOf(stack.triage.function).META_ACCOUNT_SECRET_ARNS, '{}');
+});
+
+test('the X webhook admin: health check every 5 minutes without retries, setup on demand, its own secrets', () => {
+  const fn = stack.xAdmin.function;
+  const props = resource(fn).Properties as { Timeout: number };
+  assert.ok(props.Timeout < 300, 'runs in under the 5-minute rate');
+  template.hasResourceProperties('AWS::Events::Rule', {
+    ScheduleExpression: 'rate(5 minutes)',
+    Targets: [
+      Match.objectLike({
+        Arn: { 'Fn::GetAtt': [logicalId(fn), 'Arn'] },
+        Input: JSON.stringify({ action: 'health' }),
+        RetryPolicy: { MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 300 },
+      }),
+    ],
+  });
+  template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+    FunctionName: { Ref: logicalId(fn) },
+    MaximumRetryAttempts: 0,
+  });
+  const env = environmentOf(fn);
+  assert.equal(env.X_API_BASE_URL, 'https://api.x.com');
+  assert.equal(
+    env.X_APP_SECRET_ARN && JSON.stringify(env.X_APP_SECRET_ARN),
+    refOf(stack.xWebhookAdmin.appSecret),
+  );
+  assert.ok(JSON.stringify(env.X_WEBHOOK_URL).includes('/webhooks/x'));
+  for (const name of ['TABLE_NAME', 'ONCALL_TOPIC_ARN', 'X_OAUTH_TOKEN_SECRET_ARNS'])
+    assert.ok(env[name], name);
+
+  // One grant secret per X account, with the fields the vault reads; the app secret with the OAuth 2.0 client.
+  assert.deepEqual([...stack.xWebhookAdmin.tokenSecrets.keys()].sort(), xAccountIds);
+  const template_ = (s: IConstruct) =>
+    JSON.parse(
+      (resource(s).Properties as { GenerateSecretString: { SecretStringTemplate: string } })
+        .GenerateSecretString.SecretStringTemplate,
+    );
+  assert.deepEqual(Object.keys(template_(stack.xWebhookAdmin.appSecret)), [
+    'bearerToken',
+    'clientId',
+    'clientSecret',
+  ]);
+  for (const secret of stack.xWebhookAdmin.tokenSecrets.values())
+    assert.deepEqual(Object.keys(template_(secret)), ['accessToken', 'refreshToken', 'expiresAt']);
+
+  // Least privilege: it reads the app secret and the grants, writes only the grants (X rotates the refresh
+  // token), and touches no other secret; nobody else reads or writes the grants.
+  const grantRefs = [...stack.xWebhookAdmin.tokenSecrets.values()].map(refOf).sort();
+  assert.deepEqual(
+    resourcesFor(stack.xAdmin.role, 'secretsmanager:GetSecretValue'),
+    [refOf(stack.xWebhookAdmin.appSecret), ...grantRefs].sort(),
+  );
+  assert.deepEqual(resourcesFor(stack.xAdmin.role, 'secretsmanager:PutSecretValue'), grantRefs);
+  assert.deepEqual(
+    actionsOn(stack.xAdmin.role, 'secretsmanager:').filter(
+      (a) =>
+        ![
+          'secretsmanager:DescribeSecret',
+          'secretsmanager:GetSecretValue',
+          'secretsmanager:PutSecretValue',
+        ].includes(a),
+    ),
+    [],
+  );
+  assert.deepEqual(actionsOn(stack.xAdmin.role, 'sns:'), ['sns:Publish']);
+  assert.deepEqual(actionsOn(stack.xAdmin.role, 'sqs:'), []);
+  for (const [name, construct] of Object.entries(functions)) {
+    if (name === 'xWebhookAdmin') continue;
+    for (const action of ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'])
+      assert.deepEqual(
+        resourcesFor(construct.role, action).filter(
+          (r) => grantRefs.includes(r) || r === refOf(stack.xWebhookAdmin.appSecret),
+        ),
+        [],
+        `${name} must not touch the X OAuth 2.0 secrets`,
+      );
+  }
+  // Its failures reach the operations topic; the outputs name what the operator invokes and fills in.
+  template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+    AlarmName: 'CareTest-x-webhook-admin-errors',
+    AlarmActions: [{ Ref: logicalId(stack.operations.topic) }],
+  });
+  const outputs = template.toJSON().Outputs as Record<string, { Description?: string }>;
+  assert.match(outputs.XWebhookAdminFunctionName?.Description ?? '', /"action":"setup"/);
+  assert.ok(outputs.XAppSecretName && outputs.XOAuthTokenSecretNames);
 });

@@ -8,7 +8,14 @@ import type { Page } from 'playwright-core';
 import { type LocalSystem, startLocalSystem } from '../../functions/local-runtime/runtime';
 import { demoConfig, twoBrandConfig } from '../helpers';
 import { API_TOKEN, postX, waitFor, X_SECRET } from '../integration/support';
-import { chromiumMissing, launchChromium, MORNING, mention } from './support';
+import {
+  axeViolations,
+  chromiumMissing,
+  describeViolations,
+  launchChromium,
+  MORNING,
+  mention,
+} from './support';
 
 // The agent console in headless Chromium (Debian's package, driven by playwright-core) against the
 // whole local system: a signed mention arrives in the queue without a reload, the agent opens it,
@@ -90,11 +97,21 @@ async function screenshot(page: Page, name: string, fullPage = false) {
   await page.screenshot({ path: `${DOCS}${name}`, fullPage });
 }
 
+/**
+ * axe-core's WCAG 2 A/AA rules on the view as it is now (colour contrast, names, roles); what it
+ * finds is collected per view and asserted empty at the end, so one run lists every view's problems.
+ */
+const inaccessible: string[] = [];
+async function checkAccessible(page: Page, view: string) {
+  const violations = await axeViolations(page);
+  if (violations.length) inaccessible.push(`${view}:\n${describeViolations(violations)}`);
+}
+
 const missing = chromiumMissing();
 
 test('an agent works a new mention end to end in the console', {
   skip: missing ? `skipped: ${missing}` : false,
-  timeout: 240_000,
+  timeout: 600_000,
 }, async () => {
   let system: LocalSystem | undefined;
   let browser: Awaited<ReturnType<typeof launchChromium>> | undefined;
@@ -132,14 +149,36 @@ test('an agent works a new mention end to end in the console', {
         const { body } = await api(local, 'GET', '/api/cases', 'ben');
         return (body.cases as unknown[]).length >= MORNING.length ? true : undefined;
       },
+      90_000,
+    );
+    // The bot's answer posted (its case resolved, out of the queue) before the agent looks.
+    await waitFor(
+      'the FAQ bot to answer',
+      async () => {
+        const { body } = await api(local, 'GET', '/api/cases/x-1870000000000000110', 'ben');
+        return (body.case as { status?: string } | undefined)?.status === 'resolved' ? true : undefined;
+      },
       60_000,
     );
-    // The bot answers the fare question (a case resolved by the sender): the queue shows the morning only.
+    // Priya writes again: the queue shows her latest words, not her first post.
+    const refund = 'x-1870000000000000105';
+    await postX(
+      local.url,
+      mention({
+        id: '1870000000000000106',
+        author: '7105',
+        handle: 'priya_s',
+        name: 'Priya Sharma',
+        text: '@DemoAir still nothing. Who do I call about the refund?',
+      }),
+    );
     await waitFor(
-      'the bot’s answer',
-      async () =>
-        (await local.store.getCase('x-1870000000000000110'))?.status === 'resolved' ? true : undefined,
-      60_000,
+      'the follow-up on its case',
+      async () => {
+        const { body } = await api(local, 'GET', `/api/cases/${refund}`, 'ben');
+        return (body.case as { messageCount: number }).messageCount === 2 ? true : undefined;
+      },
+      90_000,
     );
 
     // A team at work: ben owns one case, ana already answered another (now waiting on the customer).
@@ -162,7 +201,8 @@ test('an agent works a new mention end to end in the console', {
 
     browser = await launchChromium();
     const page = await browser.context.newPage();
-    page.setDefaultTimeout(20_000);
+    // Generous: a loaded machine is slow, never wrong.
+    page.setDefaultTimeout(60_000);
     const problems: string[] = [];
     page.on('pageerror', (error) => problems.push(error.message));
     page.on('console', (message) => {
@@ -204,12 +244,33 @@ test('an agent works a new mention end to end in the console', {
       200,
     );
     const row = page.locator(`tr.case-row[data-case-id="${CASE_ID}"]`);
-    await row.waitFor({ timeout: 30_000 });
+    await row.waitFor({ timeout: 60_000 });
     assert.match((await row.getAttribute('class')) ?? '', /is-new/);
     assert.equal(await page.evaluate('window.stillHere'), true, 'the same page: no reload');
     assert.match((await row.locator('.timer').textContent()) ?? '', /^\d\d:\d\d$/, 'a live countdown');
+    const refundRow = page.locator(`tr.case-row[data-case-id="${refund}"]`);
+    assert.equal(
+      await refundRow.locator('a.subject').textContent(),
+      '@DemoAir still nothing. Who do I call about the refund?',
+    );
+    assert.equal(await refundRow.locator('.msg-count').textContent(), '2 messages');
     await page.waitForTimeout(1200);
     await screenshot(page, 'console-queue.png');
+    await checkAccessible(page, 'queue');
+
+    // The urgent case: on-call was paged at once about the risky post, and the case says so.
+    await page.goto(`${local.url}/#/cases/x-1870000000000000104`);
+    const casePages = page.locator('[data-testid=case-pages]');
+    await casePages.locator('li', { hasText: 'risk' }).waitFor();
+    assert.match((await casePages.textContent()) ?? '', /critical risk \d\d:\d\d CET/);
+    // Every time in the brand's timezone, named.
+    assert.match(
+      (await page.locator('.msg.in time').first().textContent()) ?? '',
+      /^\d\d:\d\d CET$|^\d+ \w+, \d\d:\d\d CET$/,
+    );
+    await checkAccessible(page, 'urgent case');
+    await page.goto(`${local.url}/#/queue`);
+    await row.waitFor();
 
     // Open it, claim it.
     await row.locator('a.subject').click();
@@ -252,14 +313,27 @@ test('an agent works a new mention end to end in the console', {
     await page.locator('[data-testid=claim]', { hasText: 'Take over from ben' }).click();
     await page.locator('[data-testid=claim]', { hasText: 'Yours' }).waitFor();
 
-    // Reply in public: recorded at the platform stand-in, from the care account, in the thread.
+    // Reply in public: on the case at once (sending), then recorded at the platform stand-in, from
+    // the care account, in the thread.
     await page.click('[data-testid=send]');
-    const sent = await waitFor('the reply at the X stand-in', async () =>
-      local.standIn.sent.find((s) => s.inReplyToId === TWEET && s.text === `${REPLY} ^S`),
+    await page.locator('.toast', { hasText: 'Reply sent.' }).waitFor();
+    assert.match(
+      (await page.locator('.thread').textContent()) ?? '',
+      /rebooked you on tomorrow/,
+      'the reply shows the moment the API took it',
+    );
+    const sent = await waitFor(
+      'the reply at the X stand-in',
+      async () => local.standIn.sent.find((s) => s.inReplyToId === TWEET && s.text === `${REPLY} ^S`),
+      60_000,
     );
     assert.equal(sent.accountId, '4000001');
     assert.equal(sent.kind, 'reply');
-    await page.locator('.msg.out .msg-text', { hasText: 'rebooked you' }).waitFor({ timeout: 30_000 });
+    // Posted: the case reads itself again at once and shows the reply as sent.
+    await page
+      .locator('.msg.out:not(.sending) .msg-text', { hasText: 'rebooked you' })
+      .waitFor({ timeout: 60_000 });
+    await page.locator('[data-testid=sending]').waitFor({ state: 'detached' });
     assert.match((await page.locator('.msg.out .msg-who').first().textContent()) ?? '', /You via @DemoAir/);
     assert.equal(await page.inputValue('#reply-text'), '');
 
@@ -277,15 +351,18 @@ test('an agent works a new mention end to end in the console', {
     await page.click('[data-mode=public]');
     await page.waitForTimeout(500);
     await screenshot(page, 'console-case.png', true);
+    await checkAccessible(page, 'case');
 
     // Resolve with a public close-out: posted in the thread, and the case leaves the queue.
     await page.fill('#close-out', CLOSE_OUT);
     await page.click('[data-testid=resolve]');
     await page.waitForURL(/#\/queue$/);
-    await waitFor('the close-out at the stand-in', async () =>
-      local.standIn.sent.find((s) => s.inReplyToId === TWEET && s.text === `${CLOSE_OUT} ^S`),
+    await waitFor(
+      'the close-out at the stand-in',
+      async () => local.standIn.sent.find((s) => s.inReplyToId === TWEET && s.text === `${CLOSE_OUT} ^S`),
+      60_000,
     );
-    await row.waitFor({ state: 'detached', timeout: 15_000 });
+    await row.waitFor({ state: 'detached', timeout: 60_000 });
     const { body } = await api(local, 'GET', `/api/cases/${CASE_ID}`, 'ben');
     const resolved = body.case as { status: string; resolvedBy: string };
     assert.equal(resolved.status, 'resolved');
@@ -302,7 +379,25 @@ test('an agent works a new mention end to end in the console', {
     await page.waitForSelector('svg.chart');
     await page.waitForTimeout(300);
     await screenshot(page, 'console-reports.png', true);
+    // The FAQ bot's instant answers are charted apart from the agents' first responses.
+    assert.deepEqual(
+      await page.locator('.chart-card', { hasText: 'First-response time' }).locator('.legend').textContent(),
+      'agentsFAQ bot',
+    );
+    assert.match((await page.locator('.tiles').textContent()) ?? '', /FAQ bot’s first response p90/);
+    await checkAccessible(page, 'reports');
 
+    // What on-call was paged about, each linking to its case.
+    await page.click('a[data-nav=pages]');
+    await page.locator('.pages li', { hasText: 'risk' }).first().waitFor();
+    await screenshot(page, 'console-pages.png', true);
+    await checkAccessible(page, 'pages');
+
+    assert.deepEqual(
+      inaccessible,
+      [],
+      'axe-core (WCAG 2 A/AA) finds nothing on the queue, case, reports and pages views',
+    );
     assert.deepEqual(problems, [], 'no script errors in the console');
   } finally {
     await browser?.close();

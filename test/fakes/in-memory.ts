@@ -1,3 +1,4 @@
+import type { AccountAuthorization, AccountStatusStore } from '../../functions/core/account-status';
 import type {
   AbuseMark,
   CareCase,
@@ -9,7 +10,13 @@ import type {
   WriteOutcome,
 } from '../../functions/core/cases';
 import { recordedKey } from '../../functions/core/cases';
-import type { Interaction, Platform } from '../../functions/core/interaction';
+import {
+  type AccountEvent,
+  type IngestItem,
+  type Interaction,
+  isAccountEvent,
+  type Platform,
+} from '../../functions/core/interaction';
 import type { ClaimResult, OutboundQueue, OutboxEntry, OutboxStore } from '../../functions/core/outbox';
 import type { Page, PageRecord, Pager, PageStore } from '../../functions/core/paging';
 import type { DeadLetters, InteractionQueue, ParkedEvent } from '../../functions/core/queues';
@@ -17,6 +24,12 @@ import type { ReplyRateLimiter } from '../../functions/core/replies';
 import type { Sentiment, SentimentClassifier, SentimentInput } from '../../functions/core/sentiment';
 import type { DueCaseFinder } from '../../functions/core/sla-monitor';
 import type { VolumeCounter } from '../../functions/core/spike';
+import type {
+  WebhookHealthState,
+  WebhookHealthStore,
+  XAdminApi,
+  XWebhook,
+} from '../../functions/core/x-admin/ports';
 
 /** The CaseStore contract in memory, with the same all-or-none and version rules as DynamoDB. */
 export class InMemoryCaseStore implements CaseStore {
@@ -173,8 +186,12 @@ export class InMemoryCaseStore implements CaseStore {
 
 export class RecordingQueue implements InteractionQueue {
   readonly sent: Interaction[] = [];
-  async enqueue(interactions: Interaction[]) {
-    this.sent.push(...interactions);
+  readonly events: AccountEvent[] = [];
+  async enqueue(items: IngestItem[]) {
+    for (const item of items) {
+      if (isAccountEvent(item)) this.events.push(item);
+      else this.sent.push(item);
+    }
   }
 }
 
@@ -265,6 +282,14 @@ export class InMemoryPageStore implements PageStore {
   async listUnpublished(before: string) {
     return [...this.records.values()].filter((r) => r.status === 'pending' && r.createdAt < before);
   }
+  async getPages(pageIds: string[]) {
+    return pageIds
+      .flatMap((id) => {
+        const record = this.records.get(id);
+        return record ? [record] : [];
+      })
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  }
   async listPages(limit: number, brandId?: string) {
     return [...this.records.values()]
       .filter((r) => !brandId || r.brandId === brandId)
@@ -311,5 +336,65 @@ export class InMemoryVolumeCounter implements VolumeCounter {
   }
   async counts(key: string, bucketStarts: Date[]) {
     return bucketStarts.map((b) => this.buckets.get(`${key}|${b.toISOString()}`) ?? 0);
+  }
+}
+
+/** The account-authorization port in memory, with the adapter's rule: an older revocation never undoes a newer re-authorization. */
+export class InMemoryAccountStatusStore implements AccountStatusStore {
+  readonly statuses = new Map<string, AccountAuthorization>();
+  async markRevoked(platform: Platform, accountId: string, revocation: { at: string; eventId: string }) {
+    const key = `${platform}:${accountId}`;
+    const current = this.statuses.get(key);
+    if (current?.reauthorizedAt && current.reauthorizedAt >= revocation.at) return 'stale' as const;
+    if (current?.revokedAt && current.revokedAt > revocation.at) return 'stale' as const;
+    this.statuses.set(key, {
+      ...(current ?? { platform, accountId }),
+      revokedAt: revocation.at,
+      revokedEvent: revocation.eventId,
+    });
+    return 'marked' as const;
+  }
+  async markReauthorized(platform: Platform, accountId: string, at: string) {
+    const key = `${platform}:${accountId}`;
+    this.statuses.set(key, { ...(this.statuses.get(key) ?? { platform, accountId }), reauthorizedAt: at });
+  }
+  async get(platform: Platform, accountId: string) {
+    return this.statuses.get(`${platform}:${accountId}`);
+  }
+}
+
+/** The webhook health check's one item, with the conditional write on its version. */
+export class InMemoryWebhookHealthStore implements WebhookHealthStore {
+  state: WebhookHealthState = { version: 0 };
+  async read() {
+    return { ...this.state };
+  }
+  async write(state: WebhookHealthState, expectedVersion: number) {
+    if (this.state.version !== expectedVersion) return false;
+    this.state = { ...state };
+    return true;
+  }
+}
+
+/** X's webhook endpoints as the health check sees them, with what it was asked. */
+export class FakeXWebhooks implements Pick<XAdminApi, 'listWebhooks' | 'validateWebhook' | 'replay'> {
+  webhooks: XWebhook[] = [];
+  crcPasses = true;
+  replayFails = false;
+  readonly validations: string[] = [];
+  readonly replays: Array<{ webhookId: string; from: string; to: string }> = [];
+  async listWebhooks() {
+    return this.webhooks.map((w) => ({ ...w }));
+  }
+  async validateWebhook(id: string) {
+    this.validations.push(id);
+    const webhook = this.webhooks.find((w) => w.id === id);
+    if (webhook && this.crcPasses) webhook.valid = true;
+    return Boolean(webhook?.valid);
+  }
+  async replay(webhookId: string, from: Date, to: Date) {
+    if (this.replayFails) throw new Error('X answered 503');
+    this.replays.push({ webhookId, from: from.toISOString(), to: to.toISOString() });
+    return { jobId: `job-${this.replays.length}` };
   }
 }

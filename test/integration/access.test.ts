@@ -109,14 +109,22 @@ after(() => system?.stop());
 function requestAgainst(
   route: (typeof AGENT_API_ROUTES)[number],
   verb: string,
-  target: { brandId: string; caseId: string; customerId: string; agentId: string; version: number },
+  target: {
+    brandId: string;
+    caseId: string;
+    customerId: string;
+    agentId: string;
+    accountId: string;
+    version: number;
+  },
 ): { path: string; body?: unknown } {
   const path = route.path
     .replace('{caseId}', target.caseId)
     .replace('{brandId}', target.brandId)
     .replace('{platform}', 'x')
     .replace('{customerId}', target.customerId)
-    .replace('{agentId}', target.agentId);
+    .replace('{agentId}', target.agentId)
+    .replace('{accountId}', target.accountId);
   const bodies: Record<string, unknown> = {
     'agents.add': { name: 'Intruder', brands: [target.brandId], role: 'admin' },
     'case.claim': { version: target.version },
@@ -149,6 +157,7 @@ test("every /api route, called on another brand's things, answers 404 and change
       caseId: caseB,
       customerId: '8102',
       agentId: agents.ned.id,
+      accountId: '4100001',
       version: bank.version,
     },
     [agents.sue.id]: {
@@ -156,6 +165,7 @@ test("every /api route, called on another brand's things, answers 404 and change
       caseId: caseB,
       customerId: '8102',
       agentId: agents.ned.id,
+      accountId: '4100001',
       version: bank.version,
     },
     [agents.ned.id]: {
@@ -163,6 +173,7 @@ test("every /api route, called on another brand's things, answers 404 and change
       caseId: caseA,
       customerId: '8101',
       agentId: agents.ana.id,
+      accountId: '4000001',
       version: air.version,
     },
   };
@@ -280,6 +291,42 @@ test('an agent cannot assign, mark abuse, read reports or the audit trail, or ad
   assert.equal(toNed.status, 400, 'an agent of another brand cannot be assigned');
   assert.equal((await call('GET', '/api/reports?brand=demoair', agents.sue.token)).status, 200);
   assert.equal((await call('GET', '/api/audit?brand=demoair', agents.sue.token)).status, 200);
+});
+
+test('accounts: supervisors list their brands’ accounts, only an administrator of the brand marks one re-authorized', async () => {
+  const before = await tableSnapshot();
+  assert.equal(
+    (await call('GET', '/api/accounts', agents.ana.token)).status,
+    403,
+    'an agent lists no accounts',
+  );
+  const reauthorize = '/api/accounts/x/4000001/reauthorized';
+  assert.equal((await call('POST', reauthorize, agents.ana.token)).status, 403, 'agent');
+  assert.equal((await call('POST', reauthorize, agents.sue.token)).status, 403, 'supervisor');
+  // The bank's administrator: the airline's account is not there for it.
+  assert.equal((await call('POST', reauthorize, agents.ned.token)).status, 404, 'admin of another brand');
+  assert.equal(await tableSnapshot(), before, 'a refused request changed the table');
+  const listed = (await call('GET', '/api/accounts', agents.sue.token)).body.accounts as Body[];
+  assert.ok(listed.length > 0);
+  assert.deepEqual([...new Set(listed.map((a) => a.brandId))], ['demoair']);
+  const bankAccounts = (await call('GET', '/api/accounts', agents.ned.token)).body.accounts as Body[];
+  assert.deepEqual([...new Set(bankAccounts.map((a) => a.brandId))], ['northbank']);
+  const startedAt = new Date().toISOString();
+  const done = await call('POST', '/api/accounts/x/4100001/reauthorized', agents.ned.token);
+  assert.equal(done.status, 200, done.text);
+  assert.equal(done.body.needsReauthorization, false);
+  // On the bank's audit trail, by its administrator.
+  const trail = await call('GET', `/api/audit?brand=northbank&from=${startedAt}`, agents.ned.token);
+  const entries = trail.text
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Body);
+  assert.ok(
+    entries.some(
+      (e) => e.action === 'account_reauthorized' && e.agentId === agents.ned.id && e.target === 'x:4100001',
+    ),
+    trail.text,
+  );
 });
 
 test('a scripted shift: every action on the audit trail once, in order, on the case and in the export', async () => {

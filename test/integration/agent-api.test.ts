@@ -108,6 +108,8 @@ test('auth: no token or a wrong token is 401 on every /api route, with nothing c
     ['PUT', '/api/cases/x-1/tags'],
     ['GET', '/api/pages'],
     ['GET', '/api/reports'],
+    ['GET', '/api/accounts'],
+    ['POST', '/api/accounts/x/4000001/reauthorized'],
     ['PUT', '/api/customers/demoair/x/1/abuse'],
     ['DELETE', '/api/customers/demoair/x/1/abuse'],
   ];
@@ -310,6 +312,15 @@ test('a public reply goes out once, from the care account, in the thread, and is
   assert.ok(statuses[0] === 202 && [202, 409].includes(statuses[1] as number), String(statuses));
   const accepted = first.status === 202 ? first.body : second.body;
   assert.deepEqual(accepted.outboxIds, [`agent_reply:x-${tweet}:reply-0000004`]);
+  // What is on its way, as it will be posted: the console shows it on the case at once.
+  assert.deepEqual(
+    (accepted.queued as Array<Record<string, unknown>>).map(({ outboxId, text: queued, visibility }) => ({
+      outboxId,
+      text: queued,
+      visibility,
+    })),
+    [{ outboxId: `agent_reply:x-${tweet}:reply-0000004`, text, visibility: 'public' }],
+  );
 
   const [sent] = await waitFor('the reply at the stand-in', async () => {
     const found = sentFor(tweet);
@@ -532,7 +543,9 @@ test('resolve with a public close-out: posted in the thread, the case leaves the
   assert.equal(post?.text, 'Found them! They are at the service desk for you.');
   const queue = (await call('GET', '/api/cases?limit=200')).body.cases as CaseView['case'][];
   assert.ok(!queue.some((c) => c.caseId === `x-${tweet}`));
-  // Resolving twice: the first answer stands.
+  // Resolving twice: the first answer stands. (The sender records the close-out on the case, a new
+  // version: read the version once it is done.)
+  await system.drained();
   const current = (await getCase(`x-${tweet}`)).case.version;
   const again = await call('POST', `${path}/resolve`, { body: { version: current } });
   assert.equal(again.status, 400);

@@ -68,6 +68,12 @@ test('a case crosses warning and breach; one page per step arrives through the e
   assert.equal(system.metrics.totals.get('DeadlineWarnings|demoair'), 1);
   assert.equal(system.metrics.totals.get('DeadlineBreaches|demoair'), 1);
   assert.equal(system.metrics.totals.get('CasesOpened|demoair'), 1);
+  // The case says what on-call was paged about (read back from DynamoDB by the pages' ids).
+  const detailPages = (await api(system.url, '/api/cases/x-1860000000000000001')).body.pages as Page[];
+  assert.deepEqual(
+    detailPages.map((p) => p.kind),
+    ['deadline_warning', 'deadline_breach', 'deadline_repeat'],
+  );
   const listed = (await api(system.url, '/api/pages')).body.pages as Page[];
   assert.deepEqual(listed.map((p) => p.kind).sort(), [
     'deadline_breach',
@@ -95,6 +101,12 @@ test('a high-risk post pages on-call at once', async () => {
     return found.status === 200 ? (found.body.case as { priority: string }) : undefined;
   });
   assert.equal(careCase.priority, 'urgent');
+  // The urgent case shows the page it caused: never "no warning" on a case on-call was paged about.
+  const detail = (await api(system.url, '/api/cases/x-1860000000000000777')).body;
+  assert.deepEqual(
+    (detail.pages as Page[]).map((p) => [p.pageId, p.kind, p.severity]),
+    [['risk:x:1860000000000000777', 'risk', 'critical']],
+  );
 });
 
 test('a burst of negative posts pages on-call once as a spike (DynamoDB counters, SNS)', async () => {

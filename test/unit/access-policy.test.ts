@@ -27,8 +27,9 @@ const SUPERVISOR: ReadonlySet<Action> = new Set([
   'report.read',
   'audit.read',
   'agent.list',
+  'account.list',
 ]);
-const ADMIN: ReadonlySet<Action> = new Set(['agent.manage']);
+const ADMIN: ReadonlySet<Action> = new Set(['agent.manage', 'account.reauthorize']);
 
 function expected(role: Role, action: Action, brand: 'own' | 'other' | 'none'): Decision {
   if (brand === 'other') return 'not_found';

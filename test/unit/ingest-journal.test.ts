@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { recordedKey } from '../../functions/core/cases';
-import type { Interaction } from '../../functions/core/interaction';
+import { type IngestItem, type Interaction, ingestKeyOf } from '../../functions/core/interaction';
 import { INGEST_JOURNAL_FILE, openIngestJournal } from '../../functions/local-runtime/ingest-journal';
 import { RecordingQueue } from '../fakes/in-memory';
 
@@ -127,7 +127,7 @@ test('compaction keeps only what is not recorded, and drops what outlived the re
 test('a queue that fails is retried; the interactions stay in the journal meanwhile', async () => {
   const dataDir = freshDir();
   let failures = 2;
-  const sent: Interaction[] = [];
+  const sent: IngestItem[] = [];
   const journal = await openIngestJournal({
     dataDir,
     queue: {
@@ -142,7 +142,7 @@ test('a queue that fails is retried; the interactions stay in the journal meanwh
   assert.equal(lines(dataDir).length, 1);
   await journal.forwarded();
   assert.deepEqual(
-    sent.map((i) => i.platformMessageId),
+    sent.map((i) => ingestKeyOf(i).platformMessageId),
     ['x1'],
   );
   await journal.stop();

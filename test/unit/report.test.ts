@@ -56,7 +56,7 @@ test('response rate, response-time percentiles, breaches per brand and channel',
   );
   assert.deepEqual(rows[1]?.firstResponseSeconds, { p50: 600, p90: 3600, p95: 3600 });
   const text = formatReport(rows, { from: 'a', to: 'b' });
-  assert.match(text, /demoair\s+x public\s+4\s+3\s+75%\s+1\s+10m\s+1\.0h\s+1\.0h\s+1\s+1\s+1/);
+  assert.match(text, /demoair\s+x public\s+4\s+3\s+75%\s+1\s+10m\s+1\.0h\s+1\.0h\s+10m\s+1m\s+1\s+1\s+1/);
 });
 
 test('the daily series counts each case on its local day in the brand timezone', () => {
@@ -82,4 +82,28 @@ test('the daily series counts each case on its local day in the brand timezone',
     buildSeries(cases, 'UTC').map((p) => [p.date, p.cases]),
     [['2026-11-23', 3]],
   );
+});
+
+test('first responses by the FAQ bot and by agents are reported apart, per channel and per day', () => {
+  const cases = [
+    // The bot's instant answers: 2 s, 3 s, 4 s (one recorded before firstResponseBy: resolved by the bot).
+    { ...base, firstRespondedAt: at(2), firstResponseBy: 'bot', resolvedBy: 'bot' },
+    { ...base, firstRespondedAt: at(3), firstResponseBy: 'bot', status: 'open' },
+    { ...base, firstRespondedAt: at(4), resolvedBy: 'bot' },
+    // People: 10 and 20 minutes; one resolved by an agent after the bot had not answered.
+    { ...base, firstRespondedAt: at(600), firstResponseBy: 'agent', resolvedBy: 'sam' },
+    { ...base, firstRespondedAt: at(1200), firstResponseBy: 'agent' },
+    { ...base, status: 'open' },
+  ] as unknown as CareCase[];
+  const [row] = buildReport(cases);
+  // Over both the median is the bot's 4 s: it says nothing about how fast people answer.
+  assert.equal(row?.firstResponseSeconds.p50, 4);
+  assert.deepEqual(row?.firstResponseByBot, { p50: 3, p90: 4, p95: 4, answered: 3 });
+  assert.deepEqual(row?.firstResponseByAgents, { p50: 600, p90: 1200, p95: 1200, answered: 2 });
+  const [day] = buildSeries(cases, 'Europe/Amsterdam');
+  assert.equal(day?.botFirstResponseP50, 3);
+  assert.equal(day?.agentFirstResponseP50, 600);
+  const table = formatReport(buildReport(cases), { from: 'a', to: 'b' });
+  assert.match(table.split('\n')[1] ?? '', /agents p50 +bot p50/);
+  assert.match(table.split('\n')[2] ?? '', /10m +3s/);
 });

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { MalformedPayloadError, normalizeXActivity } from '../../functions/channels/x/normalize';
 import { signXPayload } from '../../functions/channels/x/signature';
 import { MAX_WEBHOOK_BODY_BYTES } from '../../functions/commons/http';
-import { interactionSchema } from '../../functions/core/interaction';
+import { accountEventSchema, interactionSchema } from '../../functions/core/interaction';
 import { demoDirectory, fixture, httpEvent, xWebhookUnderTest } from '../helpers';
 
 // A bounded, repeatable fuzz of the X webhook and its normalizer: the seed fixes every input, so a
@@ -339,4 +339,98 @@ test('normalizeXActivity throws nothing but MalformedPayloadError, and emits onl
   }
   // Mutated official shapes keep many events usable: the validity check has something to check.
   assert.ok(emitted > 300, `only ${emitted} interactions emitted`);
+});
+
+const XAA_FIXTURES = [
+  'x/xaa-post.mention.create.json',
+  'x/xaa-post.reply.create.json',
+  'x/xaa-post.quote.create.json',
+  'x/xaa-dm.received.json',
+  'x/xaa-dm.sent.json',
+  'x/xaa-chat.received.json',
+  'x/xaa-oauth.revoke.json',
+  'x/xaa-like.create.json',
+];
+const XAA_EVENT_TYPES = [
+  'post.mention.create',
+  'post.reply.create',
+  'post.quote.create',
+  'dm.received',
+  'dm.sent',
+  'chat.received',
+  'chat.sent',
+  'oauth.revoke',
+  'like.create',
+  'post.create',
+];
+
+/** An official XAA shape with one to three fields removed, retyped or replaced, or its event type swapped. */
+function mutatedXaa(rng: Rng): Record<string, unknown> {
+  const payload = JSON.parse(fixture(rng.pick(XAA_FIXTURES))) as { data: Record<string, unknown> };
+  const mutations = 1 + rng.int(3);
+  for (let m = 0; m < mutations; m++) {
+    const action = rng.int(5);
+    if (action === 0) payload.data.event_type = rng.pick([...XAA_EVENT_TYPES, rng.text(5), 7, null]);
+    else if (action === 1)
+      payload.data.filter = rng.pick([
+        {},
+        { user_id: rng.pick(['4000001', '4000002', '9', 4000001]) },
+        null,
+        [],
+      ]);
+    else {
+      const path = rng.pick(pathsOf(payload).filter((p) => p.length > 1));
+      if (action === 2) setAt(payload, path, () => undefined);
+      else if (action === 3) setAt(payload, path, () => randomValue(rng));
+      else
+        setAt(payload, path, (old) => (typeof old === 'string' ? rng.text(rng.int(40)) : randomValue(rng)));
+    }
+  }
+  return payload;
+}
+
+test('XAA: mutated official event shapes never crash the normalizer; it emits only valid interactions and account events', () => {
+  const rng = prng(SEED + 4);
+  const directory = demoDirectory();
+  let emitted = 0;
+  let events = 0;
+  for (let i = 0; i < 3000; i++) {
+    const payload = rng.int(10) === 0 ? { data: randomValue(rng) } : mutatedXaa(rng);
+    let result: ReturnType<typeof normalizeXActivity> | undefined;
+    try {
+      result = normalizeXActivity(payload, directory, '2026-11-23T09:15:00.000Z');
+    } catch (error) {
+      assert.ok(
+        error instanceof MalformedPayloadError,
+        `case ${i}: threw ${(error as Error).name}: ${(error as Error).message}`,
+      );
+    }
+    for (const interaction of result?.interactions ?? []) {
+      emitted++;
+      const parsed = interactionSchema.safeParse(interaction);
+      assert.ok(parsed.success, `case ${i}: ${JSON.stringify(parsed.error?.issues)}`);
+    }
+    for (const event of result?.accountEvents ?? []) {
+      events++;
+      const parsed = accountEventSchema.safeParse(event);
+      assert.ok(parsed.success, `case ${i}: ${JSON.stringify(parsed.error?.issues)}`);
+    }
+  }
+  assert.ok(emitted > 500, `only ${emitted} interactions emitted`);
+  assert.ok(events > 50, `only ${events} account events emitted`);
+});
+
+test('XAA: signed mutated events through the webhook are answered 200 or 400, never thrown on', async () => {
+  const rng = prng(SEED + 5);
+  const s = setup();
+  const counts: Record<number, number> = {};
+  for (let i = 0; i < 1000; i++) {
+    const body = Buffer.from(JSON.stringify(mutatedXaa(rng)));
+    const status = (await deliver(s, body, signXPayload(SECRET, body))).statusCode as number;
+    counts[status] = (counts[status] ?? 0) + 1;
+    assert.ok([200, 400].includes(status), `case ${i}: status ${status}`);
+  }
+  assert.ok((counts[200] ?? 0) > 800, JSON.stringify(counts));
+  assert.ok(s.queue.sent.length > 300);
+  for (const event of s.queue.events) assert.ok(accountEventSchema.safeParse(event).success);
 });

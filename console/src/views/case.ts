@@ -14,13 +14,15 @@ import {
   platformLength,
   replyLimit,
   STATUS_NAMES,
-  signatureSuffix,
+  signedReply,
   when,
 } from '../format';
-import type { Brand, CareCase, CaseDetail, CaseMessage, CaseNote } from '../types';
+import type { Brand, CareCase, CaseDetail, CaseMessage, CaseNote, Page, QueuedReply } from '../types';
 import { priorityBadge, sentimentBadge } from './queue';
 
 const REFRESH_MS = 5000;
+/** While a reply is on its way, the case is read this often until it shows as sent. */
+const SENDING_REFRESH_MS = 1000;
 const PRESENCE_MS = 10_000;
 
 type Mode = 'public' | 'private' | 'note';
@@ -87,6 +89,9 @@ export const caseView: View = (root, context, [caseId = '']) => {
   let problems: string[] = [];
   let composerError: string | undefined;
   let workError: string | undefined;
+  /** Replies accepted by the API and not yet seen posted on the case: shown as sending. */
+  let sending: QueuedReply[] = [];
+  let sendingTimer: number | undefined;
 
   // Inputs live across renders so typing is never interrupted by a refresh.
   const editor = h('textarea', {
@@ -172,6 +177,9 @@ export const caseView: View = (root, context, [caseId = '']) => {
   clear(root.querySelector('.case-head') as HTMLElement, h('p', { class: 'muted' }, 'Loading the case…'));
 
   const brand = (): Brand | undefined => (shown ? context.brand(shown.case.brandId) : undefined);
+  // Every time on the case in the brand's timezone, named.
+  const at = (iso: string | undefined) => when(iso, brand()?.timezone);
+  const exact = (iso: string | undefined) => exactly(iso, brand()?.timezone);
   const isResolved = () => shown?.case.status === 'resolved';
   const hasPublicThread = () =>
     Boolean(shown?.messages.some((m) => m.direction === 'in' && m.visibility === 'public'));
@@ -180,6 +188,16 @@ export const caseView: View = (root, context, [caseId = '']) => {
 
   function apply(detail: CaseDetail) {
     shown = detail;
+    // A queued reply is sent once the case holds it (the sender records what it posted).
+    sending = sending.filter(
+      (q) =>
+        // Past two minutes it is the delivery problem on the case that says where the reply is.
+        Date.now() - Date.parse(q.createdAt) < 120_000 &&
+        !detail.messages.some(
+          (m) => m.direction === 'out' && m.text === q.text && m.createdAt >= q.createdAt.slice(0, 19),
+        ),
+    );
+    scheduleSendingRefresh();
     pending = undefined;
     conflict = undefined;
     viewers = detail.viewers;
@@ -218,6 +236,16 @@ export const caseView: View = (root, context, [caseId = '']) => {
       renderBanners();
       renderHeader();
     } else renderHeader();
+  }
+
+  /** Reads the case again soon while something is on its way, so the agent sees it sent at once. */
+  function scheduleSendingRefresh() {
+    window.clearTimeout(sendingTimer);
+    if (!sending.length || stopped) return;
+    sendingTimer = window.setTimeout(async () => {
+      await refresh();
+      scheduleSendingRefresh();
+    }, SENDING_REFRESH_MS);
   }
 
   /** After a 409 or when the agent asks: show the newest state, keeping whatever is typed. */
@@ -332,16 +360,16 @@ export const caseView: View = (root, context, [caseId = '']) => {
         // One id per draft: a double click or a retry after a network error cannot send twice.
         requestId ??= newRequestId();
         try {
-          const result = await context.api.send<{ case: CareCase; outboxIds: string[] }>(
-            'POST',
-            `${path}/reply`,
-            {
-              version: shown!.case.version,
-              text,
-              visibility: mode,
-              requestId,
-            },
-          );
+          const result = await context.api.send<{
+            case: CareCase;
+            outboxIds: string[];
+            queued?: QueuedReply[];
+          }>('POST', `${path}/reply`, {
+            version: shown!.case.version,
+            text,
+            visibility: mode,
+            requestId,
+          });
           editor.value = '';
           requestId = undefined;
           problems = [];
@@ -350,6 +378,8 @@ export const caseView: View = (root, context, [caseId = '']) => {
               ? `Sent privately${result.outboxIds.length > 1 ? ', with a public note in the thread' : ''}.`
               : 'Reply sent.',
           );
+          // The case as the API saved it, and the reply in the thread as sending until it is posted.
+          sending = [...sending, ...(result.queued ?? [])];
           if (shown) apply({ ...shown, case: result.case });
           void refresh();
         } catch (error) {
@@ -467,7 +497,7 @@ export const caseView: View = (root, context, [caseId = '']) => {
               h(
                 'span',
                 null,
-                `${DEADLINE_NAMES[c.nextDeadlineKind ?? ''] ?? ''} due ${when(c.nextDeadlineAt)}`,
+                `${DEADLINE_NAMES[c.nextDeadlineKind ?? ''] ?? ''} due ${at(c.nextDeadlineAt)}`,
               ),
             )
           : h(
@@ -544,7 +574,7 @@ export const caseView: View = (root, context, [caseId = '']) => {
                 ` · ${m.direction === 'out' ? (REASONS[m.reason ?? ''] ?? m.reason?.replace(/_/g, ' ') ?? m.kind) : m.kind}`,
               ),
               m.direction === 'in' && m.sentiment ? sentimentBadge(m.sentiment) : null,
-              h('time', { datetime: m.createdAt, title: exactly(m.createdAt) }, when(m.createdAt)),
+              h('time', { datetime: m.createdAt, title: exact(m.createdAt) }, at(m.createdAt)),
             ),
             h('p', { class: 'msg-text' }, m.text),
             url
@@ -570,9 +600,25 @@ export const caseView: View = (root, context, [caseId = '']) => {
               { class: 'msg-who' },
               `Internal note · ${n.author === context.me.id ? 'you' : n.author}`,
             ),
-            h('time', { datetime: n.at, title: exactly(n.at) }, when(n.at)),
+            h('time', { datetime: n.at, title: exact(n.at) }, at(n.at)),
           ),
           h('p', { class: 'msg-text' }, n.text),
+        ),
+      })),
+      ...sending.map((q) => ({
+        at: q.createdAt,
+        node: h(
+          'li',
+          { class: 'msg out role-agent sending', 'data-direction': 'out', 'data-testid': 'sending' },
+          h(
+            'div',
+            { class: 'msg-head' },
+            h('span', { class: 'msg-who' }, 'You'),
+            h('span', { class: `vis ${q.visibility}` }, `${q.visibility} · ${REASONS[q.reason] ?? q.reason}`),
+            h('span', { class: 'pill info', role: 'status' }, 'sending…'),
+            h('time', { datetime: q.createdAt, title: exact(q.createdAt) }, at(q.createdAt)),
+          ),
+          h('p', { class: 'msg-text' }, q.text),
         ),
       })),
     ].sort((a, b) => a.at.localeCompare(b.at));
@@ -684,9 +730,12 @@ export const caseView: View = (root, context, [caseId = '']) => {
           : `Public reply to ${customerLabel(c.customer)}…`;
     editor.classList.toggle('note-mode', mode === 'note');
 
-    const suffix = mode === 'public' ? signatureSuffix(b, context.me.name, context.me.initials) : '';
+    const draft = editor.value.trim();
+    const posted = mode === 'public' ? signedReply(b, context.me.name, draft, context.me.initials) : draft;
+    // The signature the API appends, unless the text already ends with it.
+    const suffix = posted.slice(draft.length);
     const limit = replyLimit(c.platform, mode === 'private' ? 'private' : 'public');
-    const length = platformLength(editor.value.trim() + suffix, c.platform);
+    const length = platformLength(posted, c.platform);
     const over = mode !== 'note' && length > limit;
     const lastInboundPublic =
       [...shown.messages].reverse().find((m) => m.direction === 'in')?.visibility === 'public';
@@ -786,7 +835,7 @@ export const caseView: View = (root, context, [caseId = '']) => {
     closeOut.disabled = resolved;
     const text = closeOut.value.trim();
     closeOutHint.textContent = text
-      ? `${platformLength(text + signatureSuffix(brand(), context.me.name, context.me.initials), c.platform)} / ${replyLimit(c.platform, 'public')} · posted publicly in the customer’s thread`
+      ? `${platformLength(signedReply(brand(), context.me.name, text, context.me.initials), c.platform)} / ${replyLimit(c.platform, 'public')} · posted publicly in the customer’s thread`
       : '';
     resolveButton.disabled = resolved || busy !== undefined;
     resolveButton.textContent = resolved
@@ -809,6 +858,30 @@ export const caseView: View = (root, context, [caseId = '']) => {
       rows
         .filter(([, v]) => v !== null && v !== undefined && v !== '')
         .map(([k, v]) => [h('dt', null, k), h('dd', null, v)]),
+    );
+  }
+
+  /** What on-call was paged about on this case: a risky post at once, deadline warnings, breaches. */
+  function pagesCard(pages: Page[]) {
+    return h(
+      'section',
+      { class: 'card', 'data-testid': 'case-pages' },
+      h('h2', null, 'On-call pages'),
+      pages.length
+        ? h(
+            'ol',
+            { class: 'case-pages' },
+            pages.map((p) =>
+              h(
+                'li',
+                null,
+                h('span', { class: `sev sev-${p.severity}` }, p.severity),
+                ` ${p.kind.replace(/_/g, ' ')} `,
+                h('time', { datetime: p.createdAt, title: exact(p.createdAt) }, at(p.createdAt)),
+              ),
+            ),
+          )
+        : h('p', { class: 'muted' }, 'On-call was not paged about this case.'),
     );
   }
 
@@ -889,7 +962,7 @@ export const caseView: View = (root, context, [caseId = '']) => {
           ? h(
               'div',
               { class: 'banner warn compact' },
-              `Marked abusive by ${customer.abusive.by} ${when(customer.abusive.at)}${customer.abusive.note ? `: ${customer.abusive.note}` : ''}`,
+              `Marked abusive by ${customer.abusive.by} ${at(customer.abusive.at)}${customer.abusive.note ? `: ${customer.abusive.note}` : ''}`,
               context.can('customer.abuse')
                 ? h('button', { class: 'btn small', onclick: () => void markAbuse(false) }, 'Lift the mark')
                 : null,
@@ -909,7 +982,7 @@ export const caseView: View = (root, context, [caseId = '']) => {
                     h(
                       'span',
                       { class: 'muted' },
-                      ` ${STATUS_NAMES[e.status] ?? e.status} · ${PLATFORM_NAMES[e.platform]} · ${when(e.openedAt)}`,
+                      ` ${STATUS_NAMES[e.status] ?? e.status} · ${PLATFORM_NAMES[e.platform]} · ${at(e.openedAt)}`,
                     ),
                   ),
                 ),
@@ -929,16 +1002,16 @@ export const caseView: View = (root, context, [caseId = '']) => {
       card(
         'Deadlines',
         kv([
-          ['Opened', h('span', { title: exactly(c.openedAt) }, `${when(c.openedAt)} (${ago(c.openedAt)})`)],
-          ['First response due', c.firstResponseDueAt ? when(c.firstResponseDueAt) : ''],
+          ['Opened', h('span', { title: exact(c.openedAt) }, `${at(c.openedAt)} (${ago(c.openedAt)})`)],
+          ['First response due', c.firstResponseDueAt ? at(c.firstResponseDueAt) : ''],
           [
             'First responded',
-            c.firstRespondedAt ? when(c.firstRespondedAt) : c.status === 'resolved' ? '' : 'not yet',
+            c.firstRespondedAt ? at(c.firstRespondedAt) : c.status === 'resolved' ? '' : 'not yet',
           ],
-          ['Next response due', c.nextResponseDueAt ? when(c.nextResponseDueAt) : ''],
-          ['Resolution due', c.resolutionDueAt ? when(c.resolutionDueAt) : ''],
-          ['Paused since', c.pausedAt ? when(c.pausedAt) : ''],
-          ['Resolved', c.resolvedAt ? `${when(c.resolvedAt)} by ${c.resolvedBy ?? '?'}` : ''],
+          ['Next response due', c.nextResponseDueAt ? at(c.nextResponseDueAt) : ''],
+          ['Resolution due', c.resolutionDueAt ? at(c.resolutionDueAt) : ''],
+          ['Paused since', c.pausedAt ? at(c.pausedAt) : ''],
+          ['Resolved', c.resolvedAt ? `${at(c.resolvedAt)} by ${c.resolvedBy ?? '?'}` : ''],
         ]),
         steps.length
           ? h(
@@ -949,13 +1022,14 @@ export const caseView: View = (root, context, [caseId = '']) => {
                   'li',
                   null,
                   h('span', { class: `step step-${s.step}` }, s.step),
-                  ` ${DEADLINE_NAMES[s.kind] ?? s.kind} (due ${when(s.dueAt)}) `,
-                  h('time', { title: exactly(s.at) }, when(s.at)),
+                  ` ${DEADLINE_NAMES[s.kind] ?? s.kind} (due ${at(s.dueAt)}) `,
+                  h('time', { title: exact(s.at) }, at(s.at)),
                 ),
               ),
             )
-          : h('p', { class: 'muted' }, 'No warning or breach on this case.'),
+          : h('p', { class: 'muted' }, 'No deadline warning or breach on this case.'),
       ),
+      pagesCard(shown.pages ?? []),
     );
     clear(
       auditCard,
@@ -969,7 +1043,7 @@ export const caseView: View = (root, context, [caseId = '']) => {
                 h(
                   'li',
                   null,
-                  h('time', { title: exactly(e.at) }, when(e.at)),
+                  h('time', { title: exactly(e.at, brand()?.timezone) }, at(e.at)),
                   ` ${e.agentId === context.me.id ? 'You' : e.agentName} · ${AUDIT_NAMES[e.action] ?? e.action}`,
                   e.caseVersion ? h('span', { class: 'muted' }, ` (v${e.caseVersion})`) : null,
                 ),
@@ -1037,5 +1111,6 @@ export const caseView: View = (root, context, [caseId = '']) => {
     stopTicking();
     window.clearInterval(refreshTimer);
     window.clearInterval(presenceTimer);
+    window.clearTimeout(sendingTimer);
   };
 };

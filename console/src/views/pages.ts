@@ -1,6 +1,6 @@
 import type { View } from '../context';
 import { clear, h } from '../dom';
-import { ago, exactly } from '../format';
+import { ago, exactly, when } from '../format';
 import type { Page } from '../types';
 
 /** The pages sent to on-call staff, newest first, each linking to its case. */
@@ -38,7 +38,14 @@ export const pagesView: View = (root, context) => {
                     h('span', { class: `sev sev-${p.severity}` }, p.severity),
                     h('span', { class: 'pill' }, p.kind.replace(/_/g, ' ')),
                     h('strong', null, p.title),
-                    h('time', { title: exactly(p.createdAt) }, ago(p.createdAt)),
+                    h(
+                      'time',
+                      {
+                        datetime: p.createdAt,
+                        title: exactly(p.createdAt, context.brand(p.brandId)?.timezone),
+                      },
+                      `${when(p.createdAt, context.brand(p.brandId)?.timezone)} · ${ago(p.createdAt)}`,
+                    ),
                   ),
                   h('p', { class: 'msg-text' }, p.text),
                   p.caseId

@@ -271,7 +271,15 @@ export const queueView: View = (root, context) => {
         'td',
         { class: 'col-subject' },
         fresh ? h('span', { class: 'new-pill' }, 'new') : null,
-        h('a', { href, class: 'subject' }, careCase.subject || '(no text)'),
+        // The customer's latest words: what the agent has to answer now.
+        h('a', { href, class: 'subject' }, careCase.latestText ?? careCase.subject ?? '(no text)'),
+        careCase.messageCount > 1
+          ? h(
+              'span',
+              { class: 'msg-count', title: `First message: ${careCase.subject}` },
+              `${careCase.messageCount} messages`,
+            )
+          : null,
         h(
           'span',
           { class: 'flags' },
@@ -301,7 +309,11 @@ export const queueView: View = (root, context) => {
         careCase.assignee ? (careCase.assignee === context.me.id ? 'you' : careCase.assignee) : 'unassigned',
       ),
       context.brands.length > 1 ? h('td', null, brand?.name ?? careCase.brandId) : null,
-      h('td', { class: 'muted nowrap', title: exactly(careCase.openedAt) }, ago(careCase.openedAt)),
+      h(
+        'td',
+        { class: 'muted nowrap', title: exactly(careCase.openedAt, brand?.timezone) },
+        ago(careCase.openedAt),
+      ),
     );
   }
 

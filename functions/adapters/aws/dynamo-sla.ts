@@ -1,5 +1,11 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { Page, PageRecord, PageStore } from '../../core/paging';
 import type { DueCaseFinder } from '../../core/sla-monitor';
 import {
@@ -109,6 +115,18 @@ export class DynamoPageStore implements PageStore {
       MAX_ITEMS_PER_QUERY,
     );
     return items.map((item) => withoutTableAttributes<PageRecord>(item));
+  }
+
+  async getPages(pageIds: string[]): Promise<PageRecord[]> {
+    // Single reads (a case has a handful of candidate ids): the same read the functions already do.
+    const items = await Promise.all(
+      pageIds.map((pageId) =>
+        this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.page(pageId) })),
+      ),
+    );
+    return items
+      .flatMap(({ Item }) => (Item ? [withoutTableAttributes<PageRecord>(Item)] : []))
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   }
 
   async listPages(limit: number, brandId: string): Promise<PageRecord[]> {

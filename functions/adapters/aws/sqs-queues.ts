@@ -4,7 +4,7 @@ import {
   type SendMessageBatchRequestEntry,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { Interaction } from '../../core/interaction';
+import type { IngestItem } from '../../core/interaction';
 import type { OutboundQueue } from '../../core/outbox';
 import type { DeadLetters, InteractionQueue, ParkedEvent } from '../../core/queues';
 
@@ -85,7 +85,7 @@ export class SqsInteractionQueue implements InteractionQueue {
     private readonly queueUrl: string,
   ) {}
 
-  async enqueue(interactions: Interaction[]): Promise<void> {
+  async enqueue(interactions: IngestItem[]): Promise<void> {
     await sendAll(
       this.client,
       this.queueUrl,

@@ -32,6 +32,11 @@ export const keys = {
     SK: 'SEEN',
   }),
   page: (pageId: string) => ({ PK: `PAGE#${pageId}`, SK: 'PAGE' }),
+  /** Whether one of our accounts must be re-authorized (X oauth.revoke). */
+  accountAuthorization: (platform: string, accountId: string) => ({
+    PK: `ACCOUNT#${platform}#${accountId}`,
+    SK: 'AUTHORIZATION',
+  }),
   outbox: (outboxId: string) => ({ PK: `OUTBOX#${outboxId}`, SK: 'OUTBOX' }),
   customer: (platform: string, customerId: string, brandId: string) => ({
     PK: `CUSTOMER#${platform}#${customerId}`,

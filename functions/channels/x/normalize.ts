@@ -1,35 +1,25 @@
 import type { BrandDirectory } from '../../core/brand-config';
 import { isObject, MalformedPayloadError, type NormalizeResult } from '../accept';
+import {
+  count,
+  dmConversationId,
+  isXaaEnvelope,
+  normalizeXaaEvent,
+  num,
+  postConversationId,
+  postUrl,
+  str,
+  toIso,
+} from './normalize-xaa';
 
 /** What the webhook did not turn into an interaction, and why: counted and logged, never silently lost. */
 export { MalformedPayloadError, type NormalizeResult };
 
 type Json = Record<string, unknown>;
 
-const str = (value: unknown): string | undefined =>
-  typeof value === 'string' && value !== '' ? value : undefined;
-const num = (value: unknown): number | undefined =>
-  typeof value === 'number' && Number.isFinite(value)
-    ? value
-    : typeof value === 'string' && /^\d+$/.test(value)
-      ? Number(value)
-      : undefined;
-
-/** A follower count the interaction schema accepts (a whole number from 0): anything else is left out. */
-const count = (value: unknown): number | undefined => {
-  const n = num(value);
-  return n !== undefined && Number.isSafeInteger(n) && n >= 0 ? n : undefined;
-};
-
 /** Event kinds that carry customer text: everything else in an Account Activity payload is ignored. */
 const ACTED_ON = new Set(['tweet_create_events', 'direct_message_events']);
 const ENVELOPE_KEYS = new Set(['for_user_id', 'user_has_blocked', 'users', 'apps', 'source']);
-
-function toIso(ms: number | undefined, fallback: string): string {
-  if (ms === undefined) return fallback;
-  const date = new Date(ms);
-  return Number.isNaN(date.getTime()) ? fallback : date.toISOString();
-}
 
 function tweetText(tweet: Json): string {
   const extended = isObject(tweet.extended_tweet) ? str(tweet.extended_tweet.full_text) : undefined;
@@ -37,9 +27,10 @@ function tweetText(tweet: Json): string {
 }
 
 /**
- * Turns an X Account Activity API payload into interactions: mentions, replies and quotes of our
- * accounts (long tweets read in full), and direct messages to them. Our own posts, retweets and
- * every other event kind are counted as ignored.
+ * Turns what X delivers to `POST /webhooks/x` into interactions: X Activity API events (see
+ * normalize-xaa.ts) and, until X retires it, Account Activity API payloads: mentions, replies and
+ * quotes of our accounts (long tweets read in full), and direct messages to them. Our own posts,
+ * retweets and every other event kind are counted as ignored.
  */
 export function normalizeXActivity(
   payload: unknown,
@@ -47,6 +38,7 @@ export function normalizeXActivity(
   receivedAt: string,
 ): NormalizeResult {
   if (!isObject(payload)) throw new MalformedPayloadError('payload is not a JSON object');
+  if (isXaaEnvelope(payload)) return normalizeXaaEvent(payload.data as Json, directory, receivedAt);
   const result: NormalizeResult = { interactions: [], ignored: {}, rejected: [] };
   const ignore = (reason: string, count = 1) => {
     result.ignored[reason] = (result.ignored[reason] ?? 0) + count;
@@ -96,7 +88,10 @@ export function normalizeXActivity(
       }
       const id = str(tweet.id_str) as string;
       const inReplyTo = str(tweet.in_reply_to_status_id_str);
-      const quoted = tweet.is_quote_status === true || isObject(tweet.quoted_status);
+      const quotedStatus = isObject(tweet.quoted_status) ? tweet.quoted_status : undefined;
+      const quotedId =
+        str(tweet.quoted_status_id_str) ?? (quotedStatus ? str(quotedStatus.id_str) : undefined);
+      const quoted = tweet.is_quote_status === true || quotedStatus !== undefined;
       const handle = str(user.screen_name);
       const lang = str(tweet.lang);
       const followers = count(user.followers_count);
@@ -119,9 +114,12 @@ export function normalizeXActivity(
         ...(lang && lang !== 'und' ? { lang } : {}),
         createdAt: toIso(num(tweet.timestamp_ms) ?? Date.parse(String(tweet.created_at ?? '')), receivedAt),
         receivedAt,
-        conversationId: `x:${str(tweet.conversation_id_str) ?? inReplyTo ?? id}`,
+        conversationId: postConversationId(str(tweet.conversation_id_str), inReplyTo, id),
         ...(inReplyTo ? { inReplyToId: inReplyTo } : {}),
-        url: `https://x.com/${handle ?? 'i'}/status/${id}`,
+        ...(quotedId
+          ? { quoted: { id: quotedId, ...(quotedStatus ? { text: tweetText(quotedStatus) } : {}) } }
+          : {}),
+        url: postUrl(handle, id),
       });
     }
   }
@@ -155,7 +153,6 @@ export function normalizeXActivity(
       const messageData = isObject(create.message_data) ? create.message_data : {};
       const handle = str(sender.screen_name);
       const followers = count(sender.followers_count);
-      const [a, b] = [senderId, recipientId].sort();
       result.interactions.push({
         schemaVersion: 1,
         platform: 'x',
@@ -174,7 +171,7 @@ export function normalizeXActivity(
         text: typeof messageData.text === 'string' ? messageData.text : '',
         createdAt: toIso(num(event.created_timestamp), receivedAt),
         receivedAt,
-        conversationId: `x-dm:${a}-${b}`,
+        conversationId: dmConversationId(senderId, recipientId),
       });
     }
   }

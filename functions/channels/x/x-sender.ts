@@ -1,5 +1,6 @@
 import { Agent } from 'node:http';
 import { ApiRequestError, ApiResponseError, type ITwitterApiClientPlugin, TwitterApi } from 'twitter-api-v2';
+import { type AccountAuthorization, needsReauthorization } from '../../core/account-status';
 import {
   type OutboundMessage,
   PermanentSendError,
@@ -20,6 +21,8 @@ export interface XSenderOptions {
   credentialsFor: (accountId: string) => Promise<XAccountCredentials>;
   /** Points the real client at a local stand-in of the X API (local mode), e.g. http://127.0.0.1:4010. */
   apiBaseUrl?: string;
+  /** Whether an account revoked our access (X oauth.revoke): such an account is not sent from. */
+  authorizationOf?: (accountId: string) => Promise<AccountAuthorization | undefined>;
   now?: () => Date;
 }
 
@@ -71,6 +74,13 @@ export class XSender implements PlatformSender {
   }
 
   async send(message: OutboundMessage): Promise<{ platformMessageId: string }> {
+    const authorization = await this.options.authorizationOf?.(message.account.id);
+    if (authorization && needsReauthorization(authorization)) {
+      // X would refuse it with a 401; saying why here tells the agent what to do.
+      throw new PermanentSendError(
+        `X account ${message.account.id} revoked socialcare's access at ${authorization.revokedAt} and must be re-authorized; not sent`,
+      );
+    }
     let client: TwitterApi;
     try {
       client = await this.client(message.account.id);

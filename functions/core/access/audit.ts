@@ -19,6 +19,7 @@ export const AUDITED = [
   'crm_id',
   'agent_created',
   'agent_removed',
+  'account_reauthorized',
 ] as const;
 export type AuditAction = (typeof AUDITED)[number];
 

@@ -38,8 +38,10 @@ export const ACTIONS = [
   'report.read',
   'audit.read',
   'agent.list',
-  // Administrators: who is who.
+  'account.list',
+  // Administrators: who is who, and the brands' accounts.
   'agent.manage',
+  'account.reauthorize',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -62,7 +64,9 @@ export const LEAST_ROLE: Record<Action, Role> = {
   'report.read': 'supervisor',
   'audit.read': 'supervisor',
   'agent.list': 'supervisor',
+  'account.list': 'supervisor',
   'agent.manage': 'admin',
+  'account.reauthorize': 'admin',
 };
 
 export type Decision = 'allowed' | 'forbidden' | 'not_found';
