@@ -1,8 +1,7 @@
-import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { expect, test } from '@jest/globals';
 import { App, type CfnElement, CfnResource, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -45,7 +44,7 @@ function logicalId(construct: IConstruct): string {
 function resource(construct: IConstruct): { Properties: Json } {
   const id = logicalId(construct);
   const found = template.toJSON().Resources[id];
-  assert.ok(found, `no resource ${id}`);
+  if (!found) throw new Error(`no resource ${id}`);
   return found;
 }
 
@@ -113,30 +112,30 @@ test('every function runs Node.js 22 on arm64, traced, with source maps and a lo
   const all = Object.entries(template.findResources('AWS::Lambda::Function'))
     .filter(([id]) => !id.startsWith('CustomCDKBucketDeployment'))
     .map(([, fn]) => fn);
-  assert.equal(all.length, Object.keys(functions).length);
+  expect(all.length).toBe(Object.keys(functions).length);
   for (const fn of all) {
-    assert.equal(fn.Properties.Runtime, 'nodejs22.x');
-    assert.deepEqual(fn.Properties.Architectures, ['arm64']);
+    expect(fn.Properties.Runtime).toBe('nodejs22.x');
+    expect(fn.Properties.Architectures).toStrictEqual(['arm64']);
   }
   const logGroups = template.toJSON().Resources;
   for (const [name, construct] of Object.entries(functions)) {
-    const props = resource(construct.function).Properties as Json & { Environment: { Variables: Json } };
-    assert.deepEqual(props.TracingConfig, { Mode: 'Active' }, name);
-    assert.equal(props.MemorySize, name === 'pageForwarder' ? 256 : 512, name);
-    assert.equal(props.Environment.Variables.NODE_OPTIONS, '--enable-source-maps', name);
-    assert.equal(props.Environment.Variables.POWERTOOLS_SERVICE_NAME, 'socialcare', name);
-    assert.deepEqual(
-      props.LoggingConfig,
-      { LogFormat: 'JSON', LogGroup: { Ref: logicalId(construct.logGroup) } },
+    // The name rides along, so a failure says which function.
+    expect({ name, ...resource(construct.function).Properties }).toMatchObject({
       name,
-    );
-    assert.equal(logGroups[logicalId(construct.logGroup)].Properties.RetentionInDays, 30, name);
+      TracingConfig: { Mode: 'Active' },
+      MemorySize: name === 'pageForwarder' ? 256 : 512,
+      Environment: {
+        Variables: { NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: 'socialcare' },
+      },
+      LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: logicalId(construct.logGroup) } },
+    });
+    expect(logGroups[logicalId(construct.logGroup)].Properties.RetentionInDays).toBe(30);
   }
 });
 
 test('no function role uses an AWS managed policy', () => {
   for (const role of Object.values(template.findResources('AWS::IAM::Role'))) {
-    assert.equal(role.Properties.ManagedPolicyArns, undefined);
+    expect(role.Properties.ManagedPolicyArns).toBeUndefined();
   }
 });
 
@@ -145,12 +144,12 @@ test('bundles inline the validated brand config and carry the AWS SDK inside', (
     const code = resource(construct.function).Properties.Code as { S3Key: string };
     const dir = join(assemblyDir, `asset.${code.S3Key.replace(/\.zip$/, '')}`);
     const bundle = readFileSync(join(dir, 'index.js'), 'utf8');
-    assert.ok(
-      bundle.includes('DemoAirFares') && bundle.includes('4000001'),
-      `${name}: brand config not inlined`,
-    );
-    assert.ok(!bundle.includes('require("@aws-sdk/client-'), `${name}: AWS SDK left external`);
-    assert.ok(existsSync(join(dir, 'index.js.map')), `${name}: no source map`);
+    expect({
+      name,
+      brandConfigInlined: bundle.includes('DemoAirFares') && bundle.includes('4000001'),
+      sdkLeftExternal: bundle.includes('require("@aws-sdk/client-'),
+      sourceMap: existsSync(join(dir, 'index.js.map')),
+    }).toEqual({ name, brandConfigInlined: true, sdkLeftExternal: false, sourceMap: true });
   }
 });
 
@@ -184,49 +183,44 @@ test('the table: on demand, PITR, encrypted, TTL, both indexes from the shared d
 test('table access: triage, sender, SLA monitor and agent API read and write items, no Scan or DeleteItem', () => {
   for (const construct of [stack.triage, stack.sender, stack.slaMonitor, stack.agentApi, stack.xAdmin]) {
     // TransactWriteItems (updateCase) is authorized item by item by Put, Update and ConditionCheck.
-    assert.deepEqual(
-      actionsOn(construct.role, 'dynamodb:'),
-      [
-        'dynamodb:BatchGetItem',
-        'dynamodb:ConditionCheckItem',
-        'dynamodb:GetItem',
-        'dynamodb:PutItem',
-        'dynamodb:Query',
-        'dynamodb:Query',
-        'dynamodb:UpdateItem',
-      ],
-      construct.node.id,
-    );
+    expect(actionsOn(construct.role, 'dynamodb:')).toStrictEqual([
+      'dynamodb:BatchGetItem',
+      'dynamodb:ConditionCheckItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+    ]);
   }
   // The SLA monitor reads due cases from the deadline index.
-  assert.ok(
+  expect(
     resourcesFor(stack.slaMonitor.role, 'dynamodb:Query').some((r) => r.includes('/index/deadline-index')),
-  );
-  assert.deepEqual(actionsOn(stack.pageForwarder.role, 'dynamodb:'), []);
+  ).toBeTruthy();
+  expect(actionsOn(stack.pageForwarder.role, 'dynamodb:')).toStrictEqual([]);
   const tableRef = { Ref: logicalId(stack.table.table) };
   for (const construct of [stack.triage, stack.agentApi, stack.sender, stack.slaMonitor]) {
     const vars = (resource(construct.function).Properties.Environment as { Variables: Json }).Variables;
-    assert.deepEqual(vars.TABLE_NAME, tableRef);
+    expect(vars.TABLE_NAME).toStrictEqual(tableRef);
   }
 });
 
 test('the webhook path never touches the database', () => {
-  assert.deepEqual(actionsOn(stack.xWebhook.role, 'dynamodb:'), []);
+  expect(actionsOn(stack.xWebhook.role, 'dynamodb:')).toStrictEqual([]);
   const vars = (resource(stack.xWebhook.function).Properties.Environment as { Variables: Json }).Variables;
-  assert.equal(vars.TABLE_NAME, undefined);
-  assert.deepEqual(vars.INGEST_QUEUE_URL, { Ref: logicalId(stack.ingest.queue) });
-  assert.deepEqual(vars.DEAD_LETTER_QUEUE_URL, { Ref: logicalId(stack.ingest.deadLetterQueue) });
-  assert.deepEqual(vars.X_SECRET_ARN, { Ref: logicalId(stack.secrets.x) });
-  assert.deepEqual(
-    resourcesFor(stack.xWebhook.role, 'sqs:SendMessage'),
+  expect(vars.TABLE_NAME).toBeUndefined();
+  expect(vars.INGEST_QUEUE_URL).toStrictEqual({ Ref: logicalId(stack.ingest.queue) });
+  expect(vars.DEAD_LETTER_QUEUE_URL).toStrictEqual({ Ref: logicalId(stack.ingest.deadLetterQueue) });
+  expect(vars.X_SECRET_ARN).toStrictEqual({ Ref: logicalId(stack.secrets.x) });
+  expect(resourcesFor(stack.xWebhook.role, 'sqs:SendMessage')).toStrictEqual(
     [stack.ingest.queue, stack.ingest.deadLetterQueue].map(arnOf).sort(),
   );
   // Nor may it send anything: no account credentials, no outbox, no pages.
-  assert.deepEqual(resourcesFor(stack.xWebhook.role, 'secretsmanager:GetSecretValue'), [
+  expect(resourcesFor(stack.xWebhook.role, 'secretsmanager:GetSecretValue')).toStrictEqual([
     refOf(stack.secrets.x),
   ]);
-  assert.equal(vars.X_ACCOUNT_SECRET_ARNS, undefined);
-  assert.deepEqual(actionsOn(stack.xWebhook.role, 'sns:'), []);
+  expect(vars.X_ACCOUNT_SECRET_ARNS).toBeUndefined();
+  expect(actionsOn(stack.xWebhook.role, 'sns:')).toStrictEqual([]);
 });
 
 test('only the webhook may read the X secret', () => {
@@ -236,12 +230,12 @@ test('only the webhook may read the X secret', () => {
       (s) =>
         actionsOf(s).includes('secretsmanager:GetSecretValue') && JSON.stringify(s.Resource) === secretRef,
     );
-    assert.equal(reads, name === 'xWebhook', name);
+    expect(reads).toBe(name === 'xWebhook');
   }
   const secret = resource(stack.secrets.x).Properties as {
     GenerateSecretString: { SecretStringTemplate: string };
   };
-  assert.deepEqual(JSON.parse(secret.GenerateSecretString.SecretStringTemplate), {
+  expect(JSON.parse(secret.GenerateSecretString.SecretStringTemplate)).toStrictEqual({
     consumerSecret: 'REPLACE_ME',
   });
 });
@@ -252,21 +246,21 @@ test('triage may call Comprehend for sentiment and PII, the agent API for PII, e
       .filter((s) => actionsOf(s).some((a) => a.startsWith('comprehend:')))
       .map((s) => JSON.stringify({ Effect: s.Effect, Action: s.Action, Resource: s.Resource }))
       .sort();
-  assert.deepEqual(comprehend(stack.triage.role), [
+  expect(comprehend(stack.triage.role)).toStrictEqual([
     JSON.stringify({ Effect: 'Allow', Action: 'comprehend:BatchDetectSentiment', Resource: '*' }),
     JSON.stringify({ Effect: 'Allow', Action: 'comprehend:DetectPiiEntities', Resource: '*' }),
   ]);
-  assert.deepEqual(comprehend(stack.agentApi.role), [
+  expect(comprehend(stack.agentApi.role)).toStrictEqual([
     JSON.stringify({ Effect: 'Allow', Action: 'comprehend:DetectPiiEntities', Resource: '*' }),
   ]);
   for (const construct of [stack.xWebhook, stack.sender, stack.slaMonitor])
-    assert.deepEqual(actionsOn(construct.role, 'comprehend:'), []);
+    expect(actionsOn(construct.role, 'comprehend:')).toStrictEqual([]);
   const vars = (resource(stack.triage.function).Properties.Environment as { Variables: Json }).Variables;
-  assert.equal(vars.SENTIMENT, 'comprehend');
+  expect(vars.SENTIMENT).toBe('comprehend');
   // The function waits for the policy, so the first batch can already call Comprehend.
   const policyId = logicalId(stack.triage.function.node.findChild('sentiment-policy'));
   const triage = template.toJSON().Resources[logicalId(stack.triage.function)] as { DependsOn: string[] };
-  assert.ok(triage.DependsOn.includes(policyId));
+  expect(triage.DependsOn).toContain(policyId);
 });
 
 test('triage reads the ingest queue in batches of 10 and reports partial batch failures', () => {
@@ -281,15 +275,15 @@ test('triage reads the ingest queue in batches of 10 and reports partial batch f
 
 test('queues: encrypted, TLS only, redrive after 5 receives, DLQ kept 14 days, visibility 6x triage timeout', () => {
   const queue = resource(stack.ingest.queue).Properties;
-  assert.deepEqual(queue.RedrivePolicy, {
+  expect(queue.RedrivePolicy).toStrictEqual({
     deadLetterTargetArn: { 'Fn::GetAtt': [logicalId(stack.ingest.deadLetterQueue), 'Arn'] },
     maxReceiveCount: 5,
   });
-  assert.equal(queue.VisibilityTimeout, 6 * (stack.triage.function.timeout?.toSeconds() ?? Number.NaN));
-  assert.equal(queue.SqsManagedSseEnabled, true);
+  expect(queue.VisibilityTimeout).toBe(6 * (stack.triage.function.timeout?.toSeconds() ?? Number.NaN));
+  expect(queue.SqsManagedSseEnabled).toBe(true);
   const dlq = resource(stack.ingest.deadLetterQueue).Properties;
-  assert.equal(dlq.MessageRetentionPeriod, 14 * 24 * 3600);
-  assert.equal(dlq.SqsManagedSseEnabled, true);
+  expect(dlq.MessageRetentionPeriod).toBe(14 * 24 * 3600);
+  expect(dlq.SqsManagedSseEnabled).toBe(true);
   for (const q of [stack.ingest.queue, stack.ingest.deadLetterQueue]) {
     template.hasResourceProperties('AWS::SQS::QueuePolicy', {
       Queues: [{ Ref: logicalId(q) }],
@@ -331,20 +325,16 @@ const AGENT_ROUTE_KEYS = [
 test('every agent API route needs a Cognito JWT; the X webhook routes are open (HMAC-checked in the function)', () => {
   const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties);
   const byKey = new Map(routes.map((r) => [r.RouteKey as string, r]));
-  assert.deepEqual(
-    [...byKey.keys()].filter((k) => k.includes(' /api/')).sort(),
-    AGENT_ROUTE_KEYS,
-    'the routes of functions/agent-api/agent-api.ts, each once',
-  );
-  assert.ok(byKey.has('GET /webhooks/x') && byKey.has('POST /webhooks/x'));
+  expect([...byKey.keys()].filter((k) => k.includes(' /api/')).sort()).toStrictEqual(AGENT_ROUTE_KEYS); // the routes of functions/agent-api/agent-api.ts, each once
+  expect(byKey.has('GET /webhooks/x') && byKey.has('POST /webhooks/x')).toBeTruthy();
   const [authorizerId] = Object.keys(template.findResources('AWS::ApiGatewayV2::Authorizer'));
   for (const key of AGENT_ROUTE_KEYS) {
-    assert.equal(byKey.get(key)?.AuthorizationType, 'JWT', key);
-    assert.deepEqual(byKey.get(key)?.AuthorizerId, { Ref: authorizerId }, key);
+    expect(byKey.get(key)?.AuthorizationType).toBe('JWT');
+    expect(byKey.get(key)?.AuthorizerId).toStrictEqual({ Ref: authorizerId });
   }
   for (const key of ['GET /webhooks/x', 'POST /webhooks/x']) {
-    assert.ok([undefined, 'NONE'].includes(byKey.get(key)?.AuthorizationType as string | undefined), key);
-    assert.equal(byKey.get(key)?.AuthorizerId, undefined, key);
+    expect([undefined, 'NONE']).toContain(byKey.get(key)?.AuthorizationType as string | undefined);
+    expect(byKey.get(key)?.AuthorizerId).toBeUndefined();
   }
   template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
     AuthorizerType: 'JWT',
@@ -371,9 +361,9 @@ test('the API stage is access-logged and throttled', () => {
   const format = JSON.parse(
     (stage.Properties as { AccessLogSettings: { Format: string } }).AccessLogSettings.Format,
   ) as Record<string, string>;
-  assert.equal(format.caller, '$context.authorizer.claims.sub');
-  assert.equal(format.path, '$context.path');
-  assert.equal(format.routeKey, '$context.routeKey');
+  expect(format.caller).toBe('$context.authorizer.claims.sub');
+  expect(format.path).toBe('$context.path');
+  expect(format.routeKey).toBe('$context.routeKey');
 });
 
 test('roles: the Cognito admin group bootstraps the agent registry; every declared agent API route is deployed', () => {
@@ -386,9 +376,8 @@ test('roles: the Cognito admin group bootstraps the agent registry; every declar
       (r) => r.Properties.RouteKey as string,
     ),
   );
-  for (const route of AGENT_API_ROUTES) {
-    for (const verb of route.verbs) assert.ok(deployed.has(`${verb} ${route.path}`), `${verb} ${route.path}`);
-  }
+  const declared = AGENT_API_ROUTES.flatMap((route) => route.verbs.map((verb) => `${verb} ${route.path}`));
+  expect(declared.filter((key) => !deployed.has(key))).toStrictEqual([]);
 });
 
 test('agents: invited only, strong passwords, TOTP required, threat protection', () => {
@@ -410,7 +399,7 @@ test('agents: invited only, strong passwords, TOTP required, threat protection',
   const pool = resource(stack.agents.userPool).Properties as {
     Policies: { PasswordPolicy: { MinimumLength: number } };
   };
-  assert.ok(pool.Policies.PasswordPolicy.MinimumLength >= 12);
+  expect(pool.Policies.PasswordPolicy.MinimumLength).toBeGreaterThanOrEqual(12);
   template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
     GenerateSecret: false,
     ExplicitAuthFlows: Match.arrayWith(['ALLOW_USER_SRP_AUTH']),
@@ -477,35 +466,34 @@ test('the console: a private TLS-only bucket read by CloudFront through OAC, HTT
   });
   const distribution = resource(stack.console.distribution).Properties.DistributionConfig as Json;
   const behavior = distribution.DefaultCacheBehavior as Json;
-  assert.equal(behavior.ViewerProtocolPolicy, 'redirect-to-https');
-  assert.deepEqual(behavior.AllowedMethods, ['GET', 'HEAD']);
-  assert.deepEqual(behavior.ResponseHeadersPolicyId, { Ref: logicalId(stack.console.responseHeaders) });
-  assert.equal(distribution.DefaultRootObject, 'index.html');
+  expect(behavior.ViewerProtocolPolicy).toBe('redirect-to-https');
+  expect(behavior.AllowedMethods).toStrictEqual(['GET', 'HEAD']);
+  expect(behavior.ResponseHeadersPolicyId).toStrictEqual({ Ref: logicalId(stack.console.responseHeaders) });
+  expect(distribution.DefaultRootObject).toBe('index.html');
   const [origin] = distribution.Origins as Json[];
-  assert.ok(origin?.OriginAccessControlId, 'the S3 origin signs with origin access control');
-  assert.deepEqual((origin?.S3OriginConfig as Json | undefined)?.OriginAccessIdentity, '', 'no legacy OAI');
-  assert.deepEqual(
+  expect(origin?.OriginAccessControlId).toBeTruthy(); // the S3 origin signs with origin access control
+  expect((origin?.S3OriginConfig as Json | undefined)?.OriginAccessIdentity).toStrictEqual(''); // no legacy OAI
+  expect(
     (distribution.CustomErrorResponses as Json[]).map((r) => [
       r.ErrorCode,
       r.ResponseCode,
       r.ResponsePagePath,
     ]),
-    [
-      [403, 200, '/index.html'],
-      [404, 200, '/index.html'],
-    ],
-  );
+  ).toStrictEqual([
+    [403, 200, '/index.html'],
+    [404, 200, '/index.html'],
+  ]);
   const headers = resource(stack.console.responseHeaders).Properties.ResponseHeadersPolicyConfig as {
     SecurityHeadersConfig: Record<string, Json>;
   };
   const security = headers.SecurityHeadersConfig;
-  assert.equal(security.FrameOptions?.FrameOption, 'DENY');
-  assert.equal(security.ContentTypeOptions?.Override, true);
-  assert.equal(security.StrictTransportSecurity?.AccessControlMaxAgeSec, 31_536_000);
+  expect(security.FrameOptions?.FrameOption).toBe('DENY');
+  expect(security.ContentTypeOptions?.Override).toBe(true);
+  expect(security.StrictTransportSecurity?.AccessControlMaxAgeSec).toBe(31_536_000);
   const csp = JSON.stringify(security.ContentSecurityPolicy?.ContentSecurityPolicy);
-  assert.match(csp, /default-src 'self'; script-src 'self'/);
-  assert.match(csp, /connect-src 'self' https:\/\/\*\.execute-api\./);
-  assert.match(csp, /\.auth\./, 'the Hosted UI token endpoint');
+  expect(csp).toMatch(/default-src 'self'; script-src 'self'/);
+  expect(csp).toMatch(/connect-src 'self' https:\/\/\*\.execute-api\./);
+  expect(csp).toMatch(/\.auth\./); // the Hosted UI token endpoint
 });
 
 test('the console is uploaded with a config.json naming the API, the user pool client and the Hosted UI', () => {
@@ -513,19 +501,19 @@ test('the console is uploaded with a config.json naming the API, the user pool c
     (r) => r.Properties as Json,
   );
   const bucket = { Ref: logicalId(stack.console.bucket) };
-  assert.equal(deployments.length, 2);
-  for (const d of deployments) assert.deepEqual(d.DestinationBucketName, bucket);
+  expect(deployments.length).toBe(2);
+  for (const d of deployments) expect(d.DestinationBucketName).toStrictEqual(bucket);
   const assets = deployments.find((d) => d.DestinationBucketKeyPrefix === 'assets/');
-  assert.deepEqual(assets?.SystemMetadata, { 'cache-control': 'public, max-age=31536000, immutable' });
+  expect(assets?.SystemMetadata).toStrictEqual({ 'cache-control': 'public, max-age=31536000, immutable' });
   const entry = deployments.find((d) => d.DestinationBucketKeyPrefix === undefined);
-  assert.deepEqual(entry?.SystemMetadata, { 'cache-control': 'no-cache' });
+  expect(entry?.SystemMetadata).toStrictEqual({ 'cache-control': 'no-cache' });
   const markers = JSON.stringify(entry?.SourceMarkers);
   for (const value of [
     { Ref: logicalId(stack.api.httpApi) },
     { Ref: logicalId(stack.agents.consoleClient) },
     { 'Fn::GetAtt': [logicalId(stack.console.distribution), 'DomainName'] },
   ]) {
-    assert.ok(markers.includes(JSON.stringify(value)), `config.json carries ${JSON.stringify(value)}`);
+    expect(markers).toContain(JSON.stringify(value)); // `config.json carries ${JSON.stringify(value)}`
   }
   // The API lets the console's origin call it from the browser, and no other.
   template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
@@ -543,18 +531,15 @@ test('the console is uploaded with a config.json naming the API, the user pool c
     },
   });
   const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
-  assert.deepEqual(outputs.ConsoleUrl?.Value, consoleUrl);
+  expect(outputs.ConsoleUrl?.Value).toStrictEqual(consoleUrl);
 });
 
 test('the agent API may enqueue replies on the outbox, and nothing else there', () => {
-  assert.deepEqual(environmentOf(stack.agentApi.function).OUTBOX_QUEUE_URL, {
+  expect(environmentOf(stack.agentApi.function).OUTBOX_QUEUE_URL).toStrictEqual({
     Ref: logicalId(stack.outbox.queue),
   });
-  assert.deepEqual(resourcesFor(stack.agentApi.role, 'sqs:SendMessage'), [arnOf(stack.outbox.queue)]);
-  assert.deepEqual(
-    actionsOn(stack.agentApi.role, 'sqs:').filter((a) => a.startsWith('sqs:Receive')),
-    [],
-  );
+  expect(resourcesFor(stack.agentApi.role, 'sqs:SendMessage')).toStrictEqual([arnOf(stack.outbox.queue)]);
+  expect(actionsOn(stack.agentApi.role, 'sqs:').filter((a) => a.startsWith('sqs:Receive'))).toStrictEqual([]);
 });
 
 test('alarms on the DLQ, the queue age and triage errors go to the encrypted, TLS-only operations topic', () => {
@@ -627,57 +612,50 @@ test('outputs tell the operator what to register and where to put the secret', (
     'PageForwardingFailuresQueueUrl',
     'DashboardName',
   ]) {
-    assert.ok(outputs[name]?.Value, `output ${name}`);
+    expect(outputs[name]?.Value).toBeTruthy(); // `output ${name}`
   }
-  assert.match(JSON.stringify(outputs.XWebhookUrl?.Value), /\/webhooks\/x"/);
+  expect(JSON.stringify(outputs.XWebhookUrl?.Value)).toMatch(/\/webhooks\/x"/);
   // {"4000001":"<name>","4000002":"<name>"}: one entry per X account, each naming its own secret.
   const accountMap = JSON.stringify(outputs.XAccountSecretNames?.Value);
   for (const id of xAccountIds) {
-    assert.ok(accountMap.includes(`\\"${id}\\":\\"`), `XAccountSecretNames: ${id}`);
-    assert.ok(accountMap.includes(refOf(stack.xAccounts.secrets.get(id) as IConstruct)), `secret of ${id}`);
+    expect(accountMap).toContain(`\\"${id}\\":\\"`); // `XAccountSecretNames: ${id}`
+    expect(accountMap).toContain(refOf(stack.xAccounts.secrets.get(id) as IConstruct)); // `secret of ${id}`
   }
-  assert.deepEqual(outputs.DashboardName?.Value, { Ref: logicalId(stack.dashboard.dashboard) });
-  assert.deepEqual(resource(stack.dashboard.dashboard).Properties.DashboardName, {
+  expect(outputs.DashboardName?.Value).toStrictEqual({ Ref: logicalId(stack.dashboard.dashboard) });
+  expect(resource(stack.dashboard.dashboard).Properties.DashboardName).toStrictEqual({
     'Fn::Join': ['', ['CareTest-', { Ref: 'AWS::Region' }]],
   });
 });
 
 test('triage pages on-call, links pages to the case in the console by default, and may enqueue outbox entries', () => {
   const vars = environmentOf(stack.triage.function);
-  assert.deepEqual(vars.ONCALL_TOPIC_ARN, { Ref: logicalId(stack.oncall.topic) });
-  assert.deepEqual(vars.OUTBOX_QUEUE_URL, { Ref: logicalId(stack.outbox.queue) });
-  assert.deepEqual(vars.DEAD_LETTER_QUEUE_URL, { Ref: logicalId(stack.ingest.deadLetterQueue) });
-  assert.deepEqual(vars.CASE_LINK_BASE, {
+  expect(vars.ONCALL_TOPIC_ARN).toStrictEqual({ Ref: logicalId(stack.oncall.topic) });
+  expect(vars.OUTBOX_QUEUE_URL).toStrictEqual({ Ref: logicalId(stack.outbox.queue) });
+  expect(vars.DEAD_LETTER_QUEUE_URL).toStrictEqual({ Ref: logicalId(stack.ingest.deadLetterQueue) });
+  expect(vars.CASE_LINK_BASE).toStrictEqual({
     'Fn::Join': [
       '',
       ['https://', { 'Fn::GetAtt': [logicalId(stack.console.distribution), 'DomainName'] }, '/#/cases/'],
     ],
   });
-  assert.deepEqual(
-    resourcesFor(stack.triage.role, 'sqs:SendMessage'),
+  expect(resourcesFor(stack.triage.role, 'sqs:SendMessage')).toStrictEqual(
     [stack.ingest.deadLetterQueue, stack.outbox.queue].map(arnOf).sort(),
   );
   // Published to the on-call topic only, and its key used with exactly the two actions SNS needs.
   for (const construct of [stack.triage, stack.slaMonitor]) {
-    assert.deepEqual(
-      resourcesFor(construct.role, 'sns:Publish'),
-      [refOf(stack.oncall.topic)],
-      construct.node.id,
-    );
-    assert.deepEqual(
+    expect(resourcesFor(construct.role, 'sns:Publish')).toStrictEqual([refOf(stack.oncall.topic)]);
+    expect(
       statementsOf(construct.role).filter((s) => actionsOf(s).some((a) => a.startsWith('kms:'))),
-      [
-        {
-          Effect: 'Allow',
-          Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
-          Resource: JSON.parse(arnOf(stack.oncall.key)),
-        },
-      ],
-      construct.node.id,
-    );
+    ).toStrictEqual([
+      {
+        Effect: 'Allow',
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        Resource: JSON.parse(arnOf(stack.oncall.key)),
+      },
+    ]);
   }
   for (const construct of [stack.xWebhook, stack.agentApi, stack.sender, stack.pageForwarder]) {
-    assert.deepEqual(actionsOn(construct.role, 'sns:'), [], construct.node.id);
+    expect(actionsOn(construct.role, 'sns:')).toStrictEqual([]);
   }
 });
 
@@ -699,15 +677,15 @@ test('the SLA monitor runs every minute from EventBridge, in under a minute, wit
     SourceArn: { 'Fn::GetAtt': [logicalId(stack.slaSchedule.rule), 'Arn'] },
   });
   const monitor = resource(stack.slaMonitor.function).Properties;
-  assert.equal(monitor.Timeout, 50);
+  expect(monitor.Timeout).toBe(50);
   // Overlapping runs are safe (conditional updates), so no reserved concurrency.
-  assert.equal(monitor.ReservedConcurrentExecutions, undefined);
+  expect(monitor.ReservedConcurrentExecutions).toBeUndefined();
   template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
     FunctionName: { Ref: logicalId(stack.slaMonitor.function) },
     MaximumRetryAttempts: 0,
   });
   const vars = environmentOf(stack.slaMonitor.function);
-  assert.deepEqual(Object.keys(vars).sort(), [
+  expect(Object.keys(vars).sort()).toStrictEqual([
     'CASE_LINK_BASE',
     'NODE_OPTIONS',
     'ONCALL_TOPIC_ARN',
@@ -721,7 +699,7 @@ test('the on-call topic: own rotated key, TLS only, e-mail subscribers get every
   template.hasResourceProperties('AWS::SNS::Topic', {
     KmsMasterKeyId: { 'Fn::GetAtt': [logicalId(stack.oncall.key), 'Arn'] },
   });
-  assert.deepEqual(resource(stack.oncall.key).Properties.EnableKeyRotation, true);
+  expect(resource(stack.oncall.key).Properties.EnableKeyRotation).toStrictEqual(true);
   template.hasResourceProperties('AWS::SNS::TopicPolicy', {
     Topics: [topicRef],
     PolicyDocument: {
@@ -737,15 +715,13 @@ test('the on-call topic: own rotated key, TLS only, e-mail subscribers get every
     subscriptions
       .filter((p) => p.Protocol === protocol)
       .map(({ Endpoint, FilterPolicy }) => ({ Endpoint, FilterPolicy }));
-  assert.deepEqual(
-    byProtocol('email'),
+  expect(byProtocol('email')).toStrictEqual(
     ONCALL_EMAILS.map((Endpoint) => ({ Endpoint, FilterPolicy: undefined })),
   );
-  assert.deepEqual(
-    byProtocol('sms'),
+  expect(byProtocol('sms')).toStrictEqual(
     ONCALL_SMS.map((Endpoint) => ({ Endpoint, FilterPolicy: { severity: ['critical'] } })),
   );
-  assert.equal(subscriptions.length, ONCALL_EMAILS.length + ONCALL_SMS.length + 1);
+  expect(subscriptions.length).toBe(ONCALL_EMAILS.length + ONCALL_SMS.length + 1);
 });
 
 test('the page forwarder is subscribed to every page; what fails after two retries lands in a queue', () => {
@@ -764,7 +740,7 @@ test('the page forwarder is subscribed to every page; what fails after two retri
     SourceArn: { Ref: logicalId(stack.oncall.topic) },
   });
   const forwarder = resource(stack.pageForwarder.function).Properties;
-  assert.deepEqual(forwarder.DeadLetterConfig, { TargetArn: failuresArn });
+  expect(forwarder.DeadLetterConfig).toStrictEqual({ TargetArn: failuresArn });
   template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
     FunctionName: { Ref: logicalId(stack.pageForwarder.function) },
     MaximumRetryAttempts: 2,
@@ -783,41 +759,38 @@ test('the page forwarder is subscribed to every page; what fails after two retri
     },
   });
   // The forwarder reads its targets secret and nothing else.
-  assert.deepEqual(environmentOf(stack.pageForwarder.function).PAGE_TARGETS_SECRET_ARN, {
+  expect(environmentOf(stack.pageForwarder.function).PAGE_TARGETS_SECRET_ARN).toStrictEqual({
     Ref: logicalId(stack.pageDelivery.targets),
   });
-  assert.deepEqual(resourcesFor(stack.pageForwarder.role, 'secretsmanager:GetSecretValue'), [
+  expect(resourcesFor(stack.pageForwarder.role, 'secretsmanager:GetSecretValue')).toStrictEqual([
     refOf(stack.pageDelivery.targets),
   ]);
   const targets = resource(stack.pageDelivery.targets).Properties as {
     GenerateSecretString: { SecretStringTemplate: string };
   };
-  assert.deepEqual(JSON.parse(targets.GenerateSecretString.SecretStringTemplate), {
+  expect(JSON.parse(targets.GenerateSecretString.SecretStringTemplate)).toStrictEqual({
     slackWebhookUrl: 'REPLACE_ME',
     pagerDutyRoutingKey: 'REPLACE_ME',
   });
   for (const [name, construct] of Object.entries(functions)) {
     if (name === 'pageForwarder') continue;
-    assert.ok(
-      !resourcesFor(construct.role, 'secretsmanager:GetSecretValue').includes(
-        refOf(stack.pageDelivery.targets),
-      ),
-      name,
+    expect(resourcesFor(construct.role, 'secretsmanager:GetSecretValue')).not.toContain(
+      refOf(stack.pageDelivery.targets),
     );
   }
 });
 
 test('the outbox: redrive after 5 receives to its own DLQ, visibility 6x the sender timeout, batches of 5', () => {
   const queue = resource(stack.outbox.queue).Properties;
-  assert.deepEqual(queue.RedrivePolicy, {
+  expect(queue.RedrivePolicy).toStrictEqual({
     deadLetterTargetArn: { 'Fn::GetAtt': [logicalId(stack.outbox.deadLetterQueue), 'Arn'] },
     maxReceiveCount: 5,
   });
-  assert.equal(queue.VisibilityTimeout, 6 * 30);
-  assert.equal(queue.SqsManagedSseEnabled, true);
-  assert.equal(resource(stack.sender.function).Properties.Timeout, 30);
+  expect(queue.VisibilityTimeout).toBe(6 * 30);
+  expect(queue.SqsManagedSseEnabled).toBe(true);
+  expect(resource(stack.sender.function).Properties.Timeout).toBe(30);
   const dlq = resource(stack.outbox.deadLetterQueue).Properties;
-  assert.equal(dlq.MessageRetentionPeriod, 14 * 24 * 3600);
+  expect(dlq.MessageRetentionPeriod).toBe(14 * 24 * 3600);
   for (const q of [stack.outbox.queue, stack.outbox.deadLetterQueue, stack.pageDelivery.failures]) {
     template.hasResourceProperties('AWS::SQS::QueuePolicy', {
       Queues: [{ Ref: logicalId(q) }],
@@ -836,50 +809,50 @@ test('the outbox: redrive after 5 receives to its own DLQ, visibility 6x the sen
   });
 
   const vars = environmentOf(stack.sender.function);
-  assert.deepEqual(vars.OUTBOX_QUEUE_URL, { Ref: logicalId(stack.outbox.queue) });
-  assert.deepEqual(vars.DEAD_LETTER_QUEUE_URL, { Ref: logicalId(stack.outbox.deadLetterQueue) });
-  assert.deepEqual(vars.TABLE_NAME, { Ref: logicalId(stack.table.table) });
+  expect(vars.OUTBOX_QUEUE_URL).toStrictEqual({ Ref: logicalId(stack.outbox.queue) });
+  expect(vars.DEAD_LETTER_QUEUE_URL).toStrictEqual({ Ref: logicalId(stack.outbox.deadLetterQueue) });
+  expect(vars.TABLE_NAME).toStrictEqual({ Ref: logicalId(stack.table.table) });
   // Deferring a rate-limited entry to X's reset is a visibility change on the outbox queue.
-  assert.deepEqual(resourcesFor(stack.sender.role, 'sqs:ChangeMessageVisibility'), [
+  expect(resourcesFor(stack.sender.role, 'sqs:ChangeMessageVisibility')).toStrictEqual([
     arnOf(stack.outbox.queue),
   ]);
-  assert.deepEqual(resourcesFor(stack.sender.role, 'sqs:SendMessage'), [arnOf(stack.outbox.deadLetterQueue)]);
+  expect(resourcesFor(stack.sender.role, 'sqs:SendMessage')).toStrictEqual([
+    arnOf(stack.outbox.deadLetterQueue),
+  ]);
 });
 
 test('one secret per configured X account; the sender reads exactly those, nothing else does', () => {
-  assert.deepEqual([...stack.xAccounts.secrets.keys()].sort(), xAccountIds);
+  expect([...stack.xAccounts.secrets.keys()].sort()).toStrictEqual(xAccountIds);
   const accountRefs = [...stack.xAccounts.secrets.values()].map(refOf).sort();
   for (const secret of stack.xAccounts.secrets.values()) {
     const props = resource(secret).Properties as {
       Description: string;
       GenerateSecretString: { SecretStringTemplate: string };
     };
-    assert.deepEqual(JSON.parse(props.GenerateSecretString.SecretStringTemplate), {
+    expect(JSON.parse(props.GenerateSecretString.SecretStringTemplate)).toStrictEqual({
       apiKey: 'REPLACE_ME',
       apiSecret: 'REPLACE_ME',
       accessToken: 'REPLACE_ME',
       accessTokenSecret: 'REPLACE_ME',
     });
   }
-  assert.match(
+  expect(
     (resource(stack.xAccounts.secrets.get('4000002') as IConstruct).Properties as { Description: string })
       .Description,
-    /@DemoAirFares \(bot account 4000002 of brand demoair\)/,
-  );
+  ).toMatch(/@DemoAirFares \(bot account 4000002 of brand demoair\)/);
   // Exactly the account secrets (X accounts, Facebook pages) and the Meta app secret for appsecret_proof:
   // not the X app's consumer secret, not the page targets.
   const metaRefs = [stack.channels.metaSecret, ...stack.channels.pageTokens.values()].map((s) =>
     JSON.stringify({ Ref: logicalId(s) }),
   );
-  assert.deepEqual(
-    resourcesFor(stack.sender.role, 'secretsmanager:GetSecretValue'),
+  expect(resourcesFor(stack.sender.role, 'secretsmanager:GetSecretValue')).toStrictEqual(
     [...accountRefs, ...metaRefs].sort(),
   );
   const map = environmentOf(stack.sender.function).X_ACCOUNT_SECRET_ARNS as {
     'Fn::Join': [string, unknown[]];
   };
   const [, parts] = map['Fn::Join'];
-  assert.deepEqual(parts, [
+  expect(parts).toStrictEqual([
     '{"4000001":"',
     { Ref: logicalId(stack.xAccounts.secrets.get('4000001') as IConstruct) },
     '","4000002":"',
@@ -889,11 +862,7 @@ test('one secret per configured X account; the sender reads exactly those, nothi
   for (const [name, construct] of Object.entries(functions)) {
     if (name === 'sender') continue;
     const reads = resourcesFor(construct.role, 'secretsmanager:GetSecretValue');
-    assert.deepEqual(
-      reads.filter((r) => accountRefs.includes(r)),
-      [],
-      `${name} must not read the X account secrets`,
-    );
+    expect(reads.filter((r) => accountRefs.includes(r))).toStrictEqual([]); // `${name} must not read the X account secrets`
   }
 });
 
@@ -922,15 +891,15 @@ test("the dashboard shows each brand's care metrics, the queues, the dead letter
     'DeadlineBreaches',
     'Pages',
   ]) {
-    assert.ok(care.includes(`${name} brand demoair service socialcare`), name);
+    expect(care).toContain(`${name} brand demoair service socialcare`);
   }
   const sqsMetrics = metrics.filter((m) => m[0] === 'AWS/SQS').map((m) => `${m[1]} ${JSON.stringify(m[3])}`);
-  assert.equal(sqsMetrics.filter((m) => m.startsWith('ApproximateNumberOfMessagesVisible')).length, 5);
-  assert.equal(sqsMetrics.filter((m) => m.startsWith('ApproximateAgeOfOldestMessage')).length, 2);
+  expect(sqsMetrics.filter((m) => m.startsWith('ApproximateNumberOfMessagesVisible')).length).toBe(5);
+  expect(sqsMetrics.filter((m) => m.startsWith('ApproximateAgeOfOldestMessage')).length).toBe(2);
   const lambdaMetrics = metrics.filter((m) => m[0] === 'AWS/Lambda').map((m) => m[1]);
-  assert.equal(lambdaMetrics.filter((m) => m === 'Errors').length, Object.keys(functions).length);
-  assert.equal(lambdaMetrics.filter((m) => m === 'Duration').length, Object.keys(functions).length);
-  assert.ok(widgets.some((w) => w.type === 'alarm'));
+  expect(lambdaMetrics.filter((m) => m === 'Errors').length).toBe(Object.keys(functions).length);
+  expect(lambdaMetrics.filter((m) => m === 'Duration').length).toBe(Object.keys(functions).length);
+  expect(widgets.some((w) => w.type === 'alarm')).toBeTruthy();
 });
 
 test('the dashboard and alarms use the dimension set the functions emit (Powertools adds service)', () => {
@@ -956,9 +925,9 @@ test('the dashboard and alarms use the dimension set the functions emit (Powerto
     _aws: { CloudWatchMetrics: Array<{ Namespace: string; Dimensions: string[][] }> };
   } & Record<string, unknown>;
   const [directive] = emf._aws.CloudWatchMetrics;
-  assert.equal(directive?.Namespace, 'socialcare');
+  expect(directive?.Namespace).toBe('socialcare');
   const emitted = Object.fromEntries((directive?.Dimensions[0] ?? []).map((d) => [d, emf[d]]));
-  assert.deepEqual(emitted, careMetricDimensions('demoair'));
+  expect(emitted).toStrictEqual(careMetricDimensions('demoair'));
 });
 
 test('alarms: breaches per brand, outbox dead letters, sender and monitor errors, monitor not running, forwarding failures', () => {
@@ -1063,21 +1032,20 @@ test('settings: case link, subscribers and SMS severities from context; every ba
     }),
     {},
   );
-  assert.deepEqual(fromContext, {
+  expect(fromContext).toStrictEqual({
     caseLinkBase: 'https://console.example.com/cases/',
     emails: ['a@example.com', 'b@example.com'],
     smsNumbers: ['+31612345678'],
     smsSeverities: ['warning', 'critical'],
   });
   // Props win over context; no subscribers and critical-only SMS by default.
-  assert.deepEqual(
+  expect(
     readCareSettings(new App({ context: { oncallEmails: 'a@example.com' } }), { oncallEmails: [] }),
-    {
-      emails: [],
-      smsNumbers: [],
-      smsSeverities: ['critical'],
-    },
-  );
+  ).toStrictEqual({
+    emails: [],
+    smsNumbers: [],
+    smsSeverities: ['critical'],
+  });
 
   const bad = new App({
     context: {
@@ -1088,21 +1056,19 @@ test('settings: case link, subscribers and SMS severities from context; every ba
       oncallSmsSeverities: 'urgent',
     },
   });
-  assert.throws(
-    () => new CareStack(bad, 'BadSettings'),
-    (error: Error) => {
-      assert.equal(error.name, 'CareSettingsError');
-      assert.deepEqual((error as Error & { problems: string[] }).problems, [
+  expect(() => new CareStack(bad, 'BadSettings')).toThrow(
+    expect.objectContaining({
+      name: 'CareSettingsError',
+      problems: [
         'caseLinkBase must be an https URL to which a case id is appended, not "http://console.example.com/cases/"',
         'oncallEmails: "oncall-at-example.com" is not an e-mail address',
         'oncallSms: "0612345678" is not an E.164 phone number (+, country code, number; no spaces)',
         'oncallSms: "+31 6 1234 5678" is not an E.164 phone number (+, country code, number; no spaces)',
         'oncallSmsSeverities: "urgent" is not one of "warning", "critical"',
-      ]);
-      return true;
-    },
+      ],
+    }),
   );
-  assert.deepEqual(bad.node.findAll().filter(CfnResource.isCfnResource), []);
+  expect(bad.node.findAll().filter(CfnResource.isCfnResource)).toStrictEqual([]);
 });
 
 test('cdk-nag AwsSolutions: no unacknowledged finding, and only the reviewed acknowledgements', () => {
@@ -1111,8 +1077,8 @@ test('cdk-nag AwsSolutions: no unacknowledged finding, and only the reviewed ack
     report.violations
       .filter((v) => v.severity === severity)
       .map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(', ')}`);
-  assert.deepEqual(describe('error'), []);
-  assert.deepEqual(describe('warning'), []);
+  expect(describe('error')).toStrictEqual([]);
+  expect(describe('warning')).toStrictEqual([]);
 
   const acknowledged = stack.node
     .findAll()
@@ -1121,7 +1087,7 @@ test('cdk-nag AwsSolutions: no unacknowledged finding, and only the reviewed ack
         .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
         .flatMap((m) => Object.entries(m.data as Record<string, string>))
         .map(([id, reason]) => {
-          assert.ok(reason.length > 60, `${c.node.path} ${id}: reason too thin`);
+          expect(reason.length).toBeGreaterThan(60); // `${c.node.path} ${id}: reason too thin`
           return `${c.node.path.replace(/^CareTest\//, '')} ${id.replace(/^annotation::/i, '')}`;
         }),
     )
@@ -1129,7 +1095,7 @@ test('cdk-nag AwsSolutions: no unacknowledged finding, and only the reviewed ack
   const handler = stack.node.children.find((c) => c.node.id.startsWith('Custom::CDKBucketDeployment'))!.node
     .id;
   const bucketId = logicalId(stack.console.bucket);
-  assert.deepEqual(acknowledged, [
+  expect(acknowledged).toStrictEqual([
     `${handler} AwsSolutions-L1`,
     'agent-api/function AwsSolutions-L1',
     'agent-api/function/pii-policy AwsSolutions-IAM5[Resource::*]',
@@ -1180,7 +1146,7 @@ test('cdk-nag AwsSolutions: no unacknowledged finding, and only the reviewed ack
     'x-webhook/function AwsSolutions-L1',
     'x-webhook/role/DefaultPolicy AwsSolutions-IAM5[Resource::*]',
   ]);
-  assert.deepEqual(Annotations.fromStack(stack).findError('*', Match.anyValue()), []);
+  expect(Annotations.fromStack(stack).findError('*', Match.anyValue())).toStrictEqual([]);
 });
 
 test('a bad brand config fails before any resource exists, naming each bad field', () => {
@@ -1189,22 +1155,26 @@ test('a bad brand config fails before any resource exists, naming each bad field
     const path = join(dir, 'bad-brand.json');
     writeFileSync(path, JSON.stringify({ brands: [{ id: 'Demo Air', name: 'DemoAir', accounts: [] }] }));
     const badApp = new App({ context: { config: path } });
-    assert.throws(
-      () => new CareStack(badApp, 'Bad'),
-      (error: Error) => {
-        assert.equal(error.name, 'BrandConfigError');
-        assert.match(error.message, /brands\[0\]\.id: expected a short lowercase id/);
-        assert.match(error.message, /brands\[0\]\.accounts: a brand needs at least one account/);
-        return true;
-      },
+    expect(() => new CareStack(badApp, 'Bad')).toThrow(
+      expect.objectContaining({
+        name: 'BrandConfigError',
+        message: expect.stringMatching(/brands\[0\]\.id: expected a short lowercase id/),
+      }),
     );
-    assert.deepEqual(badApp.node.findAll().filter(CfnResource.isCfnResource), []);
+    expect(() => new CareStack(new App({ context: { config: path } }), 'Bad')).toThrow(
+      /brands\[0\]\.accounts: a brand needs at least one account/,
+    );
+    expect(badApp.node.findAll().filter(CfnResource.isCfnResource)).toStrictEqual([]);
 
     const missing = join(dir, 'missing.json');
-    assert.throws(() => new CareStack(new App(), 'Missing', { brandConfigPath: missing }), {
-      name: 'BrandConfigError',
-      message: new RegExp(`cannot read brand config ${missing.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`),
-    });
+    expect(() => new CareStack(new App(), 'Missing', { brandConfigPath: missing })).toThrow(
+      expect.objectContaining({
+        name: 'BrandConfigError',
+        message: expect.stringMatching(
+          new RegExp(`cannot read brand config ${missing.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`),
+        ),
+      }),
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -1212,14 +1182,14 @@ test('a bad brand config fails before any resource exists, naming each bad field
 
 test('Meta and generic webhooks: open routes checked by HMAC in the function, no table access, their own secrets', () => {
   for (const construct of [stack.channels.metaWebhook, stack.channels.genericWebhook]) {
-    assert.deepEqual(actionsOn(construct.role, 'dynamodb:'), [], construct.node.id);
+    expect(actionsOn(construct.role, 'dynamodb:')).toStrictEqual([]);
     const env = environmentOf(construct.function);
-    assert.ok(env.INGEST_QUEUE_URL && env.DEAD_LETTER_QUEUE_URL, construct.node.id);
+    expect(env.INGEST_QUEUE_URL && env.DEAD_LETTER_QUEUE_URL).toBeTruthy();
   }
-  assert.deepEqual(environmentOf(stack.channels.metaWebhook.function).META_SECRET_ARN, {
+  expect(environmentOf(stack.channels.metaWebhook.function).META_SECRET_ARN).toStrictEqual({
     Ref: logicalId(stack.channels.metaSecret),
   });
-  assert.deepEqual(environmentOf(stack.channels.genericWebhook.function).GENERIC_SECRETS_ARN, {
+  expect(environmentOf(stack.channels.genericWebhook.function).GENERIC_SECRETS_ARN).toStrictEqual({
     Ref: logicalId(stack.channels.genericSecrets),
   });
   const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map(
@@ -1227,23 +1197,23 @@ test('Meta and generic webhooks: open routes checked by HMAC in the function, no
   );
   for (const key of ['GET /webhooks/meta', 'POST /webhooks/meta', 'POST /webhooks/generic']) {
     const route = routes.find((r) => r.RouteKey === key);
-    assert.ok(route, key);
-    assert.ok(!route.AuthorizationType || route.AuthorizationType === 'NONE', key);
+    expect(route).toBeDefined();
+    expect([undefined, 'NONE']).toContain(route?.AuthorizationType);
   }
   // The sender knows each Facebook page's token secret.
-  assert.ok(environmentOf(stack.sender.function).META_ACCOUNT_SECRET_ARNS);
+  expect(environmentOf(stack.sender.function).META_ACCOUNT_SECRET_ARNS).toBeTruthy();
   // Triage reads Instagram mentions with the Instagram accounts' tokens only: the demo has none, so no
   // page token at all, only the app secret for appsecret_proof.
-  assert.deepEqual(resourcesFor(stack.triage.role, 'secretsmanager:GetSecretValue'), [
+  expect(resourcesFor(stack.triage.role, 'secretsmanager:GetSecretValue')).toStrictEqual([
     JSON.stringify({ Ref: logicalId(stack.channels.metaSecret) }),
   ]);
-  assert.equal(environmentOf(stack.triage.function).META_ACCOUNT_SECRET_ARNS, '{}');
+  expect(environmentOf(stack.triage.function).META_ACCOUNT_SECRET_ARNS).toBe('{}');
 });
 
 test('the X webhook admin: health check every 5 minutes without retries, setup on demand, its own secrets', () => {
   const fn = stack.xAdmin.function;
   const props = resource(fn).Properties as { Timeout: number };
-  assert.ok(props.Timeout < 300, 'runs in under the 5-minute rate');
+  expect(props.Timeout).toBeLessThan(300);
   template.hasResourceProperties('AWS::Events::Rule', {
     ScheduleExpression: 'rate(5 minutes)',
     Targets: [
@@ -1259,39 +1229,37 @@ test('the X webhook admin: health check every 5 minutes without retries, setup o
     MaximumRetryAttempts: 0,
   });
   const env = environmentOf(fn);
-  assert.equal(env.X_API_BASE_URL, 'https://api.x.com');
-  assert.equal(
-    env.X_APP_SECRET_ARN && JSON.stringify(env.X_APP_SECRET_ARN),
+  expect(env.X_API_BASE_URL).toBe('https://api.x.com');
+  expect(env.X_APP_SECRET_ARN && JSON.stringify(env.X_APP_SECRET_ARN)).toBe(
     refOf(stack.xWebhookAdmin.appSecret),
   );
-  assert.ok(JSON.stringify(env.X_WEBHOOK_URL).includes('/webhooks/x'));
+  expect(JSON.stringify(env.X_WEBHOOK_URL)).toContain('/webhooks/x');
   for (const name of ['TABLE_NAME', 'ONCALL_TOPIC_ARN', 'X_OAUTH_TOKEN_SECRET_ARNS'])
-    assert.ok(env[name], name);
+    expect({ [name]: env[name] }).toEqual({ [name]: expect.anything() });
 
   // One grant secret per X account, with the fields the vault reads; the app secret with the OAuth 2.0 client.
-  assert.deepEqual([...stack.xWebhookAdmin.tokenSecrets.keys()].sort(), xAccountIds);
+  expect([...stack.xWebhookAdmin.tokenSecrets.keys()].sort()).toEqual(xAccountIds);
   const template_ = (s: IConstruct) =>
     JSON.parse(
       (resource(s).Properties as { GenerateSecretString: { SecretStringTemplate: string } })
         .GenerateSecretString.SecretStringTemplate,
     );
-  assert.deepEqual(Object.keys(template_(stack.xWebhookAdmin.appSecret)), [
+  expect(Object.keys(template_(stack.xWebhookAdmin.appSecret))).toEqual([
     'bearerToken',
     'clientId',
     'clientSecret',
   ]);
   for (const secret of stack.xWebhookAdmin.tokenSecrets.values())
-    assert.deepEqual(Object.keys(template_(secret)), ['accessToken', 'refreshToken', 'expiresAt']);
+    expect(Object.keys(template_(secret))).toEqual(['accessToken', 'refreshToken', 'expiresAt']);
 
   // Least privilege: it reads the app secret and the grants, writes only the grants (X rotates the refresh
   // token), and touches no other secret; nobody else reads or writes the grants.
   const grantRefs = [...stack.xWebhookAdmin.tokenSecrets.values()].map(refOf).sort();
-  assert.deepEqual(
-    resourcesFor(stack.xAdmin.role, 'secretsmanager:GetSecretValue'),
+  expect(resourcesFor(stack.xAdmin.role, 'secretsmanager:GetSecretValue')).toEqual(
     [refOf(stack.xWebhookAdmin.appSecret), ...grantRefs].sort(),
   );
-  assert.deepEqual(resourcesFor(stack.xAdmin.role, 'secretsmanager:PutSecretValue'), grantRefs);
-  assert.deepEqual(
+  expect(resourcesFor(stack.xAdmin.role, 'secretsmanager:PutSecretValue')).toEqual(grantRefs);
+  expect(
     actionsOn(stack.xAdmin.role, 'secretsmanager:').filter(
       (a) =>
         ![
@@ -1300,20 +1268,18 @@ test('the X webhook admin: health check every 5 minutes without retries, setup o
           'secretsmanager:PutSecretValue',
         ].includes(a),
     ),
-    [],
-  );
-  assert.deepEqual(actionsOn(stack.xAdmin.role, 'sns:'), ['sns:Publish']);
-  assert.deepEqual(actionsOn(stack.xAdmin.role, 'sqs:'), []);
+  ).toEqual([]);
+  expect(actionsOn(stack.xAdmin.role, 'sns:')).toEqual(['sns:Publish']);
+  expect(actionsOn(stack.xAdmin.role, 'sqs:')).toEqual([]);
   for (const [name, construct] of Object.entries(functions)) {
     if (name === 'xWebhookAdmin') continue;
+    // Each function by name, so a failure says which one touches the X OAuth 2.0 secrets.
     for (const action of ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'])
-      assert.deepEqual(
-        resourcesFor(construct.role, action).filter(
+      expect({
+        [name]: resourcesFor(construct.role, action).filter(
           (r) => grantRefs.includes(r) || r === refOf(stack.xWebhookAdmin.appSecret),
         ),
-        [],
-        `${name} must not touch the X OAuth 2.0 secrets`,
-      );
+      }).toEqual({ [name]: [] });
   }
   // Its failures reach the operations topic; the outputs name what the operator invokes and fills in.
   template.hasResourceProperties('AWS::CloudWatch::Alarm', {
@@ -1321,6 +1287,7 @@ test('the X webhook admin: health check every 5 minutes without retries, setup o
     AlarmActions: [{ Ref: logicalId(stack.operations.topic) }],
   });
   const outputs = template.toJSON().Outputs as Record<string, { Description?: string }>;
-  assert.match(outputs.XWebhookAdminFunctionName?.Description ?? '', /"action":"setup"/);
-  assert.ok(outputs.XAppSecretName && outputs.XOAuthTokenSecretNames);
+  expect(outputs.XWebhookAdminFunctionName?.Description ?? '').toMatch(/"action":"setup"/);
+  expect(outputs.XAppSecretName).toBeDefined();
+  expect(outputs.XOAuthTokenSecretNames).toBeDefined();
 });

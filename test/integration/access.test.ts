@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { Writable } from 'node:stream';
-import { after, before, test } from 'node:test';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, test } from '@jest/globals';
 import { AGENT_API_ROUTES } from '../../functions/agent-api/agent-api';
 import { exportAudit } from '../../functions/cli/access-command';
 import { type LocalSystem, startLocalSystem } from '../../functions/local-runtime/runtime';
@@ -80,7 +80,7 @@ async function tableSnapshot(): Promise<string> {
   return JSON.stringify(items.map((i) => JSON.stringify(i)).sort());
 }
 
-before(async () => {
+beforeAll(async () => {
   system = await startLocalSystem({
     brandConfig: twoBrandConfig(),
     port: 0,
@@ -103,7 +103,7 @@ before(async () => {
   await openCase(caseB.slice(2), '4100001', '8102', '@NorthBank my card was blocked abroad, please help');
   await system.drained();
 });
-after(() => system?.stop());
+afterAll(() => system?.stop());
 
 /** A request on `route` that would work if the brand were the caller's: valid bodies, real targets. */
 function requestAgainst(

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { after, before, test } from 'node:test';
+import { afterAll, beforeAll, test } from '@jest/globals';
 import { type LocalSystem, startLocalSystem } from '../../functions/local-runtime/runtime';
 import { mention } from '../e2e/support';
 import { demoConfig } from '../helpers';
@@ -10,7 +10,7 @@ import { API_TOKEN, postX, waitFor, X_SECRET } from './support';
 // locking, replies recorded at the platform stand-in, compliance, presence, notes, tags, reports.
 
 let system: LocalSystem;
-before(async () => {
+beforeAll(async () => {
   // Exact reply texts below: no agent signature (the demo airline signs with initials).
   const brandConfig = demoConfig();
   brandConfig.brands[0]!.agentDesk.signature = 'none';
@@ -35,7 +35,7 @@ before(async () => {
     tokens[id] = String(created.body.token);
   }
 });
-after(() => system?.stop());
+afterAll(() => system?.stop());
 
 /** Each agent's own bearer token, by agent id (the administrator's is API_TOKEN). */
 const tokens: Record<string, string> = {};

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { afterAll, beforeAll, test } from '@jest/globals';
 import { DynamoPageStore } from '../../functions/adapters/aws/dynamo-sla';
 import type { Page } from '../../functions/core/paging';
 import { type LocalSystem, startLocalSystem } from '../../functions/local-runtime/runtime';
@@ -9,7 +9,7 @@ import { API_TOKEN, api, postX, waitFor, X_SECRET } from './support';
 let system: LocalSystem;
 const pages: Page[] = [];
 
-before(async () => {
+beforeAll(async () => {
   system = await startLocalSystem({
     brandConfig: demoConfig(),
     port: 0,
@@ -19,7 +19,7 @@ before(async () => {
     onPage: (page) => pages.push(page),
   });
 });
-after(() => system?.stop());
+afterAll(() => system?.stop());
 
 const pagesOfKind = (kind: string) => pages.filter((p) => p.kind === kind);
 

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { afterAll, beforeAll, test } from '@jest/globals';
 import { type LocalSystem, startLocalSystem } from '../../functions/local-runtime/runtime';
 import { demoConfig, fixture } from '../helpers';
 import { API_TOKEN, api, postX, waitFor, X_SECRET } from './support';
 
 let system: LocalSystem;
-before(async () => {
+beforeAll(async () => {
   system = await startLocalSystem({
     brandConfig: demoConfig(),
     port: 0,
@@ -13,7 +13,7 @@ before(async () => {
     xConsumerSecret: X_SECRET,
   });
 });
-after(() => system?.stop());
+afterAll(() => system?.stop());
 
 /** The official mention shape, addressed to one of our accounts, with its own id, author and text. */
 function mention(options: { id: string; to: string; author: string; text: string }): string {

@@ -3,9 +3,9 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, test } from '@jest/globals';
 import { dynamoLocalPids, type SystemProcess, startSystemProcess } from '../../bench/system-process';
 import { listDeadLetters, localDlqQueues } from '../../functions/cli/dlq-command';
 import { LocalSentimentClassifier } from '../../functions/core/local-sentiment';
@@ -20,7 +20,7 @@ import { API_TOKEN, api, postX, waitFor, X_SECRET } from './support';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'socialcare-faults-'));
 const children: SystemProcess[] = [];
-after(async () => {
+afterAll(async () => {
   for (const child of children) await child.kill();
   rmSync(work, { recursive: true, force: true });
 });
@@ -57,9 +57,7 @@ async function caseOf(url: string, tweetId: string) {
   };
 }
 
-test('kill -9 of socialcare start mid-load, then a restart: every accepted mention is exactly one case', {
-  timeout: 240_000,
-}, async () => {
+test('kill -9 of socialcare start mid-load, then a restart: every accepted mention is exactly one case', async () => {
   const dataDir = join(work, 'kill-data');
   const logFile = join(work, 'kill-system.log');
   const start = async () => {
@@ -130,11 +128,9 @@ test('kill -9 of socialcare start mid-load, then a restart: every accepted menti
     'the restart re-enqueued accepted mentions from the journal',
   );
   await second.stop();
-});
+}, 480_000);
 
-test('Ctrl-C (SIGINT to the whole process group, as a terminal sends it) drains what was accepted, then stops', {
-  timeout: 180_000,
-}, async () => {
+test('Ctrl-C (SIGINT to the whole process group, as a terminal sends it) drains what was accepted, then stops', async () => {
   const dataDir = join(work, 'interrupt-data');
   const logFile = join(work, 'interrupt-system.log');
   const options = {
@@ -166,7 +162,7 @@ test('Ctrl-C (SIGINT to the whole process group, as a terminal sends it) drains 
   const replayed = [...readFileSync(logFile, 'utf8').matchAll(/"replayed":(\d+)/g)];
   assert.equal(replayed.length, 0, 'nothing was left for the journal to replay');
   await second.stop();
-});
+}, 360_000);
 
 /** The local classifier, failing while `failing` is set for posts that carry the marker. */
 class FlakySentiment implements SentimentClassifier {
@@ -182,7 +178,7 @@ class FlakySentiment implements SentimentClassifier {
 
 let system: LocalSystem;
 const sentiment = new FlakySentiment();
-before(async () => {
+beforeAll(async () => {
   system = await startLocalSystem({
     brandConfig: demoConfig(),
     port: 0,
@@ -193,7 +189,7 @@ before(async () => {
     visibilityTimeoutSeconds: 1,
   });
 });
-after(async () => {
+afterAll(async () => {
   await system?.stop();
 });
 
@@ -218,9 +214,7 @@ async function cli(args: string[]): Promise<string> {
   return stdout;
 }
 
-test('a poison message lands in the DLQ with its reason, and `socialcare dlq redrive` sends it back', {
-  timeout: 120_000,
-}, async () => {
+test('a poison message lands in the DLQ with its reason, and `socialcare dlq redrive` sends it back', async () => {
   const queues = await localDlqQueues(system.queues.client);
   // A record triage cannot read (a buggy producer) and a mention that keeps failing.
   await system.queues.client.send(
@@ -257,14 +251,16 @@ test('a poison message lands in the DLQ with its reason, and `socialcare dlq red
   const redriven = JSON.parse(await cli(['dlq', 'redrive', '--endpoint', system.queues.endpoint, '--json']));
   assert.equal(redriven.toIngest, 1);
   assert.equal(redriven.left, 1);
-  const opened = await waitFor('the redriven case', () => caseOf(system.url, poisonId), 30_000);
+  const opened = await waitFor('the redriven case', () => caseOf(system.url, poisonId));
   assert.equal(opened.case.messageCount, 1);
 
   // --all sends the unreadable one through triage again, which parks it again with the same reason.
   const forced = JSON.parse(
     await cli(['dlq', 'redrive', '--endpoint', system.queues.endpoint, '--all', '--json']),
   );
-  assert.equal(forced.toIngest, 1);
+  // At least the unreadable one; on a busy machine a slow good record may have been moved there too (1 s
+  // visibility, five receives): it goes back and is recorded once, as the duplicate test shows.
+  assert.ok(forced.toIngest >= 1, `sent back ${forced.toIngest}`);
   const again = await waitFor(
     'the record parked again',
     async () => {
@@ -274,11 +270,9 @@ test('a poison message lands in the DLQ with its reason, and `socialcare dlq red
     30_000,
   );
   assert.match(again[0]?.reason ?? '', /^interaction field/);
-});
+}, 300_000);
 
-test('duplicate deliveries under load give one case per post and one reply per question', {
-  timeout: 120_000,
-}, async () => {
+test('duplicate deliveries under load give one case per post and one reply per question', async () => {
   const posts = Array.from({ length: 40 }, (_, i) => {
     const id = String(1_870_000_000_000_010_000n + BigInt(i));
     const toBot = i % 2 === 0;
@@ -327,11 +321,9 @@ test('duplicate deliveries under load give one case per post and one reply per q
   }
   assert.equal(replies.length, questions.length);
   for (const id of questions) assert.equal(perTweet.get(id), 1, `one reply to ${id}`);
-});
+}, 300_000);
 
-test('DynamoDB stopping for a few seconds delays triage; nothing accepted is lost or doubled', {
-  timeout: 120_000,
-}, async () => {
+test('DynamoDB stopping for a few seconds delays triage; nothing accepted is lost or doubled', async () => {
   const port = Number(new URL(system.dynamo.endpoint).port);
   const [java] = await dynamoLocalPids({ ppid: process.pid, port });
   assert.ok(java, 'found the DynamoDB Local process');
@@ -363,4 +355,4 @@ test('DynamoDB stopping for a few seconds delays triage; nothing accepted is los
     assert.equal(c.messages.filter((m) => m.direction === 'in').length, 1);
     assert.equal(c.case.messageCount, 1);
   }
-});
+}, 300_000);

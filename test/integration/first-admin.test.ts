@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { afterAll, test } from '@jest/globals';
 import { startLocalSystem } from '../../functions/local-runtime/runtime';
 import { demoConfig } from '../helpers';
 import { api, X_SECRET } from './support';
@@ -11,7 +11,7 @@ import { api, X_SECRET } from './support';
 // once (only its hash is kept); later starts on the same data create none, and the token still works.
 
 const dataDir = mkdtempSync(join(tmpdir(), 'socialcare-first-admin-'));
-after(() => rmSync(dataDir, { recursive: true, force: true }));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

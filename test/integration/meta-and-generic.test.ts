@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { afterAll, beforeAll, test } from '@jest/globals';
 import { signGenericPayload } from '../../functions/channels/generic/signature';
 import { signMetaPayload } from '../../functions/channels/meta/signature';
 import {
@@ -34,7 +34,7 @@ function configWithInstagram() {
 }
 
 let system: LocalSystem;
-before(async () => {
+beforeAll(async () => {
   system = await startLocalSystem({
     brandConfig: configWithInstagram(),
     port: 0,
@@ -42,7 +42,7 @@ before(async () => {
     xConsumerSecret: X_SECRET,
   });
 });
-after(() => system?.stop());
+afterAll(() => system?.stop());
 
 async function postMeta(body: string, signature = signMetaPayload(LOCAL_META_APP_SECRET, body)) {
   const response = await fetch(`${system.url}/webhooks/meta`, {

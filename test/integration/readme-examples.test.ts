@@ -4,8 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { test } from '@jest/globals';
 import { freePort } from '../../functions/local-runtime/free-port';
 import { runtimeFilePath } from '../../functions/local-runtime/runtime-file';
 import { waitFor } from './support';
@@ -19,7 +19,7 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** Each block gets this long; a block marked `retry` is run again until its output matches. */
 const BLOCK_DEADLINE_MS = 90_000;
 
-export interface Example {
+interface Example {
   file: string;
   line: number;
   code: string;
@@ -33,7 +33,7 @@ export interface Example {
  * The runnable blocks of a Markdown page: a fenced ```bash or ```sh block right after
  * `<!-- test: run -->`, optionally `<!-- test: run; retry; expect: TEXT; expect: TEXT -->`.
  */
-export function runnableExamples(file: string, markdown: string): Example[] {
+function runnableExamples(file: string, markdown: string): Example[] {
   const examples: Example[] = [];
   const pattern = /<!--\s*test:\s*run\b([^>]*?)-->\s*\n```(?:bash|sh)\n([\s\S]*?)\n```/g;
   for (const match of markdown.matchAll(pattern)) {
@@ -152,9 +152,7 @@ async function stop(child: ChildProcess): Promise<number | null> {
 
 const PAGES = ['README.md', 'docs/generic-webhook.md'];
 
-test('the README and the generic webhook page: every runnable example works, in order', {
-  timeout: 900_000,
-}, async () => {
+test('the README and the generic webhook page: every runnable example works, in order', async () => {
   const examples = PAGES.flatMap((page) => runnableExamples(page, readFileSync(join(ROOT, page), 'utf8')));
   for (const page of PAGES)
     assert.ok(
@@ -204,4 +202,4 @@ test('the README and the generic webhook page: every runnable example works, in 
     assert.equal(code, 0, `socialcare start stopped with ${code}:\n${system.log().slice(-4000)}`);
     assert.ok(removed, 'stop removes the runtime file');
   }
-});
+}, 900_000);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { afterAll, beforeAll, test } from '@jest/globals';
 import { formatReplayReport, runReplayCommand } from '../../functions/cli/replay-command';
 import { type LocalSystem, startLocalSystem } from '../../functions/local-runtime/runtime';
 import { demoConfig } from '../helpers';
@@ -11,7 +11,7 @@ import { API_TOKEN, X_SECRET } from './support';
 const dir = mkdtempSync(join(tmpdir(), 'socialcare-replay-'));
 let system: LocalSystem;
 
-before(async () => {
+beforeAll(async () => {
   system = await startLocalSystem({
     brandConfig: demoConfig(),
     port: 0,
@@ -19,14 +19,12 @@ before(async () => {
     xConsumerSecret: X_SECRET,
   });
 });
-after(async () => {
+afterAll(async () => {
   await system?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 
-test('replay of a corpus-format CSV: cases, joined messages, a page and no loss', {
-  timeout: 90_000,
-}, async () => {
+test('replay of a corpus-format CSV: cases, joined messages, a page and no loss', async () => {
   const file = join(dir, 'care.csv');
   // Written for this test in the public corpus's columns; brand replies (inbound False) are not sent.
   writeFileSync(
@@ -63,11 +61,9 @@ test('replay of a corpus-format CSV: cases, joined messages, a page and no loss'
   const text = formatReplayReport(report, 'care.csv');
   assert.match(text, /accepted: +4/);
   assert.match(text, /loss: +0/);
-});
+}, 90_000);
 
-test('replay of JSON lines to the bot: automatic answers and the response rate', {
-  timeout: 90_000,
-}, async () => {
+test('replay of JSON lines to the bot: automatic answers and the response rate', async () => {
   const file = join(dir, 'questions.jsonl');
   writeFileSync(
     file,
@@ -105,9 +101,9 @@ test('replay of JSON lines to the bot: automatic answers and the response rate',
   assert.equal(report.autoAnswersBy.faq_answer, 2);
   assert.ok(Math.abs(report.responseRate - 2 / 3) < 1e-9);
   assert.equal(report.lost, 0);
-});
+}, 90_000);
 
-test('a wrong secret: nothing accepted, every refusal counted', { timeout: 30_000 }, async () => {
+test('a wrong secret: nothing accepted, every refusal counted', async () => {
   const file = join(dir, 'one.jsonl');
   writeFileSync(file, '{"id":"1880000000000000201","text":"@DemoAir hello"}\n');
   const report = await runReplayCommand({
@@ -121,4 +117,4 @@ test('a wrong secret: nothing accepted, every refusal counted', { timeout: 30_00
   assert.equal(report.accepted, 0);
   assert.deepEqual(report.refused, { 401: 1 });
   assert.equal(report.lost, 0);
-});
+}, 30_000);

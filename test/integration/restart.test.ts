@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { afterAll, test } from '@jest/globals';
 import { startLocalSystem } from '../../functions/local-runtime/runtime';
 import { demoConfig, fixture } from '../helpers';
 import { API_TOKEN, api, postX, waitFor, X_SECRET } from './support';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'socialcare-restart-'));
-after(() => rmSync(dataDir, { recursive: true, force: true }));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 const start = () =>
   startLocalSystem({

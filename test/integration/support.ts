@@ -7,7 +7,7 @@ export const API_TOKEN = 'integration-token';
 export async function waitFor<T>(
   what: string,
   probe: () => Promise<T | undefined>,
-  timeoutMs = 15_000,
+  timeoutMs = 60_000, // generous: the machine running the tests may be busy with other work
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

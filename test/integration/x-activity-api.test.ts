@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { afterAll, beforeAll, test } from '@jest/globals';
 import type { Page } from '../../functions/core/paging';
 import { type LocalSystem, startLocalSystem } from '../../functions/local-runtime/runtime';
 import { demoConfig, fixture } from '../helpers';
@@ -14,7 +14,7 @@ const DEADLINE_MS = 90_000;
 let system: LocalSystem;
 const pagesSeen: Page[] = [];
 
-before(async () => {
+beforeAll(async () => {
   system = await startLocalSystem({
     brandConfig: demoConfig(),
     port: 0,
@@ -23,7 +23,7 @@ before(async () => {
     onPage: (page) => pagesSeen.push(page),
   });
 });
-after(() => system?.stop());
+afterAll(() => system?.stop());
 
 // biome-ignore lint/suspicious/noExplicitAny: API answers and fixtures are read field by field
 type Json = Record<string, any>;

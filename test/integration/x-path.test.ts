@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, test } from '@jest/globals';
 import { signXPayload } from '../../functions/channels/x/signature';
 import type { Interaction } from '../../functions/core/interaction';
 import { LocalSentimentClassifier } from '../../functions/core/local-sentiment';
@@ -13,7 +13,7 @@ import { API_TOKEN, api, postX, queueDepth, receiveAll, waitFor, X_SECRET } from
 let system: LocalSystem;
 let doc: DynamoDBDocumentClient;
 
-before(async () => {
+beforeAll(async () => {
   system = await startLocalSystem({
     brandConfig: demoConfig(),
     port: 0,
@@ -24,7 +24,7 @@ before(async () => {
   doc = DynamoDBDocumentClient.from(system.dynamo.client);
 });
 
-after(async () => {
+afterAll(async () => {
   await system?.stop();
 });
 
@@ -162,14 +162,20 @@ test('a malformed record goes to the DLQ with its reason while the rest of the b
       (await getItem('CASE#x-1860000000000000300', 'CASE')) &&
       (await getItem('CASE#x-1860000000000000301', 'CASE')),
   );
+  // The malformed record is parked by triage with its reason. On a busy machine the 1 s visibility timeout
+  // can also hand it to triage twice, or move a slow good record to the DLQ after five receives (SQS
+  // delivers at least once; the good cases above show nothing was lost): look for the malformed one.
+  const malformed = '{"schemaVersion":1,"platform":"x"}';
+  const received: Awaited<ReturnType<typeof receiveAll>> = [];
   const parked = await waitFor('the parked record', async () => {
-    const messages = await receiveAll(system.queues.client, system.queues.deadLetterQueueUrl);
-    return messages.length ? messages : undefined;
+    received.push(...(await receiveAll(system.queues.client, system.queues.deadLetterQueueUrl)));
+    const found = received.filter((message) => message.Body === malformed);
+    return found.length ? found : undefined;
   });
-  assert.equal(parked.length, 1);
-  assert.equal(parked[0]?.Body, '{"schemaVersion":1,"platform":"x"}');
-  assert.equal(parked[0]?.MessageAttributes?.source?.StringValue, 'triage');
-  assert.match(parked[0]?.MessageAttributes?.reason?.StringValue ?? '', /^interaction field visibility/);
+  for (const message of parked) {
+    assert.equal(message.MessageAttributes?.source?.StringValue, 'triage');
+    assert.match(message.MessageAttributes?.reason?.StringValue ?? '', /^interaction field visibility/);
+  }
 });
 
 test('the agent API needs the bearer token and lists open cases soonest deadline first', async () => {

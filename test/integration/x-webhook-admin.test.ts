@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, test } from '@jest/globals';
 import { XAdminClient } from '../../functions/channels/x/x-admin-client';
 import { authorizeXAccount } from '../../functions/cli/x-command';
 import { xAccountsOf } from '../../functions/core/x-admin/accounts';
@@ -18,7 +18,7 @@ let doc: DynamoDBDocumentClient;
 let xApi: XAdminClient;
 const accounts = xAccountsOf(demoConfig());
 
-before(async () => {
+beforeAll(async () => {
   system = await startLocalSystem({
     brandConfig: demoConfig(),
     port: 0,
@@ -35,7 +35,7 @@ before(async () => {
   });
 });
 
-after(async () => {
+afterAll(async () => {
   await system?.stop();
 });
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import { addAgent, listAgents, removeAgent } from '../../functions/cli/access-command';
 
 function collector() {

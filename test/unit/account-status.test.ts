@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import type { SQSEvent } from 'aws-lambda';
 import { XSender } from '../../functions/channels/x/x-sender';
 import { needsReauthorization, recordAuthorizationRevoked } from '../../functions/core/account-status';

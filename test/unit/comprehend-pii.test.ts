@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
 import type { ComprehendClient } from '@aws-sdk/client-comprehend';
+import { test } from '@jest/globals';
 import { ComprehendPiiDetector } from '../../functions/adapters/aws/comprehend-pii';
 import { maskPii } from '../../functions/core/pii';
 

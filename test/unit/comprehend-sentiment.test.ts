@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
 import type { BatchDetectSentimentCommand, ComprehendClient } from '@aws-sdk/client-comprehend';
+import { test } from '@jest/globals';
 import {
   ComprehendSentimentClassifier,
   truncateUtf8,

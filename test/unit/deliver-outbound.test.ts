@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { afterAll, beforeAll, test } from '@jest/globals';
 import { XSender } from '../../functions/channels/x/x-sender';
 import type { CareCase } from '../../functions/core/cases';
 import { deliverOutbound } from '../../functions/core/deliver-outbound';
@@ -13,10 +13,10 @@ import { InMemoryCaseStore, InMemoryOutboxStore } from '../fakes/in-memory';
 import { demoDirectory } from '../helpers';
 
 let standIn: PlatformStandIn;
-before(async () => {
+beforeAll(async () => {
   standIn = await startPlatformStandIn();
 });
-after(() => standIn.stop());
+afterAll(() => standIn.stop());
 
 const careCase = (): CareCase => ({
   caseId: 'x-100',

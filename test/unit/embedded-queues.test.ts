@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { test } from '@jest/globals';
 import { sqsClient } from '../../functions/adapters/aws/clients';
 import { SqsDeadLetters } from '../../functions/adapters/aws/sqs-queues';
 import type { Interaction } from '../../functions/core/interaction';

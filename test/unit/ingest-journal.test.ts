@@ -2,14 +2,14 @@ import assert from 'node:assert/strict';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { afterAll, test } from '@jest/globals';
 import { recordedKey } from '../../functions/core/cases';
 import { type IngestItem, type Interaction, ingestKeyOf } from '../../functions/core/interaction';
 import { INGEST_JOURNAL_FILE, openIngestJournal } from '../../functions/local-runtime/ingest-journal';
 import { RecordingQueue } from '../fakes/in-memory';
 
 const root = mkdtempSync(join(tmpdir(), 'socialcare-journal-'));
-after(() => rmSync(root, { recursive: true, force: true }));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
 let folders = 0;
 const freshDir = () => join(root, String(folders++));
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { afterAll, beforeAll, test } from '@jest/globals';
 import { GraphInstagramMentionReader } from '../../functions/channels/meta/instagram-mentions';
 import type { Interaction } from '../../functions/core/interaction';
 import { completeMention, type MentionContentReader } from '../../functions/core/mention-content';
@@ -15,10 +15,10 @@ import { demoDirectory } from '../helpers';
 const ACCOUNT = '17841400000000001';
 
 let standIn: PlatformStandIn;
-before(async () => {
+beforeAll(async () => {
   standIn = await startPlatformStandIn();
 });
-after(() => standIn?.stop());
+afterAll(() => standIn?.stop());
 
 const reader = () =>
   new GraphInstagramMentionReader({

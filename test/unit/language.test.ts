@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import {
   COMPREHEND_SENTIMENT_LANGUAGES,
   detectLanguage,
@@ -47,13 +47,19 @@ test('handles and hashtags in Latin letters do not outvote the script of the pos
 });
 
 test('is fast enough to run on every post', () => {
-  const started = performance.now();
+  // CPU time, not wall time: on a shared, loaded machine the wall clock also counts other processes' turns.
+  const started = process.cpuUsage();
+  const cpuMs = () => {
+    const { user, system } = process.cpuUsage(started);
+    return (user + system) / 1000;
+  };
   let n = 0;
-  while (performance.now() - started < 100) {
+  while (cpuMs() < 100) {
     for (const [, text] of posts) detectLanguage(text);
     n += posts.length;
   }
-  assert.ok((performance.now() - started) / n < 0.2, 'under 0.2 ms per post');
+  const perPost = cpuMs() / n;
+  assert.ok(perPost < 0.2, `${perPost.toFixed(3)} ms of CPU per post, expected under 0.2`);
 });
 
 test('platform tags are normalised; tags that name no language give undefined', () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import { classifyLocally, LocalSentimentClassifier } from '../../functions/core/local-sentiment';
 
 const cases: Array<[string, string]> = [
@@ -203,14 +203,19 @@ test('the same text always reads the same (deterministic)', () => {
 
 test('reads a tweet-sized post in well under a millisecond', () => {
   const texts = careCases.map(([, text]) => text);
-  const started = performance.now();
+  // CPU time, not wall time: on a shared, loaded machine the wall clock also counts other processes' turns.
+  const started = process.cpuUsage();
+  const cpuMs = () => {
+    const { user, system } = process.cpuUsage(started);
+    return (user + system) / 1000;
+  };
   let posts = 0;
-  while (performance.now() - started < 200) {
+  while (cpuMs() < 200) {
     for (const text of texts) classifyLocally(text);
     posts += texts.length;
   }
-  const perPost = (performance.now() - started) / posts;
-  assert.ok(perPost < 1, `${perPost.toFixed(3)} ms per post`);
+  const perPost = cpuMs() / posts;
+  assert.ok(perPost < 1, `${perPost.toFixed(3)} ms of CPU per post`);
 });
 
 test('the port notes a language it detected when the platform gave none', async () => {

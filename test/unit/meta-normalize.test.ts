@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import { MalformedPayloadError, normalizeMetaWebhook } from '../../functions/channels/meta/normalize';
 import { BrandDirectory, parseBrandConfig } from '../../functions/core/brand-config';
 import { demoConfig, fixture } from '../helpers';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { afterAll, beforeAll, test } from '@jest/globals';
 import { MetaSender } from '../../functions/channels/meta/meta-sender';
 import {
   type OutboundMessage,
@@ -17,10 +17,10 @@ const NOW = new Date('2026-11-23T09:15:00Z');
 const INSTAGRAM_ID = '17841400000000001';
 
 let standIn: PlatformStandIn;
-before(async () => {
+beforeAll(async () => {
   standIn = await startPlatformStandIn();
 });
-after(() => standIn.stop());
+afterAll(() => standIn.stop());
 
 function sender(
   lastCustomerMessageAt?: string,

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import { signMetaPayload } from '../../functions/channels/meta/signature';
 import { createMetaWebhook } from '../../functions/channels/meta/webhook';
 import { MemoryMetrics } from '../../functions/core/metrics';

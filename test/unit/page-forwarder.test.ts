@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
 import type { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { test } from '@jest/globals';
 import type { SNSEvent } from 'aws-lambda';
 import { SnsPager } from '../../functions/adapters/aws/sns-pager';
 import type { Page } from '../../functions/core/paging';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import { checkOutbound } from '../../functions/core/compliance';
 import { detectPiiLocally, LocalPiiDetector, maskPii } from '../../functions/core/pii';
 import { recordInteractions } from '../../functions/core/record-interactions';

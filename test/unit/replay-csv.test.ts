@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { afterAll, test } from '@jest/globals';
 import { normalizeXActivity } from '../../functions/channels/x/normalize';
 import { mentionPayload, parseCsv, readReplayTweets } from '../../functions/cli/replay-command';
 import { demoDirectory } from '../helpers';
 
 const dir = mkdtempSync(join(tmpdir(), 'socialcare-replay-csv-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function rows(text: string, chunkSize = text.length) {
   const chunks = (async function* () {

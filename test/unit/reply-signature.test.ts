@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import { signatureSuffix, withSignature } from '../../functions/core/reply-rules';
 
 test('a public reply is signed once: a text that already ends with the signature is left as it is', () => {

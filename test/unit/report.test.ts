@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import type { CareCase } from '../../functions/core/cases';
 import { buildReport, buildSeries, formatReport, percentile } from '../../functions/core/report';
 

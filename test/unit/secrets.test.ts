@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { afterEach, test } from 'node:test';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { afterEach, test } from '@jest/globals';
 import { metaPageTokensFromEnv } from '../../functions/adapters/aws/meta-page-tokens';
 import { secretField, secretJson, secretsByAccount } from '../../functions/adapters/aws/secrets';
 

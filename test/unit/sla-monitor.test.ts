@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import { BrandDirectory, parseBrandConfig } from '../../functions/core/brand-config';
 import type { Interaction } from '../../functions/core/interaction';
 import { recordInteractions } from '../../functions/core/record-interactions';

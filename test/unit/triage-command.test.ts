@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { PassThrough, Readable } from 'node:stream';
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import { runTriageCommand } from '../../functions/cli/triage-command';
 import { LocalSentimentClassifier } from '../../functions/core/local-sentiment';
 import { demoConfig } from '../helpers';

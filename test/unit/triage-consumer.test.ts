@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import type { SQSEvent } from 'aws-lambda';
 import type { Interaction } from '../../functions/core/interaction';
 import { createTriageConsumer } from '../../functions/triage/triage-consumer';

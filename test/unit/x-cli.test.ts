@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
-import { after, before, test } from 'node:test';
+import { afterAll, beforeAll, test } from '@jest/globals';
 import { FileTokenVault } from '../../functions/adapters/local/file-token-vault';
 import { answerXCrc } from '../../functions/channels/x/signature';
 import { runXCommand } from '../../functions/cli/x-cli';
@@ -20,7 +20,7 @@ let standIn: PlatformStandIn;
 let crcServer: Server;
 let dataDir: string;
 
-before(async () => {
+beforeAll(async () => {
   standIn = await startPlatformStandIn({ xConsumerSecret: SECRET });
   crcServer = createServer((request, response) => {
     const token = new URL(request.url ?? '/', 'http://x').searchParams.get('crc_token') ?? '';
@@ -43,7 +43,7 @@ before(async () => {
   delete process.env.X_API_BASE_URL;
 });
 
-after(async () => {
+afterAll(async () => {
   await standIn?.stop();
   await new Promise<void>((r) => crcServer.close(() => r()));
   rmSync(dataDir, { recursive: true, force: true });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import { MalformedPayloadError, normalizeXActivity } from '../../functions/channels/x/normalize';
 import { demoDirectory, fixture } from '../helpers';
 

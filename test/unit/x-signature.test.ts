@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import { answerXCrc, signXPayload, verifyXSignature } from '../../functions/channels/x/signature';
 
 test('X signature test vectors from DESIGN.md (secret "test")', () => {

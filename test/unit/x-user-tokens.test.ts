@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { afterAll, beforeAll, test } from '@jest/globals';
 import { FileRefreshLease, FileTokenVault } from '../../functions/adapters/local/file-token-vault';
 import { XAdminClient } from '../../functions/channels/x/x-admin-client';
 import type { TokenResponse, UserTokens, UserTokenVault } from '../../functions/core/x-admin/ports';
@@ -16,7 +16,7 @@ let standIn: PlatformStandIn;
 let endpoint: XAdminClient;
 let dir: string;
 
-before(async () => {
+beforeAll(async () => {
   standIn = await startPlatformStandIn();
   endpoint = new XAdminClient({
     apiBaseUrl: standIn.url,
@@ -26,7 +26,7 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'socialcare-x-tokens-'));
 });
 
-after(async () => {
+afterAll(async () => {
   await standIn?.stop();
   rmSync(dir, { recursive: true, force: true });
 });

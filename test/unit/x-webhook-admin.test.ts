@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { after, before, test } from 'node:test';
+import { afterAll, beforeAll, test } from '@jest/globals';
 import { answerXCrc } from '../../functions/channels/x/signature';
 import { XAdminClient } from '../../functions/channels/x/x-admin-client';
 import type { UserTokens } from '../../functions/core/x-admin/ports';
@@ -18,7 +18,7 @@ let standIn: PlatformStandIn;
 let crcServer: Server;
 let webhookUrl: string;
 
-before(async () => {
+beforeAll(async () => {
   standIn = await startPlatformStandIn({ xConsumerSecret: SECRET });
   crcServer = createServer((request, response) => {
     const token = new URL(request.url ?? '/', 'http://x').searchParams.get('crc_token') ?? '';
@@ -29,7 +29,7 @@ before(async () => {
   webhookUrl = `http://127.0.0.1:${(crcServer.address() as AddressInfo).port}/webhooks/x`;
 });
 
-after(async () => {
+afterAll(async () => {
   await standIn?.stop();
   await new Promise<void>((r) => crcServer.close(() => r()));
 });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import type { XAdminApi } from '../../functions/core/x-admin/ports';
 import { checkWebhookHealth } from '../../functions/core/x-admin/webhook-health';
 import {

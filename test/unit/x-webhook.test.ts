@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import { signXPayload } from '../../functions/channels/x/signature';
 import { fixture, httpEvent, xWebhookUnderTest } from '../helpers';
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import { MalformedPayloadError, normalizeXActivity } from '../../functions/channels/x/normalize';
 import { caseIdFor, recordedKey } from '../../functions/core/cases';
 import { accountEventSchema, type Interaction, interactionSchema } from '../../functions/core/interaction';
