@@ -24,6 +24,7 @@ const journal = await openIngestJournal({
   queue: queues.ingest,
   // Nothing is ever recorded here: no consumer runs.
   recorded: { findRecorded: async () => new Set<string>() },
+  deadLetters: new SqsDeadLetters(sqs, queues.deadLetterQueueUrl),
 });
 const server = createLocalHttpServer({
   ready: () => true,

@@ -230,7 +230,13 @@ async function hybridAt(threshold: number, texts: string[], gold: Gold[], localP
 
 /** The customers' posts of a "Customer Support on Twitter" CSV (inbound = True), or undefined when absent. */
 function loadCare(file: string): Array<{ id: string; text: string }> | undefined {
-  if (!existsSync(file)) return undefined;
+  if (!existsSync(file)) {
+    console.error(
+      `sentiment-dev: care sample not found: ${file}; its part of the report is skipped ` +
+        '(point to a "Customer Support on Twitter" CSV with --care FILE or SENTIMENT_CARE_CSV).',
+    );
+    return undefined;
+  }
   const rows = parseCsv(readFileSync(file, 'utf8'));
   const header = rows.shift() ?? [];
   const id = header.indexOf('tweet_id');

@@ -17,6 +17,7 @@ import { runTriageCommand } from '../functions/cli/triage-command';
 import { runXCommand } from '../functions/cli/x-cli';
 import { DEMO_CONFIG_PATH, readBrandConfigFile } from '../functions/commons/brand-config-file';
 import { BrandConfigError } from '../functions/core/brand-config';
+import { PortInUseError } from '../functions/local-runtime/free-port';
 import { LOCAL_X_CONSUMER_SECRET, startLocalSystem } from '../functions/local-runtime/runtime';
 import { readRuntimeFile, runtimeFilePath } from '../functions/local-runtime/runtime-file';
 
@@ -56,7 +57,9 @@ Usage:
 
 Environment (start): PORT (3000), SOCIALCARE_DATA_DIR (.socialcare-data), SOCIALCARE_CONFIG (demo airline),
 SOCIALCARE_API_TOKEN (an admin token; without it the first start creates an admin and prints its token once),
-X_CONSUMER_SECRET, SENTIMENT (local). report, replay, agents and audit read SOCIALCARE_API_TOKEN or --token.`;
+X_CONSUMER_SECRET, SENTIMENT (local), X_API_BASE_URL (the embedded stand-in),
+SOCIALCARE_X_RECEIVE (poll: every X account polls), SOCIALCARE_X_POLL_INTERVAL (5 seconds).
+report, replay, agents and audit read SOCIALCARE_API_TOKEN or --token.`;
 
 function fail(message: string): never {
   process.stderr.write(`socialcare: ${message}\n`);
@@ -95,6 +98,27 @@ const apiToken = (given: string | undefined): string =>
 const localXSecret = () => process.env.X_CONSUMER_SECRET ?? LOCAL_X_CONSUMER_SECRET;
 const localDataDir = () => resolve(process.env.SOCIALCARE_DATA_DIR ?? '.socialcare-data');
 
+/** One line on how each X account receives, for the start banner. */
+function xIntakeLine(
+  config: ReturnType<typeof loadConfig>,
+  forced: 'poll' | 'webhook' | undefined,
+  seconds: number,
+  standInUrl: string,
+): string {
+  const accounts = config.brands.flatMap((b) => b.accounts.filter((a) => a.platform === 'x'));
+  const polling = accounts.filter((a) => (forced ?? a.receive ?? 'webhook') === 'poll');
+  const listening = config.brands.filter((b) => b.listening.keywords.length);
+  const parts = [
+    polling.length
+      ? `polling @${polling.map((a) => a.handle).join(', @')} every ${seconds} s`
+      : 'webhook (set SOCIALCARE_X_RECEIVE=poll to poll)',
+    ...(listening.length
+      ? [`listening for ${listening.flatMap((b) => b.listening.keywords).join(', ')}`]
+      : []),
+  ];
+  return `${parts.join('; ')}${polling.length || listening.length ? ` (add posts: POST ${standInUrl}/x/posts)` : ''}`;
+}
+
 async function start(): Promise<void> {
   const portText = process.env.PORT ?? '3000';
   const port = Number(portText);
@@ -117,9 +141,19 @@ async function start(): Promise<void> {
       fail('SOCIALCARE_GENERIC_SECRETS must be a JSON object of source name to secret, e.g. {"yelp":"..."}');
     }
   }
+  const xReceive = process.env.SOCIALCARE_X_RECEIVE;
+  if (xReceive !== undefined && xReceive !== '' && xReceive !== 'poll' && xReceive !== 'webhook')
+    fail(`SOCIALCARE_X_RECEIVE must be "poll" or "webhook", not "${xReceive}"`);
+  const intervalText = process.env.SOCIALCARE_X_POLL_INTERVAL ?? '5';
+  const pollSeconds = Number(intervalText);
+  if (!Number.isFinite(pollSeconds) || pollSeconds < 1)
+    fail(`SOCIALCARE_X_POLL_INTERVAL must be a number of seconds of at least 1, not "${intervalText}"`);
   let onFatal = (_error: Error) => {};
   let firstAdmin: string[] = [];
   const system = await startLocalSystem({
+    ...(xReceive === 'poll' || xReceive === 'webhook' ? { xReceive } : {}),
+    xPollIntervalMs: pollSeconds * 1000,
+    ...(process.env.X_API_BASE_URL ? { xApiBaseUrl: process.env.X_API_BASE_URL } : {}),
     onFatal: (error) => onFatal(error),
     brandConfig: config,
     port,
@@ -138,6 +172,12 @@ async function start(): Promise<void> {
     ...(process.env.META_VERIFY_TOKEN ? { metaVerifyToken: process.env.META_VERIFY_TOKEN } : {}),
     ...(genericSecrets ? { genericSecrets } : {}),
     sentiment: sentimentFromEnv(),
+  }).catch((error: unknown) => {
+    if (error instanceof PortInUseError)
+      fail(
+        `port ${error.port} is already in use (another socialcare start?). Stop it, or set PORT to a free port: PORT=${error.port + 1} npm start`,
+      );
+    throw error;
   });
   const lines = [
     `socialcare is running at ${system.url}`,
@@ -151,6 +191,8 @@ async function start(): Promise<void> {
     `  consumers:         triage (local sentiment classifier) and sender, polling their queues`,
     `  SLA monitor:       every 15 s; pages are logged here and listed at ${system.url}/api/pages`,
     `  X API stand-in:    ${system.standIn.url} (what would have been posted: ${system.standIn.url}/sent)`,
+    `  X API calls go to: ${system.xApiBaseUrl}`,
+    `  X intake:          ${xIntakeLine(config, xReceive === 'poll' || xReceive === 'webhook' ? xReceive : undefined, pollSeconds, system.standIn.url)}`,
     `  X webhook health:  every 60 s against ${system.xApiBaseUrl} (after "socialcare x setup")`,
     process.env.X_CONSUMER_SECRET
       ? '  X consumer secret: from X_CONSUMER_SECRET'
@@ -192,8 +234,11 @@ async function triage(args: string[]): Promise<void> {
     input: process.stdin,
     output: process.stdout,
   });
-  if (result.errors)
+  if (result.errors) {
     process.stderr.write(`socialcare triage: ${result.errors} of ${result.lines} lines had errors\n`);
+    // Every line was written; the exit status tells a script that some of them are errors.
+    process.exitCode = 1;
+  }
 }
 
 async function replay(args: string[]): Promise<void> {
@@ -290,7 +335,7 @@ async function dlq(args: string[]): Promise<void> {
   }
   try {
     if (action === 'list') {
-      const letters = await listDeadLetters(queues, max);
+      const letters = await listDeadLetters(queues, max, values.source);
       if (values.json) for (const letter of letters) process.stdout.write(`${JSON.stringify(letter)}\n`);
       else process.stdout.write(formatDeadLetters(letters));
       return;
@@ -412,6 +457,12 @@ async function audit(args: string[]): Promise<void> {
     output: process.stdout,
   });
 }
+
+// Output piped into `head` and the like: a closed pipe ends the command quietly, as for any Unix tool.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
 
 const [command, ...rest] = process.argv.slice(2);
 try {

@@ -1,4 +1,5 @@
 import type { Construct } from 'constructs';
+import { SENTIMENT_MODES, type SentimentMode } from '../functions/adapters/sentiment-mode';
 import type { PageSeverity } from '../functions/core/paging';
 import { type OncallSubscribers, oncallSubscriberProblems } from './constructs/oncall-topic';
 
@@ -15,11 +16,18 @@ export interface CareSettingsProps {
   readonly oncallSms?: string[];
   /** Severities that go to SMS. @default context `oncallSmsSeverities`, else ['critical'] */
   readonly oncallSmsSeverities?: PageSeverity[];
+  /**
+   * How triage reads sentiment: `comprehend` (every post), `hybrid` (the local reader when confident,
+   * Comprehend for the rest) or `local` (no Comprehend call, no Comprehend permission).
+   * @default context `sentiment`, else 'comprehend'
+   */
+  readonly sentiment?: SentimentMode;
 }
 
 export interface CareSettings extends OncallSubscribers {
   /** Undefined: the stack links pages to the agent API. */
   readonly caseLinkBase?: string;
+  readonly sentiment: SentimentMode;
 }
 
 export class CareSettingsError extends Error {
@@ -70,8 +78,17 @@ export function readCareSettings(scope: Construct, props: CareSettingsProps): Ca
   };
   problems.push(...oncallSubscriberProblems(subscribers));
 
+  const sentiment: unknown = props.sentiment ?? scope.node.tryGetContext('sentiment') ?? 'comprehend';
+  if (!(SENTIMENT_MODES as readonly unknown[]).includes(sentiment)) {
+    problems.push(`sentiment must be one of ${SENTIMENT_MODES.join(', ')}, not ${JSON.stringify(sentiment)}`);
+  }
+
   if (problems.length) throw new CareSettingsError(problems);
-  return { ...subscribers, ...(caseLinkBase !== undefined ? { caseLinkBase } : {}) };
+  return {
+    ...subscribers,
+    ...(caseLinkBase !== undefined ? { caseLinkBase } : {}),
+    sentiment: sentiment as SentimentMode,
+  };
 }
 
 function isHttpsUrl(text: string): boolean {

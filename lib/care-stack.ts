@@ -1,5 +1,8 @@
 import { Aws, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { DEADLINE_INDEX, HISTORY_INDEX, QUEUE_INDEX } from '../functions/adapters/aws/table-design';
+import { BrandDirectory } from '../functions/core/brand-config';
+import { planXStreams } from '../functions/core/x-intake/poll';
 import { loadBrandConfig } from './brand-config-source';
 import { type CareSettingsProps, readCareSettings } from './care-settings';
 import { AgentUserPool, hostedUiBaseUrl, hostedUiDomainPrefix } from './constructs/agent-user-pool';
@@ -14,10 +17,11 @@ import { OperationsTopic } from './constructs/operations-topic';
 import { OutboxPipeline } from './constructs/outbox-pipeline';
 import { PageDelivery } from './constructs/page-delivery';
 import { PlatformSecrets } from './constructs/platform-secrets';
-import { grantPiiDetection, grantSentimentDetection } from './constructs/sentiment-access';
+import { bindSentiment, grantPiiDetection } from './constructs/sentiment-access';
 import { SlaSchedule } from './constructs/sla-schedule';
 import { SocialcareFunction } from './constructs/socialcare-function';
 import { XAccountSecrets } from './constructs/x-account-secrets';
+import { XPollerSchedule } from './constructs/x-poller-schedule';
 import { XWebhookAdmin } from './constructs/x-webhook-admin';
 
 /** The settings of CareSettingsProps (case links, on-call subscribers) may also come from context. */
@@ -57,6 +61,9 @@ export class CareStack extends Stack {
   readonly pageDelivery: PageDelivery;
   readonly slaSchedule: SlaSchedule;
   readonly dashboard: CareDashboard;
+  /** Only when an X account polls or a brand listens by keyword. */
+  readonly xPoller?: SocialcareFunction;
+  readonly xPollerSchedule?: XPollerSchedule;
   readonly xAdmin: SocialcareFunction;
   readonly xWebhookAdmin: XWebhookAdmin;
 
@@ -127,16 +134,26 @@ export class CareStack extends Stack {
     // Who may touch what: the webhook path never reaches the table.
     this.ingest.bindProducer(this.xWebhook.function);
     this.secrets.bindX(this.xWebhook.function);
-    this.table.bindTable(this.triage.function, 'readWrite');
-    grantSentimentDetection(this.triage.function);
+    // Least privilege per function: each writes what it records and queries only the indexes it reads.
+    // Triage records cases, messages, pages and counters by key: no index.
+    this.table.bindTable(this.triage.function, { write: true, indexes: [] });
+    bindSentiment(this.triage.function, settings.sentiment);
     grantPiiDetection(this.triage.function);
     grantPiiDetection(this.agentApi.function);
     this.outbox.bindProducer(this.triage.function);
-    this.table.bindTable(this.sender.function, 'readWrite');
+    // The sender claims outbox entries and records sent replies on their case, by key: no index.
+    this.table.bindTable(this.sender.function, { write: true, indexes: [] });
     this.xAccounts.bindSender(this.sender.function);
-    this.table.bindTable(this.slaMonitor.function, 'readWrite');
+    // The SLA monitor reads due cases and unpublished pages from the deadline index only.
+    this.table.bindTable(this.slaMonitor.function, { write: true, indexes: [DEADLINE_INDEX.name] });
+    // The monitor also queues again outbox entries nobody sent.
+    this.outbox.bindProducer(this.slaMonitor.function);
     // Agents change state (claims, notes, tags, abuse marks) and reply through the outbox.
-    this.table.bindTable(this.agentApi.function, 'readWrite');
+    // The queue and the pages list come from the queue index, reports from the history index.
+    this.table.bindTable(this.agentApi.function, {
+      write: true,
+      indexes: [QUEUE_INDEX.name, HISTORY_INDEX.name],
+    });
     this.outbox.bindProducer(this.agentApi.function);
 
     this.api = new CareApi(this, 'api', {
@@ -150,7 +167,7 @@ export class CareStack extends Stack {
     this.channels = new ChannelWebhooks(this, 'channels', {
       brands: brand.config,
       brandConfigJson: brand.json,
-      httpApi: this.api.httpApi,
+      api: this.api,
       ingest: this.ingest,
     });
     this.channels.bindSender(this.sender.function);
@@ -178,6 +195,26 @@ export class CareStack extends Stack {
       operations: this.operations,
     });
 
+    // Polling for X accounts without webhook access, and brand-keyword listening: only when configured.
+    const readers = new Set(planXStreams(new BrandDirectory(brand.config)).map((p) => p.account.account.id));
+    if (readers.size) {
+      this.xPoller = new SocialcareFunction(this, 'x-poller', {
+        handlerFolder: 'x-poller',
+        description:
+          'socialcare: every minute, reads X mentions and DMs of polling accounts and keyword searches',
+        brandConfigJson: brand.json,
+        timeout: Duration.seconds(50),
+        retryAttempts: 0,
+      });
+      this.xPollerSchedule = new XPollerSchedule(this, 'x-poller-schedule', {
+        poller: this.xPoller.function,
+        table: this.table.table,
+        ingestQueue: this.ingest.queue,
+        oncall: this.oncall,
+        accountSecrets: new Map([...this.xAccounts.secrets].filter(([id]) => readers.has(id))),
+        operations: this.operations,
+      });
+    }
     // The X webhook's keeper: health check every 5 minutes, setup and subscriptions on demand.
     this.xAdmin = new SocialcareFunction(this, 'x-webhook-admin', {
       handlerFolder: 'x-webhook-admin',
@@ -187,7 +224,8 @@ export class CareStack extends Stack {
       timeout: Duration.seconds(60),
       retryAttempts: 0,
     });
-    this.table.bindTable(this.xAdmin.function, 'readWrite');
+    // The X webhook's keeper: its health record, the refresh lease and its pages, by key: no index.
+    this.table.bindTable(this.xAdmin.function, { write: true, indexes: [] });
     this.oncall.bindPublisher(this.xAdmin.function);
     this.xWebhookAdmin = new XWebhookAdmin(this, 'x-admin', {
       brands: brand.config,
@@ -231,12 +269,14 @@ export class CareStack extends Stack {
         this.slaMonitor,
         this.pageForwarder,
         this.agentApi,
+        ...(this.xPoller ? [this.xPoller] : []),
         this.xAdmin,
       ].map((f) => ({ label: f.node.id, fn: f.function })),
       alarms: [
         ...this.ingest.alarms,
         ...this.outbox.alarms,
         ...this.slaSchedule.alarms,
+        ...(this.xPollerSchedule?.alarms ?? []),
         ...this.pageDelivery.alarms,
         ...this.xWebhookAdmin.alarms,
       ],

@@ -58,6 +58,8 @@ export interface SlaRecord {
 
 export interface CaseDetail {
   case: CareCase;
+  /** Set when the platform refuses a public reply (X: a post found by keyword search), with the reason. */
+  publicReply?: { allowed: boolean; reason: string };
   /** What on-call was paged about this case (a risky post, deadline warnings and breaches). */
   pages?: Page[];
   messages: CaseMessage[];

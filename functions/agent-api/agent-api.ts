@@ -33,7 +33,8 @@ import type { CareCase, CaseStore } from '../core/cases';
 import type { Platform } from '../core/interaction';
 import { type PageStore, pageIdsOfCase } from '../core/paging';
 import { buildReport, buildSeries } from '../core/report';
-import { AGENT_API_ROUTES, type AgentApiRoute, routePattern } from './routes';
+import { listeningPublicReplyRefusal } from '../core/x-intake/listening';
+import { AGENT_API_ROUTES, type AgentApiRoute, parseRoute, routeParameters } from './routes';
 
 export interface AgentApiDeps {
   store: CaseStore;
@@ -55,7 +56,14 @@ export interface AgentApiDeps {
 
 const MAX_LIMIT = 200;
 
-export { AGENT_API_ROUTES, type AgentApiRoute, type RouteScope, routePattern } from './routes';
+export {
+  AGENT_API_ROUTES,
+  AGENT_ROUTES,
+  type AgentApiRoute,
+  parseRoute,
+  type RouteScope,
+  routeParameters,
+} from './routes';
 
 type Claims = Record<string, unknown>;
 
@@ -98,6 +106,44 @@ function limitOf(query: Record<string, string | undefined>): number {
     throw new InvalidRequestError('limit', `a whole number from 1 to ${MAX_LIMIT}`);
   }
   return limit;
+}
+
+const PRIORITY_ORDER = ['urgent', 'high', 'normal', 'low'];
+
+/** The queue's order: soonest deadline, then priority, then case id (so every case has one place). */
+type QueuePosition = [deadline: string, priority: number, caseId: string];
+const positionOf = (c: CareCase): QueuePosition => [
+  c.nextDeadlineAt ?? '9999',
+  PRIORITY_ORDER.indexOf(c.priority),
+  c.caseId,
+];
+function comparePositions(a: QueuePosition, b: QueuePosition): number {
+  return a[0].localeCompare(b[0]) || a[1] - b[1] || (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0);
+}
+
+/**
+ * The opaque `next` of a queue page: the position of its last case. The following page starts after
+ * it, so a case that is resolved or added meanwhile neither shifts nor repeats the others.
+ */
+function encodeCursor(position: QueuePosition): string {
+  return Buffer.from(JSON.stringify(position)).toString('base64url');
+}
+function decodeCursor(text: string): QueuePosition {
+  try {
+    const value = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as unknown;
+    if (
+      Array.isArray(value) &&
+      value.length === 3 &&
+      typeof value[0] === 'string' &&
+      typeof value[1] === 'number' &&
+      typeof value[2] === 'string'
+    ) {
+      return value as QueuePosition;
+    }
+  } catch {
+    // reported below
+  }
+  throw new InvalidRequestError('cursor', 'the "next" value of an earlier page, unchanged');
 }
 
 /** Errors meant for the caller become 4xx with a clear message; anything else is a plain 500. */
@@ -254,16 +300,15 @@ export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promis
       const query = context.event.queryStringParameters ?? {};
       const limit = limitOf(query);
       const at = now();
-      const all = (
-        await Promise.all(queryBrands(context).map((b) => deps.store.listOpenCases(b.id, MAX_LIMIT * 5)))
-      ).flat();
+      const after = query.cursor ? decodeCursor(query.cursor) : undefined;
+      const all = (await Promise.all(queryBrands(context).map((b) => deps.store.listOpenCases(b.id)))).flat();
       const counts = {
         open: all.filter((c) => c.status === 'open').length,
         waiting_on_customer: all.filter((c) => c.status === 'waiting_on_customer').length,
         unassigned: all.filter((c) => !c.assignee).length,
         breached: all.filter((c) => isBreached(c, at)).length,
       };
-      const cases = all
+      const matching = all
         .filter((c) => !query.status || c.status === query.status)
         .filter(
           (c) => !query.assignee || (query.assignee === 'none' ? !c.assignee : c.assignee === query.assignee),
@@ -271,14 +316,17 @@ export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promis
         .filter((c) => !query.platform || c.platform === query.platform)
         .filter((c) => !query.sentiment || c.sentiment === query.sentiment)
         .filter((c) => query.breached !== 'true' || isBreached(c, at))
-        .sort(
-          (a, b) =>
-            (a.nextDeadlineAt ?? '9999').localeCompare(b.nextDeadlineAt ?? '9999') ||
-            ['urgent', 'high', 'normal', 'low'].indexOf(a.priority) -
-              ['urgent', 'high', 'normal', 'low'].indexOf(b.priority),
-        )
-        .slice(0, limit);
-      return json(200, { cases, counts, now: at.toISOString() });
+        .map((c) => ({ c, position: positionOf(c) }))
+        .filter(({ position }) => !after || comparePositions(position, after) > 0)
+        .sort((a, b) => comparePositions(a.position, b.position));
+      const page = matching.slice(0, limit);
+      const last = page.at(-1);
+      return json(200, {
+        cases: page.map(({ c }) => c),
+        counts,
+        now: at.toISOString(),
+        ...(matching.length > limit && last ? { next: encodeCursor(last.position) } : {}),
+      });
     },
     'case.view': async ({ careCase, caller, record }) => {
       const caseId = careCase!.caseId;
@@ -314,8 +362,13 @@ export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promis
           messages.filter((m) => m.direction === 'in'),
         ).slice(0, 100),
       );
+      const care = deps.directory.careAccount(careCase!.brandId, careCase!.platform);
       return json(200, {
         case: careCase,
+        // What the console offers: a post found by keyword search gets no public reply from this app.
+        ...(careCase!.source === 'listening'
+          ? { publicReply: { allowed: false, reason: listeningPublicReplyRefusal(care?.handle) } }
+          : {}),
         messages,
         notes,
         viewers,
@@ -540,15 +593,14 @@ export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promis
     },
   };
 
-  const routes = AGENT_API_ROUTES.map((route) => ({ route, pattern: routePattern(route.path) }));
+  const routes = AGENT_API_ROUTES.map((route) => ({
+    route,
+    // One pattern per path: the verbs differ, the parameters do not.
+    parsed: parseRoute(`${route.verbs[0]} ${route.path}`),
+  }));
 
   return async (event) => {
-    let path: string;
-    try {
-      path = decodeURIComponent(event.rawPath).replace(/\/+$/, '');
-    } catch {
-      return problem(400, 'the path is not valid percent-encoding');
-    }
+    const path = event.rawPath.replace(/\/+$/, '');
     let caller: AgentRecord | undefined;
     try {
       caller = await identify(event);
@@ -559,13 +611,18 @@ export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promis
     if (!caller) return problem(401, 'missing or wrong bearer token');
     const verb = method(event);
     let pathMatched = false;
-    for (const { route, pattern } of routes) {
-      const match = pattern.exec(path);
-      if (!match) continue;
+    for (const { route, parsed } of routes) {
+      let values: string[] | undefined;
+      try {
+        // Each parameter a whole raw path segment, percent-decoded once and checked.
+        values = routeParameters(parsed, path);
+      } catch {
+        return problem(400, 'the path is not valid percent-encoding');
+      }
+      if (!values) continue;
       pathMatched = true;
       if (!(route.verbs as readonly string[]).includes(verb)) continue;
-      const names = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
-      const params = Object.fromEntries(names.map((name, i) => [name, match[i + 1]!]));
+      const params = Object.fromEntries(parsed.parameters.map((name, i) => [name, values[i]!]));
       try {
         const target = await brandsOf(route, params, event);
         const decision = target ? decide(caller, route.action, target.brandIds) : 'not_found';

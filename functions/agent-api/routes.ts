@@ -1,4 +1,5 @@
 import type { Action } from '../core/access/policy';
+import { CASE_ID_CHARACTERS } from '../core/cases';
 
 /**
  * What a route is about, so the router can find the brands the policy decides on before the route
@@ -9,7 +10,12 @@ import type { Action } from '../core/access/policy';
  */
 export type RouteScope = 'caller' | 'case' | 'customer' | 'query' | 'agent' | 'account';
 
-/** Every route of the agent API, declared once: the router, the CDK routes and the tests read it. */
+/**
+ * Every route of the agent API, declared once, with the policy action it needs and what it is about
+ * (its scope): the router (agent-api.ts) has one handler per key (the compiler checks it) and asks the
+ * access policy before any runs, the HTTP API (lib/constructs/care-api.ts) deploys exactly these,
+ * each behind the Cognito authorizer, and the cross-brand test calls every one of them.
+ */
 export const AGENT_API_ROUTES = [
   { key: 'me', verbs: ['GET'], path: '/api/me', action: 'me.read', scope: 'caller' },
   { key: 'brands', verbs: ['GET'], path: '/api/brands', action: 'brand.read', scope: 'caller' },
@@ -109,17 +115,60 @@ export const AGENT_API_ROUTES = [
 
 export type AgentApiRoute = (typeof AGENT_API_ROUTES)[number];
 
-/** What each path parameter may hold (a case id is `<platform>-<platform id>`). */
-const PARAMETER_PATTERNS: Record<string, string> = {
-  caseId: '[A-Za-z0-9_.:-]+',
-  agentId: '[A-Za-z0-9_-]+',
+/** Every route as an API Gateway route key (`GET /api/cases`): what the HTTP API deploys. */
+export const AGENT_ROUTES: readonly AgentRouteKey[] = AGENT_API_ROUTES.flatMap((route) =>
+  route.verbs.map((verb) => `${verb} ${route.path}` as AgentRouteKey),
+);
+
+export type AgentRouteKey = `${'GET' | 'POST' | 'PUT' | 'DELETE'} ${AgentApiRoute['path']}`;
+
+/**
+ * What each path parameter may hold once percent-decoded. Case ids are URL-safe by construction; a
+ * customer id is the platform's (a generic source's may hold spaces, `/` or any letter): the console
+ * sends it percent-encoded as one path segment.
+ */
+export const ROUTE_PARAMETERS: Record<string, string> = {
+  caseId: `${CASE_ID_CHARACTERS}+`,
+  agentId: '[A-Za-z0-9_-]{1,100}',
   brandId: '[a-z0-9-]+',
   platform: 'x|facebook|instagram|generic',
-  customerId: '[A-Za-z0-9_.:-]+',
-  accountId: '[A-Za-z0-9_.:-]+',
+  customerId: '[^\\u0000-\\u001f]{1,600}',
+  accountId: '[A-Za-z0-9_.:-]{1,100}',
 };
 
-export function routePattern(path: string): RegExp {
-  const source = path.replace(/\{(\w+)\}/g, (_, name: string) => `(${PARAMETER_PATTERNS[name] ?? '[^/]+'})`);
-  return new RegExp(`^${source}$`);
+export interface AgentRoute {
+  key: AgentRouteKey;
+  method: string;
+  path: string;
+  /** The path's parameters, in order. */
+  parameters: string[];
+  /** The raw (percent-encoded) path, one group per parameter: one whole segment each. */
+  pattern: RegExp;
+}
+
+export function parseRoute(key: AgentRouteKey): AgentRoute {
+  const [method, path] = key.split(' ') as [string, string];
+  const parameters: string[] = [];
+  const source = path.replace(/\{(\w+)\}/g, (_, name: string) => {
+    if (!ROUTE_PARAMETERS[name]) throw new Error(`route ${key}: no pattern for parameter {${name}}`);
+    parameters.push(name);
+    return '([^/]+)';
+  });
+  return { key, method, path, parameters, pattern: new RegExp(`^${source}$`) };
+}
+
+const PARAMETER_PATTERNS = Object.fromEntries(
+  Object.entries(ROUTE_PARAMETERS).map(([name, allowed]) => [name, new RegExp(`^(?:${allowed})$`, 'u')]),
+);
+
+/**
+ * The route's parameters in a raw request path, each percent-decoded once and checked; undefined when
+ * the path is not this route's. Throws URIError for broken percent-encoding.
+ */
+export function routeParameters(route: AgentRoute, rawPath: string): string[] | undefined {
+  const match = route.pattern.exec(rawPath);
+  if (!match) return undefined;
+  const values = match.slice(1).map((segment) => decodeURIComponent(segment));
+  const fits = values.every((value, i) => PARAMETER_PATTERNS[route.parameters[i] as string]?.test(value));
+  return fits ? values : undefined;
 }

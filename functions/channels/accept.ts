@@ -1,7 +1,7 @@
 import type { HttpResult } from '../commons/http';
 import { problem } from '../commons/http';
 import { logger } from '../commons/logger';
-import type { AccountEvent, Interaction } from '../core/interaction';
+import { type AccountEvent, fitInteraction, type Interaction } from '../core/interaction';
 import type { MetricsSink } from '../core/metrics';
 import type { DeadLetters, InteractionQueue } from '../core/queues';
 
@@ -80,7 +80,9 @@ export async function acceptSignedBody<R extends NormalizeResult>(options: {
     return { refused: problem(400, error.message) };
   }
 
-  const { interactions, ignored, rejected } = normalized;
+  const { ignored, rejected } = normalized;
+  // An overlong post is kept cut, with a note: whole, it would fail the queue's or the table's size limit.
+  const interactions = normalized.interactions.map(fitInteraction);
   const accountEvents = normalized.accountEvents ?? [];
   if (rejected.length) {
     await deps.deadLetters.park(
@@ -104,5 +106,5 @@ export async function acceptSignedBody<R extends NormalizeResult>(options: {
     parked: rejected.length,
     messageIds: interactions.map((i) => i.platformMessageId),
   });
-  return { accepted: normalized };
+  return { accepted: { ...normalized, interactions } };
 }

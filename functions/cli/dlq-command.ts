@@ -60,7 +60,7 @@ function kindOf(body: string): DeadLetter['kind'] {
       typeof value === 'object' &&
       value !== null &&
       typeof (value as { outboxId?: unknown }).outboxId === 'string' &&
-      Object.keys(value).length === 1
+      Object.keys(value).every((key) => ['outboxId', 'notBefore', 'deferrals'].includes(key))
     ) {
       return 'outbox';
     }
@@ -125,10 +125,10 @@ async function release(queues: DlqQueues, messages: Message[]): Promise<void> {
 }
 
 /**
- * Reads up to `max` dead letters without removing them: each is hidden while the listing runs, then
- * made visible again.
+ * Reads up to `max` dead letters (of `source` only, when given) without removing them: each is hidden
+ * while the listing runs, then made visible again.
  */
-export async function listDeadLetters(queues: DlqQueues, max = 100): Promise<DeadLetter[]> {
+export async function listDeadLetters(queues: DlqQueues, max = 100, source?: string): Promise<DeadLetter[]> {
   const seen = new Map<string, Message>();
   try {
     for (let empty = 0; seen.size < max && empty < 2; ) {
@@ -140,7 +140,10 @@ export async function listDeadLetters(queues: DlqQueues, max = 100): Promise<Dea
   } finally {
     await release(queues, [...seen.values()]);
   }
-  return [...seen.values()].slice(0, max).map(describe);
+  return [...seen.values()]
+    .map(describe)
+    .filter((letter) => !source || letter.source === source)
+    .slice(0, max);
 }
 
 export interface RedriveResult {

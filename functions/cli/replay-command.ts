@@ -331,8 +331,26 @@ interface ApiMessage {
   reason?: string;
 }
 
+/** A request that never got an answer, named with the URL and what to do (not fetch's bare "fetch failed"). */
+export class ServerUnreachableError extends Error {
+  constructor(url: string, cause: unknown) {
+    const inner = (cause as { cause?: { code?: string; message?: string } })?.cause;
+    const code = inner?.code ?? inner?.message ?? (cause as Error)?.message ?? 'no answer';
+    super(
+      `no answer from ${new URL(url).origin} (${code}) at ${url}: is socialcare still running? Start it (npm start) or name the running one with --url, then replay again (what was already accepted is not sent twice)`,
+      { cause },
+    );
+    this.name = 'ServerUnreachableError';
+  }
+}
+
 async function getJson(url: string, token: string): Promise<{ status: number; body: unknown }> {
-  const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+  let response: Response;
+  try {
+    response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+  } catch (error) {
+    throw new ServerUnreachableError(url, error);
+  }
   const text = await response.text();
   let body: unknown;
   try {
@@ -452,10 +470,18 @@ export class RecordedTracker {
 
   /** Cases opened before the replay that its tweets may have joined: the open queue, soonest first. */
   async scanOpenQueue(): Promise<void> {
-    const { status, body } = await getJson(`${this.url}/api/cases?limit=200`, this.token);
-    if (status !== 200) return;
+    const open: ApiCase[] = [];
+    // Every page of the queue (`next`), not only the first 200 cases.
+    for (let cursor: string | undefined, first = true; first || cursor; first = false) {
+      const query = `limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+      const { status, body } = await getJson(`${this.url}/api/cases?${query}`, this.token);
+      if (status !== 200) return;
+      const page = body as { cases: ApiCase[]; next?: string };
+      open.push(...page.cases);
+      cursor = page.next;
+    }
     const authors = new Set(this.authorOf.values());
-    const wanted = (body as { cases: ApiCase[] }).cases.filter(
+    const wanted = open.filter(
       (c) => c.customer?.id && authors.has(c.customer.id) && !this.cases.has(c.caseId),
     );
     await eachLimited(wanted, 8, async (c) => {

@@ -4,6 +4,7 @@ import { type ComplianceProblem, checkOutbound } from './compliance';
 import type { OutboundMessage, OutboundQueue, OutboxEntry, OutboxStore } from './outbox';
 import type { PiiDetector } from './pii';
 import { replyLimit, withSignature } from './reply-rules';
+import { listeningPublicReplyRefusal } from './x-intake/listening';
 
 /**
  * What agents do with a case: claim, assign, reply in public or privately, resolve with a public
@@ -217,7 +218,8 @@ export class AgentDesk {
         text,
         reason: 'agent_reply',
       });
-      if (lastInbound.visibility === 'public' && publicThread) {
+      // No public note under a post found by keyword search: X refuses this app's public reply there.
+      if (lastInbound.visibility === 'public' && publicThread && publicThread.source !== 'listening') {
         entries.push({
           ...base,
           outboxId: `public_note:${caseId}:${request.requestId}`,
@@ -232,6 +234,9 @@ export class AgentDesk {
       const thread = publicThread ?? lastInbound;
       if (thread.visibility !== 'public') {
         throw new InvalidRequestError('visibility', 'the customer wrote privately: reply privately');
+      }
+      if (thread.source === 'listening') {
+        throw new InvalidRequestError('visibility', listeningPublicReplyRefusal(account.handle));
       }
       entries.push({
         ...base,
@@ -251,6 +256,11 @@ export class AgentDesk {
         version: careCase.version + 1,
         assignee: careCase.assignee ?? agent.id,
         lastAgentReplyAt: base.createdAt,
+        replyDelivery: {
+          outboxId: (entries.find((e) => e.reason === 'agent_reply') ?? entries[0]!).outboxId,
+          status: 'queued',
+          at: base.createdAt,
+        },
       },
       careCase.version,
     );
@@ -308,6 +318,8 @@ export class AgentDesk {
       const account = this.deps.directory.careAccount(brand.id, careCase.platform);
       if (!thread || !account)
         throw new InvalidRequestError('closeOut', 'the case has no public thread to close out in');
+      if (thread.source === 'listening')
+        throw new InvalidRequestError('closeOut', listeningPublicReplyRefusal(account.handle));
       const text = signReply(brand, agent, closeOut);
       await this.checkCompliance(brand, careCase.platform, text, 'public');
       entry = {

@@ -3,6 +3,7 @@ import { calendarSchema } from './calendar';
 import { parseDuration } from './duration';
 import { knowledgeBaseSchema, voiceLinkProblems, voiceSchema } from './faq/knowledge-base';
 import { ACCOUNT_ROLES, type AccountRole, PLATFORMS, type Platform } from './interaction';
+import { buildListeningQuery, MAX_SEARCH_QUERY_LENGTH } from './x-intake/listening';
 
 export const PRIORITIES = ['urgent', 'high', 'normal', 'low'] as const;
 export type Priority = (typeof PRIORITIES)[number];
@@ -13,7 +14,7 @@ const duration = z.string().refine((value) => parseDuration(value) !== null, {
 
 const byPriority = z.strictObject({ urgent: duration, high: duration, normal: duration, low: duration });
 
-/** Defaults drawn from the field (DESIGN.md): most customers expect an answer within the hour. */
+/** Defaults drawn from the field (docs/architecture.md, Deadlines): most customers expect an answer within the hour. */
 export const DEFAULT_DEADLINES = {
   firstResponse: { urgent: '15m', high: '30m', normal: '1h', low: '4h' },
   nextResponse: { urgent: '15m', high: '30m', normal: '1h', low: '4h' },
@@ -26,11 +27,54 @@ export const DEFAULT_MOVED_TO_PRIVATE =
 export const DEFAULT_OUT_OF_HOURS =
   'Thanks for your message. Our team is away right now and back {opensAt} ({timezone}); a colleague will answer you then.';
 
+export const X_RECEIVE_MODES = ['webhook', 'poll'] as const;
+export type XReceiveMode = (typeof X_RECEIVE_MODES)[number];
+
 const accountSchema = z.strictObject({
   platform: z.enum(PLATFORMS),
   id: z.string().regex(/^[A-Za-z0-9_.:-]+$/, 'expected the platform id of the account (digits for X)'),
   handle: z.string().min(1),
   role: z.enum(ACCOUNT_ROLES),
+  /**
+   * X only: how the account's mentions and DMs reach us. `webhook` (X Activity API events on
+   * /webhooks/x) or `poll` (the mentions timeline and DM events, read every minute) for apps without
+   * webhook access. Absent: webhook.
+   */
+  receive: z.enum(X_RECEIVE_MODES).optional(),
+});
+
+/**
+ * X's pay-per-use prices in US dollars per resource read, from docs.x.com "X API pay-per-usage pricing"
+ * (x-api/getting-started/pricing.mdx, xdevplatform/docs as of 13 August 2026): owned reads such as the
+ * mentions timeline $0.001 a post, other post reads (recent search) $0.005, DM events $0.010.
+ */
+export const X_READ_PRICES_USD = { mentions: 0.001, search: 0.005, dmEvents: 0.01 } as const;
+
+const usd = z.number().nonnegative();
+
+const xIntakeSchema = z.strictObject({
+  /** What X reads (polling and listening) may cost this brand per calendar month (UTC), in US dollars. */
+  monthlySpendCapUsd: z.number().positive().default(50),
+  /** Share of the cap at which on-call is warned (0.8 = 80%); at 100% polling and search stop. */
+  warnAtShare: z.number().gt(0).lt(1).default(0.8),
+  /** Price per resource read; defaults are X's published pay-per-use prices (X_READ_PRICES_USD). */
+  pricesUsd: z
+    .strictObject({
+      mentions: usd.default(X_READ_PRICES_USD.mentions),
+      search: usd.default(X_READ_PRICES_USD.search),
+      dmEvents: usd.default(X_READ_PRICES_USD.dmEvents),
+    })
+    .default({ ...X_READ_PRICES_USD }),
+});
+
+const listeningSchema = z.strictObject({
+  /**
+   * Words and phrases about the brand, matched with X's recent search: "demo air", "#demoair",
+   * misspellings. Posts that also mention one of our accounts come by the mentions path instead.
+   */
+  keywords: z.array(z.string().trim().min(2).max(100)).max(20).default([]),
+  /** Languages to search in (X `lang:` operator), e.g. ["en", "nl"]; empty: all. */
+  languages: z.array(z.string().regex(/^[a-z]{2,3}$/)).default([]),
 });
 
 const brandSchema = z.strictObject({
@@ -61,6 +105,14 @@ const brandSchema = z.strictObject({
     .default({ ...DEFAULT_DEADLINES, byChannel: {} }),
   /** When the care team works: deadline clocks run only then. Absent: around the clock, UTC. */
   calendar: calendarSchema.default({ timezone: 'UTC', exceptions: [] }),
+  /** Reading X by polling and search: the monthly spend cap and X's prices. */
+  xIntake: xIntakeSchema.default({
+    monthlySpendCapUsd: 50,
+    warnAtShare: 0.8,
+    pricesUsd: { ...X_READ_PRICES_USD },
+  }),
+  /** Listening beyond @mentions: brand keywords searched on X every minute. */
+  listening: listeningSchema.default({ keywords: [], languages: [] }),
   /** Extra words that signal legal, safety or media risk for this brand, on top of the built-in ones. */
   riskTerms: z.array(z.string().min(2)).default([]),
   /** What the FAQ bot may answer: fares, places, locations and their hours, allowed link domains. */
@@ -138,6 +190,13 @@ const configSchema = z
       }
       brandIds.add(brand.id);
       brand.accounts.forEach((account, a) => {
+        if (account.receive !== undefined && account.platform !== 'x') {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['brands', b, 'accounts', a, 'receive'],
+            message: 'receive is an X setting (webhook or poll); other platforms receive by webhook',
+          });
+        }
         const key = `${account.platform}:${account.id}`;
         const owner = accounts.get(key);
         if (owner) {
@@ -149,6 +208,25 @@ const configSchema = z
         }
         accounts.set(key, brand.id);
       });
+      const query = listeningQuery(brand).length;
+      if (query > MAX_SEARCH_QUERY_LENGTH) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['brands', b, 'listening', 'keywords'],
+          message: `the search query these keywords make is ${query} characters; X takes ${MAX_SEARCH_QUERY_LENGTH} (use fewer or shorter keywords)`,
+        });
+      }
+      if (
+        brand.listening.keywords.length &&
+        !brand.accounts.some((a) => a.platform === 'x' && a.role === 'care')
+      ) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['brands', b, 'listening', 'keywords'],
+          message:
+            'listening on X needs an X care account (its credentials search and its queue takes the cases)',
+        });
+      }
       for (const channel of Object.keys(brand.deadlines.byChannel)) {
         if (!/^(x|facebook|instagram|generic)(:(public|private))?$/.test(channel)) {
           ctx.addIssue({
@@ -169,6 +247,18 @@ const configSchema = z
       }
     });
   });
+
+/** A brand's listening search query (empty without keywords). */
+export function listeningQuery(brand: {
+  accounts: Array<{ platform: string; handle: string }>;
+  listening: { keywords: string[]; languages: string[] };
+}): string {
+  return buildListeningQuery(
+    brand.listening.keywords,
+    brand.listening.languages,
+    brand.accounts.filter((a) => a.platform === 'x').map((a) => a.handle),
+  );
+}
 
 export type BrandConfig = z.infer<typeof configSchema>;
 export type Brand = BrandConfig['brands'][number];
@@ -251,6 +341,14 @@ export class BrandDirectory {
 
   get allBrands(): Brand[] {
     return this.config.brands;
+  }
+
+  /**
+   * How each X account receives: its `receive` in the config (default webhook), or poll for every
+   * account when forced (SOCIALCARE_X_RECEIVE=poll locally).
+   */
+  xReceiveMode(account: BrandAccount, forced?: XReceiveMode): XReceiveMode {
+    return forced ?? account.receive ?? 'webhook';
   }
 
   roleOf(platform: Platform, id: string): AccountRole | undefined {

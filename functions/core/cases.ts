@@ -9,6 +9,7 @@ import {
 } from './deadlines';
 import type { AccountRole, Interaction, Platform } from './interaction';
 import type { Sentiment, SentimentLabel } from './sentiment';
+import { sha256Hex } from './sha256';
 import { type SlaRecord, type SlaState, scheduleSla } from './sla';
 import { higherPriority, type TriageDecision } from './triage';
 
@@ -50,7 +51,10 @@ export interface CareCase {
   priority: Priority;
   priorityReasons: string[];
   risks: string[];
+  /** The worst reading of the customer's messages on this case (what the queue, reports and pages use). */
   sentiment: SentimentLabel;
+  /** The reading of the customer's latest message. */
+  latestSentiment?: SentimentLabel;
   sentimentScores: Sentiment['scores'];
   sentimentSource: Sentiment['source'];
   /** How the sentiment was read when it matters: the language, a fallback to the local classifier. */
@@ -62,6 +66,11 @@ export interface CareCase {
   accountId: string;
   accountRole: AccountRole;
   visibility: Interaction['visibility'];
+  /**
+   * `listening`: opened by a post found by brand-keyword search that did not mention or quote our
+   * account; X lets this app answer it in public only from X's own app (agent desk refuses).
+   */
+  source?: 'listening';
   conversationId?: string;
   /** First words of the opening message, for the queue view. */
   subject: string;
@@ -99,6 +108,18 @@ export interface CareCase {
   lastAgentReplyAt?: string;
   /** Set when a reply could not be delivered or may have been delivered twice: an agent must look. */
   deliveryProblem?: string;
+  /** Where the latest reply is: queued, waiting for the platform (until when, why), sent, failed. */
+  replyDelivery?: ReplyDelivery;
+}
+
+export interface ReplyDelivery {
+  outboxId: string;
+  status: 'queued' | 'deferred' | 'sent' | 'failed' | 'uncertain';
+  /** When this state was reached. */
+  at: string;
+  /** Deferred: the platform's own "not before" (a rate-limit reset) or our backoff. */
+  until?: string;
+  reason?: string;
 }
 
 export interface CaseMessage {
@@ -121,6 +142,8 @@ export interface CaseMessage {
   /** For outbound messages: "bot", "system" or the agent who wrote it, and why it was sent. */
   sentBy?: string;
   reason?: string;
+  /** `listening`: found by keyword search, not addressed to us (no public reply from this app on X). */
+  source?: 'listening';
 }
 
 export type WriteOutcome = 'written' | 'duplicate' | 'conflict';
@@ -154,7 +177,8 @@ export interface CaseStore {
   attachMessage(updated: CareCase, expectedVersion: number, message: CaseMessage): Promise<WriteOutcome>;
   /** Replaces the case if it is still at `expectedVersion`. */
   updateCase(updated: CareCase, expectedVersion: number): Promise<WriteOutcome>;
-  listOpenCases(brandId: string, limit: number): Promise<CareCase[]>;
+  /** Every case of the brand that is not resolved (all pages: the queue's counts depend on it). */
+  listOpenCases(brandId: string): Promise<CareCase[]>;
   listMessages(caseId: string): Promise<CaseMessage[]>;
   addNote(note: CaseNote): Promise<void>;
   listNotes(caseId: string): Promise<CaseNote[]>;
@@ -168,8 +192,29 @@ export function recordedKey(platform: Platform, platformMessageId: string): stri
   return `${platform}:${platformMessageId}`;
 }
 
+/**
+ * What a case id is made of: characters that stand in a URL path segment as they are (RFC 3986
+ * unreserved, and `:`), so every route and link can name any case. The agent API's routes use this.
+ */
+export const CASE_ID_CHARACTERS = '[A-Za-z0-9_.:~-]';
+const CASE_ID_MAX_LENGTH = 200;
+
+/**
+ * `<platform>-<the platform's message id>`, e.g. `x-1860000000000000001`. A source id with other
+ * characters (a generic source's `/`, spaces, letters beyond ASCII, Messenger's `$`) has each UTF-8
+ * byte of them written `~XX` (and `~` itself as `~7E`), so two ids never meet; one that would grow
+ * too long becomes `<platform>-~h<sha-256 of the id>` instead (`~h` is never an escape).
+ */
 export function caseIdFor(interaction: Interaction): string {
-  return `${interaction.platform}-${interaction.platformMessageId}`;
+  const id = interaction.platformMessageId;
+  const escaped = id.replace(/[^A-Za-z0-9_.:-]/gu, (char) =>
+    [...new TextEncoder().encode(char)]
+      .map((byte) => `~${byte.toString(16).toUpperCase().padStart(2, '0')}`)
+      .join(''),
+  );
+  const caseId = `${interaction.platform}-${escaped}`;
+  if (caseId.length <= CASE_ID_MAX_LENGTH) return caseId;
+  return `${interaction.platform}-~h${sha256Hex(id)}`;
 }
 
 /** Recomputes the next deadline and its SLA schedule. Waiting on the customer pauses every clock. */
@@ -212,6 +257,7 @@ export function messageFromInteraction(
     ...(interaction.inReplyToId ? { inReplyToId: interaction.inReplyToId } : {}),
     ...(interaction.url ? { url: interaction.url } : {}),
     ...(interaction.quoted ? { quoted: interaction.quoted } : {}),
+    ...(interaction.source ? { source: interaction.source } : {}),
     sentiment: sentiment.label,
   };
 }
@@ -219,6 +265,17 @@ export function messageFromInteraction(
 export function customerOf(interaction: Interaction): CustomerRef {
   const { id, handle, name } = interaction.author;
   return { platform: interaction.platform, id, ...(handle ? { handle } : {}), ...(name ? { name } : {}) };
+}
+
+/** From worst to best: the case keeps the worst reading of its customer's messages. */
+const SENTIMENT_SEVERITY: Record<Sentiment['label'], number> = {
+  NEGATIVE: 3,
+  MIXED: 2,
+  NEUTRAL: 1,
+  POSITIVE: 0,
+};
+function isAsBad(reading: Sentiment['label'], than: Sentiment['label']): boolean {
+  return SENTIMENT_SEVERITY[reading] >= SENTIMENT_SEVERITY[than];
 }
 
 /** The first words of a post, as the queue lists them. */
@@ -248,6 +305,7 @@ export function openNewCase(
     sentimentScores: sentiment.scores,
     sentimentSource: sentiment.source,
     ...(sentiment.note ? { sentimentNote: sentiment.note } : {}),
+    latestSentiment: sentiment.label,
     intent: triage.intent,
     action: triage.action,
     ...(triage.suggestedReply ? { suggestedReply: triage.suggestedReply } : {}),
@@ -256,6 +314,7 @@ export function openNewCase(
     accountId: interaction.account.id,
     accountRole: interaction.account.role,
     visibility: interaction.visibility,
+    ...(interaction.source ? { source: interaction.source } : {}),
     ...(interaction.conversationId ? { conversationId: interaction.conversationId } : {}),
     subject,
     openedAt: interaction.receivedAt,
@@ -288,10 +347,16 @@ export function attachToCase(
     priority,
     priorityReasons: raised ? triage.priorityReasons : existing.priorityReasons,
     risks: [...new Set([...existing.risks, ...triage.risks])],
-    sentiment: sentiment.label,
-    sentimentScores: sentiment.scores,
-    sentimentSource: sentiment.source,
-    ...(sentiment.note ? { sentimentNote: sentiment.note } : {}),
+    // The case's sentiment is its worst reading: a neutral follow-up does not make an angry case calm.
+    ...(isAsBad(sentiment.label, existing.sentiment)
+      ? {
+          sentiment: sentiment.label,
+          sentimentScores: sentiment.scores,
+          sentimentSource: sentiment.source,
+          ...(sentiment.note ? { sentimentNote: sentiment.note } : {}),
+        }
+      : {}),
+    latestSentiment: sentiment.label,
     intent: triage.intent ?? existing.intent,
     ...(triage.suggestedReply ? { suggestedReply: triage.suggestedReply } : {}),
     action: triage.action === 'escalate' ? 'escalate' : existing.action,

@@ -24,11 +24,12 @@ export async function checkOutbound(
 ): Promise<ComplianceProblem[]> {
   const problems: ComplianceProblem[] = [];
   if (text.trim() === '') problems.push({ code: 'empty', message: 'the reply is empty' });
+  const domains = distinctDomains(options.allowedDomains);
   for (const link of text.match(URL_IN_TEXT) ?? []) {
-    if (!isAllowedLink(link, options.allowedDomains)) {
+    if (!isAllowedLink(link, domains)) {
       problems.push({
         code: 'link_not_allowed',
-        message: `links may only go to ${options.allowedDomains.join(', ') || 'no domain'}: ${link}`,
+        message: `links may only go to ${domains.map((d) => `${d} (or its subdomains)`).join(', ') || 'no domain'}: ${link}`,
       });
     }
   }
@@ -46,4 +47,13 @@ export async function checkOutbound(
   if (length > options.maxLength)
     problems.push({ code: 'too_long', message: `${length} characters; at most ${options.maxLength}` });
   return problems;
+}
+
+/**
+ * The allowed domains, each once, without those a listed parent already allows (the brand's desk and
+ * knowledge base may both name "demoair.example"; "www.demoair.example" adds nothing to it).
+ */
+export function distinctDomains(domains: readonly string[]): string[] {
+  const folded = [...new Set(domains.map((d) => d.trim().toLowerCase().replace(/\.$/, '')).filter(Boolean))];
+  return folded.filter((d) => !folded.some((parent) => parent !== d && d.endsWith(`.${parent}`)));
 }

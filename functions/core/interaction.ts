@@ -45,6 +45,11 @@ export const interactionSchema = z.object({
   recipient: z.object({ id: z.string().min(1), handle: z.string().optional() }).optional(),
   /** The post a quote quotes (usually ours), with its text when the platform sent it. */
   quoted: z.object({ id: z.string().min(1), text: z.string().optional() }).optional(),
+  /**
+   * `listening`: found by brand-keyword search; it neither mentioned nor quoted our account, so X lets
+   * us reply to it in public only from X's own app. Absent: the post or message was addressed to us.
+   */
+  source: z.literal('listening').optional(),
   /** The platform notified ids only (Instagram mentions): triage reads the text before anything else. */
   pendingContent: z
     .object({
@@ -97,6 +102,23 @@ export class MalformedInteractionError extends Error {
   }
 }
 
+/**
+ * The longest text kept of one post: X's longest (25,000 characters for premium accounts), far beyond
+ * any reply-worthy post and far below the 256 KB of an SQS message and the 400 KB of a DynamoDB item.
+ */
+export const MAX_TEXT_CHARS = 25_000;
+
+/**
+ * The interaction with its text cut to MAX_TEXT_CHARS characters (never inside a character), and a note
+ * at the end saying so: a longer post is kept, triaged and answered instead of failing every write.
+ */
+export function fitInteraction(interaction: Interaction): Interaction {
+  const chars = [...interaction.text];
+  if (chars.length <= MAX_TEXT_CHARS) return interaction;
+  const note = ` [… cut by socialcare: the post has ${chars.length.toLocaleString('en')} characters; the first ${MAX_TEXT_CHARS.toLocaleString('en')} are kept]`;
+  return { ...interaction, text: chars.slice(0, MAX_TEXT_CHARS).join('') + note };
+}
+
 /** Parses a queued interaction; a bad one is a MalformedInteractionError naming the first bad field. */
 export function parseInteraction(json: string): Interaction {
   const item = parseIngestItem(json);
@@ -121,5 +143,6 @@ export function parseIngestItem(json: string): IngestItem {
     const what = event ? 'account event' : 'interaction';
     throw new MalformedInteractionError(`${what} field ${where}: ${issue?.message ?? 'invalid'}`);
   }
-  return result.data;
+  // Queued before texts were cut at the webhook (a journal, a redrive): cut here too.
+  return event ? result.data : fitInteraction(result.data as Interaction);
 }

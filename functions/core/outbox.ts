@@ -30,6 +30,8 @@ export interface OutboundMessage {
 export interface OutboxEntry extends OutboundMessage {
   status: OutboxStatus;
   attempts: number;
+  /** The platform said not before this (a rate-limit reset, an outage): the entry waits, still pending. */
+  deferredUntil?: string;
   sendingSince?: string;
   sentAt?: string;
   platformMessageId?: string;
@@ -49,15 +51,39 @@ export interface OutboxStore {
   getOutbox(outboxId: string): Promise<OutboxEntry | undefined>;
   /** pending → sending, conditionally: only one sender may hold an entry. */
   claimOutbox(outboxId: string, now: Date): Promise<ClaimResult>;
-  /** sending → pending: it was certainly not sent (the platform refused for now). */
-  releaseOutbox(outboxId: string, error: string): Promise<void>;
+  /** sending → pending: it was certainly not sent (the platform refused for now, until `retryAt`). */
+  releaseOutbox(outboxId: string, error: string, retryAt?: Date): Promise<void>;
   completeOutbox(outboxId: string, result: { platformMessageId: string; sentAt: string }): Promise<void>;
   /** sending → failed (will not be sent) or uncertain (may have been sent: never resent automatically). */
   closeOutbox(outboxId: string, status: 'failed' | 'uncertain', error: string): Promise<void>;
+  /**
+   * Entries still unsent (pending, or held by a sender) whose sweep time has come: each entry's sweep
+   * time is set when it is written, claimed or deferred, a grace period after it should have been sent,
+   * and moved `snoozeMs` on for every entry returned, so each is found once per grace period.
+   */
+  takeUnsent(now: Date, limit: number, snoozeMs: number): Promise<string[]>;
 }
+
+/** After this long past when an entry should have gone out, the sweeper queues it again. */
+export const OUTBOX_SWEEP_GRACE_MS = 2 * 60_000;
 
 export interface OutboundQueue {
   enqueue(outboxIds: string[]): Promise<void>;
+}
+
+/**
+ * Queues again the outbox entries nobody sent: a reply whose queue send failed after its case was saved,
+ * one whose queue message was lost, one a sender stopped holding. Sending stays at most once: the sender
+ * claims each entry before it sends.
+ */
+export async function sweepOutbox(
+  deps: { outbox: OutboxStore; queue: OutboundQueue; now?: () => Date },
+  limit = 100,
+): Promise<string[]> {
+  const now = deps.now?.() ?? new Date();
+  const ids = await deps.outbox.takeUnsent(now, limit, OUTBOX_SWEEP_GRACE_MS);
+  if (ids.length) await deps.queue.enqueue(ids);
+  return ids;
 }
 
 /** A platform send API: posts or messages as one of our accounts. */

@@ -10,6 +10,8 @@ export type PageKind =
   | 'risk'
   | 'spike'
   | 'account_revoked'
+  /** X reads (polling, listening) reached the warning share or the whole of the brand's monthly cap. */
+  | 'x_spend'
   /** X marked our webhook invalid and it could not be re-validated, or the missed events not replayed. */
   | 'x_webhook'
   /** An X account's OAuth 2.0 grant is gone (refused refresh token): someone must authorize again. */

@@ -15,7 +15,7 @@ import type { FaqReply } from './faq/answer';
 import type { Interaction } from './interaction';
 import { completeMention, type MentionContentReader } from './mention-content';
 import { type Page, type PagingDeps, raisePage, riskPageId } from './paging';
-import { maskPii, type PiiDetector } from './pii';
+import { LocalPiiDetector, maskPii, type PiiDetector } from './pii';
 import {
   outOfHoursAcknowledgement,
   type ReplyDeps,
@@ -25,8 +25,9 @@ import {
   writeReply,
 } from './replies';
 import type { Sentiment, SentimentClassifier } from './sentiment';
-import { countNegativePost, type VolumeCounter } from './spike';
+import { countNegativePost, SPIKE_BUCKET_MS, type VolumeCounter } from './spike';
 import { decideTriage, riskDetectorFor, type TriageDecision, type TriageInput } from './triage';
+import { listeningNeedsCare } from './x-intake/listening';
 
 export type RecordOutcome =
   | { status: 'opened' | 'attached'; caseId: string; sentiment: Sentiment['label']; priority: string }
@@ -50,6 +51,7 @@ export class WriteConflictError extends Error {
 }
 
 const MAX_ATTEMPTS = 5;
+const defaultPii = new LocalPiiDetector();
 
 export interface RecordDeps {
   directory: BrandDirectory;
@@ -59,7 +61,7 @@ export interface RecordDeps {
   replies?: ReplyDeps;
   /** Pages on-call at once for high-risk posts. Absent: no paging (e.g. the triage CLI). */
   paging?: PagingDeps & { linkFor: (caseId: string) => string };
-  /** Finds private data to mask in stored text. Absent: stored as written. */
+  /** Finds private data to mask in what is stored and paged. Absent: the local patterns. */
   pii?: PiiDetector;
   /** Counts negative posts per brand to page once on a spike. */
   volumes?: VolumeCounter;
@@ -67,6 +69,7 @@ export interface RecordDeps {
   mentions?: MentionContentReader;
 }
 
+/** `interaction` is the masked one: a page leaves the system (SNS, e-mail, SMS, Slack, PagerDuty). */
 function riskPage(
   brand: Brand,
   caseId: string,
@@ -181,11 +184,11 @@ async function recordOne(
     ...(faq ? { faq } : {}),
   };
   const customer = customerOf(interaction);
-  // Private data (card and account numbers, e-mail addresses, phone numbers) is masked in what is
-  // stored; triage above read the post as written.
-  const stored = deps.pii
-    ? { ...interaction, text: maskPii(interaction.text, await deps.pii.detect(interaction.text)) }
-    : interaction;
+  // Private data (card and account numbers, e-mail addresses, phone numbers) is masked in everything
+  // that is stored or leaves the system (the case, its message, pages); triage above read the post as
+  // written. Only `stored` is used from here on.
+  const pii = deps.pii ?? defaultPii;
+  const stored = { ...interaction, text: maskPii(interaction.text, await pii.detect(interaction.text)) };
 
   // Two messages from one customer may race; a conflict means someone else wrote first: read again.
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
@@ -205,11 +208,26 @@ async function recordOne(
       },
       risks,
     );
+    if (interaction.source === 'listening' && !open) {
+      // A keyword hit becomes a case only when it needs care; the rest is counted, not queued.
+      const need = listeningNeedsCare({
+        sentiment: sentiment.label,
+        risks,
+        intent: triage.intent,
+        text: interaction.text,
+        hasOpenCase: false,
+      });
+      if (!need.care) {
+        const at = Date.parse(interaction.receivedAt);
+        await deps.volumes?.increment(`listening:${brand.id}`, new Date(at - (at % SPIKE_BUCKET_MS)));
+        return { status: 'skipped', reason: `listening: ${need.reason}` };
+      }
+    }
     const abusive = Boolean(profile?.abusive);
     // Pages and replies are queued before the case is written, under ids that make them happen once:
     // if the write fails and the record is retried, nothing is paged or sent twice, and nothing is lost.
     if (triage.risks.length && deps.paging && !abusive) {
-      await raisePage(riskPage(brand, caseId, interaction, triage, deps.paging.linkFor(caseId)), deps.paging);
+      await raisePage(riskPage(brand, caseId, stored, triage, deps.paging.linkFor(caseId)), deps.paging);
     }
     if (open) {
       const updated = attachToCase(brand, open, stored, sentiment, triage);
@@ -349,7 +367,8 @@ async function writeFirstReply(
       reply: await writeReply(replyTo(interaction, brand.id, reason, faq.text, bot, 'bot'), caseId, replies),
     };
   }
-  if (bot.role === 'care' && triage.action !== 'ignore') {
+  // A post found by keyword search may not be answered in public by this app (X's rule): no ack.
+  if (bot.role === 'care' && triage.action !== 'ignore' && interaction.source !== 'listening') {
     const text = outOfHoursAcknowledgement(brand, new Date(interaction.receivedAt));
     const care = directory.careAccount(brand.id, interaction.platform);
     if (text && care) {

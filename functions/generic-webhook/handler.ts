@@ -16,10 +16,13 @@ const sqs = sqsClient();
 const sourceSecrets = secretJson<Record<string, unknown>>(secretsClient(), env.GENERIC_SECRETS_ARN, []);
 
 /** A source without a usable secret (absent, empty or still REPLACE_ME) is an unknown source. */
-async function sourceSecret(source: string): Promise<string | undefined> {
-  const secret = (await sourceSecrets())[source];
-  return isSet(secret) ? secret : undefined;
-}
+const sourceSecret = Object.assign(
+  async (source: string): Promise<string | undefined> => {
+    const secret = (await sourceSecrets())[source];
+    return isSet(secret) ? secret : undefined;
+  },
+  { refresh: sourceSecrets.refresh },
+);
 
 export const handler = middy<HttpEvent, HttpResult>()
   .use(injectLambdaContext(logger, { clearState: true }))

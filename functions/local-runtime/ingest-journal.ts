@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { logger } from '../commons/logger';
 import { type CaseStore, recordedKey } from '../core/cases';
 import { type IngestItem as Interaction, ingestKeyOf, parseIngestItem } from '../core/interaction';
-import type { InteractionQueue } from '../core/queues';
+import type { DeadLetters, InteractionQueue } from '../core/queues';
 
 export const INGEST_JOURNAL_FILE = 'ingest-journal.jsonl';
 
@@ -14,11 +14,19 @@ const DEFAULT_COMPACT_EVERY_MS = 60_000;
 const REPLAY_SLICE = 100;
 /** Interactions handed to the queue per call once journaled (the queue sends them 10 per batch, in parallel). */
 const FORWARD_SLICE = 100;
+/**
+ * Starts that may replay one entry. One not recorded after this many was tried by triage each time and
+ * kept failing (the queue's redrive moved it to the dead-letter queue, which is in memory and gone at the
+ * next start): it is parked once, with its reason, instead of replayed at every start.
+ */
+export const MAX_JOURNAL_REPLAYS = 3;
 
 interface JournalEntry {
   /** When the webhook accepted it (epoch ms): entries past the retention are dropped. */
   at: number;
   interaction: Interaction;
+  /** Starts that replayed it so far. */
+  replays?: number;
 }
 
 export interface IngestJournalOptions {
@@ -28,6 +36,8 @@ export interface IngestJournalOptions {
   queue: InteractionQueue;
   /** Tells which interactions triage has recorded: those leave the journal. */
   recorded: Pick<CaseStore, 'findRecorded'>;
+  /** Where an entry that kept failing is parked once (the embedded DLQ). */
+  deadLetters: DeadLetters;
   /** @default 4 days, the ingest queue's retention in the stack */
   retentionMs?: number;
   /** How often recorded entries are dropped from the file. @default one minute */
@@ -209,9 +219,34 @@ export async function openIngestJournal(options: IngestJournalOptions): Promise<
     return compacting;
   };
 
-  // Start: drop what was recorded, keep the file clean (no torn tail to append after), put the rest back.
+  // Start: drop what was recorded, keep the file clean (no torn tail to append after), park what kept
+  // failing, put the rest back.
   await compact();
-  const toReplay = [...pending.values()].map((e) => e.interaction);
+  const worn = [...pending.entries()].filter(([, e]) => (e.replays ?? 0) >= MAX_JOURNAL_REPLAYS);
+  if (worn.length) {
+    try {
+      await options.deadLetters.park(
+        worn.map(([, e]) => ({
+          source: 'ingest-journal',
+          reason: `not recorded after ${e.replays} starts replayed it (triage kept failing; see the log); parked instead of replayed again`,
+          body: JSON.stringify(e.interaction),
+        })),
+      );
+      for (const [key] of worn) pending.delete(key);
+      logger.warn('ingest journal: interactions that kept failing were parked in the dead-letter queue', {
+        parked: worn.length,
+      });
+    } catch (error) {
+      logger.error('ingest journal: could not park what kept failing; the next start tries again', {
+        error: error as Error,
+      });
+    }
+  }
+  for (const entry of pending.values()) entry.replays = (entry.replays ?? 0) + 1;
+  if (worn.length || pending.size) await exclusive(rewrite);
+  const toReplay = [...pending.values()]
+    .filter((e) => (e.replays ?? 0) <= MAX_JOURNAL_REPLAYS)
+    .map((e) => e.interaction);
   for (let start = 0; start < toReplay.length; start += REPLAY_SLICE) {
     await options.queue.enqueue(toReplay.slice(start, start + REPLAY_SLICE));
   }
@@ -265,11 +300,15 @@ function line(entry: JournalEntry): string {
 
 function parseEntry(text: string): JournalEntry | undefined {
   try {
-    const value = JSON.parse(text) as { at?: unknown; interaction?: unknown };
+    const value = JSON.parse(text) as { at?: unknown; interaction?: unknown; replays?: unknown };
     if (typeof value.at !== 'number') return undefined;
     // Interactions and account events (an account event is never "recorded": it stays for the retention,
     // and a replay is harmless: its page has a fixed id and an older revocation never undoes a newer re-authorization).
-    return { at: value.at, interaction: parseIngestItem(JSON.stringify(value.interaction)) };
+    return {
+      at: value.at,
+      interaction: parseIngestItem(JSON.stringify(value.interaction)),
+      ...(typeof value.replays === 'number' ? { replays: value.replays } : {}),
+    };
   } catch {
     return undefined;
   }

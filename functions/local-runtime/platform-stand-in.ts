@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { META_TEXT_LIMITS } from '../channels/meta/meta-sender';
 import { platformLength, replyLimit } from '../core/reply-rules';
 import { createXAdminStandIn, type XAdminStandIn } from './x-admin-stand-in';
+import { createXReadStandIn, type XReadStandIn } from './x-read-stand-in';
 
 /**
  * A local stand-in for the platforms' send APIs (X API v2 and the Meta Graph API). The real clients
@@ -53,6 +54,8 @@ export interface PlatformStandIn {
    * `POST <stand-in>/instagram/mentions` with the same fields as JSON).
    */
   addInstagramMention(mention: InstagramMentionContent): void;
+  /** X's read endpoints (mentions timeline, DM events, recent search) and the posts they serve. */
+  xRead: XReadStandIn;
   /** X webhooks, XAA subscriptions, replay and OAuth 2.0 (x-admin-stand-in.ts). */
   xAdmin: XAdminStandIn;
   stop(): Promise<void>;
@@ -301,8 +304,10 @@ export async function startPlatformStandIn(
     return graphError(response, 400, 100, `(#100) Unsupported post request: /${path}`);
   }
 
+  const xRead = createXReadStandIn({ accountOf });
   const server = createServer(async (request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
+    if (await xRead.handle(request, response, url)) return;
     if (request.method === 'GET' && url.pathname === '/sent') return reply(response, 200, { sent });
     if (request.method === 'POST' && url.pathname === '/instagram/mentions') {
       const body = await readJson(request);
@@ -395,6 +400,7 @@ export async function startPlatformStandIn(
       for (let i = 0; i < count; i++) failures.push({ status, ...failure, ...(reset ? { reset } : {}) });
     },
     addInstagramMention,
+    xRead,
     xAdmin: xAdmin.standIn,
     stop: () =>
       new Promise<void>((resolve) => {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  ChangeMessageVisibilityBatchCommand,
   DeleteMessageBatchCommand,
   type Message,
   ReceiveMessageCommand,
@@ -67,6 +68,12 @@ export function startQueuePoller(options: {
   waitSeconds?: number;
   /** Batches in flight at once. @default DEFAULT_POLLER_CONCURRENCY */
   concurrency?: number;
+  /**
+   * The queue's visibility timeout: while a batch is still being handled, its messages are kept
+   * invisible (as in AWS, where the function's timeout is well under the visibility timeout), so a slow
+   * or loaded machine never hands a record to a second consumer while the first still holds it.
+   */
+  visibilityTimeoutSeconds?: number;
 }): QueuePoller {
   const concurrency = Math.max(1, options.concurrency ?? DEFAULT_POLLER_CONCURRENCY);
   let running = true;
@@ -75,6 +82,26 @@ export function startQueuePoller(options: {
 
   const handle = async (Messages: Message[]) => {
     const event: SQSEvent = { Records: Messages.map((m) => toRecord(m, options.queueUrl)) };
+    const visibility = options.visibilityTimeoutSeconds;
+    const heartbeat = visibility
+      ? setInterval(
+          () => {
+            options.client
+              .send(
+                new ChangeMessageVisibilityBatchCommand({
+                  QueueUrl: options.queueUrl,
+                  Entries: event.Records.map((r, i) => ({
+                    Id: String(i),
+                    ReceiptHandle: r.receiptHandle,
+                    VisibilityTimeout: visibility,
+                  })),
+                }),
+              )
+              .catch(() => undefined);
+          },
+          Math.max(250, (visibility * 1000) / 3),
+        )
+      : undefined;
     let failed: Set<string>;
     try {
       const response = await options.consumer(event);
@@ -85,6 +112,8 @@ export function startQueuePoller(options: {
         records: Messages.length,
       });
       failed = new Set(event.Records.map((r) => r.messageId));
+    } finally {
+      clearInterval(heartbeat);
     }
     const done = event.Records.filter((r) => !failed.has(r.messageId));
     if (!done.length) return;

@@ -13,8 +13,14 @@ import { DynamoRateLimiter } from '../adapters/aws/dynamo-rate-limiter';
 import { DynamoDueCaseFinder, DynamoPageStore } from '../adapters/aws/dynamo-sla';
 import { DynamoVolumeCounter } from '../adapters/aws/dynamo-volume-counter';
 import { DynamoRefreshLease, DynamoWebhookHealthStore } from '../adapters/aws/dynamo-x-admin';
+import { DynamoXPollState } from '../adapters/aws/dynamo-x-poll-state';
 import { SnsPager } from '../adapters/aws/sns-pager';
-import { delayRedelivery, SqsDeadLetters, SqsOutboundQueue } from '../adapters/aws/sqs-queues';
+import {
+  delayRedelivery,
+  redeliverOutboxMessage,
+  SqsDeadLetters,
+  SqsOutboundQueue,
+} from '../adapters/aws/sqs-queues';
 import { fareSourceFor } from '../adapters/http/http-fare-source';
 import { FileRefreshLease, FileTokenVault } from '../adapters/local/file-token-vault';
 import { createAgentApi } from '../agent-api/agent-api';
@@ -25,15 +31,17 @@ import { MetaSender } from '../channels/meta/meta-sender';
 import { createMetaWebhook } from '../channels/meta/webhook';
 import { createXWebhook } from '../channels/x/webhook';
 import { XAdminClient } from '../channels/x/x-admin-client';
+import { XHttpReader } from '../channels/x/x-reader';
 import { XSender } from '../channels/x/x-sender';
 import { logger } from '../commons/logger';
 import { type AgentRecord, createAuthenticator, hashToken, issueToken } from '../core/access/agents';
 import { ALL_BRANDS } from '../core/access/policy';
 import { AgentDesk } from '../core/agent-desk';
-import { type BrandConfig, BrandDirectory } from '../core/brand-config';
+import { type BrandConfig, BrandDirectory, type XReceiveMode } from '../core/brand-config';
 import { lastCustomerMessageAt } from '../core/cases';
 import { LocalSentimentClassifier } from '../core/local-sentiment';
 import { MemoryMetrics } from '../core/metrics';
+import { sweepOutbox } from '../core/outbox';
 import { type Page, raisePage } from '../core/paging';
 import { LocalPiiDetector } from '../core/pii';
 import type { SentimentClassifier } from '../core/sentiment';
@@ -42,10 +50,12 @@ import { reauthorizationPage, xAccountsOf, xBrandIds } from '../core/x-admin/acc
 import type { UserTokens, UserTokenVault } from '../core/x-admin/ports';
 import { keepGrantsFresh, XUserTokens } from '../core/x-admin/user-tokens';
 import { checkWebhookHealth } from '../core/x-admin/webhook-health';
+import { planXStreams, runXPoll, type XStreamResult } from '../core/x-intake/poll';
 import { createSenderConsumer } from '../sender/sender-consumer';
 import { createTriageConsumer } from '../triage/triage-consumer';
 import { ensureTable, startEmbeddedDynamo } from './embedded-dynamodb';
 import { startEmbeddedQueues } from './embedded-queues';
+import { checkPortFree } from './free-port';
 import { createLocalHttpServer, localConsoleConfig, staticSite } from './http-server';
 import { openIngestJournal } from './ingest-journal';
 import {
@@ -89,9 +99,15 @@ export interface LocalSystemOptions {
   visibilityTimeoutSeconds?: number;
   /** How often the SLA monitor runs (every minute in AWS; 15 s locally by default). */
   slaIntervalMs?: number;
+  /** `poll` forces polling for every X account (SOCIALCARE_X_RECEIVE=poll). Default: the config's. */
+  xReceive?: XReceiveMode;
+  /** How often the X poller runs (SOCIALCARE_X_POLL_INTERVAL; default 5 s). 0: only on pollX(). */
+  xPollIntervalMs?: number;
+  /** How long a poll run holds a stream before another may take it over (default 2 minutes). */
+  xPollLeaseMs?: number;
   /** How often the X webhook health check runs (every 5 minutes in AWS; 60 s locally by default). */
   xWebhookCheckIntervalMs?: number;
-  /** The X API the system calls (X_API_BASE_URL); default: the embedded stand-in. */
+  /** The X API the system calls (X_API_BASE_URL): every X call goes there. Default: the embedded stand-in. */
   xApiBaseUrl?: string;
   /** Called for every page that reaches the embedded on-call topic. */
   onPage?: (page: Page) => void;
@@ -121,6 +137,10 @@ export interface LocalSystem {
   metrics: MemoryMetrics;
   /** Runs the SLA monitor once now (it also runs on its timer). */
   runSlaMonitor(now?: Date): ReturnType<typeof runSlaMonitor>;
+  /** Runs the X poller once now (it also runs on its timer when an account polls or a brand listens). */
+  pollX(): Promise<XStreamResult[]>;
+  /** Queues again the outbox entries nobody sent (it also runs on the monitor's timer). */
+  sweepOutbox(now?: Date): Promise<string[]>;
   /** The X API base URL every X admin call goes to (the stand-in unless told otherwise). */
   xApiBaseUrl: string;
   /** The URL X is told to deliver to: this system's /webhooks/x. */
@@ -194,6 +214,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
     stops.length = 0;
   };
+  // The port first: a second instance stops here, before DynamoDB starts or the journal is read.
+  if (options.port !== 0) await checkPortFree(options.port, options.host ?? '127.0.0.1');
   try {
     const dynamo = await startEmbeddedDynamo(options.dataDir ? { dataDir: options.dataDir } : {});
     stops.push(dynamo.stop);
@@ -213,6 +235,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     stops.push(queues.stop);
     const standIn = await startPlatformStandIn({ xConsumerSecret: options.xConsumerSecret });
     stops.push(standIn.stop);
+    const xApiBaseUrl = (options.xApiBaseUrl ?? standIn.url).replace(/\/+$/, '');
     const sqs = sqsClient(queues.endpoint);
     const sns = snsClient(queues.endpoint);
     stops.push(async () => {
@@ -248,6 +271,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       startQueuePoller({
         client: sqs,
         queueUrl: queues.ingestQueueUrl,
+        visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 30,
         consumer: createTriageConsumer({
           directory,
           store,
@@ -274,6 +298,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       startQueuePoller({
         client: sqs,
         queueUrl: queues.outboxQueueUrl,
+        visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 30,
         consumer: createSenderConsumer({
           directory,
           outbox,
@@ -281,7 +306,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
           senders: {
             x: new XSender({
               credentialsFor: async (id) => localXCredentials(id),
-              apiBaseUrl: standIn.url,
+              apiBaseUrl: xApiBaseUrl,
               authorizationOf: (id) => accounts.get('x', id),
             }),
             facebook: metaSender,
@@ -289,6 +314,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
           },
           deadLetters,
           metrics,
+          redeliver: (message) => redeliverOutboxMessage(sqs, queues.outboxQueueUrl, message),
           scheduleRetry: (record, at) =>
             delayRedelivery(sqs, queues.outboxQueueUrl, record.receiptHandle, at),
         }),
@@ -313,7 +339,12 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     // disk before the webhook answers, and the ones not yet recorded are enqueued again at start.
     const ingestQueue = queues.ingest;
     const journal = options.dataDir
-      ? await openIngestJournal({ dataDir: options.dataDir, queue: ingestQueue, recorded: store })
+      ? await openIngestJournal({
+          dataDir: options.dataDir,
+          queue: ingestQueue,
+          recorded: store,
+          deadLetters,
+        })
       : undefined;
     if (journal) stops.push(journal.stop);
 
@@ -324,10 +355,14 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       ...paging,
       metrics,
     };
+    const unsent = { outbox, queue: new SqsOutboundQueue(sqs, queues.outboxQueueUrl) };
     let monitorRunning: Promise<unknown> | undefined;
     const monitorOnce = async () => {
       if (monitorRunning) return;
-      const run = runSlaMonitor(monitorDeps);
+      // As the monitor Lambda does: deadlines, then replies nobody sent.
+      const run = runSlaMonitor(monitorDeps).finally(() =>
+        sweepOutbox(unsent).catch((error) => logger.error('outbox sweep failed', { error: error as Error })),
+      );
       monitorRunning = run;
       try {
         return await run;
@@ -343,9 +378,49 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       await monitorRunning?.catch(() => undefined);
     });
 
+    // Polling for X accounts without webhook access, and brand-keyword listening, on a timer.
+    const pollAbort = new AbortController();
+    const xPollDeps = {
+      directory,
+      reader: new XHttpReader({
+        apiBaseUrl: xApiBaseUrl,
+        credentialsFor: async (id: string) => localXCredentials(id),
+        directory,
+      }),
+      state: new DynamoXPollState(dynamo.client, LOCAL_TABLE_NAME),
+      queue: journal ?? ingestQueue,
+      paging,
+      ...(options.xReceive ? { forceReceive: options.xReceive } : {}),
+      ...(options.xPollLeaseMs !== undefined ? { leaseMs: options.xPollLeaseMs } : {}),
+      log: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) =>
+        logger[level](message, fields ?? {}),
+    };
+    const pollX = () => runXPoll(xPollDeps, pollAbort.signal);
+    let pollRunning: Promise<unknown> | undefined;
+    const pollInterval = options.xPollIntervalMs ?? 5_000;
+    if (pollInterval > 0 && planXStreams(directory, options.xReceive).length) {
+      const pollTimer = setInterval(() => {
+        if (pollRunning) return;
+        pollRunning = pollX()
+          .then((results) => {
+            const read = results.filter((r) => r.enqueued > 0);
+            if (read.length) logger.info('x poll', { streams: read });
+          })
+          .catch((error) => logger.error('x poll run failed', { error: error as Error }))
+          .finally(() => {
+            pollRunning = undefined;
+          });
+      }, pollInterval);
+      stops.push(async () => {
+        clearInterval(pollTimer);
+        pollAbort.abort();
+        await pollRunning?.catch(() => undefined);
+      });
+    } else {
+      stops.push(async () => pollAbort.abort());
+    }
     // The X webhook: re-validated and the outage replayed when X marks it invalid. Locally it watches
     // the webhook `socialcare x setup` registered with the stand-in (nothing until then).
-    const xApiBaseUrl = (options.xApiBaseUrl ?? standIn.url).replace(/\/+$/, '');
     const xAdmin = new XAdminClient({
       apiBaseUrl: xApiBaseUrl,
       bearerToken: async () => LOCAL_X_APP_BEARER,
@@ -494,8 +569,10 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       agents,
       audit,
       metrics,
+      pollX,
       // Not serialized with the timer: tests use it to run overlapping monitors for real.
       runSlaMonitor: (now?: Date) => runSlaMonitor({ ...monitorDeps, ...(now ? { now: () => now } : {}) }),
+      sweepOutbox: (now?: Date) => sweepOutbox({ ...unsent, ...(now ? { now: () => now } : {}) }),
       drained,
       xApiBaseUrl,
       xWebhookUrl: xHealth.webhookUrl,

@@ -14,6 +14,7 @@ const KINDS: readonly PageKind[] = [
   'risk',
   'spike',
   'account_revoked',
+  'x_spend',
   'x_webhook',
   'x_authorization',
 ];

@@ -7,7 +7,7 @@ import { DynamoCaseStore } from '../adapters/aws/dynamo-case-store';
 import { DynamoOutboxStore } from '../adapters/aws/dynamo-outbox-store';
 import { metaPageTokensFromEnv } from '../adapters/aws/meta-page-tokens';
 import { secretsByAccount } from '../adapters/aws/secrets';
-import { delayRedelivery, SqsDeadLetters } from '../adapters/aws/sqs-queues';
+import { delayRedelivery, redeliverOutboxMessage, SqsDeadLetters } from '../adapters/aws/sqs-queues';
 import { resolveGraphApiVersion } from '../channels/meta/graph-api';
 import { MetaSender } from '../channels/meta/meta-sender';
 import { type XAccountCredentials, XSender } from '../channels/x/x-sender';
@@ -56,6 +56,7 @@ export const handler = middy<SQSEvent, SQSBatchResponse>()
       },
       deadLetters: new SqsDeadLetters(sqs, env.DEAD_LETTER_QUEUE_URL),
       metrics: new EmbeddedMetrics(),
+      redeliver: (message) => redeliverOutboxMessage(sqs, env.OUTBOX_QUEUE_URL, message),
       scheduleRetry: (record, at) => delayRedelivery(sqs, env.OUTBOX_QUEUE_URL, record.receiptHandle, at),
     }),
   );

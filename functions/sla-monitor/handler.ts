@@ -1,16 +1,19 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { dynamoClient, snsClient } from '../adapters/aws/clients';
+import { dynamoClient, snsClient, sqsClient } from '../adapters/aws/clients';
 import { DynamoCaseStore } from '../adapters/aws/dynamo-case-store';
+import { DynamoOutboxStore } from '../adapters/aws/dynamo-outbox-store';
 import { DynamoDueCaseFinder, DynamoPageStore } from '../adapters/aws/dynamo-sla';
 import { SnsPager } from '../adapters/aws/sns-pager';
+import { SqsOutboundQueue } from '../adapters/aws/sqs-queues';
 import { bundledBrandConfig, requireEnv } from '../commons/env';
 import { logger } from '../commons/logger';
 import { EmbeddedMetrics } from '../commons/metrics';
 import { BrandDirectory } from '../core/brand-config';
+import { sweepOutbox } from '../core/outbox';
 import { runSlaMonitor } from '../core/sla-monitor';
 
-const env = requireEnv(['TABLE_NAME', 'ONCALL_TOPIC_ARN', 'CASE_LINK_BASE']);
+const env = requireEnv(['TABLE_NAME', 'ONCALL_TOPIC_ARN', 'CASE_LINK_BASE', 'OUTBOX_QUEUE_URL']);
 const dynamo = dynamoClient();
 const deps = {
   directory: new BrandDirectory(bundledBrandConfig()),
@@ -21,16 +24,30 @@ const deps = {
   linkFor: (caseId: string) => `${env.CASE_LINK_BASE}${encodeURIComponent(caseId)}`,
   metrics: new EmbeddedMetrics(),
 };
+const unsent = {
+  outbox: new DynamoOutboxStore(dynamo, env.TABLE_NAME),
+  queue: new SqsOutboundQueue(sqsClient(), env.OUTBOX_QUEUE_URL),
+};
 
-/** Every minute (EventBridge): move due cases through warning, breach and repeat page. */
+/**
+ * Every minute (EventBridge): move due cases through warning, breach and repeat page, and queue again
+ * any reply nobody sent (its queue send failed after the case was saved).
+ */
 export const handler = middy()
   .use(injectLambdaContext(logger, { clearState: true }))
   .handler(async () => {
-    const result = await runSlaMonitor(deps);
+    const [result, requeued] = await Promise.all([
+      runSlaMonitor(deps),
+      sweepOutbox(unsent).catch((error) => {
+        logger.error('outbox sweep failed; the next run tries again', { error: error as Error });
+        return [] as string[];
+      }),
+    ]);
     logger.info('sla monitor run', {
       checked: result.checked,
       pages: result.pages.map((p) => ({ pageId: p.pageId, kind: p.kind })),
       republished: result.republished,
+      requeued,
     });
-    return { checked: result.checked, pages: result.pages.length };
+    return { checked: result.checked, pages: result.pages.length, requeued: requeued.length };
   });

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Lazy, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -7,7 +7,7 @@ import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { AGENT_API_ROUTES } from '../../functions/agent-api/routes';
+import { AGENT_ROUTES, parseRoute } from '../../functions/agent-api/routes';
 
 export interface CareApiProps {
   /** Answers GET (CRC) and POST (events) /webhooks/x; verifies X's signature itself. */
@@ -21,24 +21,28 @@ export interface CareApiProps {
   readonly corsOrigins?: string[];
   readonly userPool: cognito.IUserPool;
   readonly userPoolClient: cognito.IUserPoolClient;
-  /** @default { rateLimit: 100, burstLimit: 200 } */
+  /** Each agent API route's own limit. @default { rateLimit: 100, burstLimit: 200 } */
   readonly throttle?: apigw.ThrottleSettings;
+  /**
+   * Each webhook route's own limit, apart from the agent API's, so an unsigned flood on a webhook is
+   * refused at the gateway before it reaches the routes agents use. @default { rateLimit: 50, burstLimit: 100 }
+   */
+  readonly webhookThrottle?: apigw.ThrottleSettings;
   /** @default one month */
   readonly accessLogRetention?: logs.RetentionDays;
 }
 
 /**
- * Every route of the agent API, each behind the Cognito JWT authorizer: derived from the router's own
- * declaration (functions/agent-api/routes.ts), so a route the handler answers is always deployed.
+ * The agent API's routes as the HTTP API deploys them: the one list the router answers
+ * (functions/agent-api/routes.ts), grouped by path, each behind the Cognito JWT authorizer.
  */
-export const AGENT_ROUTES: ReadonlyArray<{ path: string; methods: apigw.HttpMethod[] }> = Object.values(
-  AGENT_API_ROUTES.reduce<Record<string, { path: string; methods: apigw.HttpMethod[] }>>((byPath, route) => {
-    const entry = byPath[route.path] ?? { path: route.path, methods: [] };
-    entry.methods.push(...route.verbs.map((verb) => verb as apigw.HttpMethod));
-    byPath[route.path] = entry;
-    return byPath;
-  }, {}),
-);
+export const AGENT_API_PATHS: ReadonlyArray<{ path: string; methods: apigw.HttpMethod[] }> = [
+  ...AGENT_ROUTES.reduce((paths, key) => {
+    const { method, path } = parseRoute(key);
+    paths.set(path, [...(paths.get(path) ?? []), method as apigw.HttpMethod]);
+    return paths;
+  }, new Map<string, apigw.HttpMethod[]>()),
+].map(([path, methods]) => ({ path, methods }));
 
 /**
  * The one HTTP API, same paths as local mode: platform webhooks (authenticated by the platform's
@@ -49,6 +53,9 @@ export class CareApi extends Construct {
   readonly httpApi: apigw.HttpApi;
   readonly stage: apigw.HttpStage;
   readonly accessLogs: logs.LogGroup;
+  /** Route key to its throttle: written into the stage's RouteSettings. */
+  private readonly routeThrottles = new Map<string, apigw.ThrottleSettings>();
+  private readonly webhookThrottle: apigw.ThrottleSettings;
 
   constructor(scope: Construct, id: string, props: CareApiProps) {
     super(scope, id);
@@ -109,7 +116,20 @@ export class CareApi extends Construct {
       },
     });
 
-    const xWebhookRoutes = this.httpApi.addRoutes({
+    // Every route gets its own limit (route settings), webhooks a lower one than the agent API.
+    this.webhookThrottle = props.webhookThrottle ?? { rateLimit: 50, burstLimit: 100 };
+    const cfnStage = this.stage.node.defaultChild as apigw.CfnStage;
+    cfnStage.routeSettings = Lazy.any({
+      produce: () =>
+        Object.fromEntries(
+          [...this.routeThrottles].map(([key, throttle]) => [
+            key,
+            { ThrottlingRateLimit: throttle.rateLimit, ThrottlingBurstLimit: throttle.burstLimit },
+          ]),
+        ),
+    });
+
+    const xWebhookRoutes = this.addWebhookRoutes({
       path: '/webhooks/x',
       methods: [apigw.HttpMethod.GET, apigw.HttpMethod.POST],
       integration: new HttpLambdaIntegration('x-webhook-integration', props.xWebhook),
@@ -128,9 +148,28 @@ export class CareApi extends Construct {
       userPoolClients: [props.userPoolClient],
     });
     const agentIntegration = new HttpLambdaIntegration('agent-api-integration', props.agentApi);
-    for (const route of AGENT_ROUTES) {
-      this.httpApi.addRoutes({ ...route, integration: agentIntegration, authorizer });
+    const agentThrottle = props.throttle ?? { rateLimit: 100, burstLimit: 200 };
+    for (const route of AGENT_API_PATHS) {
+      this.throttled(
+        this.httpApi.addRoutes({ ...route, integration: agentIntegration, authorizer }),
+        agentThrottle,
+      );
     }
+  }
+
+  /** Adds a platform webhook's routes with the webhooks' own throttle. */
+  addWebhookRoutes(options: apigw.AddRoutesOptions): apigw.HttpRoute[] {
+    return this.throttled(this.httpApi.addRoutes(options), this.webhookThrottle);
+  }
+
+  private throttled(routes: apigw.HttpRoute[], throttle: apigw.ThrottleSettings): apigw.HttpRoute[] {
+    for (const route of routes) {
+      const key = (route.node.defaultChild as apigw.CfnRoute).routeKey;
+      this.routeThrottles.set(key, throttle);
+      // Route settings name routes that must exist before the stage is updated.
+      this.stage.node.addDependency(route);
+    }
+    return routes;
   }
 
   /** The base URL, ending in a slash. */

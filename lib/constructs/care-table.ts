@@ -5,18 +5,21 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { TABLE_INDEXES, TABLE_KEYS } from '../../functions/adapters/aws/table-design';
 
-export type TableAccess = 'read' | 'readWrite';
+export type TableIndexName = (typeof TABLE_INDEXES)[number]['name'];
+
+/** What one function does with the table: read only or also write, and which indexes it queries. */
+export interface TableAccess {
+  readonly write: boolean;
+  /** The indexes it queries (none: no permission on any index). */
+  readonly indexes: readonly TableIndexName[];
+}
 
 const READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
-
 /**
- * What each access level may do. No Scan and no DeleteItem: nothing in socialcare needs them.
- * TransactWriteItems is authorized per item by the Put/Update/ConditionCheck actions below.
+ * No Scan and no DeleteItem: nothing in socialcare needs them. TransactWriteItems is authorized per
+ * item by the Put/Update/ConditionCheck actions.
  */
-const TABLE_ACTIONS: Record<TableAccess, string[]> = {
-  read: READ_ACTIONS,
-  readWrite: [...READ_ACTIONS, 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
-};
+const WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'];
 
 export interface CareTableProps {
   /**
@@ -63,17 +66,25 @@ export class CareTable extends Construct {
   }
 
   /**
-   * Grants a function access to the table and its two indexes and sets TABLE_NAME, together, so the
-   * permission and the variable never drift. Index ARNs are named one by one: no wildcard.
+   * Grants a function what it does with the table (reads, writes if it writes, Query on the indexes it
+   * queries and no other) and sets TABLE_NAME, together, so the permission and the variable never
+   * drift. Index ARNs are named one by one: no wildcard.
    */
   bindTable(fn: lambda.Function, access: TableAccess): void {
-    const indexArns = TABLE_INDEXES.map((index) => `${this.table.tableArn}/index/${index.name}`);
     iam.Grant.addToPrincipal({
       grantee: fn,
-      actions: TABLE_ACTIONS[access],
+      actions: [...READ_ACTIONS, ...(access.write ? WRITE_ACTIONS : [])],
       resourceArns: [this.table.tableArn],
     });
-    iam.Grant.addToPrincipal({ grantee: fn, actions: ['dynamodb:Query'], resourceArns: indexArns });
+    if (access.indexes.length) {
+      const unknown = access.indexes.filter((name) => !TABLE_INDEXES.some((index) => index.name === name));
+      if (unknown.length) throw new Error(`bindTable: no index ${unknown.join(', ')} on the table`);
+      iam.Grant.addToPrincipal({
+        grantee: fn,
+        actions: ['dynamodb:Query'],
+        resourceArns: [...new Set(access.indexes)].map((name) => `${this.table.tableArn}/index/${name}`),
+      });
+    }
     fn.addEnvironment('TABLE_NAME', this.table.tableName);
   }
 }

@@ -5,6 +5,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { BrandConfig } from '../../functions/core/brand-config';
+import type { CareApi } from './care-api';
 import type { IngestPipeline } from './ingest-pipeline';
 import { placeholderSecret } from './placeholder-secret';
 import { SocialcareFunction } from './socialcare-function';
@@ -12,7 +13,8 @@ import { SocialcareFunction } from './socialcare-function';
 export interface ChannelWebhooksProps {
   readonly brands: BrandConfig;
   readonly brandConfigJson: string;
-  readonly httpApi: apigw.HttpApi;
+  /** The HTTP API: the webhook routes are added with the webhooks' own throttle. */
+  readonly api: CareApi;
   readonly ingest: IngestPipeline;
 }
 
@@ -86,12 +88,12 @@ export class ChannelWebhooks extends Construct {
     this.genericWebhook.function.addEnvironment('GENERIC_SECRETS_ARN', this.genericSecrets.secretArn);
 
     const routes = [
-      ...props.httpApi.addRoutes({
+      ...props.api.addWebhookRoutes({
         path: '/webhooks/meta',
         methods: [apigw.HttpMethod.GET, apigw.HttpMethod.POST],
         integration: new HttpLambdaIntegration('meta-webhook-integration', this.metaWebhook.function),
       }),
-      ...props.httpApi.addRoutes({
+      ...props.api.addWebhookRoutes({
         path: '/webhooks/generic',
         methods: [apigw.HttpMethod.POST],
         integration: new HttpLambdaIntegration('generic-webhook-integration', this.genericWebhook.function),

@@ -14,6 +14,12 @@ export interface IngestPipelineProps {
   readonly operations: OperationsTopic;
   /** @default 5 */
   readonly maxReceiveCount?: number;
+  /**
+   * Triage invocations at once (the event source mapping's maximum concurrency, 2 to 1000): a burst of
+   * mentions waits in the queue instead of storming Comprehend and the table.
+   * @default 10
+   */
+  readonly maxConcurrency?: number;
   /** Alarm when the oldest waiting interaction is older than this. @default 5 minutes */
   readonly maxMessageAge?: Duration;
 }
@@ -33,9 +39,15 @@ export class IngestPipeline extends Construct {
     const { consumer } = props;
     const maxReceiveCount = props.maxReceiveCount ?? 5;
     const maxMessageAge = props.maxMessageAge ?? Duration.minutes(5);
+    const maxConcurrency = props.maxConcurrency ?? 10;
+    const problems: string[] = [];
     if (!Number.isInteger(maxReceiveCount) || maxReceiveCount < 1) {
-      throw new Error(`maxReceiveCount must be a whole number of at least 1, not ${maxReceiveCount}`);
+      problems.push(`maxReceiveCount must be a whole number of at least 1, not ${maxReceiveCount}`);
     }
+    if (!Number.isInteger(maxConcurrency) || maxConcurrency < 2 || maxConcurrency > 1000) {
+      problems.push(`maxConcurrency must be a whole number from 2 to 1000, not ${maxConcurrency}`);
+    }
+    if (problems.length) throw new Error(`${this.node.path}: ${problems.join('; ')}`);
 
     ({ queue: this.queue, deadLetterQueue: this.deadLetterQueue } = consumedQueue(
       this,
@@ -50,6 +62,7 @@ export class IngestPipeline extends Construct {
         batchSize: 10,
         maxBatchingWindow: Duration.seconds(1),
         reportBatchItemFailures: true,
+        maxConcurrency,
       }),
     );
 

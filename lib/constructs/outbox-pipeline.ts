@@ -44,16 +44,16 @@ export class OutboxPipeline extends Construct {
     if (problems.length) throw new Error(`${this.node.path}: ${problems.join('; ')}`);
     const stackName = Stack.of(this).stackName;
 
-    // A rate-limited entry is deferred beyond the visibility timeout by ChangeMessageVisibility, up to
-    // X's reset.
     ({ queue: this.queue, deadLetterQueue: this.deadLetterQueue } = consumedQueue(
       this,
       consumer,
       maxReceiveCount,
     ));
 
-    // Consume includes sqs:ChangeMessageVisibility, which defers an entry until the rate-limit reset.
+    // A deferred entry (rate limit, outage) is sent again to this queue as a new, delayed message, so a
+    // deferral spends no receive; consume includes sqs:ChangeMessageVisibility, the fallback.
     this.queue.grantConsumeMessages(consumer);
+    this.queue.grantSendMessages(consumer);
     consumer.addEnvironment('OUTBOX_QUEUE_URL', this.queue.queueUrl);
     this.deadLetterQueue.grantSendMessages(consumer);
     consumer.addEnvironment('DEAD_LETTER_QUEUE_URL', this.deadLetterQueue.queueUrl);

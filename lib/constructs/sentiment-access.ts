@@ -1,13 +1,19 @@
 import { Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type { SentimentMode } from '../../functions/adapters/sentiment-mode';
 
 /**
- * Lets a function classify sentiment with Amazon Comprehend and selects it (SENTIMENT=comprehend),
- * together. The permission sits in its own policy so that its unavoidable "*" is suppressed there and
- * nowhere else.
+ * Selects how a function reads sentiment (SENTIMENT, a deploy-time choice) and, unless it is `local`,
+ * lets it call Amazon Comprehend, together. The permission sits in its own policy so that its
+ * unavoidable "*" is suppressed there and nowhere else.
  */
-export function grantSentimentDetection(fn: lambda.Function): iam.Policy {
+export function bindSentiment(fn: lambda.Function, mode: SentimentMode): iam.Policy | undefined {
+  fn.addEnvironment('SENTIMENT', mode);
+  return mode === 'local' ? undefined : grantSentimentDetection(fn);
+}
+
+function grantSentimentDetection(fn: lambda.Function): iam.Policy {
   const policy = new iam.Policy(fn, 'sentiment-policy', {
     statements: [new iam.PolicyStatement({ actions: ['comprehend:BatchDetectSentiment'], resources: ['*'] })],
   });
@@ -15,7 +21,6 @@ export function grantSentimentDetection(fn: lambda.Function): iam.Policy {
   policy.attachToRole(fn.role);
   // Without this, the queue could invoke the function before CloudFormation attaches the policy.
   fn.node.defaultChild?.node.addDependency(policy);
-  fn.addEnvironment('SENTIMENT', 'comprehend');
   Validations.of(policy).acknowledge({
     id: 'AwsSolutions-IAM5[Resource::*]',
     reason:

@@ -2,17 +2,19 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@jest/globals';
-import { App, type CfnElement, CfnResource, Validations } from 'aws-cdk-lib';
+import { App, type CfnElement, CfnResource, Stack, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { TABLE_INDEXES, TABLE_KEYS } from '../../functions/adapters/aws/table-design';
-import { AGENT_API_ROUTES } from '../../functions/agent-api/routes';
+import { AGENT_API_ROUTES, AGENT_ROUTES } from '../../functions/agent-api/routes';
 import { DEMO_CONFIG_PATH } from '../../functions/commons/brand-config-file';
 import { EmbeddedMetrics } from '../../functions/commons/metrics';
 import { readCareSettings } from '../../lib/care-settings';
 import { CareStack } from '../../lib/care-stack';
 import { careMetricDimensions } from '../../lib/constructs/care-dashboard';
+import { bindSentiment } from '../../lib/constructs/sentiment-access';
 
 const ONCALL_EMAILS = ['oncall@example.com', 'care-lead@example.com'];
 const ONCALL_SMS = ['+31612345678', '+14155550100'];
@@ -180,23 +182,47 @@ test('the table: on demand, PITR, encrypted, TTL, both indexes from the shared d
   });
 });
 
-test('table access: triage, sender, SLA monitor and agent API read and write items, no Scan or DeleteItem', () => {
-  for (const construct of [stack.triage, stack.sender, stack.slaMonitor, stack.agentApi, stack.xAdmin]) {
+test('table access, least privilege per function: items read and written, Query only on the indexes each one reads', () => {
+  const indexesQueried = {
+    triage: [],
+    sender: [],
+    slaMonitor: ['deadline-index'],
+    agentApi: ['history-index', 'queue-index'],
+    xWebhookAdmin: [],
+  };
+  for (const [name, indexes] of Object.entries(indexesQueried)) {
+    const construct = functions[name as keyof typeof functions];
     // TransactWriteItems (updateCase) is authorized item by item by Put, Update and ConditionCheck.
-    expect(actionsOn(construct.role, 'dynamodb:')).toStrictEqual([
-      'dynamodb:BatchGetItem',
-      'dynamodb:ConditionCheckItem',
-      'dynamodb:GetItem',
-      'dynamodb:PutItem',
-      'dynamodb:Query',
-      'dynamodb:Query',
-      'dynamodb:UpdateItem',
-    ]);
+    const onTable = statementsOf(construct.role).filter((st) =>
+      JSON.stringify(st.Resource).includes(logicalId(stack.table.table)),
+    );
+    const tableActions = onTable
+      .filter((st) => !JSON.stringify(st.Resource).includes('/index/'))
+      .flatMap(actionsOf)
+      .sort();
+    expect({ name, tableActions }).toStrictEqual({
+      name,
+      tableActions: [
+        'dynamodb:BatchGetItem',
+        'dynamodb:ConditionCheckItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'dynamodb:UpdateItem',
+      ],
+    });
+    const indexStatements = onTable.filter((st) => JSON.stringify(st.Resource).includes('/index/'));
+    expect({ name, indexActions: indexStatements.flatMap(actionsOf).sort() }).toStrictEqual({
+      name,
+      indexActions: indexes.length ? ['dynamodb:Query'] : [],
+    });
+    // Query on exactly the indexes it reads, no wildcard.
+    const named = indexStatements
+      .flatMap((st) => (Array.isArray(st.Resource) ? st.Resource : [st.Resource]))
+      .map((r) => /\/index\/([a-z-]+)/.exec(JSON.stringify(r))?.[1])
+      .sort();
+    expect({ name, indexes: named }).toStrictEqual({ name, indexes });
   }
-  // The SLA monitor reads due cases from the deadline index.
-  expect(
-    resourcesFor(stack.slaMonitor.role, 'dynamodb:Query').some((r) => r.includes('/index/deadline-index')),
-  ).toBeTruthy();
   expect(actionsOn(stack.pageForwarder.role, 'dynamodb:')).toStrictEqual([]);
   const tableRef = { Ref: logicalId(stack.table.table) };
   for (const construct of [stack.triage, stack.agentApi, stack.sender, stack.slaMonitor]) {
@@ -270,7 +296,43 @@ test('triage reads the ingest queue in batches of 10 and reports partial batch f
     BatchSize: 10,
     MaximumBatchingWindowInSeconds: 1,
     FunctionResponseTypes: ['ReportBatchItemFailures'],
+    // A burst waits in the queue rather than storming Comprehend (and the table) with invocations.
+    ScalingConfig: { MaximumConcurrency: 10 },
   });
+});
+
+test('sentiment mode is a deploy-time setting: comprehend by default, hybrid or local from context; local grants no Comprehend', () => {
+  expect(readCareSettings(new App(), {}).sentiment).toBe('comprehend');
+  expect(readCareSettings(new App({ context: { sentiment: 'hybrid' } }), {}).sentiment).toBe('hybrid');
+  expect(
+    readCareSettings(new App({ context: { sentiment: 'hybrid' } }), { sentiment: 'local' }).sentiment,
+  ).toBe('local');
+  expect(() => readCareSettings(new App({ context: { sentiment: 'aws' } }), {})).toThrow(
+    expect.objectContaining({
+      name: 'CareSettingsError',
+      message: expect.stringMatching(/sentiment must be one of local, comprehend, hybrid, not "aws"/),
+    }),
+  );
+  for (const mode of ['local', 'hybrid'] as const) {
+    const small = new Stack(new App(), `Sentiment-${mode}`);
+    const fn = new lambda.Function(small, 'fn', {
+      runtime: lambda.Runtime.NODEJS_22_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromInline('exports.handler = async () => {}'),
+    });
+    bindSentiment(fn, mode);
+    const t = Template.fromStack(small);
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: { SENTIMENT: mode } },
+    });
+    const granted = Object.values(t.findResources('AWS::IAM::Policy')).flatMap((policy) =>
+      (policy.Properties.PolicyDocument.Statement as Statement[]).flatMap(actionsOf),
+    );
+    expect({ mode, comprehend: granted.includes('comprehend:BatchDetectSentiment') }).toStrictEqual({
+      mode,
+      comprehend: mode !== 'local',
+    });
+  }
 });
 
 test('queues: encrypted, TLS only, redrive after 5 receives, DLQ kept 14 days, visibility 6x triage timeout', () => {
@@ -296,36 +358,14 @@ test('queues: encrypted, TLS only, redrive after 5 receives, DLQ kept 14 days, v
   }
 });
 
-const AGENT_ROUTE_KEYS = [
-  'DELETE /api/agents/{agentId}',
-  'DELETE /api/customers/{brandId}/{platform}/{customerId}/abuse',
-  'GET /api/accounts',
-  'GET /api/agents',
-  'GET /api/audit',
-  'GET /api/brands',
-  'GET /api/cases',
-  'GET /api/cases/{caseId}',
-  'GET /api/me',
-  'GET /api/pages',
-  'GET /api/reports',
-  'POST /api/accounts/{platform}/{accountId}/reauthorized',
-  'POST /api/agents',
-  'POST /api/cases/{caseId}/assign',
-  'POST /api/cases/{caseId}/claim',
-  'POST /api/cases/{caseId}/notes',
-  'POST /api/cases/{caseId}/presence',
-  'POST /api/cases/{caseId}/reply',
-  'POST /api/cases/{caseId}/resolve',
-  'POST /api/customers/{brandId}/{platform}/{customerId}/links',
-  'PUT /api/cases/{caseId}/tags',
-  'PUT /api/customers/{brandId}/{platform}/{customerId}/abuse',
-  'PUT /api/customers/{brandId}/{platform}/{customerId}/crm',
-].sort();
+// The routes the agent API's router answers (functions/agent-api/routes.ts): each must be deployed.
+const AGENT_ROUTE_KEYS = [...AGENT_ROUTES].sort();
 
 test('every agent API route needs a Cognito JWT; the X webhook routes are open (HMAC-checked in the function)', () => {
   const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties);
   const byKey = new Map(routes.map((r) => [r.RouteKey as string, r]));
-  expect([...byKey.keys()].filter((k) => k.includes(' /api/')).sort()).toStrictEqual(AGENT_ROUTE_KEYS); // the routes of functions/agent-api/agent-api.ts, each once
+  // Every route the handler answers is deployed, once, and nothing else under /api.
+  expect([...byKey.keys()].filter((k) => k.includes(' /api/')).sort()).toStrictEqual(AGENT_ROUTE_KEYS);
   expect(byKey.has('GET /webhooks/x') && byKey.has('POST /webhooks/x')).toBeTruthy();
   const [authorizerId] = Object.keys(template.findResources('AWS::ApiGatewayV2::Authorizer'));
   for (const key of AGENT_ROUTE_KEYS) {
@@ -344,6 +384,41 @@ test('every agent API route needs a Cognito JWT; the X webhook routes are open (
       Issuer: { 'Fn::Join': ['', Match.arrayWith([{ Ref: logicalId(stack.agents.userPool) }])] },
     },
   });
+});
+
+test('webhooks and the agent API are throttled apart: each route has its own limit, webhooks a lower one', () => {
+  const stage = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'))[0]!;
+  const settings = stage.Properties.RouteSettings as Record<
+    string,
+    { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }
+  >;
+  const routeKeys = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map(
+    (r) => r.Properties.RouteKey as string,
+  );
+  // Every route has its own setting.
+  expect(Object.keys(settings).sort()).toStrictEqual([...routeKeys].sort());
+  for (const key of [
+    'GET /webhooks/x',
+    'POST /webhooks/x',
+    'GET /webhooks/meta',
+    'POST /webhooks/meta',
+    'POST /webhooks/generic',
+  ]) {
+    expect({ key, setting: settings[key] }).toStrictEqual({
+      key,
+      setting: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+    });
+  }
+  for (const key of AGENT_ROUTE_KEYS) {
+    expect({ key, setting: settings[key] }).toStrictEqual({
+      key,
+      setting: { ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 },
+    });
+  }
+  // Route settings name routes: the stage is deployed after them.
+  const dependsOn = (stage.DependsOn ?? []) as string[];
+  const routeIds = Object.keys(template.findResources('AWS::ApiGatewayV2::Route'));
+  expect(routeIds.filter((id) => !dependsOn.includes(id))).toStrictEqual([]);
 });
 
 test('the API stage is access-logged and throttled', () => {
@@ -378,6 +453,17 @@ test('roles: the Cognito admin group bootstraps the agent registry; every declar
   );
   const declared = AGENT_API_ROUTES.flatMap((route) => route.verbs.map((verb) => `${verb} ${route.path}`));
   expect(declared.filter((key) => !deployed.has(key))).toStrictEqual([]);
+  // The registry and the audit export are routes like the others, behind the same authorizer.
+  expect(AGENT_ROUTE_KEYS).toEqual(
+    expect.arrayContaining([
+      'GET /api/agents',
+      'POST /api/agents',
+      'DELETE /api/agents/{agentId}',
+      'GET /api/audit',
+      'GET /api/accounts',
+      'POST /api/accounts/{platform}/{accountId}/reauthorized',
+    ]),
+  );
 });
 
 test('agents: invited only, strong passwords, TOTP required, threat protection', () => {
@@ -689,6 +775,8 @@ test('the SLA monitor runs every minute from EventBridge, in under a minute, wit
     'CASE_LINK_BASE',
     'NODE_OPTIONS',
     'ONCALL_TOPIC_ARN',
+    // Its run also queues again outbox entries nobody sent.
+    'OUTBOX_QUEUE_URL',
     'POWERTOOLS_SERVICE_NAME',
     'TABLE_NAME',
   ]);
@@ -812,13 +900,19 @@ test('the outbox: redrive after 5 receives to its own DLQ, visibility 6x the sen
   expect(vars.OUTBOX_QUEUE_URL).toStrictEqual({ Ref: logicalId(stack.outbox.queue) });
   expect(vars.DEAD_LETTER_QUEUE_URL).toStrictEqual({ Ref: logicalId(stack.outbox.deadLetterQueue) });
   expect(vars.TABLE_NAME).toStrictEqual({ Ref: logicalId(stack.table.table) });
-  // Deferring a rate-limited entry to X's reset is a visibility change on the outbox queue.
+  // A deferred entry goes back to the outbox queue as a new, delayed message (no receive spent); a
+  // visibility change is the fallback when that send fails.
   expect(resourcesFor(stack.sender.role, 'sqs:ChangeMessageVisibility')).toStrictEqual([
     arnOf(stack.outbox.queue),
   ]);
-  expect(resourcesFor(stack.sender.role, 'sqs:SendMessage')).toStrictEqual([
-    arnOf(stack.outbox.deadLetterQueue),
-  ]);
+  expect(resourcesFor(stack.sender.role, 'sqs:SendMessage')).toStrictEqual(
+    [stack.outbox.queue, stack.outbox.deadLetterQueue].map(arnOf).sort(),
+  );
+  // The SLA monitor's run also queues again outbox entries nobody sent.
+  expect(environmentOf(stack.slaMonitor.function).OUTBOX_QUEUE_URL).toStrictEqual({
+    Ref: logicalId(stack.outbox.queue),
+  });
+  expect(resourcesFor(stack.slaMonitor.role, 'sqs:SendMessage')).toStrictEqual([arnOf(stack.outbox.queue)]);
 });
 
 test('one secret per configured X account; the sender reads exactly those, nothing else does', () => {
@@ -1037,6 +1131,7 @@ test('settings: case link, subscribers and SMS severities from context; every ba
     emails: ['a@example.com', 'b@example.com'],
     smsNumbers: ['+31612345678'],
     smsSeverities: ['warning', 'critical'],
+    sentiment: 'comprehend',
   });
   // Props win over context; no subscribers and critical-only SMS by default.
   expect(
@@ -1045,6 +1140,7 @@ test('settings: case link, subscribers and SMS severities from context; every ba
     emails: [],
     smsNumbers: [],
     smsSeverities: ['critical'],
+    sentiment: 'comprehend',
   });
 
   const bad = new App({

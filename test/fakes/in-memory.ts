@@ -1,3 +1,5 @@
+import type { AgentRecord, AgentRegistry } from '../../functions/core/access/agents';
+import type { AuditEntry, AuditLog } from '../../functions/core/access/audit';
 import type { AccountAuthorization, AccountStatusStore } from '../../functions/core/account-status';
 import type {
   AbuseMark,
@@ -17,7 +19,13 @@ import {
   isAccountEvent,
   type Platform,
 } from '../../functions/core/interaction';
-import type { ClaimResult, OutboundQueue, OutboxEntry, OutboxStore } from '../../functions/core/outbox';
+import {
+  type ClaimResult,
+  OUTBOX_SWEEP_GRACE_MS,
+  type OutboundQueue,
+  type OutboxEntry,
+  type OutboxStore,
+} from '../../functions/core/outbox';
 import type { Page, PageRecord, Pager, PageStore } from '../../functions/core/paging';
 import type { DeadLetters, InteractionQueue, ParkedEvent } from '../../functions/core/queues';
 import type { ReplyRateLimiter } from '../../functions/core/replies';
@@ -30,6 +38,7 @@ import type {
   XAdminApi,
   XWebhook,
 } from '../../functions/core/x-admin/ports';
+import type { XPollStateStore, XStreamCursor } from '../../functions/core/x-intake/poll';
 
 /** The CaseStore contract in memory, with the same all-or-none and version rules as DynamoDB. */
 export class InMemoryCaseStore implements CaseStore {
@@ -147,11 +156,10 @@ export class InMemoryCaseStore implements CaseStore {
       this.openCaseOf.delete(customer);
   }
 
-  async listOpenCases(brandId: string, limit: number) {
+  async listOpenCases(brandId: string) {
     return [...this.cases.values()]
       .filter((c) => c.brandId === brandId && c.status !== 'resolved')
-      .sort((a, b) => (a.nextDeadlineAt ?? '9999').localeCompare(b.nextDeadlineAt ?? '9999'))
-      .slice(0, limit);
+      .sort((a, b) => (a.nextDeadlineAt ?? '9999').localeCompare(b.nextDeadlineAt ?? '9999'));
   }
 
   readonly notes: CaseNote[] = [];
@@ -219,11 +227,27 @@ export class StubSentiment implements SentimentClassifier {
 /** The outbox contract in memory: the same conditional state changes as DynamoDB. */
 export class InMemoryOutboxStore implements OutboxStore {
   readonly entries = new Map<string, OutboxEntry>();
+  /** When the sweeper may take each unsent entry (epoch ms), as the table's index holds it. */
+  readonly sweepAt = new Map<string, number>();
+
+  constructor(private readonly now: () => Date = () => new Date()) {}
 
   async createOutbox(entry: OutboxEntry) {
     if (this.entries.has(entry.outboxId)) return 'exists' as const;
     this.entries.set(entry.outboxId, structuredClone(entry));
+    if (entry.status === 'pending')
+      this.sweepAt.set(entry.outboxId, this.now().getTime() + OUTBOX_SWEEP_GRACE_MS);
     return 'created' as const;
+  }
+
+  async takeUnsent(now: Date, limit: number, snoozeMs: number) {
+    const due = [...this.sweepAt.entries()]
+      .filter(([, at]) => at <= now.getTime())
+      .sort((a, b) => a[1] - b[1])
+      .slice(0, limit)
+      .map(([id]) => id);
+    for (const id of due) this.sweepAt.set(id, now.getTime() + snoozeMs);
+    return due;
   }
 
   async getOutbox(outboxId: string) {
@@ -242,22 +266,34 @@ export class InMemoryOutboxStore implements OutboxStore {
       sendingSince: now.toISOString(),
       attempts: entry.attempts + 1,
     });
+    this.sweepAt.set(outboxId, now.getTime() + 6 * 60_000);
     return 'claimed';
   }
 
-  async releaseOutbox(outboxId: string, error: string) {
+  async releaseOutbox(outboxId: string, error: string, retryAt?: Date) {
     const entry = this.entries.get(outboxId);
-    if (entry?.status === 'sending') Object.assign(entry, { status: 'pending', error });
+    if (entry?.status !== 'sending') return;
+    Object.assign(entry, {
+      status: 'pending',
+      error,
+      ...(retryAt ? { deferredUntil: retryAt.toISOString() } : {}),
+    });
+    const from = Math.max(this.now().getTime(), retryAt?.getTime() ?? 0);
+    this.sweepAt.set(outboxId, from + OUTBOX_SWEEP_GRACE_MS);
   }
 
   async completeOutbox(outboxId: string, result: { platformMessageId: string; sentAt: string }) {
     const entry = this.entries.get(outboxId);
     if (entry) Object.assign(entry, { status: 'sent', ...result });
+    if (entry) delete entry.deferredUntil;
+    this.sweepAt.delete(outboxId);
   }
 
   async closeOutbox(outboxId: string, status: 'failed' | 'uncertain', error: string) {
     const entry = this.entries.get(outboxId);
     if (entry) Object.assign(entry, { status, error });
+    if (entry) delete entry.deferredUntil;
+    this.sweepAt.delete(outboxId);
   }
 }
 
@@ -363,6 +399,37 @@ export class InMemoryAccountStatusStore implements AccountStatusStore {
   }
 }
 
+/** The poller's cursors, leases and spend counters in memory, with DynamoDB's conditional semantics. */
+export class InMemoryXPollState implements XPollStateStore {
+  readonly items = new Map<string, XStreamCursor & { leaseOwner?: string; leaseUntil?: string }>();
+  readonly spent = new Map<string, number>();
+  async lease(stream: string, owner: string, now: Date, leaseMs: number) {
+    const item = this.items.get(stream) ?? {};
+    if (item.leaseUntil && item.leaseUntil >= now.toISOString()) return undefined;
+    this.items.set(stream, {
+      ...item,
+      leaseOwner: owner,
+      leaseUntil: new Date(now.getTime() + leaseMs).toISOString(),
+    });
+    const { leaseOwner: _o, leaseUntil: _u, ...cursor } = item;
+    return cursor;
+  }
+  async commit(stream: string, owner: string, cursor: XStreamCursor) {
+    if (this.items.get(stream)?.leaseOwner !== owner) return false;
+    this.items.set(stream, { ...cursor });
+    return true;
+  }
+  async addSpend(brandId: string, month: string, _resources: number, microUsd: number) {
+    const key = `${brandId}:${month}`;
+    const total = (this.spent.get(key) ?? 0) + microUsd;
+    this.spent.set(key, total);
+    return total;
+  }
+  async spend(brandId: string, month: string) {
+    return this.spent.get(`${brandId}:${month}`) ?? 0;
+  }
+}
+
 /** The webhook health check's one item, with the conditional write on its version. */
 export class InMemoryWebhookHealthStore implements WebhookHealthStore {
   state: WebhookHealthState = { version: 0 };
@@ -396,5 +463,56 @@ export class FakeXWebhooks implements Pick<XAdminApi, 'listWebhooks' | 'validate
     if (this.replayFails) throw new Error('X answered 503');
     this.replays.push({ webhookId, from: from.toISOString(), to: to.toISOString() });
     return { jobId: `job-${this.replays.length}` };
+  }
+}
+
+/** The agent registry in memory: ids and token hashes unique, removed agents kept and marked. */
+export class InMemoryAgentRegistry implements AgentRegistry {
+  readonly agents = new Map<string, AgentRecord>();
+
+  async addAgent(agent: AgentRecord) {
+    const taken = [...this.agents.values()].some(
+      (a) => a.id === agent.id || (agent.tokenHash && a.tokenHash === agent.tokenHash),
+    );
+    if (taken) return 'duplicate' as const;
+    this.agents.set(agent.id, { ...agent });
+    return 'written' as const;
+  }
+
+  async getAgent(id: string) {
+    return this.agents.get(id);
+  }
+
+  async findByTokenHash(tokenHash: string) {
+    return [...this.agents.values()].find((a) => a.tokenHash === tokenHash && !a.removedAt);
+  }
+
+  async listAgents() {
+    return [...this.agents.values()];
+  }
+
+  async removeAgent(id: string) {
+    const agent = this.agents.get(id);
+    if (!agent || agent.removedAt) return false;
+    const { tokenHash: _revoked, ...kept } = agent;
+    this.agents.set(id, { ...kept, removedAt: new Date().toISOString() });
+    return true;
+  }
+}
+
+/** The audit trail in memory: appended only. */
+export class InMemoryAuditLog implements AuditLog {
+  readonly entries: AuditEntry[] = [];
+
+  async append(entry: AuditEntry) {
+    this.entries.push({ ...entry });
+  }
+
+  async listForCase(caseId: string) {
+    return this.entries.filter((e) => e.caseId === caseId);
+  }
+
+  async *listForBrand(brandId: string, from: string, to: string) {
+    yield this.entries.filter((e) => e.brandId === brandId && e.at >= from && e.at <= to);
   }
 }

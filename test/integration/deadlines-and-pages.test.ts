@@ -109,6 +109,25 @@ test('a high-risk post pages on-call at once', async () => {
   );
 });
 
+test('a risk page carries the masked text: no card number reaches SNS or /api/pages', async () => {
+  const payload = JSON.parse(fixture('x/mention.json'));
+  payload.tweet_create_events[0].id_str = '1860000000000000888';
+  payload.tweet_create_events[0].user.id_str = '888';
+  payload.tweet_create_events[0].text = '@DemoAir I will sue you. card 4111 1111 1111 1111';
+  await postX(system.url, JSON.stringify(payload));
+  const published = await waitFor('the risk page', async () =>
+    pages.find((p) => p.caseId === 'x-1860000000000000888'),
+  );
+  const listed = await waitFor('the page in /api/pages', async () => {
+    const found = (await api(system.url, '/api/pages')).body.pages as Page[];
+    return found.find((p) => p.caseId === 'x-1860000000000000888');
+  });
+  for (const page of [published, listed]) {
+    assert.doesNotMatch(JSON.stringify(page), /4111 1111 1111 1111|4111111111111111/);
+    assert.match(page.text, /card •••• •••• •••• 1111/);
+  }
+});
+
 test('a burst of negative posts pages on-call once as a spike (DynamoDB counters, SNS)', async () => {
   const base = 1_860_000_000_000_001_000n;
   const post = (i: number) => {

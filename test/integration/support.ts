@@ -4,10 +4,14 @@ import { signXPayload } from '../../functions/channels/x/signature';
 export const X_SECRET = 'integration-consumer-secret';
 export const API_TOKEN = 'integration-token';
 
+/**
+ * Polls until `probe` gives a value. The deadline is generous on purpose: polling returns as soon as the
+ * state is reached, and a machine loaded by other work may take many times longer than a quiet one.
+ */
 export async function waitFor<T>(
   what: string,
   probe: () => Promise<T | undefined>,
-  timeoutMs = 60_000, // generous: the machine running the tests may be busy with other work
+  timeoutMs = 90_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

@@ -249,3 +249,30 @@ test('two first posts of one customer triaged at the same moment give one case o
   ]);
   assert.equal((await getItem(`CASE#${caseIds[0]}`, 'CASE'))?.messageCount, 2);
 });
+
+test('a 600 KB signed mention is kept cut to 25,000 characters with a note: one case, nothing dead-lettered', async () => {
+  const payload = JSON.parse(fixture('x/mention.json'));
+  const tweet = payload.tweet_create_events[0];
+  tweet.id_str = '1860000000000600001';
+  tweet.id = Number(tweet.id_str);
+  tweet.user.id_str = '60001';
+  tweet.user.id = 60001;
+  tweet.timestamp_ms = String(Date.now());
+  // 600 KB of UTF-8: whole, the item would be over DynamoDB's 400 KB (and the message over SQS's 256 KB).
+  tweet.text = `@DemoAir my bag is lost. ${'😡 '.repeat(120_000)}`;
+  const body = JSON.stringify(payload);
+  const bytes = Buffer.byteLength(body);
+  assert.equal(bytes > 600_000, true, `${bytes} bytes`);
+  const deadBefore = await queueDepth(system.queues.client, system.queues.deadLetterQueueUrl);
+  assert.equal((await postX(system.url, body)).status, 200);
+  const caseItem = await waitFor('the long mention case', () =>
+    getItem('CASE#x-1860000000000600001', 'CASE'),
+  );
+  assert.equal(caseItem.status, 'open');
+  const [message] = await messagesOf('x-1860000000000600001');
+  const text = String(message?.text);
+  assert.equal(text.startsWith('@DemoAir my bag is lost. 😡 😡'), true);
+  const note = /\[… cut by socialcare: the post has [\d,]+ characters; the first 25,000 are kept\]$/;
+  assert.equal(note.test(text), true, text.slice(-120));
+  assert.equal(await queueDepth(system.queues.client, system.queues.deadLetterQueueUrl), deadBefore);
+}, 180_000);

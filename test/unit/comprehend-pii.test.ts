@@ -41,3 +41,19 @@ test('when Comprehend fails, the local findings still protect the text', async (
     ['card_number'],
   );
 });
+
+test("Comprehend's code-point offsets are turned into UTF-16 indexes (emoji before the finding)", async () => {
+  const text = '😀😀😀 passport X1234567';
+  // Comprehend counts each emoji as one character: the passport number starts at code point 13.
+  const detector = new ComprehendPiiDetector(
+    client(async () => ({
+      Entities: [{ Type: 'PASSPORT_NUMBER', BeginOffset: 13, EndOffset: 21, Score: 0.99 }],
+    })),
+  );
+  const spans = await detector.detect(text);
+  assert.deepEqual(
+    spans.map((s) => text.slice(s.start, s.end)),
+    ['X1234567'],
+  );
+  assert.equal(maskPii(text, spans), '😀😀😀 passport ••••4567');
+});

@@ -80,3 +80,29 @@ test('text is cut to 5,000 bytes of UTF-8 without splitting a character', async 
   await new ComprehendSentimentClassifier(client, new LocalSentimentClassifier()).classify([{ text: long }]);
   assert.ok(Buffer.byteLength(calls[0]!.TextList[0]!) <= 5000);
 });
+
+test('a Comprehend throttle or outage falls back to the local reader with a note, never failing the batch', async () => {
+  let calls = 0;
+  const client = {
+    send: async () => {
+      calls++;
+      const error = new Error('Rate exceeded');
+      error.name = 'ThrottlingException';
+      throw error;
+    },
+  } as unknown as ComprehendClient;
+  const classifier = new ComprehendSentimentClassifier(client, new LocalSentimentClassifier());
+  const results = await classifier.classify([
+    { text: 'this is awful, worst airline ever', lang: 'en' },
+    { text: 'thanks, lovely crew', lang: 'en' },
+    { text: 'service épouvantable', lang: 'fr' },
+  ]);
+  assert.equal(calls, 2, 'one call per language was tried');
+  assert.deepEqual(
+    results.map((r) => r.source),
+    ['local', 'local', 'local'],
+  );
+  assert.equal(results[0]?.label, 'NEGATIVE');
+  for (const result of results)
+    assert.match(result.note ?? '', /Comprehend unavailable \(ThrottlingException\); read locally/);
+});

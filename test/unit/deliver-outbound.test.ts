@@ -118,7 +118,8 @@ test('a DM goes to the customer through the DM endpoint', async () => {
 
 test('a 429 is retried after the reset X reports, without a duplicate', async () => {
   standIn.sent.length = 0;
-  const { outbox, outboxId, deps } = await setup();
+  // Written just now: the reset is within the day a reply may be deferred.
+  const { outbox, outboxId, deps } = await setup({ createdAt: new Date().toISOString() });
   const reset = Math.ceil(Date.now() / 1000) + 42;
   standIn.failNext(429, 1, reset);
   await assert.rejects(deliverOutbound(outboxId, deps), (error: Error & { retryAt?: Date }) => {

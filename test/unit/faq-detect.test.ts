@@ -493,3 +493,15 @@ test('performance: 10,000 detections (timing reported, not asserted)', () => {
   for (let i = 0; i < 10_000; i++) detect(texts[i % texts.length]!);
   console.info(`10,000 detectFaqIntent calls: ${(performance.now() - started).toFixed(0)} ms`);
 });
+
+test('a length of time ("2 hours on hold") is not an opening-hours question; "open 24 hours" still is', () => {
+  for (const text of [
+    '@DemoAir I have been 2 hours on hold with your call centre',
+    'three hours on hold and still nobody, what is going on?',
+    'a few hours ago I asked you a question',
+  ]) {
+    assert.notEqual(detect(text).intent, 'hours', text);
+  }
+  assert.equal(detect('is the lounge at schiphol open 24 hours?').intent, 'hours');
+  assert.equal(detect('opening hours of the service desk at schiphol?').intent, 'hours');
+});

@@ -5,8 +5,12 @@ import { join } from 'node:path';
 import { afterAll, test } from '@jest/globals';
 import { recordedKey } from '../../functions/core/cases';
 import { type IngestItem, type Interaction, ingestKeyOf } from '../../functions/core/interaction';
-import { INGEST_JOURNAL_FILE, openIngestJournal } from '../../functions/local-runtime/ingest-journal';
-import { RecordingQueue } from '../fakes/in-memory';
+import {
+  INGEST_JOURNAL_FILE,
+  MAX_JOURNAL_REPLAYS,
+  openIngestJournal,
+} from '../../functions/local-runtime/ingest-journal';
+import { RecordingDeadLetters, RecordingQueue } from '../fakes/in-memory';
 
 const root = mkdtempSync(join(tmpdir(), 'socialcare-journal-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -52,7 +56,12 @@ const lines = (dir: string) =>
 test('accepted interactions are on disk when enqueue returns, then forwarded to the queue', async () => {
   const dataDir = freshDir();
   const queue = new RecordingQueue();
-  const journal = await openIngestJournal({ dataDir, queue, recorded: new Recorded() });
+  const journal = await openIngestJournal({
+    deadLetters: new RecordingDeadLetters(),
+    dataDir,
+    queue,
+    recorded: new Recorded(),
+  });
   // Concurrent webhooks share writes: every one of them is in the file once its promise resolves.
   await Promise.all(Array.from({ length: 50 }, (_, i) => journal.enqueue([interaction(String(i))])));
   assert.equal(lines(dataDir).length, 50);
@@ -68,7 +77,12 @@ test('accepted interactions are on disk when enqueue returns, then forwarded to 
 test('a start re-enqueues what was accepted and not recorded, and drops what was recorded', async () => {
   const dataDir = freshDir();
   const recorded = new Recorded();
-  const first = await openIngestJournal({ dataDir, queue: new RecordingQueue(), recorded });
+  const first = await openIngestJournal({
+    deadLetters: new RecordingDeadLetters(),
+    dataDir,
+    queue: new RecordingQueue(),
+    recorded,
+  });
   await first.enqueue([interaction('1'), interaction('2')]);
   await first.enqueue([interaction('3')]);
   await first.enqueue([interaction('3')]); // delivered twice by the platform
@@ -77,7 +91,12 @@ test('a start re-enqueues what was accepted and not recorded, and drops what was
   appendFileSync(join(dataDir, INGEST_JOURNAL_FILE), '{"at":17,"interaction":{"schemaVers');
 
   const queue = new RecordingQueue();
-  const second = await openIngestJournal({ dataDir, queue, recorded });
+  const second = await openIngestJournal({
+    deadLetters: new RecordingDeadLetters(),
+    dataDir,
+    queue,
+    recorded,
+  });
   assert.equal(second.replayed, 2);
   assert.deepEqual(queue.sent.map((i) => i.platformMessageId).sort(), ['1', '3']);
   assert.equal(queue.sent[0]?.text.includes('😀'), true);
@@ -96,6 +115,7 @@ test('compaction keeps only what is not recorded, and drops what outlived the re
   const recorded = new Recorded();
   let now = 1_000_000;
   const journal = await openIngestJournal({
+    deadLetters: new RecordingDeadLetters(),
     dataDir,
     queue: new RecordingQueue(),
     recorded,
@@ -129,6 +149,7 @@ test('a queue that fails is retried; the interactions stay in the journal meanwh
   let failures = 2;
   const sent: IngestItem[] = [];
   const journal = await openIngestJournal({
+    deadLetters: new RecordingDeadLetters(),
     dataDir,
     queue: {
       async enqueue(items) {
@@ -162,10 +183,48 @@ test('unreadable lines in an old journal are skipped, the readable ones replayed
     ].join('\n'),
   );
   const queue = new RecordingQueue();
-  const journal = await openIngestJournal({ dataDir, queue, recorded: new Recorded() });
+  const journal = await openIngestJournal({
+    deadLetters: new RecordingDeadLetters(),
+    dataDir,
+    queue,
+    recorded: new Recorded(),
+  });
   assert.deepEqual(
     queue.sent.map((i) => i.platformMessageId),
     ['ok'],
   );
   await journal.stop();
+});
+
+test('an entry that keeps failing is replayed at a few starts, then parked once with its reason, never replayed again', async () => {
+  const dataDir = freshDir();
+  const recorded = new Recorded();
+  const first = await openIngestJournal({
+    dataDir,
+    queue: new RecordingQueue(),
+    recorded,
+    deadLetters: new RecordingDeadLetters(),
+  });
+  await first.enqueue([interaction('poison'), interaction('fine')]);
+  await first.forwarded();
+  await first.stop();
+  // Triage records the good one; the poison one fails every time and is never recorded.
+  recorded.ids.add('fine');
+  const replayedAt: number[] = [];
+  const parked = new RecordingDeadLetters();
+  for (let start = 1; start <= MAX_JOURNAL_REPLAYS + 3; start++) {
+    const queue = new RecordingQueue();
+    const journal = await openIngestJournal({ dataDir, queue, recorded, deadLetters: parked });
+    if (queue.sent.some((i) => i.platformMessageId === 'poison')) replayedAt.push(start);
+    await journal.stop();
+  }
+  assert.deepEqual(
+    replayedAt,
+    Array.from({ length: MAX_JOURNAL_REPLAYS }, (_, i) => i + 1),
+  );
+  assert.equal(parked.parked.length, 1, 'parked once');
+  assert.equal(parked.parked[0]?.source, 'ingest-journal');
+  assert.match(parked.parked[0]!.reason, /not recorded after 3 starts replayed it/);
+  assert.equal(JSON.parse(parked.parked[0]!.body).platformMessageId, 'poison');
+  assert.equal(lines(dataDir).length, 0, 'gone from the journal');
 });

@@ -90,3 +90,20 @@ test('stored messages and case subjects have private data masked', async () => {
   assert.equal(store.messages.get('x-1')?.[0]?.text, 'my card •••• •••• •••• 1111 was charged twice');
   assert.equal(store.cases.get('x-1')?.subject, 'my card •••• •••• •••• 1111 was charged twice');
 });
+
+test('the link rule names each allowed domain once, however often the desk and the knowledge base list it', async () => {
+  const problems = await checkOutbound('see https://evil.example/pay', {
+    allowedDomains: ['demoair.example', 'DemoAir.example', 'www.demoair.example', 'help.partner.example'],
+    platform: 'x',
+    maxLength: 280,
+    pii: new LocalPiiDetector(),
+    visibility: 'public',
+  });
+  assert.deepEqual(problems, [
+    {
+      code: 'link_not_allowed',
+      message:
+        'links may only go to demoair.example (or its subdomains), help.partner.example (or its subdomains): https://evil.example/pay',
+    },
+  ]);
+});

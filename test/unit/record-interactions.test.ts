@@ -212,3 +212,43 @@ test('a customer marked abusive is recorded at low priority, never escalated, pa
   assert.deepEqual(queue.ids, [], 'never answered');
   assert.equal(outbox.entries.size, 0);
 });
+
+test("a case's sentiment is the worst of its customer's messages; the latest reading is kept beside it", async () => {
+  const { store, deps } = setup((text) =>
+    text.includes('furious') ? 'NEGATIVE' : text.includes('thanks') ? 'POSITIVE' : 'NEUTRAL',
+  );
+  await recordInteractions([mention('1', { text: '@DemoAir I am furious, my bag is lost' })], deps);
+  await recordInteractions(
+    [mention('2', { text: '@DemoAir it is the blue one', receivedAt: '2026-11-23T10:05:00.000Z' })],
+    deps,
+  );
+  let careCase = store.cases.get('x-1')!;
+  assert.equal(careCase.messageCount, 2);
+  assert.equal(careCase.sentiment, 'NEGATIVE', 'a neutral follow-up does not calm an angry case');
+  assert.equal(careCase.latestSentiment, 'NEUTRAL');
+  assert.deepEqual(careCase.priorityReasons, ['negative sentiment']);
+  await recordInteractions(
+    [mention('3', { text: '@DemoAir thanks anyway', receivedAt: '2026-11-23T10:06:00.000Z' })],
+    deps,
+  );
+  careCase = store.cases.get('x-1')!;
+  assert.deepEqual([careCase.sentiment, careCase.latestSentiment], ['NEGATIVE', 'POSITIVE']);
+});
+
+test('a risk page is built from the masked text, with or without a PII detector given', async () => {
+  const { deps } = setup();
+  const pager = new RecordingPager();
+  const pages = new InMemoryPageStore();
+  await recordInteractions(
+    [mention('9', { text: '@DemoAir I will sue you. card 4111 1111 1111 1111, mail me at a.b@example.com' })],
+    { ...deps, paging: { pages, pager, linkFor: (id: string) => `https://console/#/cases/${id}` } },
+  );
+  const [page] = pager.published;
+  assert.equal(page?.kind, 'risk');
+  const listed = await pages.listPages(10, 'demoair');
+  for (const out of [page, ...listed]) {
+    assert.doesNotMatch(JSON.stringify(out), /4111 1111 1111 1111|a\.b@example\.com/);
+    assert.match(out!.text, /card •••• •••• •••• 1111, mail me at \[email\]/);
+  }
+  assert.match(deps.store.cases.get('x-9')!.subject, /•••• 1111/);
+});

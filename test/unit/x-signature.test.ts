@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from '@jest/globals';
 import { answerXCrc, signXPayload, verifyXSignature } from '../../functions/channels/x/signature';
 
-test('X signature test vectors from DESIGN.md (secret "test")', () => {
+test('X signature test vectors from docs/architecture.md (secret "test")', () => {
   assert.equal(
     signXPayload('test', '{"test_number":1,"test_string":"two"}'),
     'sha256=YWHphPn/JFq43jkF0y4/w8R/SelmLjvpunhVFY8JhlI=',

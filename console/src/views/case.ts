@@ -181,7 +181,10 @@ export const caseView: View = (root, context, [caseId = '']) => {
   const at = (iso: string | undefined) => when(iso, brand()?.timezone);
   const exact = (iso: string | undefined) => exactly(iso, brand()?.timezone);
   const isResolved = () => shown?.case.status === 'resolved';
+  /** X refuses this app's public reply to a post found by keyword search: the API says so and why. */
+  const publicRefusal = () => (shown?.publicReply?.allowed === false ? shown.publicReply.reason : undefined);
   const hasPublicThread = () =>
+    publicRefusal() === undefined &&
     Boolean(shown?.messages.some((m) => m.direction === 'in' && m.visibility === 'public'));
   const draftInProgress = () =>
     editor.value.trim() !== '' || closeOut.value.trim() !== '' || busy !== undefined;
@@ -516,6 +519,14 @@ export const caseView: View = (root, context, [caseId = '']) => {
       c?.deliveryProblem
         ? h('div', { class: 'banner danger' }, h('strong', null, 'Delivery problem: '), c.deliveryProblem)
         : null,
+      publicRefusal()
+        ? h(
+            'div',
+            { class: 'banner warn', 'data-testid': 'listening' },
+            h('strong', null, 'Found by keyword search: no public reply from here. '),
+            publicRefusal(),
+          )
+        : null,
       conflict
         ? h(
             'div',
@@ -664,7 +675,7 @@ export const caseView: View = (root, context, [caseId = '']) => {
         'public',
         'Public reply',
         resolved || !publicOk,
-        publicOk ? '' : 'The customer wrote privately: reply privately',
+        publicOk ? '' : (publicRefusal() ?? 'The customer wrote privately: reply privately'),
       ),
       tab('private', PLATFORM_NAMES[c.platform] === 'X' ? 'Private (DM)' : 'Private message', resolved),
       tab('note', 'Internal note'),

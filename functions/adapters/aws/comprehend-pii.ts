@@ -32,11 +32,13 @@ export class ComprehendPiiDetector implements PiiDetector {
       const { Entities = [] } = await this.client.send(
         new DetectPiiEntitiesCommand({ Text: input, LanguageCode: 'en' }),
       );
+      const toUtf16 = utf16IndexOfCodePoint(input);
       remote = Entities.flatMap((entity) => {
         const kind = KINDS[entity.Type ?? ''];
         if (!kind || entity.BeginOffset === undefined || entity.EndOffset === undefined) return [];
-        // Comprehend's offsets count characters of the text it read, which starts like ours.
-        return [{ kind, start: entity.BeginOffset, end: entity.EndOffset }];
+        // Comprehend counts code points of the text it read (which starts like ours); the spans index
+        // JavaScript strings, which count UTF-16 units: an emoji is one of the first, two of the second.
+        return [{ kind, start: toUtf16(entity.BeginOffset), end: toUtf16(entity.EndOffset) }];
       });
     } catch {
       remote = [];
@@ -50,4 +52,16 @@ export class ComprehendPiiDetector implements PiiDetector {
     }
     return merged;
   }
+}
+
+/** Maps a code-point offset in `text` (what Comprehend returns) to the UTF-16 index JavaScript uses. */
+export function utf16IndexOfCodePoint(text: string): (codePoint: number) => number {
+  const starts: number[] = [];
+  let at = 0;
+  for (const char of text) {
+    starts.push(at);
+    at += char.length;
+  }
+  starts.push(at);
+  return (codePoint) => starts[Math.max(0, Math.min(codePoint, starts.length - 1))] as number;
 }

@@ -33,7 +33,8 @@ function comprehendLanguage(lang: string | undefined): string | undefined {
 
 /**
  * Sentiment from Amazon Comprehend, batched 25 at a time per language. Texts in languages it does not
- * read, and documents it rejects, go to the fallback classifier and the case says so.
+ * read, documents it rejects and whole calls that fail (throttling, an outage) go to the fallback
+ * classifier and the case says so.
  */
 export class ComprehendSentimentClassifier implements SentimentClassifier {
   constructor(
@@ -95,6 +96,16 @@ export class ComprehendSentimentClassifier implements SentimentClassifier {
                 if (index === undefined) continue;
                 fallbackIndexes.push(index);
                 fallbackNotes.set(index, `Comprehend could not read it (${failure.ErrorCode}); read locally`);
+              }
+            })
+            .catch((error: unknown) => {
+              // Sentiment is one signal among several: a Comprehend throttle or outage must not fail the
+              // triage batch (five failed receives would park the mentions with no case and no deadline).
+              const reason = error instanceof Error ? error.name : 'error';
+              for (const index of chunk) {
+                if (results[index]) continue;
+                fallbackIndexes.push(index);
+                fallbackNotes.set(index, `Comprehend unavailable (${reason}); read locally`);
               }
             }),
         );

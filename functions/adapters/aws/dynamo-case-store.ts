@@ -27,7 +27,8 @@ import { queryAll, withoutTableAttributes } from './table-items';
 /** How long the "already recorded" key of a platform message is kept: far beyond any platform or SQS retry. */
 const RECORDED_TTL_SECONDS = 30 * 24 * 3600;
 
-function caseItem(careCase: CareCase): Record<string, unknown> {
+/** A case as the table stores it, with its index keys (tests write queues of cases directly). */
+export function caseItem(careCase: CareCase): Record<string, unknown> {
   const item: Record<string, unknown> = { ...keys.case(careCase.caseId), entity: 'case', ...careCase };
   // The deadline index holds only cases the SLA monitor must look at, keyed by when to look.
   if (careCase.status === 'open' && careCase.sla?.checkAt) {
@@ -331,18 +332,16 @@ export class DynamoCaseStore implements CaseStore {
     }
   }
 
-  async listOpenCases(brandId: string, limit: number): Promise<CareCase[]> {
-    const result = await this.doc.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: QUEUE_INDEX.name,
-        KeyConditionExpression: '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': QUEUE_INDEX.partition },
-        ExpressionAttributeValues: { ':pk': `QUEUE#${brandId}` },
-        Limit: limit,
-      }),
-    );
-    return (result.Items ?? []).map((item) => withoutTableAttributes<CareCase>(item));
+  async listOpenCases(brandId: string): Promise<CareCase[]> {
+    // Every page (DynamoDB stops a page at 1 MB): the queue's counts are over all open cases.
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      IndexName: QUEUE_INDEX.name,
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': QUEUE_INDEX.partition },
+      ExpressionAttributeValues: { ':pk': `QUEUE#${brandId}` },
+    });
+    return items.map((item) => withoutTableAttributes<CareCase>(item));
   }
 
   async addNote(note: CaseNote): Promise<void> {

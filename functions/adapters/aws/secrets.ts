@@ -1,5 +1,6 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ConfigError, isSet } from '../../commons/env';
+import { SECRET_REFRESH_INTERVAL_MS, type SecretReader } from '../../commons/fresh-secret';
 
 export class SecretUnavailableError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -10,16 +11,21 @@ export class SecretUnavailableError extends Error {
 
 /**
  * A JSON secret in Secrets Manager, read once per cold start and checked by `check`, then cached. A
- * failed read or check is not cached, so the next request tries again. Values never reach a log.
+ * failed read or check is not cached, so the next request tries again. `refresh` reads it again, at
+ * most once a minute after the last read (a webhook calls it when a signature is refused: the secret
+ * may have been rotated). Values never reach a log.
  */
 function cachedSecret<T>(
   client: SecretsManagerClient,
   secretId: string,
   check: (value: Record<string, unknown>) => T,
-): () => Promise<T> {
+  now: () => number = Date.now,
+): SecretReader<T> {
   let cached: Promise<T> | undefined;
-  return () => {
-    cached ??= client
+  let lastReadAt = Number.NEGATIVE_INFINITY;
+  const read = () => {
+    lastReadAt = now();
+    const reading = client
       .send(new GetSecretValueCommand({ SecretId: secretId }))
       .then((result) => {
         let value: Record<string, unknown>;
@@ -31,11 +37,23 @@ function cachedSecret<T>(
         return check(value);
       })
       .catch((error) => {
-        cached = undefined;
+        if (cached === reading) cached = undefined;
         throw error;
       });
-    return cached;
+    cached = reading;
+    return reading;
   };
+  const reader = () => cached ?? read();
+  reader.refresh = async () => {
+    if (now() - lastReadAt < SECRET_REFRESH_INTERVAL_MS) return false;
+    try {
+      await read();
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  return reader;
 }
 
 /** One field of a JSON secret, which must be set. */
@@ -43,16 +61,22 @@ export function secretField(
   client: SecretsManagerClient,
   secretId: string,
   field: string,
-): () => Promise<string> {
-  return cachedSecret(client, secretId, (value) => {
-    const text = value[field];
-    if (!isSet(text)) {
-      throw new SecretUnavailableError(
-        `secret ${secretId} has no value for "${field}" yet: set it (see README, Deploy)`,
-      );
-    }
-    return text;
-  });
+  now?: () => number,
+): SecretReader<string> {
+  return cachedSecret(
+    client,
+    secretId,
+    (value) => {
+      const text = value[field];
+      if (!isSet(text)) {
+        throw new SecretUnavailableError(
+          `secret ${secretId} has no value for "${field}" yet: set it (see README, Deploy)`,
+        );
+      }
+      return text;
+    },
+    now,
+  );
 }
 
 /** A whole JSON secret with the named fields all set. */
@@ -60,13 +84,19 @@ export function secretJson<T>(
   client: SecretsManagerClient,
   secretId: string,
   fields: Array<keyof T & string>,
-): () => Promise<T> {
-  return cachedSecret(client, secretId, (value) => {
-    const missing = fields.filter((f) => !isSet(value[f]));
-    if (missing.length)
-      throw new SecretUnavailableError(`secret ${secretId} has no value for ${missing.join(', ')} yet`);
-    return value as T;
-  });
+  now?: () => number,
+): SecretReader<T> {
+  return cachedSecret(
+    client,
+    secretId,
+    (value) => {
+      const missing = fields.filter((f) => !isSet(value[f]));
+      if (missing.length)
+        throw new SecretUnavailableError(`secret ${secretId} has no value for ${missing.join(', ')} yet`);
+      return value as T;
+    },
+    now,
+  );
 }
 
 /**

@@ -2,6 +2,7 @@ import {
   ChangeMessageVisibilityCommand,
   SendMessageBatchCommand,
   type SendMessageBatchRequestEntry,
+  SendMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { IngestItem } from '../../core/interaction';
@@ -154,6 +155,29 @@ export async function delayRedelivery(
       QueueUrl: queueUrl,
       ReceiptHandle: receiptHandle,
       VisibilityTimeout: seconds,
+    }),
+  );
+}
+
+/** SQS delays a message by at most 15 minutes. */
+const MAX_DELAY_SECONDS = 900;
+
+/**
+ * Sends an outbox message again as a new message, delayed towards its `notBefore` (at most 15 minutes:
+ * the sender sends it on again if it arrives early). A new message starts with no receives spent.
+ */
+export async function redeliverOutboxMessage(
+  client: SQSClient,
+  queueUrl: string,
+  message: { outboxId: string; notBefore?: string; deferrals?: number },
+  now: Date = new Date(),
+): Promise<void> {
+  const wait = message.notBefore ? Date.parse(message.notBefore) - now.getTime() : 0;
+  await client.send(
+    new SendMessageCommand({
+      QueueUrl: queueUrl,
+      MessageBody: JSON.stringify(message),
+      DelaySeconds: Math.min(MAX_DELAY_SECONDS, Math.max(0, Math.ceil(wait / 1000))),
     }),
   );
 }

@@ -1,3 +1,4 @@
+import { type Refreshable, withFreshSecret } from '../../commons/fresh-secret';
 import {
   type HttpEvent,
   type HttpResult,
@@ -22,8 +23,11 @@ import {
 } from './signature';
 
 export interface GenericWebhookDeps {
-  /** The shared secret of a source (`yelp`, `trustpilot`...); undefined for a source we do not know. */
-  sourceSecret: (source: string) => Promise<string | undefined>;
+  /**
+   * The shared secret of a source (`yelp`, `trustpilot`...); undefined for a source we do not know.
+   * Cached by the caller; refreshed (at most once a minute) when a signature or a source is refused.
+   */
+  sourceSecret: ((source: string) => Promise<string | undefined>) & Refreshable;
   directory: BrandDirectory;
   queue: InteractionQueue;
   deadLetters: DeadLetters;
@@ -72,13 +76,26 @@ export function createGenericWebhook(deps: GenericWebhookDeps): (event: HttpEven
     if (body.length > MAX_WEBHOOK_BODY_BYTES) return problem(413, 'payload too large');
 
     const source = header(event, GENERIC_SOURCE_HEADER)?.trim().toLowerCase() ?? '';
-    const secret = GENERIC_SOURCE_PATTERN.test(source) ? await deps.sourceSecret(source) : undefined;
-    if (!secret) {
+    if (!GENERIC_SOURCE_PATTERN.test(source)) {
       logger.warn('generic webhook from an unknown source', { source: source.slice(0, 40) });
       return problem(401, 'unknown source');
     }
     const at = now();
-    const check = verifyGenericSignature(secret, body, header(event, GENERIC_SIGNATURE_HEADER), at);
+    const signature = header(event, GENERIC_SIGNATURE_HEADER);
+    // A source added or a secret rotated since the secrets were read: read them again and retry once.
+    const check = await withFreshSecret(
+      deps.sourceSecret,
+      async () => {
+        const secret = await deps.sourceSecret(source);
+        return secret ? verifyGenericSignature(secret, body, signature, at) : undefined;
+      },
+      (result) =>
+        !signature || (result !== undefined && (result.ok || result.reason !== 'signature does not match')),
+    );
+    if (!check) {
+      logger.warn('generic webhook from an unknown source', { source });
+      return problem(401, 'unknown source');
+    }
     if (!check.ok) {
       logger.warn('generic webhook signature refused', { source, reason: check.reason });
       return problem(401, check.reason);

@@ -1,3 +1,4 @@
+import { type SecretReader, withFreshSecret } from '../../commons/fresh-secret';
 import {
   type HttpEvent,
   type HttpResult,
@@ -17,10 +18,10 @@ import { normalizeMetaWebhook } from './normalize';
 import { answerMetaChallenge, verifyMetaSignature } from './signature';
 
 export interface MetaWebhookDeps {
-  /** The Meta app secret: signs every POST. Fetched once and cached by the caller. */
-  appSecret: () => Promise<string>;
+  /** The Meta app secret: signs every POST. Cached by the caller; refreshed (at most once a minute) on a mismatch. */
+  appSecret: SecretReader<string>;
   /** The token we typed into the app dashboard when subscribing: checked on the GET challenge. */
-  verifyToken: () => Promise<string>;
+  verifyToken: SecretReader<string>;
   directory: BrandDirectory;
   queue: InteractionQueue;
   deadLetters: DeadLetters;
@@ -40,7 +41,11 @@ export function createMetaWebhook(deps: MetaWebhookDeps): (event: HttpEvent) => 
   return async (event) => {
     const verb = method(event);
     if (verb === 'GET') {
-      const answer = answerMetaChallenge(await deps.verifyToken(), event.queryStringParameters);
+      const answer = await withFreshSecret(
+        deps.verifyToken,
+        async () => answerMetaChallenge(await deps.verifyToken(), event.queryStringParameters),
+        (a) => a.status === 200 || !event.queryStringParameters?.['hub.verify_token'],
+      );
       if (answer.status !== 200) {
         logger.warn('meta subscription challenge refused', { reason: answer.reason });
         return problem(answer.status, answer.reason);
@@ -55,7 +60,13 @@ export function createMetaWebhook(deps: MetaWebhookDeps): (event: HttpEvent) => 
 
     const body = rawBody(event);
     if (body.length > MAX_WEBHOOK_BODY_BYTES) return problem(413, 'payload too large');
-    if (!verifyMetaSignature(await deps.appSecret(), body, header(event, 'x-hub-signature-256'))) {
+    const signature = header(event, 'x-hub-signature-256');
+    const verified = await withFreshSecret(
+      deps.appSecret,
+      async () => verifyMetaSignature(await deps.appSecret(), body, signature),
+      (ok) => ok || !signature,
+    );
+    if (!verified) {
       logger.warn('meta webhook signature missing or wrong', { bytes: body.length });
       return problem(401, 'invalid signature');
     }

@@ -1,3 +1,4 @@
+import { type SecretReader, withFreshSecret } from '../../commons/fresh-secret';
 import {
   type HttpEvent,
   type HttpResult,
@@ -17,8 +18,8 @@ import { normalizeXActivity } from './normalize';
 import { answerXCrc, verifyXSignature } from './signature';
 
 export interface XWebhookDeps {
-  /** The X app's consumer secret, fetched once and cached by the caller. */
-  consumerSecret: () => Promise<string>;
+  /** The X app's consumer secret, cached by the caller; refreshed (at most once a minute) on a mismatch. */
+  consumerSecret: SecretReader<string>;
   directory: BrandDirectory;
   queue: InteractionQueue;
   deadLetters: DeadLetters;
@@ -44,7 +45,13 @@ export function createXWebhook(deps: XWebhookDeps): (event: HttpEvent) => Promis
 
     const body = rawBody(event);
     if (body.length > MAX_WEBHOOK_BODY_BYTES) return problem(413, 'payload too large');
-    if (!verifyXSignature(await deps.consumerSecret(), body, header(event, 'x-twitter-webhooks-signature'))) {
+    const signature = header(event, 'x-twitter-webhooks-signature');
+    const verified = await withFreshSecret(
+      deps.consumerSecret,
+      async () => verifyXSignature(await deps.consumerSecret(), body, signature),
+      (ok) => ok || !signature,
+    );
+    if (!verified) {
       logger.warn('x webhook signature missing or wrong', { bytes: body.length });
       return problem(401, 'invalid signature');
     }

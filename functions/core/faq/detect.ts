@@ -197,10 +197,22 @@ function scanVocabulary(tokens: Token[], used: boolean[]): Set<Tag> {
     if (used[i]) continue;
     const found = longestAt(tokens, i, vocabulary.map, vocabulary.maxWords, used);
     if (!found) continue;
+    // "2 hours on hold", "three times": a length of time or a count, not opening hours or a timetable.
+    if (found.length === 1 && DURATION_WORDS.has(tokens[i]!.text) && isQuantity(tokens[i - 1])) continue;
     for (const tag of found.value) tags.add(tag);
     i += found.length - 1;
   }
   return tags;
+}
+
+const DURATION_WORDS = new Set(['hours', 'times', 'time']);
+const QUANTITY_WORDS = new Set(
+  'a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|few|couple|several|many|some|more|extra|additional|48|72'.split(
+    '|',
+  ),
+);
+function isQuantity(token: Token | undefined): boolean {
+  return token !== undefined && (/^\d+([.,]\d+)?\+?$/.test(token.text) || QUANTITY_WORDS.has(token.text));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,0 +1,185 @@
+import type { BrandDirectory, ResolvedAccount } from '../../core/brand-config';
+import type { Interaction } from '../../core/interaction';
+import { isObject } from '../accept';
+
+/**
+ * X API v2 read responses (the mentions timeline, recent search, DM events) as interactions, in the
+ * same shape and under the same ids as the Account Activity webhook's (normalize.ts): the post id or
+ * the DM event id is the platformMessageId, the conversation is `x:<conversation id>` or
+ * `x-dm:<lower id>-<higher id>`, so one post reaching us by webhook and by polling is one message.
+ */
+
+type Json = Record<string, unknown>;
+
+const str = (value: unknown): string | undefined =>
+  typeof value === 'string' && value !== '' ? value : undefined;
+
+export interface V2Normalized {
+  interactions: Interaction[];
+  /** Every post or event id on the page, newest first, including the ones ignored. */
+  ids: string[];
+  ignored: Record<string, number>;
+}
+
+function usersById(body: Json): Map<string, Json> {
+  const includes = isObject(body.includes) ? body.includes : {};
+  const users = Array.isArray(includes.users) ? includes.users : [];
+  return new Map(users.filter(isObject).map((u) => [String(u.id), u as Json]));
+}
+
+function authorOf(id: string, user: Json | undefined): Interaction['author'] {
+  if (!user) return { id };
+  const metrics = isObject(user.public_metrics) ? user.public_metrics : {};
+  const followers = metrics.followers_count;
+  const handle = str(user.username);
+  const name = str(user.name);
+  return {
+    id,
+    ...(handle ? { handle } : {}),
+    ...(name ? { name } : {}),
+    ...(typeof followers === 'number' && Number.isSafeInteger(followers) && followers >= 0
+      ? { followers }
+      : {}),
+    ...(typeof user.verified === 'boolean' ? { verified: user.verified } : {}),
+  };
+}
+
+function isoOr(value: unknown, fallback: string): string {
+  const ms = Date.parse(String(value ?? ''));
+  return Number.isNaN(ms) ? fallback : new Date(ms).toISOString();
+}
+
+/**
+ * Posts of the mentions timeline (addressed to `to`) or of a keyword search (`listening`: addressed to
+ * nobody; the brand's care account takes the case). Our own posts and reposts are ignored; so are search
+ * hits that mention one of our accounts, which the mentions path brings.
+ */
+export function normalizeV2Posts(
+  body: unknown,
+  to: ResolvedAccount,
+  directory: BrandDirectory,
+  receivedAt: string,
+  options: { listening?: boolean } = {},
+): V2Normalized {
+  const result: V2Normalized = { interactions: [], ids: [], ignored: {} };
+  const ignore = (reason: string) => {
+    result.ignored[reason] = (result.ignored[reason] ?? 0) + 1;
+  };
+  if (!isObject(body) || !Array.isArray(body.data)) return result;
+  const users = usersById(body);
+  for (const post of body.data) {
+    if (!isObject(post) || !str(post.id)) {
+      ignore('post without id');
+      continue;
+    }
+    const id = str(post.id) as string;
+    result.ids.push(id);
+    const authorId = str(post.author_id);
+    if (!authorId) {
+      ignore('post without author_id');
+      continue;
+    }
+    if (directory.isOwnAccount('x', authorId)) {
+      ignore('own post');
+      continue;
+    }
+    const refs = Array.isArray(post.referenced_tweets) ? post.referenced_tweets.filter(isObject) : [];
+    if (refs.some((r) => r.type === 'retweeted')) {
+      ignore('retweet');
+      continue;
+    }
+    const entities = isObject(post.entities) ? post.entities : {};
+    const mentions = Array.isArray(entities.mentions) ? entities.mentions.filter(isObject) : [];
+    if (
+      options.listening &&
+      mentions.some(
+        (m) =>
+          (str(m.id) && directory.isOwnAccount('x', str(m.id) as string)) ||
+          directory.allBrands.some((b) =>
+            b.accounts.some(
+              (a) => a.platform === 'x' && a.handle.toLowerCase() === String(m.username ?? '').toLowerCase(),
+            ),
+          ),
+      )
+    ) {
+      ignore('mentions our account: comes as a mention');
+      continue;
+    }
+    const inReplyTo = str(refs.find((r) => r.type === 'replied_to')?.id);
+    const quoted = refs.some((r) => r.type === 'quoted');
+    const author = authorOf(authorId, users.get(authorId));
+    const lang = str(post.lang);
+    const note = isObject(post.note_tweet) ? str(post.note_tweet.text) : undefined;
+    result.interactions.push({
+      schemaVersion: 1,
+      platform: 'x',
+      visibility: 'public',
+      kind: inReplyTo ? 'reply' : quoted ? 'quote' : 'mention',
+      platformMessageId: id,
+      brandId: to.brand.id,
+      account: { id: to.account.id, role: to.account.role },
+      author,
+      text: note ?? (typeof post.text === 'string' ? post.text : ''),
+      ...(lang && lang !== 'und' ? { lang } : {}),
+      createdAt: isoOr(post.created_at, receivedAt),
+      receivedAt,
+      conversationId: `x:${str(post.conversation_id) ?? inReplyTo ?? id}`,
+      ...(inReplyTo ? { inReplyToId: inReplyTo } : {}),
+      url: `https://x.com/${author.handle ?? 'i'}/status/${id}`,
+      ...(options.listening ? { source: 'listening' as const } : {}),
+    });
+  }
+  return result;
+}
+
+/** DM events of `GET /2/dm_events` for one of our accounts: messages to it; what we sent is ignored. */
+export function normalizeV2DmEvents(
+  body: unknown,
+  to: ResolvedAccount,
+  directory: BrandDirectory,
+  receivedAt: string,
+): V2Normalized {
+  const result: V2Normalized = { interactions: [], ids: [], ignored: {} };
+  const ignore = (reason: string) => {
+    result.ignored[reason] = (result.ignored[reason] ?? 0) + 1;
+  };
+  if (!isObject(body) || !Array.isArray(body.data)) return result;
+  const users = usersById(body);
+  for (const event of body.data) {
+    if (!isObject(event) || !str(event.id)) {
+      ignore('dm event without id');
+      continue;
+    }
+    const id = str(event.id) as string;
+    result.ids.push(id);
+    if (event.event_type !== 'MessageCreate') {
+      ignore(`dm event ${String(event.event_type)}`);
+      continue;
+    }
+    const senderId = str(event.sender_id);
+    if (!senderId) {
+      ignore('dm event without sender_id');
+      continue;
+    }
+    if (directory.isOwnAccount('x', senderId)) {
+      ignore('own direct message');
+      continue;
+    }
+    const [a, b] = [senderId, to.account.id].sort();
+    result.interactions.push({
+      schemaVersion: 1,
+      platform: 'x',
+      visibility: 'private',
+      kind: 'dm',
+      platformMessageId: id,
+      brandId: to.brand.id,
+      account: { id: to.account.id, role: to.account.role },
+      author: authorOf(senderId, users.get(senderId)),
+      text: typeof event.text === 'string' ? event.text : '',
+      createdAt: isoOr(event.created_at, receivedAt),
+      receivedAt,
+      conversationId: `x-dm:${a}-${b}`,
+    });
+  }
+  return result;
+}
