@@ -1,9 +1,9 @@
 import { HybridSentimentClassifier, type HybridSentimentOptions } from '../core/hybrid-sentiment';
-import { LocalSentimentClassifier } from '../core/local-sentiment';
 import type { SentimentClassifier } from '../core/sentiment';
+import { shippedCareModel, trainedLocalClassifier } from '../core/sentiment/care-model';
 
 /**
- * How posts are read, set by `SENTIMENT`: `local` (the shipped lexicon reader, no AWS, no cost),
+ * How posts are read, set by `SENTIMENT`: `local` (the shipped trained model, no AWS, no cost),
  * `comprehend` (every post to Amazon Comprehend), `hybrid` (the local reader decides when it is
  * confident, Comprehend reads the rest).
  */
@@ -35,11 +35,14 @@ export function createSentimentClassifier(
 ): SentimentClassifier {
   switch (mode) {
     case 'local':
-      return new LocalSentimentClassifier();
+      return trainedLocalClassifier();
     case 'comprehend':
       return makeComprehend();
     case 'hybrid':
-      return new HybridSentimentClassifier(new LocalSentimentClassifier(), makeComprehend(), options);
+      return new HybridSentimentClassifier(trainedLocalClassifier(), makeComprehend(), {
+        threshold: shippedCareModel().hybridThreshold,
+        ...options,
+      });
     default:
       throw new SentimentModeError(`unknown sentiment mode ${JSON.stringify(mode satisfies never)}`);
   }

@@ -2,8 +2,10 @@ import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { type Brand, type BrandConfig, BrandDirectory } from '../core/brand-config';
 import type { Interaction } from '../core/interaction';
+import { decideNeedsReply } from '../core/needs-reply';
 import { readFaq } from '../core/replies';
 import type { SentimentClassifier } from '../core/sentiment';
+import { TopicMatcher } from '../core/topics';
 import { decideTriage, riskDetectorFor } from '../core/triage';
 
 interface TriageLine {
@@ -30,6 +32,16 @@ function asInteraction(line: TriageLine, brand: Brand, directory: BrandDirectory
     createdAt: now.toISOString(),
     receivedAt: now.toISOString(),
   };
+}
+
+const matchers = new WeakMap<Brand, TopicMatcher>();
+function topicsOf(brand: Brand): TopicMatcher {
+  let matcher = matchers.get(brand);
+  if (!matcher) {
+    matcher = new TopicMatcher(brand.topics);
+    matchers.set(brand, matcher);
+  }
+  return matcher;
 }
 
 function parseLine(line: string): TriageLine | { id: string | null; error: string } {
@@ -112,12 +124,23 @@ export async function runTriageCommand(options: {
         item.to === 'bot' && faq && (faq.decision === 'answer' || faq.decision === 'hand_off')
           ? faq.text
           : null;
+      const needs = decideNeedsReply({
+        text: item.text,
+        sentiment: sentiment.label,
+        risks: found,
+        intent: decision.intent,
+      });
+      const topic = topicsOf(brand).match(item.text);
       out += `${JSON.stringify({
         id: item.id,
         sentiment: { label: sentiment.label, scores: sentiment.scores },
         intent: decision.intent,
         action: decision.action,
         reply,
+        needsReply: needs.needsReply,
+        needsReplyReason: needs.reason,
+        topic: topic.topic,
+        confidence: Math.max(...Object.values(sentiment.scores)),
         priority: decision.priority,
         reasons: decision.priorityReasons,
         ...(decision.suggestedReply && item.to === 'care' ? { suggestion: decision.suggestedReply } : {}),

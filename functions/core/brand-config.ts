@@ -115,6 +115,19 @@ const brandSchema = z.strictObject({
   listening: listeningSchema.default({ keywords: [], languages: [] }),
   /** Extra words that signal legal, safety or media risk for this brand, on top of the built-in ones. */
   riskTerms: z.array(z.string().min(2)).default([]),
+  /**
+   * What posts are about (core/topics.ts): the first topic with the most keyword and example-phrase
+   * evidence, on the case and in `socialcare triage`; none: null.
+   */
+  topics: z
+    .array(
+      z.strictObject({
+        name: z.string().min(1),
+        keywords: z.array(z.string().min(2)).min(1),
+        examples: z.array(z.string().min(3)).default([]),
+      }),
+    )
+    .default([]),
   /** What the FAQ bot may answer: fares, places, locations and their hours, allowed link domains. */
   knowledgeBase: knowledgeBaseSchema.optional(),
   /** The bot's replies in the brand's voice; every template has a default. */

@@ -951,9 +951,17 @@ function interpolate(curve: Array<[number, number]>, x: number): number {
  * another one (given by the platform, or detected when not), the note says so.
  */
 export class LocalSentimentClassifier implements SentimentClassifier {
+  /**
+   * @param read how one post is read: the lexicon by default; the adapters pass the trained model
+   * (core/sentiment/care-model.ts), which reads care traffic better and keeps the lexicon as features.
+   */
+  constructor(
+    private readonly read: (text: string) => Pick<Sentiment, 'label' | 'scores' | 'source'> = classifyLocally,
+  ) {}
+
   async classify(inputs: SentimentInput[]): Promise<Sentiment[]> {
     return inputs.map((input) => {
-      const { label, scores, source } = classifyLocally(input.text);
+      const { label, scores, source } = this.read(input.text);
       const given = normalizeLanguageTag(input.lang);
       const lang = given ?? detectLanguage(input.text);
       if (!lang || lang === 'en') return { label, scores, source };

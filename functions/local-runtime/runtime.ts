@@ -39,12 +39,12 @@ import { ALL_BRANDS } from '../core/access/policy';
 import { AgentDesk } from '../core/agent-desk';
 import { type BrandConfig, BrandDirectory, type XReceiveMode } from '../core/brand-config';
 import { lastCustomerMessageAt } from '../core/cases';
-import { LocalSentimentClassifier } from '../core/local-sentiment';
 import { MemoryMetrics } from '../core/metrics';
 import { sweepOutbox } from '../core/outbox';
 import { type Page, raisePage } from '../core/paging';
 import { LocalPiiDetector } from '../core/pii';
 import type { SentimentClassifier } from '../core/sentiment';
+import { trainedLocalClassifier } from '../core/sentiment/care-model';
 import { runSlaMonitor } from '../core/sla-monitor';
 import { reauthorizationPage, xAccountsOf, xBrandIds } from '../core/x-admin/accounts';
 import type { UserTokens, UserTokenVault } from '../core/x-admin/ports';
@@ -275,7 +275,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
         consumer: createTriageConsumer({
           directory,
           store,
-          sentiment: options.sentiment ?? new LocalSentimentClassifier(),
+          sentiment: options.sentiment ?? trainedLocalClassifier(),
           deadLetters,
           paging,
           accounts,

@@ -13,8 +13,8 @@ import {
   type LocalSystemOptions,
   startLocalSystem,
 } from '../../functions/local-runtime/runtime';
-import { demoConfig } from '../helpers';
-import { API_TOKEN, api, waitFor, X_SECRET } from './support';
+import { demoConfig, fixture } from '../helpers';
+import { API_TOKEN, api, postX, waitFor, X_SECRET } from './support';
 
 /**
  * Polling and listening against the running local system: the embedded DynamoDB and SQS, the real
@@ -190,6 +190,48 @@ describe('polling the mentions timeline', () => {
       'the first poll after the restart asked from the stored cursor',
     );
     assert.equal(await caseCount(system, [post.id]), 1);
+  });
+
+  test('one post that arrives by the Account Activity API, the X Activity API and polling is one case and one message', async () => {
+    // The post on X (a new id, above every cursor), then the same post as both webhooks deliver it.
+    const text = "@DemoAir my flight KL123 was cancelled and I've been on hold for 2 hours. Nobody answers.";
+    const post = standIn.xRead.addPost({
+      text,
+      authorId: '3001969357',
+      authorHandle: 'furiouscamper',
+      mentionIds: ['4000001'],
+      mentionHandles: ['DemoAir'],
+      lang: 'en',
+    });
+    const aaa = JSON.parse(fixture('x/mention.json'));
+    Object.assign(aaa.tweet_create_events[0], { id_str: post.id, timestamp_ms: String(Date.now()) });
+    const xaa = JSON.parse(fixture('x/xaa-post.mention.create-same-post-as-mention.json'));
+    Object.assign(xaa.data.payload, {
+      id: post.id,
+      conversation_id: post.id,
+      edit_history_tweet_ids: [post.id],
+      created_at: new Date().toISOString(),
+    });
+    const url = system!.url;
+    const delivered = await Promise.all([postX(url, JSON.stringify(aaa)), postX(url, JSON.stringify(xaa))]);
+    assert.deepEqual(
+      delivered.map((d) => d.status),
+      [200, 200],
+    );
+    // This run or the timer's reads it: the cursor moves past a post only once it was enqueued.
+    await system!.pollX();
+    const state = new DynamoXPollState(system!.dynamo.client, system!.dynamo.tableName);
+    await waitFor('the poller past the post', async () =>
+      (await state.cursor('mentions:4000001'))?.sinceId === post.id ? true : undefined,
+    );
+    await waitFor('the case', () => system!.store.getCase(`x-${post.id}`));
+    await system!.drained();
+    const messages = await system!.store.listMessages(`x-${post.id}`);
+    assert.deepEqual(
+      messages.map((m) => m.platformMessageId),
+      [post.id],
+    );
+    assert.equal((await system!.store.getCase(`x-${post.id}`))?.messageCount, 1);
   });
 });
 

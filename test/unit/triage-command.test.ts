@@ -52,3 +52,19 @@ test('one line out per line in, in order, in the contract shape; bad lines give 
   assert.equal(d.action, 'ignore');
   assert.equal(e.error, '"to" must be "bot" or "care"');
 });
+
+test('each line says whether it needs a reply, why, its topic from the brand config and how sure the reading is', async () => {
+  const { results } = await triage([
+    '{"id":"bag","text":"@DemoAir my bag never arrived, 3 days now"}',
+    '{"id":"thanks","text":"@DemoAir thank you so much, great crew!"}',
+    '{"id":"plain","text":"@DemoAir hello there"}',
+  ]);
+  const [bag, thanks, plain] = results;
+  assert.deepEqual(
+    [bag.needsReply, bag.needsReplyReason, bag.topic],
+    [true, 'negative sentiment', 'baggage'],
+  );
+  assert.deepEqual([thanks.needsReply, thanks.topic], [false, 'praise']);
+  assert.equal(plain.topic, null);
+  for (const r of results) assert.ok(r.confidence > 0 && r.confidence <= 1, `${r.id}: ${r.confidence}`);
+});

@@ -4,8 +4,8 @@ import {
   type LanguageCode,
 } from '@aws-sdk/client-comprehend';
 import { toComprehendLanguage } from '../../core/language';
-import { LocalSentimentClassifier } from '../../core/local-sentiment';
 import type { Sentiment, SentimentClassifier, SentimentInput, SentimentLabel } from '../../core/sentiment';
+import { trainedLocalClassifier } from '../../core/sentiment/care-model';
 import { comprehendClient } from './clients';
 
 /** BatchDetectSentiment takes at most 25 documents of at most 5,000 bytes of UTF-8 each. */
@@ -133,5 +133,5 @@ export class ComprehendSentimentClassifier implements SentimentClassifier {
 
 /** Comprehend with the local reader as its fallback, on the environment's AWS credentials. */
 export function comprehendSentiment(): SentimentClassifier {
-  return new ComprehendSentimentClassifier(comprehendClient(), new LocalSentimentClassifier());
+  return new ComprehendSentimentClassifier(comprehendClient(), trainedLocalClassifier());
 }
