@@ -150,6 +150,14 @@ async function start(): Promise<void> {
     fail(`SOCIALCARE_X_POLL_INTERVAL must be a number of seconds of at least 1, not "${intervalText}"`);
   let onFatal = (_error: Error) => {};
   let firstAdmin: string[] = [];
+  // Signals are taken from the first moment: a Ctrl-C while the system is still starting (it answers
+  // /healthz before everything is up) is acted on once it is up, never a hard kill mid-start.
+  let onSignal = (signal: string) => {
+    pendingSignal ??= signal;
+  };
+  let pendingSignal: string | undefined;
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
   const system = await startLocalSystem({
     ...(xReceive === 'poll' || xReceive === 'webhook' ? { xReceive } : {}),
     xPollIntervalMs: pollSeconds * 1000,
@@ -216,8 +224,8 @@ async function start(): Promise<void> {
     );
     void shutdown('failure', 1);
   };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  onSignal = (signal) => void shutdown(signal);
+  if (pendingSignal) onSignal(pendingSignal);
 }
 
 async function triage(args: string[]): Promise<void> {
