@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { sqsClient } from '../functions/adapters/aws/clients';
 import { comprehendSentiment } from '../functions/adapters/aws/comprehend-sentiment';
 import { createSentimentClassifier, parseSentimentMode } from '../functions/adapters/sentiment-mode';
+import { addAgent, exportAudit, listAgents, removeAgent } from '../functions/cli/access-command';
 import {
   formatDeadLetters,
   listDeadLetters,
@@ -17,11 +18,7 @@ import { runXCommand } from '../functions/cli/x-cli';
 import { DEMO_CONFIG_PATH, readBrandConfigFile } from '../functions/commons/brand-config-file';
 import { BrandConfigError } from '../functions/core/brand-config';
 import { PortInUseError } from '../functions/local-runtime/free-port';
-import {
-  LOCAL_API_TOKEN,
-  LOCAL_X_CONSUMER_SECRET,
-  startLocalSystem,
-} from '../functions/local-runtime/runtime';
+import { LOCAL_X_CONSUMER_SECRET, startLocalSystem } from '../functions/local-runtime/runtime';
 import { readRuntimeFile, runtimeFilePath } from '../functions/local-runtime/runtime-file';
 
 const USAGE = `socialcare — social customer care
@@ -38,6 +35,13 @@ Usage:
                                     send the inbound tweets of a "Customer Support on Twitter" CSV or of
                                     JSON lines {"id","text","author"?,"to"?} as signed X webhooks to a
                                     running system (default http://127.0.0.1:$PORT) and report what happened
+  socialcare agents add --brand B [--brand B2] --role agent|supervisor|admin [--team T] [--capacity N]
+                    [--initials I] [--sub COGNITO_SUB] [--url U] [--token T] NAME
+                                    add an agent (admin); prints its token once (local) and a console link
+  socialcare agents list|remove [ID] [--url U] [--token T] [--json]
+                                    the agents who share a brand with you (supervisor); remove one (admin)
+  socialcare audit export --brand B [--from ISO] [--to ISO] [--format csv|jsonl] [--url U] [--token T]
+                                    who did what on the brand's cases in the period (supervisor), to stdout
   socialcare dlq list|redrive [--endpoint URL] [--dlq-url U --ingest-url U [--outbox-url U]]
                     [--max N] [--all] [--source S] [--dry-run] [--json]
                                     show the dead letters with their reasons, or send them back (local: the
@@ -52,8 +56,10 @@ Usage:
                                     (X_API_BASE_URL: the running local system's stand-in, else https://api.x.com)
 
 Environment (start): PORT (3000), SOCIALCARE_DATA_DIR (.socialcare-data), SOCIALCARE_CONFIG (demo airline),
-SOCIALCARE_API_TOKEN, X_CONSUMER_SECRET, SENTIMENT (local), X_API_BASE_URL (the embedded stand-in),
-SOCIALCARE_X_RECEIVE (poll: every X account polls), SOCIALCARE_X_POLL_INTERVAL (5 seconds).`;
+SOCIALCARE_API_TOKEN (an admin token; without it the first start creates an admin and prints its token once),
+X_CONSUMER_SECRET, SENTIMENT (local), X_API_BASE_URL (the embedded stand-in),
+SOCIALCARE_X_RECEIVE (poll: every X account polls), SOCIALCARE_X_POLL_INTERVAL (5 seconds).
+report, replay, agents and audit read SOCIALCARE_API_TOKEN or --token.`;
 
 function fail(message: string): never {
   process.stderr.write(`socialcare: ${message}\n`);
@@ -82,7 +88,13 @@ function sentimentFromEnv() {
 
 /** The local system's defaults, as `socialcare start` uses them; the other commands talk to it. */
 const localUrl = () => `http://127.0.0.1:${process.env.PORT ?? '3000'}`;
-const localApiToken = () => process.env.SOCIALCARE_API_TOKEN ?? LOCAL_API_TOKEN;
+/** The caller's bearer token: --token, else SOCIALCARE_API_TOKEN. */
+const apiToken = (given: string | undefined): string =>
+  given ??
+  process.env.SOCIALCARE_API_TOKEN ??
+  fail(
+    'no API token: pass --token, or set SOCIALCARE_API_TOKEN (the token `socialcare start` printed for the first admin, or one `socialcare agents add` printed)',
+  );
 const localXSecret = () => process.env.X_CONSUMER_SECRET ?? LOCAL_X_CONSUMER_SECRET;
 const localDataDir = () => resolve(process.env.SOCIALCARE_DATA_DIR ?? '.socialcare-data');
 
@@ -114,7 +126,7 @@ async function start(): Promise<void> {
     fail(`PORT must be a port number, not "${portText}"`);
   const config = loadConfig(undefined);
   const dataDir = localDataDir();
-  const apiToken = localApiToken();
+  const adminToken = process.env.SOCIALCARE_API_TOKEN || undefined;
   const xConsumerSecret = localXSecret();
   let genericSecrets: Record<string, string> | undefined;
   if (process.env.SOCIALCARE_GENERIC_SECRETS) {
@@ -137,6 +149,7 @@ async function start(): Promise<void> {
   if (!Number.isFinite(pollSeconds) || pollSeconds < 1)
     fail(`SOCIALCARE_X_POLL_INTERVAL must be a number of seconds of at least 1, not "${intervalText}"`);
   let onFatal = (_error: Error) => {};
+  let firstAdmin: string[] = [];
   // Signals are taken from the first moment: a Ctrl-C while the system is still starting (it answers
   // /healthz before everything is up) is acted on once it is up, never a hard kill mid-start.
   let onSignal = (signal: string) => {
@@ -153,7 +166,15 @@ async function start(): Promise<void> {
     brandConfig: config,
     port,
     dataDir,
-    apiToken,
+    ...(adminToken ? { apiToken: adminToken } : {}),
+    onFirstAdmin: ({ token, url }) => {
+      firstAdmin = [
+        'First start: an administrator was created. Its token is shown this once (only its hash is kept):',
+        `  SOCIALCARE_API_TOKEN=${token}`,
+        `  console sign-in:   ${url}`,
+        '  Add agents with `socialcare agents add` (README: "Agents, roles and the audit trail").',
+      ];
+    },
     xConsumerSecret,
     ...(process.env.META_APP_SECRET ? { metaAppSecret: process.env.META_APP_SECRET } : {}),
     ...(process.env.META_VERIFY_TOKEN ? { metaVerifyToken: process.env.META_VERIFY_TOKEN } : {}),
@@ -171,7 +192,7 @@ async function start(): Promise<void> {
     `  agent console:     ${system.url}/  (open it in a browser)`,
     `  brands:            ${config.brands.map((b) => `${b.name} (${b.id})`).join(', ')}`,
     `  webhooks:          ${system.url}/webhooks/x, /webhooks/meta, /webhooks/generic`,
-    `  agent API:         ${system.url}/api/cases  (Authorization: Bearer ${process.env.SOCIALCARE_API_TOKEN ? '<SOCIALCARE_API_TOKEN>' : apiToken})`,
+    `  agent API:         ${system.url}/api/cases  (Authorization: Bearer <an agent's token>; SOCIALCARE_API_TOKEN ${adminToken ? 'is an admin token' : 'unset'})`,
     `  health:            ${system.url}/healthz`,
     `  DynamoDB Local:    ${system.dynamo.endpoint}  data in ${dataDir}`,
     `  SQS (fauxqs):      ${system.queues.endpoint}  ingest queue + DLQ`,
@@ -184,6 +205,7 @@ async function start(): Promise<void> {
     process.env.X_CONSUMER_SECRET
       ? '  X consumer secret: from X_CONSUMER_SECRET'
       : `  X consumer secret: "${xConsumerSecret}" (development default; set X_CONSUMER_SECRET)`,
+    ...firstAdmin,
     'Ctrl-C stops everything.',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
@@ -260,7 +282,7 @@ async function replay(args: string[]): Promise<void> {
     file: resolve(file),
     url: values.url ?? localUrl(),
     secret: values.secret ?? localXSecret(),
-    token: values.token ?? localApiToken(),
+    token: apiToken(values.token),
     config: loadConfig(values.config),
     ...(values.brand ? { brandId: values.brand } : {}),
     rate: number('rate', values.rate, 10) as number,
@@ -359,11 +381,87 @@ async function report(args: string[]): Promise<void> {
   });
   await runReportCommand({
     url: values.url ?? localUrl(),
-    token: values.token ?? localApiToken(),
+    token: apiToken(values.token),
     ...(values.from ? { from: values.from } : {}),
     ...(values.to ? { to: values.to } : {}),
     ...(values.brand ? { brand: values.brand } : {}),
     ...(values.json ? { json: true } : {}),
+    output: process.stdout,
+  });
+}
+
+async function agents(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      url: { type: 'string' },
+      token: { type: 'string' },
+      brand: { type: 'string', multiple: true },
+      role: { type: 'string' },
+      team: { type: 'string', multiple: true },
+      capacity: { type: 'string' },
+      initials: { type: 'string' },
+      sub: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    strict: true,
+  });
+  const [action, ...names] = positionals;
+  const options = { url: values.url ?? localUrl(), token: apiToken(values.token), output: process.stdout };
+  if (action === 'list') return listAgents({ ...options, ...(values.json ? { json: true } : {}) });
+  if (action === 'remove') {
+    if (names.length !== 1) fail('usage: socialcare agents remove ID');
+    return removeAgent({ ...options, id: names[0]! });
+  }
+  if (action !== 'add') fail('usage: socialcare agents add|list|remove (see socialcare help)');
+  const name = names.join(' ').trim();
+  if (!name)
+    fail(
+      'agents add needs the agent\'s display name, e.g. socialcare agents add --brand demoair --role agent "Sam Jansen"',
+    );
+  if (!values.brand?.length) fail('agents add needs --brand (once per brand)');
+  if (!values.role) fail('agents add needs --role agent, supervisor or admin');
+  const capacity = values.capacity === undefined ? undefined : Number(values.capacity);
+  await addAgent({
+    ...options,
+    agent: {
+      name,
+      brands: values.brand,
+      role: values.role,
+      ...(values.team?.length ? { teams: values.team } : {}),
+      ...(capacity !== undefined ? { capacity } : {}),
+      ...(values.initials ? { initials: values.initials } : {}),
+      ...(values.sub ? { id: values.sub } : {}),
+    },
+  });
+}
+
+async function audit(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      url: { type: 'string' },
+      token: { type: 'string' },
+      brand: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      format: { type: 'string' },
+    },
+    strict: true,
+  });
+  if (positionals[0] !== 'export' || positionals.length > 1) fail('usage: socialcare audit export --brand B');
+  if (!values.brand) fail('audit export needs --brand');
+  const format = values.format ?? 'csv';
+  if (format !== 'csv' && format !== 'jsonl') fail('--format must be csv or jsonl');
+  await exportAudit({
+    url: values.url ?? localUrl(),
+    token: apiToken(values.token),
+    brand: values.brand,
+    format,
+    ...(values.from ? { from: values.from } : {}),
+    ...(values.to ? { to: values.to } : {}),
     output: process.stdout,
   });
 }
@@ -381,6 +479,8 @@ try {
   else if (command === 'replay') await replay(rest);
   else if (command === 'dlq') await dlq(rest);
   else if (command === 'report') await report(rest);
+  else if (command === 'agents') await agents(rest);
+  else if (command === 'audit') await audit(rest);
   else if (command === 'x') await runXCommand(rest, { output: process.stdout, loadConfig });
   else if (!command || command === 'help' || command === '--help') process.stdout.write(`${USAGE}\n`);
   else fail(`unknown command "${command}"\n\n${USAGE}`);

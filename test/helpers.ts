@@ -71,3 +71,29 @@ export function xWebhookUnderTest(consumerSecret: string) {
   });
   return { queue, deadLetters, webhook };
 }
+
+/**
+ * Two brands in one deployment, for the access tests: the demo airline and a small second brand
+ * (a bank: X care account 4100001 @NorthBank, Facebook page 5100001), never shipped as a config.
+ */
+export function twoBrandConfig() {
+  const config = demoConfig();
+  const demo = config.brands[0]!;
+  const bank = JSON.parse(
+    JSON.stringify(demo)
+      .replace(/demoair/g, 'northbank')
+      .replace(/DemoAir/g, 'NorthBank'),
+  ) as typeof demo;
+  Object.assign(bank, {
+    id: 'northbank',
+    name: 'NorthBank',
+    accounts: [
+      { platform: 'x', id: '4100001', handle: 'NorthBank', role: 'care' },
+      { platform: 'facebook', id: '5100001', handle: 'NorthBank', role: 'care' },
+    ],
+    calendar: { ...demo.calendar, timezone: 'Europe/London' },
+  });
+  delete (bank as { knowledgeBase?: unknown }).knowledgeBase;
+  config.brands.push(bank);
+  return config;
+}

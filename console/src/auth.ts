@@ -9,35 +9,40 @@ export interface Session {
   signOut(): void;
 }
 
-const AGENT_KEY = 'socialcare.agentName';
 const LOCAL_TOKEN_KEY = 'socialcare.localToken';
 
-/** Local mode: one bearer token for the team; the agent's name (asked once) says who is working. */
-export function localSession(config: LocalConfig): Session | { needs: Array<'name' | 'token'> } {
-  const name = localStorage.getItem(AGENT_KEY);
-  const token = config.token ?? sessionStorage.getItem(LOCAL_TOKEN_KEY);
-  const needs: Array<'name' | 'token'> = [];
-  if (!name) needs.push('name');
-  if (!token) needs.push('token');
-  if (needs.length) return { needs };
+/**
+ * The token in a sign-in link (`/#token=...`, as `socialcare start` and `socialcare agents add`
+ * print it): kept for this tab and removed from the address bar and the history at once.
+ */
+function takeTokenFromLink(): void {
+  const match = /^#token=([A-Za-z0-9_-]{16,200})$/.exec(location.hash);
+  if (!match) return;
+  sessionStorage.setItem(LOCAL_TOKEN_KEY, match[1]!);
+  history.replaceState(null, '', `${location.pathname}${location.search}#/queue`);
+}
+
+/** Local mode: each agent's own bearer token (typed once per tab, or from the sign-in link). */
+export function localSession(_config: LocalConfig): Session | { needs: Array<'token'> } {
+  takeTokenFromLink();
+  const token = sessionStorage.getItem(LOCAL_TOKEN_KEY);
+  if (!token) return { needs: ['token'] };
   return {
     mode: 'local',
-    headers: async () => ({ authorization: `Bearer ${token}`, 'x-socialcare-agent': name! }),
+    headers: async () => ({ authorization: `Bearer ${token}` }),
     recover: async () => {
       sessionStorage.removeItem(LOCAL_TOKEN_KEY);
       return false;
     },
     signOut: () => {
-      localStorage.removeItem(AGENT_KEY);
       sessionStorage.removeItem(LOCAL_TOKEN_KEY);
       location.reload();
     },
   };
 }
 
-export function saveLocalSignIn(name: string, token?: string): void {
-  localStorage.setItem(AGENT_KEY, name.trim());
-  if (token) sessionStorage.setItem(LOCAL_TOKEN_KEY, token.trim());
+export function saveLocalSignIn(token: string): void {
+  sessionStorage.setItem(LOCAL_TOKEN_KEY, token.trim());
 }
 
 // --- Cognito Hosted UI: authorization code flow with PKCE, by hand -------------------------------

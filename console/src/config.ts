@@ -1,12 +1,10 @@
 /**
- * Where the console gets its settings: locally `/console-config.json` from the local runtime (with the
- * bearer token, for loopback clients only); in AWS `config.json`, deployed beside the site.
+ * Where the console gets its settings: locally `/console-config.json` from the local runtime (no
+ * token: each agent signs in with their own); in AWS `config.json`, deployed beside the site.
  */
 export interface LocalConfig {
   mode: 'local';
   apiBase: string;
-  /** Absent when the console is opened from another machine: the agent types it then. */
-  token?: string;
 }
 
 export interface CognitoConfig {
@@ -37,7 +35,7 @@ export async function loadConfig(): Promise<ConsoleConfig> {
     throw new Error('no console settings: neither /console-config.json nor config.json could be read');
   const apiBase = typeof value.apiBase === 'string' ? value.apiBase.replace(/\/+$/, '') : '';
   if (value.mode === 'local') {
-    return { mode: 'local', apiBase, ...(typeof value.token === 'string' ? { token: value.token } : {}) };
+    return { mode: 'local', apiBase };
   }
   if (value.mode === 'cognito') {
     for (const field of ['userPoolDomain', 'clientId', 'redirectUri'] as const) {

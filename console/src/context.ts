@@ -5,6 +5,8 @@ import type { Agent, Brand } from './types';
 export interface ConsoleContext {
   api: Api;
   me: Agent;
+  /** May the signed-in agent take this action (an access-policy action, e.g. "case.assign")? */
+  can(action: string): boolean;
   brands: Brand[];
   brand(id: string): Brand | undefined;
   /** A short message at the bottom of the screen. */

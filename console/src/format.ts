@@ -132,8 +132,13 @@ export const STATUS_NAMES: Record<string, string> = {
 export { platformLength, replyLimit } from '../../functions/core/reply-rules';
 
 /** A public reply as it will be posted: signed once (not again when the text already ends signed). */
-export function signedReply(brand: Brand | undefined, agentName: string, text: string): string {
-  return withSignature(text, brand?.agentDesk?.signature, agentName);
+export function signedReply(
+  brand: Brand | undefined,
+  agentName: string,
+  text: string,
+  initials?: string,
+): string {
+  return withSignature(text, brand?.agentDesk?.signature, agentName, initials);
 }
 
 export function customerLabel(customer: { handle?: string; name?: string; id: string }): string {

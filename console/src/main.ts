@@ -39,49 +39,45 @@ function fatal(message: string, action?: { label: string; run: () => void }): vo
   );
 }
 
-/** Local mode: the agent says who they are once (and types the token when not on this machine). */
-function localSignIn(needs: Array<'name' | 'token'>): void {
-  const name = h('input', {
-    id: 'agent-name',
-    name: 'agent-name',
+/** Local mode: the agent types their own token (from `socialcare agents add`), once per tab. */
+function localSignIn(): void {
+  const token = h('input', {
+    id: 'api-token',
+    name: 'api-token',
+    type: 'password',
     required: true,
-    autocomplete: 'nickname',
-    maxlength: 80,
-    pattern: '[\\p{L}\\p{N} ._@\\-]{1,80}',
-    placeholder: 'e.g. Sam Jansen',
+    autocomplete: 'off',
   });
-  const token = h('input', { id: 'api-token', name: 'api-token', type: 'password', required: true });
   const form = h(
     'form',
     {
       class: 'center-card',
       onsubmit: (event: Event) => {
         event.preventDefault();
-        saveLocalSignIn(name.value, needs.includes('token') ? token.value : undefined);
+        saveLocalSignIn(token.value);
         void start();
       },
     },
     h('div', { class: 'brand-mark big' }, 'socialcare'),
     h('h1', null, 'Sign in to the agent console'),
-    h('p', { class: 'muted' }, 'Local mode: your name goes with every claim, reply and note you make.'),
-    h('label', { for: 'agent-name' }, 'Your name'),
-    name,
-    needs.includes('token')
-      ? [
-          h('label', { for: 'api-token' }, 'API token (SOCIALCARE_API_TOKEN)'),
-          token,
-          h(
-            'p',
-            { class: 'hint' },
-            'The token is only handed out automatically on the machine running socialcare.',
-          ),
-        ]
-      : null,
+    h(
+      'p',
+      { class: 'muted' },
+      'Local mode: sign in with your own token. Your administrator gets it from `socialcare agents add`; every claim, reply and note you make carries your name.',
+    ),
+    h('label', { for: 'api-token' }, 'Your token'),
+    token,
     h('button', { class: 'btn primary', type: 'submit' }, 'Start working'),
   );
   clear(app, form);
-  name.focus();
+  token.focus();
 }
+
+const ROLE_NAMES: Record<string, string> = {
+  agent: 'Agent',
+  supervisor: 'Supervisor',
+  admin: 'Administrator',
+};
 
 function shell(session: Session, me: Agent, brands: Brand[], config: ConsoleConfig): void {
   const main = h('main', { id: 'main' });
@@ -97,14 +93,23 @@ function shell(session: Session, me: Agent, brands: Brand[], config: ConsoleConf
       'nav',
       null,
       navLink('queue', '#/queue', 'Queue', queueBadge),
-      navLink('reports', '#/reports', 'Reports'),
+      me.allowed.includes('report.read') ? navLink('reports', '#/reports', 'Reports') : null,
       navLink('pages', '#/pages', 'Pages'),
     ),
     h(
       'div',
       { class: 'topbar-right' },
       h('span', { class: 'mode-pill' }, config.mode === 'local' ? 'local' : 'AWS'),
-      h('span', { class: 'me', title: me.id }, me.name),
+      h('span', { class: 'me', title: me.id, 'data-testid': 'me' }, me.name),
+      h(
+        'span',
+        {
+          class: 'role-pill',
+          'data-testid': 'role',
+          title: `brands: ${brands.map((b) => b.name).join(', ')}`,
+        },
+        `${ROLE_NAMES[me.role] ?? me.role} · ${brands.map((b) => b.name).join(', ')}`,
+      ),
       h('button', { class: 'btn ghost small', onclick: () => session.signOut() }, 'Sign out'),
     ),
   );
@@ -116,6 +121,7 @@ function shell(session: Session, me: Agent, brands: Brand[], config: ConsoleConf
       else location.reload();
     }),
     me,
+    can: (action) => me.allowed.includes(action),
     brands,
     brand: (id) => brands.find((b) => b.id === id),
     toast(message, kind = 'ok') {
@@ -174,7 +180,7 @@ async function start(): Promise<void> {
     } else {
       const local = localSession(config);
       if ('needs' in local) {
-        localSignIn(local.needs);
+        localSignIn();
         return;
       }
       session = local;
@@ -192,11 +198,11 @@ async function start(): Promise<void> {
     isCognito(config) ? void beginCognitoSignIn(config) : location.reload(),
   );
   try {
-    const [{ agent }, { brands }] = await Promise.all([
-      api.get<{ agent: Agent }>('/api/me'),
+    const [me, { brands }] = await Promise.all([
+      api.get<Omit<Agent, 'allowed'> & { allowed: string[] }>('/api/me'),
       api.get<{ brands: Brand[] }>('/api/brands'),
     ]);
-    shell(active, agent, brands, config);
+    shell(active, me, brands, config);
   } catch (error) {
     fatal(`The agent API did not answer: ${(error as Error).message}`, {
       label: 'Try again',

@@ -12,6 +12,22 @@ export type Priority = 'urgent' | 'high' | 'normal' | 'low';
 export interface Agent {
   id: string;
   name: string;
+  initials?: string;
+  /** agent, supervisor or admin (from the agent registry). */
+  role: string;
+  brands: string[];
+  /** The actions the role may take on the agent's brands (the API's access policy decides). */
+  allowed: string[];
+}
+
+/** One line of the case's audit trail: who did what, at which case version. */
+export interface AuditEntry {
+  auditId: string;
+  at: string;
+  agentId: string;
+  agentName: string;
+  action: string;
+  caseVersion?: number;
 }
 
 export interface CannedReply {
@@ -49,6 +65,7 @@ export interface CaseDetail {
   messages: CaseMessage[];
   notes: CaseNote[];
   viewers: string[];
+  audit?: AuditEntry[];
   customer: CustomerRef & {
     caseCount: number;
     abusive?: { by: string; at: string; note?: string };

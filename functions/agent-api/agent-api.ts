@@ -1,5 +1,24 @@
-import { type HttpEvent, type HttpResult, json, method, problem, rawBody } from '../commons/http';
+import { type HttpEvent, type HttpResult, header, json, method, problem, rawBody } from '../commons/http';
 import { logger } from '../commons/logger';
+import {
+  type AgentRecord,
+  type AgentRegistry,
+  type Authenticator,
+  hashToken,
+  issueToken,
+  newAgentId,
+  parseNewAgent,
+  publicAgent,
+} from '../core/access/agents';
+import {
+  type AuditAction,
+  type AuditEntry,
+  type AuditLog,
+  auditCsvHeader,
+  auditLine,
+  newAuditId,
+} from '../core/access/audit';
+import { ALL_BRANDS, allowedActions, decide, visibleBrands, worksFor } from '../core/access/policy';
 import { type AccountStatusStore, needsReauthorization } from '../core/account-status';
 import {
   type Agent,
@@ -15,13 +34,21 @@ import type { Platform } from '../core/interaction';
 import { type PageStore, pageIdsOfCase } from '../core/paging';
 import { buildReport, buildSeries } from '../core/report';
 import { listeningPublicReplyRefusal } from '../core/x-intake/listening';
-import { AGENT_ROUTES, type AgentRouteKey, parseRoute, routeParameters } from './routes';
+import { AGENT_API_ROUTES, type AgentApiRoute, parseRoute, routeParameters } from './routes';
 
 export interface AgentApiDeps {
   store: CaseStore;
   directory: BrandDirectory;
   pages: PageStore;
   desk: AgentDesk;
+  agents: AgentRegistry;
+  audit: AuditLog;
+  authenticator: Authenticator;
+  /**
+   * How callers prove who they are: `jwt` in AWS (API Gateway verified the Cognito token; the `sub`
+   * names the agent in the registry), `token` locally (each agent's own bearer token).
+   */
+  auth: 'jwt' | 'token';
   /** Whether our accounts still let us act for them (X oauth.revoke). Absent: not reported. */
   accounts?: AccountStatusStore;
   now?: () => Date;
@@ -29,27 +56,38 @@ export interface AgentApiDeps {
 
 const MAX_LIMIT = 200;
 
+export {
+  AGENT_API_ROUTES,
+  AGENT_ROUTES,
+  type AgentApiRoute,
+  parseRoute,
+  type RouteScope,
+  routeParameters,
+} from './routes';
+
 type Claims = Record<string, unknown>;
 
-/**
- * Who is calling: the Cognito user in AWS (from the JWT the gateway verified). Locally, where one
- * bearer token serves the whole team, the X-Socialcare-Agent header names the agent.
- */
-export function agentOf(event: HttpEvent): Agent {
-  const claims = (event.requestContext as { authorizer?: { jwt?: { claims?: Claims } } }).authorizer?.jwt
-    ?.claims;
-  if (claims) {
-    const id = String(claims.email ?? claims['cognito:username'] ?? claims.sub ?? 'agent');
-    return { id, name: String(claims.name ?? claims.given_name ?? id.split('@')[0]) };
-  }
-  const named = event.headers?.['x-socialcare-agent']?.trim();
-  const id = named && /^[\p{L}\p{N} ._@-]{1,80}$/u.test(named) ? named : 'local-agent';
-  return { id, name: id };
+function claimsOf(event: HttpEvent): Claims | undefined {
+  return (event.requestContext as { authorizer?: { jwt?: { claims?: Claims } } }).authorizer?.jwt?.claims;
+}
+
+function bearerOf(event: HttpEvent): string | undefined {
+  const value = header(event, 'authorization') ?? '';
+  return value.startsWith('Bearer ') ? value.slice('Bearer '.length) : undefined;
+}
+
+/** What a route runs with: the caller from the registry and, for a case route, the case it may see. */
+interface RouteContext {
+  event: HttpEvent;
+  params: Record<string, string>;
+  caller: AgentRecord;
+  careCase?: CareCase;
+  /** The brands the request is about (a query's, or every brand the caller works for). */
+  brandIds: string[];
+  record(action: AuditAction, entry: Partial<AuditEntry> & { brandId: string }): Promise<void>;
 }
 
 class BadJsonError extends Error {}
-
-type Run = (event: HttpEvent, params: string[]) => Promise<HttpResult>;
 
 function body(event: HttpEvent): Record<string, unknown> {
   if (!event.body) return {};
@@ -124,39 +162,90 @@ function isBreached(careCase: CareCase, now: Date): boolean {
   return Boolean(careCase.nextDeadlineAt && careCase.nextDeadlineAt < now.toISOString());
 }
 
+/** The desk's view of the caller: its registry id, and the name and initials an admin set. */
+const deskAgent = (caller: AgentRecord): Agent => ({
+  id: caller.id,
+  name: caller.name,
+  initials: caller.initials,
+});
+
+const customerKey = (params: Record<string, string>) => `${params.platform}:${params.customerId}`;
+
 /**
- * The agent API behind authentication (Cognito JWT in AWS, a bearer token locally; both checked
- * before this runs): the queue, a case with its history, working a case, pages, reports, abuse marks.
+ * The agent API: the queue, a case with its history and its audit trail, working a case, pages,
+ * reports, abuse marks, the agent registry and the audit export. The router identifies the caller,
+ * finds the brands a request is about, and asks the access policy once, before any route runs:
+ * another brand's case or customer answers 404 as if it did not exist; a role short of the action, 403.
  */
 export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promise<HttpResult> {
   const now = () => deps.now?.() ?? new Date();
-  const brandsOf = (query: Record<string, string | undefined>) => {
-    const brands = query.brand ? [deps.directory.brand(query.brand)] : deps.directory.allBrands;
-    if (brands.some((b) => !b)) throw new InvalidRequestError('brand', `unknown brand "${query.brand}"`);
-    return brands.map((b) => b!);
-  };
+  const brandIds = deps.directory.allBrands.map((b) => b.id);
 
-  const markAbuse: Run = async (event, [brandId, platform, customerId]) => {
-    if (!deps.directory.brand(brandId!)) throw new CaseNotFoundError(`brand ${brandId}`);
-    const customer = { platform: platform as Platform, id: customerId! };
-    if (method(event) === 'DELETE') {
-      await deps.store.markAbusive(brandId!, customer, null);
-      return json(200, { abusive: false });
+  async function identify(event: HttpEvent): Promise<AgentRecord | undefined> {
+    if (deps.auth === 'jwt') {
+      const claims = claimsOf(event);
+      return claims ? deps.authenticator.byClaims(claims) : undefined;
     }
-    const note = body(event).note;
-    if (note !== undefined && (typeof note !== 'string' || note.length > 500)) {
-      throw new InvalidRequestError('note', 'a string of at most 500 characters');
-    }
-    const mark = { by: agentOf(event).id, at: now().toISOString(), ...(note ? { note } : {}) };
-    await deps.store.markAbusive(brandId!, customer, mark);
-    return json(200, { abusive: true, mark });
-  };
+    const token = bearerOf(event);
+    return token ? deps.authenticator.byToken(token) : undefined;
+  }
 
-  const handlers: Record<AgentRouteKey, Run> = {
-    'GET /api/me': async (event) => json(200, { agent: agentOf(event) }),
-    'GET /api/brands': async () =>
+  /** The brands a request is about, or undefined when what it names does not exist (404). */
+  async function brandsOf(
+    route: AgentApiRoute,
+    params: Record<string, string>,
+    event: HttpEvent,
+  ): Promise<{ brandIds: string[]; careCase?: CareCase } | undefined> {
+    switch (route.scope) {
+      case 'caller':
+        return { brandIds: [] };
+      case 'case': {
+        const careCase = await deps.store.getCase(params.caseId!);
+        return careCase ? { brandIds: [careCase.brandId], careCase } : undefined;
+      }
+      case 'customer':
+        return deps.directory.brand(params.brandId!) ? { brandIds: [params.brandId!] } : undefined;
+      case 'query': {
+        const named = event.queryStringParameters?.brand;
+        if (named === undefined) return { brandIds: [] };
+        return deps.directory.brand(named) ? { brandIds: [named] } : undefined;
+      }
+      case 'account': {
+        const found = deps.directory.findAccount(params.platform as Platform, params.accountId!);
+        return found ? { brandIds: [found.brand.id] } : undefined;
+      }
+      case 'agent': {
+        if (params.agentId !== undefined) {
+          const agent = await deps.agents.getAgent(params.agentId);
+          return agent && !agent.removedAt ? { brandIds: agent.brands } : undefined;
+        }
+        const brands = body(event).brands;
+        return {
+          brandIds: Array.isArray(brands)
+            ? brands.filter((b): b is string => brandIds.includes(b) || b === ALL_BRANDS)
+            : [],
+        };
+      }
+    }
+  }
+
+  /** The brands a query covers: the one it names, or every brand the caller works for. */
+  const queryBrands = (context: RouteContext) =>
+    context.brandIds.length
+      ? context.brandIds.map((id) => deps.directory.brand(id)!)
+      : visibleBrands(context.caller, deps.directory.allBrands);
+
+  const handlers: Record<AgentApiRoute['key'], (context: RouteContext) => Promise<HttpResult>> = {
+    me: async ({ caller }) =>
       json(200, {
-        brands: deps.directory.allBrands.map((b) => ({
+        ...publicAgent(caller),
+        // The console's session reads `agent`; `allowed` says which of its controls to show.
+        agent: { id: caller.id, name: caller.name, initials: caller.initials },
+        allowed: allowedActions(caller),
+      }),
+    brands: async ({ caller }) =>
+      json(200, {
+        brands: visibleBrands(caller, deps.directory.allBrands).map((b) => ({
           id: b.id,
           name: b.name,
           timezone: b.calendar.timezone,
@@ -164,12 +253,55 @@ export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promis
           agentDesk: b.agentDesk,
         })),
       }),
-    'GET /api/cases': async (event) => {
-      const query = event.queryStringParameters ?? {};
+    'agents.list': async ({ caller }) => {
+      const all = await deps.agents.listAgents();
+      const shared = (a: AgentRecord) =>
+        caller.brands.includes(ALL_BRANDS) || a.brands.some((b) => b !== ALL_BRANDS && worksFor(caller, b));
+      return json(200, { agents: all.filter(shared).map(publicAgent) });
+    },
+    'agents.add': async ({ event, caller, record }) => {
+      const input = parseNewAgent(body(event), brandIds);
+      if (deps.auth === 'jwt' && !input.id) {
+        throw new InvalidRequestError(
+          'id',
+          "the agent's Cognito user id (sub): agents sign in with Cognito here",
+        );
+      }
+      const token = deps.auth === 'token' ? issueToken() : undefined;
+      const agent: AgentRecord = {
+        ...input,
+        id: input.id ?? newAgentId(),
+        ...(token ? { tokenHash: hashToken(token) } : {}),
+        createdAt: now().toISOString(),
+        createdBy: caller.id,
+      };
+      if ((await deps.agents.addAgent(agent)) === 'duplicate') {
+        throw new InvalidRequestError('id', `there is already an agent ${agent.id}`);
+      }
+      const target = agent.brands.includes(ALL_BRANDS) ? brandIds : agent.brands;
+      for (const brandId of target) {
+        await record('agent_created', {
+          brandId,
+          target: agent.id,
+          detail: { name: agent.name, initials: agent.initials, role: agent.role, brands: agent.brands },
+        });
+      }
+      return json(201, { id: agent.id, ...(token ? { token } : {}), agent: publicAgent(agent) });
+    },
+    'agents.remove': async ({ params, record }) => {
+      const agent = await deps.agents.getAgent(params.agentId!);
+      if (!agent || !(await deps.agents.removeAgent(agent.id)))
+        throw new CaseNotFoundError(`agent ${params.agentId}`);
+      const target = agent.brands.includes(ALL_BRANDS) ? brandIds : agent.brands;
+      for (const brandId of target) await record('agent_removed', { brandId, target: agent.id });
+      return json(200, { removed: agent.id });
+    },
+    'cases.list': async (context) => {
+      const query = context.event.queryStringParameters ?? {};
       const limit = limitOf(query);
       const at = now();
       const after = query.cursor ? decodeCursor(query.cursor) : undefined;
-      const all = (await Promise.all(brandsOf(query).map((b) => deps.store.listOpenCases(b.id)))).flat();
+      const all = (await Promise.all(queryBrands(context).map((b) => deps.store.listOpenCases(b.id)))).flat();
       const counts = {
         open: all.filter((c) => c.status === 'open').length,
         waiting_on_customer: all.filter((c) => c.status === 'waiting_on_customer').length,
@@ -196,18 +328,25 @@ export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promis
         ...(matching.length > limit && last ? { next: encodeCursor(last.position) } : {}),
       });
     },
-    'GET /api/cases/{caseId}': async (event, [caseId]) => {
-      const careCase = await deps.store.getCase(caseId!);
-      if (!careCase) throw new CaseNotFoundError(caseId!);
-      const [messages, notes, viewers, profile] = await Promise.all([
-        deps.store.listMessages(caseId!),
-        deps.store.listNotes(caseId!),
-        deps.store.touchPresence(caseId!, agentOf(event).id, now()),
-        deps.store.getCustomerProfile(careCase.brandId, careCase.customer),
+    'case.view': async ({ careCase, caller, record }) => {
+      const caseId = careCase!.caseId;
+      const [messages, notes, viewers, profile, audit] = await Promise.all([
+        deps.store.listMessages(caseId),
+        deps.store.listNotes(caseId),
+        deps.store.touchPresence(caseId, caller.id, now()),
+        deps.store.getCustomerProfile(careCase!.brandId, careCase!.customer),
+        deps.audit.listForCase(caseId),
       ]);
+      // A view is recorded once per agent and case version: the console's refreshes add nothing new.
+      const seen = audit.some(
+        (e) => e.action === 'view' && e.agentId === caller.id && e.caseVersion === careCase!.version,
+      );
+      if (!seen) {
+        await record('view', { brandId: careCase!.brandId, caseId, caseVersion: careCase!.version });
+      }
       // One history per customer: their cases on this identity and on every identity linked to it.
       const linked = await Promise.all(
-        (profile?.links ?? []).map((link) => deps.store.getCustomerProfile(careCase.brandId, link)),
+        (profile?.links ?? []).map((link) => deps.store.getCustomerProfile(careCase!.brandId, link)),
       );
       const caseIds = [...new Set([...(profile?.caseIds ?? []), ...linked.flatMap((p) => p?.caseIds ?? [])])];
       const earlier = await Promise.all(
@@ -216,32 +355,33 @@ export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promis
           .slice(-30)
           .map((id) => deps.store.getCase(id)),
       );
-      const care = deps.directory.careAccount(careCase.brandId, careCase.platform);
       // What on-call was paged about this case: a risk post, deadline warnings and breaches.
       const pages = await deps.pages.getPages(
         pageIdsOfCase(
-          careCase,
+          careCase!,
           messages.filter((m) => m.direction === 'in'),
         ).slice(0, 100),
       );
+      const care = deps.directory.careAccount(careCase!.brandId, careCase!.platform);
       return json(200, {
         case: careCase,
         // What the console offers: a post found by keyword search gets no public reply from this app.
-        ...(careCase.source === 'listening'
+        ...(careCase!.source === 'listening'
           ? { publicReply: { allowed: false, reason: listeningPublicReplyRefusal(care?.handle) } }
           : {}),
         messages,
         notes,
         viewers,
         pages,
+        audit: seen ? audit : await deps.audit.listForCase(caseId),
         customer: {
-          ...careCase.customer,
+          ...careCase!.customer,
           caseCount: profile?.caseCount ?? 1,
           ...(profile?.abusive ? { abusive: profile.abusive } : {}),
           ...(profile?.crmId ? { crmId: profile.crmId } : {}),
           links: profile?.links ?? [],
           cases: earlier
-            .filter((c): c is CareCase => Boolean(c))
+            .filter((c): c is CareCase => Boolean(c) && c!.brandId === careCase!.brandId)
             .map(({ caseId: id, status, openedAt, subject, platform }) => ({
               caseId: id,
               status,
@@ -252,45 +392,86 @@ export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promis
         },
       });
     },
-    'POST /api/cases/{caseId}/presence': async (event, [caseId]) =>
-      json(200, { viewers: await deps.store.touchPresence(caseId!, agentOf(event).id, now()) }),
-    'POST /api/cases/{caseId}/claim': async (event, [caseId]) =>
-      json(200, { case: await deps.desk.claim(caseId!, agentOf(event), body(event).version) }),
-    'POST /api/cases/{caseId}/assign': async (event, [caseId]) => {
-      const input = body(event);
-      return json(200, { case: await deps.desk.assign(caseId!, input.assignee, input.version) });
+    'case.presence': async ({ careCase, caller }) =>
+      json(200, { viewers: await deps.store.touchPresence(careCase!.caseId, caller.id, now()) }),
+    'case.claim': async ({ event, careCase, caller, record }) => {
+      const updated = await deps.desk.claim(careCase!.caseId, deskAgent(caller), body(event).version);
+      await record('claim', {
+        brandId: updated.brandId,
+        caseId: updated.caseId,
+        caseVersion: updated.version,
+      });
+      return json(200, { case: updated });
     },
-    'PUT /api/cases/{caseId}/tags': async (event, [caseId]) => {
+    'case.assign': async ({ event, careCase, record }) => {
       const input = body(event);
-      return json(200, { case: await deps.desk.setTags(caseId!, input.tags, input.version) });
+      // Only to an agent of the case's brand: a name the registry does not know is refused.
+      const assignee =
+        typeof input.assignee === 'string' ? await deps.agents.getAgent(input.assignee.trim()) : undefined;
+      if (typeof input.assignee === 'string' && (!assignee || !worksFor(assignee, careCase!.brandId))) {
+        throw new InvalidRequestError('assignee', `no agent ${input.assignee} works for this brand`);
+      }
+      const updated = await deps.desk.assign(careCase!.caseId, input.assignee, input.version);
+      await record('assign', {
+        brandId: updated.brandId,
+        caseId: updated.caseId,
+        caseVersion: updated.version,
+        target: updated.assignee ?? '',
+      });
+      return json(200, { case: updated });
     },
-    'POST /api/cases/{caseId}/notes': async (event, [caseId]) => {
-      await deps.desk.addNote(caseId!, agentOf(event), body(event).text);
-      return json(201, { notes: await deps.store.listNotes(caseId!) });
-    },
-    'POST /api/cases/{caseId}/reply': async (event, [caseId]) => {
+    'case.tags': async ({ event, careCase, record }) => {
       const input = body(event);
-      const result = await deps.desk.reply(caseId!, agentOf(event), {
+      const updated = await deps.desk.setTags(careCase!.caseId, input.tags, input.version);
+      await record('tag', {
+        brandId: updated.brandId,
+        caseId: updated.caseId,
+        caseVersion: updated.version,
+        detail: { tags: updated.tags ?? [] },
+      });
+      return json(200, { case: updated });
+    },
+    'case.notes': async ({ event, careCase, caller, record }) => {
+      const caseId = careCase!.caseId;
+      await deps.desk.addNote(caseId, deskAgent(caller), body(event).text);
+      await record('note', { brandId: careCase!.brandId, caseId, caseVersion: careCase!.version });
+      return json(201, { notes: await deps.store.listNotes(caseId) });
+    },
+    'case.reply': async ({ event, careCase, caller, record }) => {
+      const input = body(event);
+      const result = await deps.desk.reply(careCase!.caseId, deskAgent(caller), {
         version: input.version,
         text: input.text,
         visibility: input.visibility,
         requestId: input.requestId,
       });
+      await record(input.visibility === 'private' ? 'private_reply' : 'reply', {
+        brandId: result.case.brandId,
+        caseId: result.case.caseId,
+        caseVersion: result.case.version,
+        detail: { requestId: String(input.requestId), outboxIds: result.outboxIds },
+      });
       return json(202, result);
     },
-    'POST /api/cases/{caseId}/resolve': async (event, [caseId]) => {
+    'case.resolve': async ({ event, careCase, caller, record }) => {
       const input = body(event);
-      const result = await deps.desk.resolve(caseId!, agentOf(event), {
+      const result = await deps.desk.resolve(careCase!.caseId, deskAgent(caller), {
         version: input.version,
         closeOut: input.closeOut,
         requestId: input.requestId,
       });
+      await record('resolve', {
+        brandId: result.case.brandId,
+        caseId: result.case.caseId,
+        caseVersion: result.case.version,
+        detail: { closeOut: result.outboxIds.length > 0 },
+      });
       return json(200, result);
     },
-    'GET /api/pages': async (event) => {
-      const query = event.queryStringParameters ?? {};
+    pages: async (context) => {
+      const query = context.event.queryStringParameters ?? {};
       const limit = limitOf(query);
-      const lists = await Promise.all(brandsOf(query).map((b) => deps.pages.listPages(limit, b.id)));
+      const lists = await Promise.all(queryBrands(context).map((b) => deps.pages.listPages(limit, b.id)));
       const pages = lists
         .flat()
         .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
@@ -298,10 +479,9 @@ export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promis
       return json(200, { pages });
     },
     // Our accounts and whether each must be re-authorized (X sent oauth.revoke): what operators act on.
-    'GET /api/accounts': async (event) => {
-      const query = event.queryStringParameters ?? {};
+    accounts: async (context) => {
       const accounts = await Promise.all(
-        brandsOf(query).flatMap((brand) =>
+        queryBrands(context).flatMap((brand) =>
           brand.accounts.map(async ({ platform, id, handle, role }) => {
             const status = await deps.accounts?.get(platform, id);
             const revoked = needsReauthorization(status);
@@ -321,33 +501,48 @@ export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promis
       return json(200, { accounts });
     },
     // An operator authorized the app again as this account: sends from it resume.
-    'POST /api/accounts/{platform}/{accountId}/reauthorized': async (_event, [platform, accountId]) => {
-      const found = deps.directory.findAccount(platform as Platform, accountId!);
-      if (!found) return problem(404, `no ${platform} account ${accountId} in this deployment`);
+    'account.reauthorized': async ({ params, brandIds: [brandId], record }) => {
+      const platform = params.platform as Platform;
+      const accountId = params.accountId!;
       if (!deps.accounts) return problem(501, 'account status is not kept in this deployment');
       const at = now().toISOString();
-      await deps.accounts.markReauthorized(platform as Platform, accountId!, at);
+      await deps.accounts.markReauthorized(platform, accountId, at);
+      await record('account_reauthorized', { brandId: brandId!, target: `${platform}:${accountId}` });
       return json(200, { platform, id: accountId, needsReauthorization: false, reauthorizedAt: at });
     },
-    'GET /api/reports': async (event) => {
-      const query = event.queryStringParameters ?? {};
-      const to = query.to ?? now().toISOString();
-      const from = query.from ?? new Date(Date.parse(to) - 7 * 86_400_000).toISOString();
-      if (Number.isNaN(Date.parse(from)) || Number.isNaN(Date.parse(to)) || from > to) {
-        throw new InvalidRequestError('from', 'from and to must be ISO instants, from before to');
-      }
-      const brands = brandsOf(query);
+    reports: async (context) => {
+      const { from, to } = periodOf(context.event.queryStringParameters ?? {}, now());
+      const brands = queryBrands(context);
       const cases = (
         await Promise.all(brands.map((b) => deps.store.listCasesOpenedBetween(b.id, from, to)))
       ).flat();
       const timezone = brands[0]?.calendar.timezone ?? 'UTC';
       return json(200, { from, to, rows: buildReport(cases), series: buildSeries(cases, timezone) });
     },
-    'POST /api/customers/{brandId}/{platform}/{customerId}/links': async (
-      event,
-      [brandId, platform, customerId],
-    ) => {
-      if (!deps.directory.brand(brandId!)) throw new CaseNotFoundError(`brand ${brandId}`);
+    audit: async (context) => {
+      const query = context.event.queryStringParameters ?? {};
+      if (!query.brand) throw new InvalidRequestError('brand', 'the brand whose audit trail to export');
+      const { from, to } = periodOf(query, now());
+      const format = query.format ?? 'jsonl';
+      if (format !== 'jsonl' && format !== 'csv') throw new InvalidRequestError('format', 'jsonl or csv');
+      // The export is read page by page; the HTTP API answers with one body (up to its 10 MB).
+      let text = format === 'csv' ? auditCsvHeader() : '';
+      for await (const page of deps.audit.listForBrand(query.brand, from, to)) {
+        for (const entry of page) text += auditLine(entry, format);
+      }
+      return {
+        statusCode: 200,
+        headers: {
+          'content-type':
+            format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
+          'cache-control': 'no-store',
+          'content-disposition': `attachment; filename="audit-${query.brand}-${from.slice(0, 10)}-${to.slice(0, 10)}.${format}"`,
+        },
+        body: text,
+      };
+    },
+    'customer.links': async ({ event, params, record }) => {
+      const { brandId, platform, customerId } = params as Record<string, string>;
       const input = body(event);
       if (!['x', 'facebook', 'instagram', 'generic'].includes(String(input.platform))) {
         throw new InvalidRequestError('platform', 'one of x, facebook, instagram, generic');
@@ -359,13 +554,15 @@ export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promis
       if (other.platform === platform && other.id === customerId)
         throw new InvalidRequestError('id', 'cannot link a customer to itself');
       await deps.store.linkCustomers(brandId!, { platform: platform as Platform, id: customerId! }, other);
+      await record('identity_link', {
+        brandId: brandId!,
+        target: customerKey(params),
+        detail: { linked: `${other.platform}:${other.id}` },
+      });
       return json(200, { linked: [{ platform, id: customerId }, other] });
     },
-    'PUT /api/customers/{brandId}/{platform}/{customerId}/crm': async (
-      event,
-      [brandId, platform, customerId],
-    ) => {
-      if (!deps.directory.brand(brandId!)) throw new CaseNotFoundError(`brand ${brandId}`);
+    'customer.crm': async ({ event, params, record }) => {
+      const { brandId, platform, customerId } = params as Record<string, string>;
       const crmId = body(event).crmId;
       if (crmId !== null && (typeof crmId !== 'string' || !/^[\w.:#/-]{1,100}$/.test(crmId))) {
         throw new InvalidRequestError(
@@ -374,33 +571,107 @@ export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promis
         );
       }
       await deps.store.setCrmId(brandId!, { platform: platform as Platform, id: customerId! }, crmId);
+      await record('crm_id', { brandId: brandId!, target: customerKey(params), detail: { crmId } });
       return json(200, { crmId });
     },
-    'PUT /api/customers/{brandId}/{platform}/{customerId}/abuse': markAbuse,
-    'DELETE /api/customers/{brandId}/{platform}/{customerId}/abuse': markAbuse,
+    'customer.abuse': async ({ event, params, caller, record }) => {
+      const { brandId, platform, customerId } = params as Record<string, string>;
+      const customer = { platform: platform as Platform, id: customerId! };
+      if (method(event) === 'DELETE') {
+        await deps.store.markAbusive(brandId!, customer, null);
+        await record('abuse_unmark', { brandId: brandId!, target: customerKey(params) });
+        return json(200, { abusive: false });
+      }
+      const note = body(event).note;
+      if (note !== undefined && (typeof note !== 'string' || note.length > 500)) {
+        throw new InvalidRequestError('note', 'a string of at most 500 characters');
+      }
+      const mark = { by: caller.id, at: now().toISOString(), ...(note ? { note } : {}) };
+      await deps.store.markAbusive(brandId!, customer, mark);
+      await record('abuse_mark', { brandId: brandId!, target: customerKey(params) });
+      return json(200, { abusive: true, mark });
+    },
   };
-  const routes = AGENT_ROUTES.map((key) => ({ ...parseRoute(key), run: handlers[key] }));
+
+  const routes = AGENT_API_ROUTES.map((route) => ({
+    route,
+    // One pattern per path: the verbs differ, the parameters do not.
+    parsed: parseRoute(`${route.verbs[0]} ${route.path}`),
+  }));
 
   return async (event) => {
     const path = event.rawPath.replace(/\/+$/, '');
+    let caller: AgentRecord | undefined;
+    try {
+      caller = await identify(event);
+    } catch (error) {
+      return toHttp(error);
+    }
+    // Nothing is read or stored for a caller nobody knows.
+    if (!caller) return problem(401, 'missing or wrong bearer token');
     const verb = method(event);
     let pathMatched = false;
-    for (const route of routes) {
-      let params: string[] | undefined;
+    for (const { route, parsed } of routes) {
+      let values: string[] | undefined;
       try {
-        params = routeParameters(route, path);
+        // Each parameter a whole raw path segment, percent-decoded once and checked.
+        values = routeParameters(parsed, path);
       } catch {
         return problem(400, 'the path is not valid percent-encoding');
       }
-      if (!params) continue;
+      if (!values) continue;
       pathMatched = true;
-      if (route.method !== verb) continue;
+      if (!(route.verbs as readonly string[]).includes(verb)) continue;
+      const params = Object.fromEntries(parsed.parameters.map((name, i) => [name, values[i]!]));
       try {
-        return await route.run(event, params);
+        const target = await brandsOf(route, params, event);
+        const decision = target ? decide(caller, route.action, target.brandIds) : 'not_found';
+        // Another brand's case answers exactly as a case that does not exist.
+        if (decision === 'not_found' || !target)
+          throw new CaseNotFoundError(params.caseId ?? notFoundName(route, params));
+        if (decision === 'forbidden')
+          return problem(403, `your role (${caller.role}) may not do this: ${route.action}`);
+        const who = caller;
+        const context: RouteContext = {
+          event,
+          params,
+          caller: who,
+          brandIds: target.brandIds,
+          ...(target.careCase ? { careCase: target.careCase } : {}),
+          record: (action, entry) => {
+            const at = now().toISOString();
+            return deps.audit.append({
+              auditId: newAuditId(at),
+              at,
+              agentId: who.id,
+              agentName: who.name,
+              role: who.role,
+              action,
+              ...entry,
+            });
+          },
+        };
+        return await handlers[route.key](context);
       } catch (error) {
         return toHttp(error);
       }
     }
     return pathMatched ? problem(405, 'method not allowed') : problem(404, 'no such route');
   };
+}
+
+function notFoundName(route: AgentApiRoute, params: Record<string, string>): string {
+  if (route.scope === 'customer') return `customer ${params.brandId}/${params.platform}/${params.customerId}`;
+  if (route.scope === 'agent') return `agent ${params.agentId ?? ''}`.trim();
+  if (route.scope === 'account') return `${params.platform} account ${params.accountId}`;
+  return 'such brand';
+}
+
+function periodOf(query: Record<string, string | undefined>, at: Date): { from: string; to: string } {
+  const to = query.to ?? at.toISOString();
+  const from = query.from ?? new Date(Date.parse(to) - 7 * 86_400_000).toISOString();
+  if (Number.isNaN(Date.parse(from)) || Number.isNaN(Date.parse(to)) || from > to) {
+    throw new InvalidRequestError('from', 'from and to must be ISO instants, from before to');
+  }
+  return { from, to };
 }

@@ -3,6 +3,8 @@ import middy from '@middy/core';
 import { comprehendClient, dynamoClient, sqsClient } from '../adapters/aws/clients';
 import { ComprehendPiiDetector } from '../adapters/aws/comprehend-pii';
 import { DynamoAccountStatusStore } from '../adapters/aws/dynamo-account-status';
+import { DynamoAgentRegistry } from '../adapters/aws/dynamo-agent-registry';
+import { DynamoAuditLog } from '../adapters/aws/dynamo-audit-log';
 import { DynamoCaseStore } from '../adapters/aws/dynamo-case-store';
 import { DynamoOutboxStore } from '../adapters/aws/dynamo-outbox-store';
 import { DynamoPageStore } from '../adapters/aws/dynamo-sla';
@@ -10,6 +12,7 @@ import { SqsOutboundQueue } from '../adapters/aws/sqs-queues';
 import { bundledBrandConfig, requireEnv } from '../commons/env';
 import type { HttpEvent, HttpResult } from '../commons/http';
 import { logger } from '../commons/logger';
+import { createAuthenticator } from '../core/access/agents';
 import { AgentDesk } from '../core/agent-desk';
 import { BrandDirectory } from '../core/brand-config';
 import { createAgentApi } from './agent-api';
@@ -18,6 +21,10 @@ const env = requireEnv(['TABLE_NAME', 'OUTBOX_QUEUE_URL']);
 const dynamo = dynamoClient();
 const directory = new BrandDirectory(bundledBrandConfig());
 const store = new DynamoCaseStore(dynamo, env.TABLE_NAME);
+// Who is who lives in the table, keyed by the Cognito sub: the same registry as locally, managed
+// through the API; Cognito only proves who signed in (members of the socialcare-admin group are
+// administrators before the registry knows them).
+const agents = new DynamoAgentRegistry(dynamo, env.TABLE_NAME);
 
 export const handler = middy<HttpEvent, HttpResult>()
   .use(injectLambdaContext(logger, { clearState: true }))
@@ -26,6 +33,10 @@ export const handler = middy<HttpEvent, HttpResult>()
       store,
       directory,
       pages: new DynamoPageStore(dynamo, env.TABLE_NAME),
+      agents,
+      audit: new DynamoAuditLog(dynamo, env.TABLE_NAME),
+      authenticator: createAuthenticator(agents),
+      auth: 'jwt',
       accounts: new DynamoAccountStatusStore(dynamo, env.TABLE_NAME),
       desk: new AgentDesk({
         directory,

@@ -44,7 +44,9 @@ export class ComplianceError extends Error {
 
 export interface Agent {
   id: string;
+  /** The display name and initials an administrator set in the agent registry: they sign replies. */
   name: string;
+  initials?: string;
 }
 
 export interface AgentDeskDeps {
@@ -57,7 +59,7 @@ export interface AgentDeskDeps {
 }
 
 export function signReply(brand: Brand, agent: Agent, text: string): string {
-  return withSignature(text, brand.agentDesk.signature, agent.name);
+  return withSignature(text, brand.agentDesk.signature, agent.name, agent.initials);
 }
 
 /** A reply accepted and queued for sending, not yet posted. */

@@ -57,9 +57,13 @@ export function replyLimit(platform: string, visibility: 'public' | 'private'): 
 
 export type ReplySignature = 'none' | 'initials' | 'name';
 
-/** What a brand's signature setting appends to an agent's public reply. */
-export function signatureSuffix(signature: ReplySignature | undefined, agentName: string): string {
-  if (signature === 'initials') return ` ^${initials(agentName)}`;
+/** The signature an agent's public reply ends with; the initials the registry holds, when given. */
+export function signatureSuffix(
+  signature: ReplySignature | undefined,
+  agentName: string,
+  agentInitials?: string,
+): string {
+  if (signature === 'initials') return ` ^${agentInitials ?? initials(agentName)}`;
   if (signature === 'name') return ` – ${agentName.split(/\s+/)[0]}`;
   return '';
 }
@@ -73,8 +77,9 @@ export function withSignature(
   text: string,
   signature: ReplySignature | undefined,
   agentName: string,
+  agentInitials?: string,
 ): string {
-  const suffix = signatureSuffix(signature, agentName);
+  const suffix = signatureSuffix(signature, agentName, agentInitials);
   if (!suffix) return text;
   const normalize = (value: string) =>
     value

@@ -8,7 +8,12 @@ export type Route = (event: HttpEvent) => Promise<HttpResult>;
 
 export interface LocalRoutes {
   /** Exact path prefix → handler, checked in order; a prefix ending in / matches everything under it. */
-  routes: Array<{ prefix: string; handler: Route; bearerToken?: string }>;
+  /**
+   * `loopbackHostOnly`: answered only when the request names this machine by a loopback name in its
+   * Host header; anything else (a LAN address, a DNS-rebinding page's own name) gets 403 before the
+   * handler runs, whatever token it carries.
+   */
+  routes: Array<{ prefix: string; handler: Route; loopbackHostOnly?: boolean }>;
   ready: () => boolean;
 }
 
@@ -155,21 +160,21 @@ export function staticSite(files: () => Promise<Map<string, StaticFile>>): Route
 const LOOPBACK_IP = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
 const LOOPBACK_HOST = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?$/i;
 
+/** A request from this machine that named this machine by a loopback name (not a rebound one). */
+export function isLoopbackRequest(sourceIp: string, host: string | undefined): boolean {
+  return LOOPBACK_IP.test(sourceIp) && LOOPBACK_HOST.test(host ?? '');
+}
+
 /**
- * The local console's settings. The bearer token goes only to a browser on this machine that asked
- * for this machine by a loopback name: a page on another site that resolved its own name to
- * 127.0.0.1 (DNS rebinding) sends its own Host and gets no token. Others type the token once.
+ * The local console's settings. No token: each agent signs in with their own (typed once, or from
+ * the link `socialcare start` prints for the first administrator).
  */
-export function localConsoleConfig(apiToken: string): Route {
-  return async (event): Promise<HttpResult> => {
-    const local =
-      LOOPBACK_IP.test(event.requestContext.http.sourceIp) && LOOPBACK_HOST.test(event.headers?.host ?? '');
-    return {
-      statusCode: 200,
-      headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
-      body: JSON.stringify({ mode: 'local', apiBase: '', ...(local ? { token: apiToken } : {}) }),
-    };
-  };
+export function localConsoleConfig(): Route {
+  return async (): Promise<HttpResult> => ({
+    statusCode: 200,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+    body: JSON.stringify({ mode: 'local', apiBase: '' }),
+  });
 }
 
 /** The local stand-in for the HTTP API: same paths, same events, same handlers. */
@@ -189,12 +194,15 @@ export function createLocalHttpServer(config: LocalRoutes): Server {
         sendJson(response, 404, { error: 'no such route' });
         return;
       }
-      if (route.bearerToken !== undefined) {
-        const given = request.headers.authorization ?? '';
-        if (given !== `Bearer ${route.bearerToken}`) {
-          sendJson(response, 401, { error: 'missing or wrong bearer token' });
-          return;
-        }
+      if (
+        route.loopbackHostOnly &&
+        !isLoopbackRequest(request.socket.remoteAddress ?? '', request.headers.host)
+      ) {
+        sendJson(response, 403, {
+          error:
+            'the agent API answers only requests to this machine by a loopback name (127.0.0.1 or localhost)',
+        });
+        return;
       }
       let body: Buffer;
       try {

@@ -5,6 +5,8 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import { consoleFiles } from '../../console/build';
 import { snsClient, sqsClient } from '../adapters/aws/clients';
 import { DynamoAccountStatusStore } from '../adapters/aws/dynamo-account-status';
+import { DynamoAgentRegistry } from '../adapters/aws/dynamo-agent-registry';
+import { DynamoAuditLog } from '../adapters/aws/dynamo-audit-log';
 import { DynamoCaseStore } from '../adapters/aws/dynamo-case-store';
 import { DynamoOutboxStore } from '../adapters/aws/dynamo-outbox-store';
 import { DynamoRateLimiter } from '../adapters/aws/dynamo-rate-limiter';
@@ -32,6 +34,8 @@ import { XAdminClient } from '../channels/x/x-admin-client';
 import { XHttpReader } from '../channels/x/x-reader';
 import { XSender } from '../channels/x/x-sender';
 import { logger } from '../commons/logger';
+import { type AgentRecord, createAuthenticator, hashToken, issueToken } from '../core/access/agents';
+import { ALL_BRANDS } from '../core/access/policy';
 import { AgentDesk } from '../core/agent-desk';
 import { type BrandConfig, BrandDirectory, type XReceiveMode } from '../core/brand-config';
 import { lastCustomerMessageAt } from '../core/cases';
@@ -65,7 +69,6 @@ import { removeRuntimeFile, writeRuntimeFile } from './runtime-file';
 import { LOCAL_X_APP_BEARER, LOCAL_X_CLIENT_ID } from './x-admin-stand-in';
 
 export const LOCAL_TABLE_NAME = 'socialcare';
-export const LOCAL_API_TOKEN = 'local-dev-token';
 export const LOCAL_X_CONSUMER_SECRET = 'local-dev-x-secret';
 export const LOCAL_META_APP_SECRET = 'local-dev-meta-secret';
 export const LOCAL_META_VERIFY_TOKEN = 'local-dev-verify-token';
@@ -78,7 +81,13 @@ export interface LocalSystemOptions {
   host?: string;
   /** Where DynamoDB Local keeps its data; in memory when absent. */
   dataDir?: string;
-  apiToken: string;
+  /**
+   * An administrator's bearer token for scripts, tests and the CLI (SOCIALCARE_API_TOKEN). Without
+   * it, a system whose registry has no administrator creates one and hands its token to
+   * `onFirstAdmin`, once; the registry keeps only its hash.
+   */
+  apiToken?: string;
+  onFirstAdmin?: (admin: { id: string; token: string; url: string }) => void;
   xConsumerSecret: string;
   /** Meta app secret and subscription verify token (development defaults when absent). */
   metaAppSecret?: string;
@@ -122,6 +131,8 @@ export interface LocalSystem {
   };
   standIn: PlatformStandIn;
   store: DynamoCaseStore;
+  agents: DynamoAgentRegistry;
+  audit: DynamoAuditLog;
   /** What the Lambdas would emit as CloudWatch metrics, totalled per metric and brand. */
   metrics: MemoryMetrics;
   /** Runs the SLA monitor once now (it also runs on its timer). */
@@ -164,6 +175,31 @@ export function parsePageMessage(body: string): Page | undefined {
     // not a page
   }
   return undefined;
+}
+
+/** The first administrator of a registry that has none: its token, once (only its hash is kept). */
+async function createFirstAdmin(
+  agents: DynamoAgentRegistry,
+): Promise<{ id: string; token: string } | undefined> {
+  if ((await agents.listAgents()).some((a) => a.role === 'admin')) return undefined;
+  const token = issueToken();
+  const admin: AgentRecord = {
+    id: 'first-admin',
+    name: 'Administrator',
+    initials: 'ADM',
+    role: 'admin',
+    brands: [ALL_BRANDS],
+    teams: [],
+    tokenHash: hashToken(token),
+    createdAt: new Date().toISOString(),
+    createdBy: 'socialcare start',
+  };
+  // Another start may have won the race; a removed first admin's id stays taken: use a new one.
+  if ((await agents.addAgent(admin)) === 'duplicate') {
+    admin.id = `first-admin-${Date.now().toString(36)}`;
+    if ((await agents.addAgent(admin)) === 'duplicate') return undefined;
+  }
+  return { id: admin.id, token };
 }
 
 /**
@@ -212,6 +248,9 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     const outbox = new DynamoOutboxStore(dynamo.client, LOCAL_TABLE_NAME);
     const accounts = new DynamoAccountStatusStore(dynamo.client, LOCAL_TABLE_NAME);
     const deadLetters = new SqsDeadLetters(sqs, queues.deadLetterQueueUrl);
+    const agents = new DynamoAgentRegistry(dynamo.client, LOCAL_TABLE_NAME);
+    const audit = new DynamoAuditLog(dynamo.client, LOCAL_TABLE_NAME);
+    const firstAdmin = options.apiToken ? undefined : await createFirstAdmin(agents);
     let baseUrl = '';
     // Pages link to the case in the console.
     const linkFor = (caseId: string) => `${baseUrl}/#/cases/${encodeURIComponent(caseId)}`;
@@ -469,6 +508,10 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
             store,
             directory,
             pages,
+            agents,
+            audit,
+            authenticator: createAuthenticator(agents, options.apiToken),
+            auth: 'token',
             accounts,
             desk: new AgentDesk({
               directory,
@@ -478,10 +521,11 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
               pii: new LocalPiiDetector(),
             }),
           }),
-          bearerToken: options.apiToken,
+          // No token works for a page that reached this server under another site's name (DNS rebinding).
+          loopbackHostOnly: true,
         },
         // The agent console (built from console/src on first use, rebuilt when a source changes).
-        { prefix: '/console-config.json', handler: localConsoleConfig(options.apiToken) },
+        { prefix: '/console-config.json', handler: localConsoleConfig() },
         { prefix: '/', handler: staticSite(consoleFiles) },
       ],
     });
@@ -510,6 +554,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       });
       stops.push(async () => removeRuntimeFile(dataDir));
     }
+    if (firstAdmin) options.onFirstAdmin?.({ ...firstAdmin, url: `${baseUrl}/#token=${firstAdmin.token}` });
     ready = true;
     const drained = async () => {
       await Promise.all([pollers[0]!.idle(), pollers[1]!.idle()]);
@@ -521,6 +566,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       queues: { ...queues, client: sqs },
       standIn,
       store,
+      agents,
+      audit,
       metrics,
       pollX,
       // Not serialized with the timer: tests use it to run overlapping monitors for real.

@@ -1,6 +1,7 @@
 import { Aws, Duration, RemovalPolicy, type Stack } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
+import { ADMIN_GROUP } from '../../functions/core/access/agents';
 
 export interface AgentUserPoolProps {
   /**
@@ -43,6 +44,8 @@ export class AgentUserPool extends Construct {
    * authorization code flow and PKCE when the console is deployed, SRP for scripts and the CLI.
    */
   readonly consoleClient: cognito.UserPoolClient;
+  /** Members are administrators of every brand until an administrator registers them otherwise. */
+  readonly adminGroup: cognito.CfnUserPoolGroup;
   /** The Hosted UI domain, when the console is deployed. */
   readonly domain?: cognito.UserPoolDomain;
 
@@ -75,6 +78,14 @@ export class AgentUserPool extends Construct {
       standardThreatProtectionMode: cognito.StandardThreatProtectionMode.FULL_FUNCTION,
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // Who is who lives in the agent registry (the table, keyed by the Cognito sub, managed through the
+    // API); this group only bootstraps it: its members are administrators before the registry knows them.
+    this.adminGroup = new cognito.CfnUserPoolGroup(this, 'admin-group', {
+      userPoolId: this.userPool.userPoolId,
+      groupName: ADMIN_GROUP,
+      description:
+        'socialcare administrators: manage agents (POST /api/agents) before the agent registry has any',
     });
     const hostedUi = props.console;
     if (hostedUi) {

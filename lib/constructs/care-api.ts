@@ -100,6 +100,10 @@ export class CareApi extends Construct {
             sourceIp: '$context.identity.sourceIp',
             method: '$context.httpMethod',
             routeKey: '$context.routeKey',
+            // Who read or changed which case: the path names the case, the Cognito sub the agent
+            // (the agent registry's id); the audit trail in the table says what they did.
+            path: '$context.path',
+            caller: '$context.authorizer.claims.sub',
             status: '$context.status',
             protocol: '$context.protocol',
             responseLength: '$context.responseLength',

@@ -142,7 +142,8 @@ export class ConsoleSite extends Construct {
       id: 'AwsSolutions-CFR3',
       reason:
         'No CloudFront access logs: requests to the console fetch only static files; who read or changed which case is ' +
-        'in the HTTP API access log and in the case history. Standard logging would need an ACL-enabled log bucket.',
+        "in the HTTP API access log (the caller's Cognito sub and the path) and in the case's audit trail. " +
+        'Standard logging would need an ACL-enabled log bucket.',
     });
     Validations.of(this.distribution).acknowledge({
       id: 'AwsSolutions-CFR4',

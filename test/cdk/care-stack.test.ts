@@ -8,7 +8,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { TABLE_INDEXES, TABLE_KEYS } from '../../functions/adapters/aws/table-design';
-import { AGENT_ROUTES } from '../../functions/agent-api/routes';
+import { AGENT_API_ROUTES, AGENT_ROUTES } from '../../functions/agent-api/routes';
 import { DEMO_CONFIG_PATH } from '../../functions/commons/brand-config-file';
 import { EmbeddedMetrics } from '../../functions/commons/metrics';
 import { readCareSettings } from '../../lib/care-settings';
@@ -32,6 +32,7 @@ const app = new App({
 const stack = new CareStack(app, 'CareTest');
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 const template = Template.fromStack(stack);
+
 const assemblyDir = app.synth().directory;
 
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
@@ -430,6 +431,39 @@ test('the API stage is access-logged and throttled', () => {
       Format: Match.stringLikeRegexp('\\$context\\.requestId'),
     },
   });
+  // Who read or changed which case: the caller's Cognito sub (the agent registry's id) and the path.
+  const stage = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'))[0]!;
+  const format = JSON.parse(
+    (stage.Properties as { AccessLogSettings: { Format: string } }).AccessLogSettings.Format,
+  ) as Record<string, string>;
+  expect(format.caller).toBe('$context.authorizer.claims.sub');
+  expect(format.path).toBe('$context.path');
+  expect(format.routeKey).toBe('$context.routeKey');
+});
+
+test('roles: the Cognito admin group bootstraps the agent registry; every declared agent API route is deployed', () => {
+  template.hasResourceProperties('AWS::Cognito::UserPoolGroup', {
+    GroupName: 'socialcare-admin',
+    UserPoolId: { Ref: logicalId(stack.agents.userPool) },
+  });
+  const deployed = new Set(
+    Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map(
+      (r) => r.Properties.RouteKey as string,
+    ),
+  );
+  const declared = AGENT_API_ROUTES.flatMap((route) => route.verbs.map((verb) => `${verb} ${route.path}`));
+  expect(declared.filter((key) => !deployed.has(key))).toStrictEqual([]);
+  // The registry and the audit export are routes like the others, behind the same authorizer.
+  expect(AGENT_ROUTE_KEYS).toEqual(
+    expect.arrayContaining([
+      'GET /api/agents',
+      'POST /api/agents',
+      'DELETE /api/agents/{agentId}',
+      'GET /api/audit',
+      'GET /api/accounts',
+      'POST /api/accounts/{platform}/{accountId}/reauthorized',
+    ]),
+  );
 });
 
 test('agents: invited only, strong passwords, TOTP required, threat protection', () => {

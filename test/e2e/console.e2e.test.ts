@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { test } from '@jest/globals';
 import type { Page } from 'playwright-core';
 import { type LocalSystem, startLocalSystem } from '../../functions/local-runtime/runtime';
-import { demoConfig } from '../helpers';
+import { demoConfig, twoBrandConfig } from '../helpers';
 import { API_TOKEN, postX, waitFor, X_SECRET } from '../integration/support';
 import {
   axeViolations,
@@ -53,12 +53,29 @@ function withAgentDesk(config: ReturnType<typeof demoConfig>) {
   return config;
 }
 
+/** Each agent's own token, by agent id (created by the administrator of API_TOKEN). */
+const tokens: Record<string, string> = {};
+
+async function addAgents(
+  system: LocalSystem,
+  agents: Array<[id: string, name: string, role: string, brand: string]>,
+) {
+  for (const [id, name, role, brand] of agents) {
+    const response = await fetch(`${system.url}/api/agents`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${API_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ id, name, role, brands: [brand] }),
+    });
+    assert.equal(response.status, 201);
+    tokens[id] = String(((await response.json()) as { token: string }).token);
+  }
+}
+
 async function api(system: LocalSystem, method: string, path: string, agent: string, body?: unknown) {
   const response = await fetch(`${system.url}${path}`, {
     method,
     headers: {
-      authorization: `Bearer ${API_TOKEN}`,
-      'x-socialcare-agent': agent,
+      authorization: `Bearer ${tokens[agent]}`,
       ...(body ? { 'content-type': 'application/json' } : {}),
     },
     ...(body ? { body: JSON.stringify(body) } : {}),
@@ -106,6 +123,12 @@ const missing = chromiumMissing();
         visibilityTimeoutSeconds: 1,
       });
       const local = system;
+      // Sam and Ben lead the shift (they assign and see reports); Ana works cases.
+      await addAgents(local, [
+        ['sam', 'sam', 'supervisor', 'demoair'],
+        ['ben', 'ben', 'supervisor', 'demoair'],
+        ['ana', 'ana', 'agent', 'demoair'],
+      ]);
       // A morning's posts already waiting, and one the FAQ bot answers (it shows in the reports).
       for (const post of MORNING) assert.equal((await postX(local.url, mention(post))).status, 200);
       await postX(
@@ -161,14 +184,19 @@ const missing = chromiumMissing();
       const version = async (caseId: string) =>
         ((await api(local, 'GET', `/api/cases/${caseId}`, 'ben')).body.case as { version: number }).version;
       const owned = 'x-1870000000000000101';
-      await api(local, 'POST', `/api/cases/${owned}/claim`, 'ben', { version: await version(owned) });
+      assert.equal(
+        (await api(local, 'POST', `/api/cases/${owned}/claim`, 'ben', { version: await version(owned) }))
+          .status,
+        200,
+      );
       const answered = 'x-1870000000000000102';
-      await api(local, 'POST', `/api/cases/${answered}/reply`, 'ana', {
+      const seeded = await api(local, 'POST', `/api/cases/${answered}/reply`, 'ana', {
         version: await version(answered),
         text: 'Yes, you can: send us your booking reference by DM and we will move it for you.',
         visibility: 'public',
         requestId: 'e2e-seed-000102',
       });
+      assert.equal(seeded.status, 202, JSON.stringify(seeded.body));
 
       browser = await launchChromium();
       const page = await browser.context.newPage();
@@ -183,9 +211,9 @@ const missing = chromiumMissing();
         }
       });
 
-      // Sign in: local mode asks for the agent's name once.
+      // Sign in: local mode asks for the agent's own token once.
       await page.goto(`${local.url}/`);
-      await page.fill('#agent-name', 'sam');
+      await page.fill('#api-token', tokens.sam!);
       await page.click('button[type=submit]');
       await page.waitForSelector('tr.case-row');
       assert.equal(await page.locator('tr.case-row').count(), MORNING.length);
@@ -195,6 +223,7 @@ const missing = chromiumMissing();
         .locator('strong', { hasText: '1' })
         .waitFor();
       assert.equal(await page.locator('.me').textContent(), 'sam');
+      assert.equal(await page.locator('[data-testid=role]').textContent(), 'Supervisor · DemoAir');
 
       // A new signed mention arrives and shows up by itself, highlighted, without a reload.
       await page.evaluate('window.stillHere = true');
@@ -381,4 +410,88 @@ const missing = chromiumMissing();
     }
   },
   600_000,
+);
+
+(missing ? test.skip : test)(
+  "an agent of one brand signs in with the printed link and never sees another brand's case",
+  async () => {
+    let system: LocalSystem | undefined;
+    let browser: Awaited<ReturnType<typeof launchChromium>> | undefined;
+    try {
+      system = await startLocalSystem({
+        brandConfig: twoBrandConfig(),
+        port: 0,
+        apiToken: API_TOKEN,
+        xConsumerSecret: X_SECRET,
+        visibilityTimeoutSeconds: 1,
+      });
+      const local = system;
+      await addAgents(local, [['lena', 'Lena Vos', 'agent', 'demoair']]);
+      const bankPost = (id: string, author: string, text: string) => {
+        const payload = JSON.parse(
+          mention({ id, author, handle: `saver${author}`, name: 'Sam Saver', text, to: '4100001' }),
+        );
+        const tweet = payload.tweet_create_events[0];
+        Object.assign(tweet, { in_reply_to_user_id: 4100001, in_reply_to_user_id_str: '4100001' });
+        tweet.entities.user_mentions = [
+          { screen_name: 'NorthBank', name: 'NorthBank', id: 4100001, id_str: '4100001', indices: [0, 10] },
+        ];
+        return JSON.stringify(payload);
+      };
+      const bankCase = 'x-1895000000000000001';
+      assert.equal(
+        (await postX(local.url, bankPost(bankCase.slice(2), '7201', '@NorthBank my card is blocked'))).status,
+        200,
+      );
+      assert.equal((await postX(local.url, mention(MORNING[0]!))).status, 200);
+      await waitFor('both cases', async () =>
+        (await local.store.getCase(bankCase)) && (await local.store.getCase(`x-${MORNING[0]!.id}`))
+          ? true
+          : undefined,
+      );
+
+      browser = await launchChromium();
+      const page = await browser.context.newPage();
+      page.setDefaultTimeout(20_000);
+      // The link `socialcare agents add` prints: the token leaves the address bar at once.
+      await page.goto(`${local.url}/#token=${tokens.lena}`);
+      await page.waitForSelector('tr.case-row');
+      assert.doesNotMatch(page.url(), /token=/);
+      assert.equal(await page.locator('.me').textContent(), 'Lena Vos');
+      assert.equal(await page.locator('[data-testid=role]').textContent(), 'Agent · DemoAir');
+      // An agent sees no reports link.
+      assert.equal(await page.locator('a[data-nav=reports]').count(), 0);
+
+      // A second bank case arrives, then an airline one: the queue shows the airline's only.
+      const laterBank = 'x-1895000000000000002';
+      assert.equal(
+        (await postX(local.url, bankPost(laterBank.slice(2), '7202', '@NorthBank my transfer is stuck!')))
+          .status,
+        200,
+      );
+      await waitFor('the later bank case', async () => local.store.getCase(laterBank));
+      assert.equal((await postX(local.url, mention(MORNING[1]!))).status, 200);
+      await page.locator(`tr.case-row[data-case-id="x-${MORNING[1]!.id}"]`).waitFor({ timeout: 30_000 });
+      const shown = await page
+        .locator('tr.case-row')
+        .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-case-id')));
+      assert.deepEqual(shown.sort(), [`x-${MORNING[0]!.id}`, `x-${MORNING[1]!.id}`].sort());
+      assert.ok(!(await page.content()).includes('NorthBank'), 'nothing of the other brand on the page');
+
+      // Opening the bank's case by its address shows no case.
+      await page.goto(`${local.url}/#/cases/${bankCase}`);
+      await page.waitForSelector('.banner.danger');
+      assert.ok(!(await page.content()).includes('card is blocked'));
+      // No abuse marks or assigning for an agent, on the airline's own case either.
+      await page.goto(`${local.url}/#/cases/x-${MORNING[0]!.id}`);
+      await page.waitForSelector('.msg.in');
+      assert.equal(await page.locator('#assign-to').count(), 0);
+      assert.equal(await page.locator('button', { hasText: 'Mark as abusive' }).count(), 0);
+      await page.locator('[data-testid=audit] li', { hasText: 'opened the case' }).waitFor();
+    } finally {
+      await browser?.close();
+      await system?.stop();
+    }
+  },
+  240_000,
 );

@@ -1,3 +1,5 @@
+import type { AgentRecord, AgentRegistry } from '../../functions/core/access/agents';
+import type { AuditEntry, AuditLog } from '../../functions/core/access/audit';
 import type { AccountAuthorization, AccountStatusStore } from '../../functions/core/account-status';
 import type {
   AbuseMark,
@@ -461,5 +463,56 @@ export class FakeXWebhooks implements Pick<XAdminApi, 'listWebhooks' | 'validate
     if (this.replayFails) throw new Error('X answered 503');
     this.replays.push({ webhookId, from: from.toISOString(), to: to.toISOString() });
     return { jobId: `job-${this.replays.length}` };
+  }
+}
+
+/** The agent registry in memory: ids and token hashes unique, removed agents kept and marked. */
+export class InMemoryAgentRegistry implements AgentRegistry {
+  readonly agents = new Map<string, AgentRecord>();
+
+  async addAgent(agent: AgentRecord) {
+    const taken = [...this.agents.values()].some(
+      (a) => a.id === agent.id || (agent.tokenHash && a.tokenHash === agent.tokenHash),
+    );
+    if (taken) return 'duplicate' as const;
+    this.agents.set(agent.id, { ...agent });
+    return 'written' as const;
+  }
+
+  async getAgent(id: string) {
+    return this.agents.get(id);
+  }
+
+  async findByTokenHash(tokenHash: string) {
+    return [...this.agents.values()].find((a) => a.tokenHash === tokenHash && !a.removedAt);
+  }
+
+  async listAgents() {
+    return [...this.agents.values()];
+  }
+
+  async removeAgent(id: string) {
+    const agent = this.agents.get(id);
+    if (!agent || agent.removedAt) return false;
+    const { tokenHash: _revoked, ...kept } = agent;
+    this.agents.set(id, { ...kept, removedAt: new Date().toISOString() });
+    return true;
+  }
+}
+
+/** The audit trail in memory: appended only. */
+export class InMemoryAuditLog implements AuditLog {
+  readonly entries: AuditEntry[] = [];
+
+  async append(entry: AuditEntry) {
+    this.entries.push({ ...entry });
+  }
+
+  async listForCase(caseId: string) {
+    return this.entries.filter((e) => e.caseId === caseId);
+  }
+
+  async *listForBrand(brandId: string, from: string, to: string) {
+    yield this.entries.filter((e) => e.brandId === brandId && e.at >= from && e.at <= to);
   }
 }

@@ -21,8 +21,24 @@ beforeAll(async () => {
     xConsumerSecret: X_SECRET,
     visibilityTimeoutSeconds: 1,
   });
+  // Two supervisors of the demo airline (they also assign and mark abuse), with ids of the admin's choosing.
+  // Carol is an agent cases get assigned to.
+  for (const [id, name, role] of [
+    ['ana', 'Ana de Wit', 'supervisor'],
+    ['ben', 'Ben Smit', 'supervisor'],
+    ['carol', 'Carol Visser', 'agent'],
+  ] as const) {
+    const created = await call('POST', '/api/agents', {
+      body: { id, name, brands: ['demoair'], role },
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    tokens[id] = String(created.body.token);
+  }
 });
 afterAll(() => system?.stop());
+
+/** Each agent's own bearer token, by agent id (the administrator's is API_TOKEN). */
+const tokens: Record<string, string> = {};
 
 type Body = Record<string, unknown>;
 
@@ -31,12 +47,12 @@ async function call(
   path: string,
   options: { body?: unknown; raw?: string; agent?: string; token?: string | null } = {},
 ): Promise<{ status: number; body: Body }> {
-  const token = options.token === undefined ? API_TOKEN : options.token;
+  const token =
+    options.token !== undefined ? options.token : options.agent ? tokens[options.agent] : API_TOKEN;
   const response = await fetch(`${system.url}${path}`, {
     method,
     headers: {
       ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(options.agent ? { 'x-socialcare-agent': options.agent } : {}),
       ...(options.body !== undefined || options.raw !== undefined
         ? { 'content-type': 'application/json' }
         : {}),
@@ -112,15 +128,16 @@ test('auth: no token or a wrong token is 401 on every /api route, with nothing c
   assert.equal(response.status, 401);
 });
 
-test('GET /api/me names the agent from X-Socialcare-Agent; GET /api/brands gives accounts and the agent desk', async () => {
-  assert.deepEqual((await call('GET', '/api/me', { agent: 'Sam Jansen' })).body, {
-    agent: { id: 'Sam Jansen', name: 'Sam Jansen' },
-  });
-  assert.deepEqual((await call('GET', '/api/me')).body, {
-    agent: { id: 'local-agent', name: 'local-agent' },
-  });
-  // A header that is not a plausible name is ignored rather than stored.
-  assert.equal(((await call('GET', '/api/me', { agent: '<script>' })).body.agent as Body).id, 'local-agent');
+test('GET /api/me is the agent the token belongs to; GET /api/brands gives accounts and the agent desk', async () => {
+  const me = (await call('GET', '/api/me', { agent: 'ana' })).body;
+  assert.equal(me.id, 'ana');
+  assert.equal(me.name, 'Ana de Wit');
+  assert.equal(me.initials, 'AW');
+  assert.equal(me.role, 'supervisor');
+  assert.deepEqual(me.brands, ['demoair']);
+  assert.deepEqual(me.agent, { id: 'ana', name: 'Ana de Wit', initials: 'AW' });
+  // The administrator token of SOCIALCARE_API_TOKEN.
+  assert.equal((await call('GET', '/api/me')).body.role, 'admin');
   const { status, body } = await call('GET', '/api/brands');
   assert.equal(status, 200);
   const [brand] = body.brands as Array<Body & { accounts: Body[]; agentDesk: Body }>;
@@ -208,7 +225,8 @@ test('validation: clear 4xx for bad JSON, missing or bad fields, unknown cases, 
   await expect('POST', `${path}/resolve`, { body: { version: v, closeOut: 'Thanks!' } }, 400, 'requestId');
   await expect('GET', '/api/cases?limit=0', {}, 400, 'limit');
   await expect('GET', '/api/cases?limit=abc', {}, 400, 'limit');
-  await expect('GET', '/api/cases?brand=nope', {}, 400, 'brand');
+  // An unknown brand is as absent as another brand's.
+  await expect('GET', '/api/cases?brand=nope', {}, 404);
   await expect('GET', '/api/reports?from=2026-11-30T00:00:00Z&to=2026-11-01T00:00:00Z', {}, 400, 'from');
   await expect('GET', '/api/reports?from=yesterday', {}, 400, 'from');
   await expect('PUT', '/api/customers/demoair/x/8001/abuse', { body: { note: 7 } }, 400, 'note');
@@ -271,7 +289,8 @@ test('presence: two agents on the same case see each other', async () => {
   assert.ok(second.includes('ana') && !second.includes('ben'), String(second));
   const viewers = (await getCase('x-1880000000000000003', 'ana')).viewers;
   assert.ok(viewers.includes('ben') && !viewers.includes('ana'), String(viewers));
-  assert.equal((await call('POST', '/api/cases/x-0/presence', { agent: 'ana' })).status, 200);
+  // No case, no presence: nothing is stored for a case the agent may not see.
+  assert.equal((await call('POST', '/api/cases/x-0/presence', { agent: 'ana' })).status, 404);
 });
 
 test('a public reply goes out once, from the care account, in the thread, and is on the case with its author', async () => {
@@ -618,7 +637,7 @@ function rawGet(
   });
 }
 
-test('the console is served at / with a strict CSP; its settings carry the token only for loopback names', async () => {
+test('the console is served at / with a strict CSP; its settings never carry a token', async () => {
   const page = await fetch(`${system.url}/`);
   assert.equal(page.status, 200);
   assert.match(page.headers.get('content-type') ?? '', /text\/html/);
@@ -635,12 +654,8 @@ test('the console is served at / with a strict CSP; its settings carry the token
 
   const port = new URL(system.url).port;
   const local = await rawGet('/console-config.json', `127.0.0.1:${port}`);
-  assert.deepEqual(JSON.parse(local.body), { mode: 'local', apiBase: '', token: API_TOKEN });
-  assert.deepEqual(
-    JSON.parse((await rawGet('/console-config.json', `localhost:${port}`)).body).token,
-    API_TOKEN,
-  );
-  // A page on another site whose name resolves to this machine (DNS rebinding) gets no token.
+  // Each agent signs in with their own token: the console's settings hand out none.
+  assert.deepEqual(JSON.parse(local.body), { mode: 'local', apiBase: '' });
   const rebound = await rawGet('/console-config.json', `evil.example:${port}`);
   assert.deepEqual(JSON.parse(rebound.body), { mode: 'local', apiBase: '' });
   assert.equal(rebound.headers['cache-control'], 'no-store');

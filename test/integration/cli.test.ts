@@ -79,7 +79,8 @@ test('socialcare replay names the URL and what to do when the server is not ther
   await new Promise<void>((resolve) => closed.close(() => resolve()));
   const file = join(work, 'one.jsonl');
   await import('node:fs').then((fs) => fs.writeFileSync(file, '{"id":"1","text":"hello"}\n'));
-  const result = await socialcare(['replay', file, '--url', `http://127.0.0.1:${port}`]);
+  // A token, as replay needs one (there is no server to check it).
+  const result = await socialcare(['replay', file, '--url', `http://127.0.0.1:${port}`, '--token', 'sc_any']);
   assert.notEqual(result.code, 0);
   assert.doesNotMatch(result.stderr, /^socialcare: fetch failed$/m);
   assert.match(result.stderr, new RegExp(`no answer from http://127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\)`));

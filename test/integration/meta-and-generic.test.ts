@@ -53,13 +53,13 @@ async function postMeta(body: string, signature = signMetaPayload(LOCAL_META_APP
   return response.status;
 }
 
-async function agent(path: string, payload: unknown, name = 'alex') {
+/** An agent's request, as the administrator of SOCIALCARE_API_TOKEN. */
+async function agent(path: string, payload: unknown) {
   const response = await fetch(`${system.url}${path}`, {
     method: 'POST',
     headers: {
       authorization: `Bearer ${API_TOKEN}`,
       'content-type': 'application/json',
-      'x-socialcare-agent': name,
     },
     body: JSON.stringify(payload),
   });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -168,6 +169,9 @@ test('the README and the generic webhook page: every runnable example works, in 
     ),
     PORT: String(port),
     SOCIALCARE_DATA_DIR: join(work, 'data'),
+    // As the README's first step says: an administrator's token, set before `npm start` and in the
+    // shell that runs the examples (they send it as `Authorization: Bearer $SOCIALCARE_API_TOKEN`).
+    SOCIALCARE_API_TOKEN: randomBytes(24).toString('hex'),
     POWERTOOLS_LOG_LEVEL: 'WARN',
   };
   // The page's port becomes the free one, and its scratch files go to this test's own folder.

@@ -189,7 +189,8 @@ test('the agent API needs the bearer token and lists open cases soonest deadline
   assert.deepEqual(deadlines, [...deadlines].sort());
   assert.ok(cases.every((c) => c.status === 'open' && c.sentiment));
   assert.equal((await api(system.url, '/api/cases?limit=0')).status, 400);
-  assert.equal((await api(system.url, '/api/cases?brand=unknown')).status, 400);
+  // An unknown brand is as absent as another brand's.
+  assert.equal((await api(system.url, '/api/cases?brand=unknown')).status, 404);
   assert.equal((await api(system.url, '/api/cases/x-0')).status, 404);
 });
 
@@ -214,7 +215,7 @@ test('an agent marks a customer abusive through the API; their next post is reco
   const item = await waitFor('the case', () => getItem('CASE#x-1860000000000000666', 'CASE'));
   assert.equal(item.priority, 'low');
   assert.equal(item.action, 'agent');
-  assert.deepEqual(item.priorityReasons, ['marked abusive by local-agent: repeat troll']);
+  assert.deepEqual(item.priorityReasons, ['marked abusive by admin: repeat troll']);
 });
 
 test('two first posts of one customer triaged at the same moment give one case on DynamoDB (the loser retries and attaches)', async () => {

@@ -4,6 +4,7 @@ import { test } from '@jest/globals';
 import { createAgentApi } from '../../functions/agent-api/agent-api';
 import { AGENT_ROUTES, parseRoute } from '../../functions/agent-api/routes';
 import { normalizeGenericWebhook } from '../../functions/channels/generic/normalize';
+import { createAuthenticator } from '../../functions/core/access/agents';
 import { AgentDesk } from '../../functions/core/agent-desk';
 import { caseIdFor } from '../../functions/core/cases';
 import type { Interaction } from '../../functions/core/interaction';
@@ -11,6 +12,8 @@ import { LocalPiiDetector } from '../../functions/core/pii';
 import { recordInteractions } from '../../functions/core/record-interactions';
 import { sha256Hex } from '../../functions/core/sha256';
 import {
+  InMemoryAgentRegistry,
+  InMemoryAuditLog,
   InMemoryCaseStore,
   InMemoryOutboxStore,
   InMemoryPageStore,
@@ -19,8 +22,12 @@ import {
 } from '../fakes/in-memory';
 import { demoDirectory, httpEvent } from '../helpers';
 
+/** The administrator of every brand (as SOCIALCARE_API_TOKEN is locally): these tests are about routing. */
+const ADMIN_TOKEN = 'agent-routes-admin-token';
+
 function agentApi() {
   const directory = demoDirectory();
+  const agents = new InMemoryAgentRegistry();
   const store = new InMemoryCaseStore();
   const outbox = new InMemoryOutboxStore();
   const queue = new RecordingOutboundQueue();
@@ -29,10 +36,19 @@ function agentApi() {
     directory,
     pages: new InMemoryPageStore(),
     desk: new AgentDesk({ directory, store, outbox, queue, pii: new LocalPiiDetector() }),
+    agents,
+    audit: new InMemoryAuditLog(),
+    authenticator: createAuthenticator(agents, ADMIN_TOKEN),
+    auth: 'token',
   });
   const call = async (method: string, path: string, body?: unknown) => {
     const result = await api(
-      httpEvent({ method, path, ...(body === undefined ? {} : { body: JSON.stringify(body) }) }),
+      httpEvent({
+        method,
+        path,
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      }),
     );
     return { status: result.statusCode, body: JSON.parse(String(result.body ?? '{}')) };
   };
@@ -44,6 +60,8 @@ const SAMPLE: Record<string, string> = {
   brandId: 'demoair',
   platform: 'x',
   customerId: '42',
+  agentId: 'agent-1',
+  accountId: '4000001',
 };
 
 test('every declared route reaches a handler of the router (never 404 or 405)', async () => {

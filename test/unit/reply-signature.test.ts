@@ -22,4 +22,7 @@ test('a public reply is signed once: a text that already ends with the signature
   for (const [text, signature, agent, posted] of table)
     assert.equal(withSignature(text, signature, agent), posted, `${signature}: ${text}`);
   assert.equal(signatureSuffix('initials', 'sam'), ' ^S');
+  // The initials an admin set in the registry sign, not ones derived from the name.
+  assert.equal(withSignature('We are on it.', 'initials', 'Sam Jansen', 'SAJ'), 'We are on it. ^SAJ');
+  assert.equal(withSignature('We are on it. ^SAJ', 'initials', 'Sam Jansen', 'SAJ'), 'We are on it. ^SAJ');
 });

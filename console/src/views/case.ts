@@ -40,6 +40,22 @@ export function fillTemplate(text: string, values: { customerName: string; agent
   return text.replace(/\{customerName\}/g, values.customerName).replace(/\{agentName\}/g, values.agentName);
 }
 
+/** The audit trail's actions, as an agent reads them. */
+const AUDIT_NAMES: Record<string, string> = {
+  view: 'opened the case',
+  claim: 'claimed',
+  assign: 'assigned',
+  reply: 'replied publicly',
+  private_reply: 'replied privately',
+  note: 'added a note',
+  tag: 'changed the tags',
+  resolve: 'resolved',
+  abuse_mark: 'marked the customer abusive',
+  abuse_unmark: 'lifted the abuse mark',
+  identity_link: 'linked an identity',
+  crm_id: 'set the CRM id',
+};
+
 /** What changed between two versions of a case, in words, for the "changed" banner. */
 function describeChange(before: CaseDetail, after: CaseDetail, me: string): string {
   const parts: string[] = [];
@@ -136,6 +152,7 @@ export const caseView: View = (root, context, [caseId = '']) => {
   const work = h('section', { class: 'card work', 'aria-label': 'Work this case' });
   const sideCards = h('div');
   const deadlineCard = h('div');
+  const auditCard = h('div');
   const tagList = h('div', { class: 'tags' });
   const tagsCard = h(
     'section',
@@ -149,7 +166,7 @@ export const caseView: View = (root, context, [caseId = '']) => {
       h('button', { class: 'btn small', onclick: () => void addTag() }, 'Add'),
     ),
   );
-  side.append(work, sideCards, tagsCard, deadlineCard);
+  side.append(work, sideCards, tagsCard, deadlineCard, auditCard);
 
   clear(
     root,
@@ -737,7 +754,7 @@ export const caseView: View = (root, context, [caseId = '']) => {
     editor.classList.toggle('note-mode', mode === 'note');
 
     const draft = editor.value.trim();
-    const posted = mode === 'public' ? signedReply(b, context.me.name, draft) : draft;
+    const posted = mode === 'public' ? signedReply(b, context.me.name, draft, context.me.initials) : draft;
     // The signature the API appends, unless the text already ends with it.
     const suffix = posted.slice(draft.length);
     const limit = replyLimit(c.platform, mode === 'private' ? 'private' : 'public');
@@ -814,7 +831,8 @@ export const caseView: View = (root, context, [caseId = '']) => {
     h('h2', null, 'Work this case'),
     workError$,
     h('div', { class: 'row' }, claimButton),
-    h('div', { class: 'row' }, assignInput, assignButton),
+    // Only supervisors assign (the API refuses others too).
+    ...(context.can('case.assign') ? [h('div', { class: 'row' }, assignInput, assignButton)] : []),
     h('label', { for: 'close-out', class: 'small-label' }, 'Resolve, optionally with a public close-out'),
     closeOut,
     closeOutHint,
@@ -840,7 +858,7 @@ export const caseView: View = (root, context, [caseId = '']) => {
     closeOut.disabled = resolved;
     const text = closeOut.value.trim();
     closeOutHint.textContent = text
-      ? `${platformLength(signedReply(brand(), context.me.name, text), c.platform)} / ${replyLimit(c.platform, 'public')} · posted publicly in the customer’s thread`
+      ? `${platformLength(signedReply(brand(), context.me.name, text, context.me.initials), c.platform)} / ${replyLimit(c.platform, 'public')} · posted publicly in the customer’s thread`
       : '';
     resolveButton.disabled = resolved || busy !== undefined;
     resolveButton.textContent = resolved
@@ -968,7 +986,9 @@ export const caseView: View = (root, context, [caseId = '']) => {
               'div',
               { class: 'banner warn compact' },
               `Marked abusive by ${customer.abusive.by} ${at(customer.abusive.at)}${customer.abusive.note ? `: ${customer.abusive.note}` : ''}`,
-              h('button', { class: 'btn small', onclick: () => void markAbuse(false) }, 'Lift the mark'),
+              context.can('customer.abuse')
+                ? h('button', { class: 'btn small', onclick: () => void markAbuse(false) }, 'Lift the mark')
+                : null,
             )
           : null,
         customer.cases.length
@@ -991,7 +1011,7 @@ export const caseView: View = (root, context, [caseId = '']) => {
                 ),
             )
           : h('p', { class: 'muted' }, 'No earlier cases.'),
-        customer.abusive
+        customer.abusive || !context.can('customer.abuse')
           ? null
           : h(
               'button',
@@ -1033,6 +1053,27 @@ export const caseView: View = (root, context, [caseId = '']) => {
           : h('p', { class: 'muted' }, 'No deadline warning or breach on this case.'),
       ),
       pagesCard(shown.pages ?? []),
+    );
+    clear(
+      auditCard,
+      card(
+        'Who did what',
+        shown.audit?.length
+          ? h(
+              'ol',
+              { class: 'audit-trail', 'data-testid': 'audit' },
+              shown.audit.map((e) =>
+                h(
+                  'li',
+                  null,
+                  h('time', { title: exactly(e.at, brand()?.timezone) }, at(e.at)),
+                  ` ${e.agentId === context.me.id ? 'You' : e.agentName} · ${AUDIT_NAMES[e.action] ?? e.action}`,
+                  e.caseVersion ? h('span', { class: 'muted' }, ` (v${e.caseVersion})`) : null,
+                ),
+              ),
+            )
+          : h('p', { class: 'muted' }, 'Nothing done on this case yet.'),
+      ),
     );
     clear(
       tagList,

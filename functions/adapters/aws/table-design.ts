@@ -44,6 +44,15 @@ export const keys = {
     PK: `CUSTOMER#${platform}#${customerId}`,
     SK: `BRAND#${brandId}`,
   }),
+  /** The agent registry: every agent in one partition (a team is hundreds, not millions). */
+  agent: (agentId: string) => ({ PK: 'AGENTS', SK: `AGENT#${agentId}` }),
+  agentToken: (tokenHash: string) => ({ PK: `AGENT_TOKEN#${tokenHash}`, SK: 'TOKEN' }),
+  /** The audit trail, per brand and UTC day (exports) and under the case (shown with it). */
+  brandAudit: (brandId: string, day: string, auditId: string) => ({
+    PK: `AUDIT#${brandId}#${day}`,
+    SK: auditId,
+  }),
+  caseAudit: (caseId: string, auditId: string) => ({ PK: `CASE#${caseId}`, SK: `AUDIT#${auditId}` }),
 };
 
 /** FNV-1a: a stable, well-spread shard for a case id. */
