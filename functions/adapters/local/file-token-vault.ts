@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RefreshLease, UserTokens, UserTokenVault } from '../../core/x-admin/ports';
 
@@ -49,6 +49,8 @@ export class FileTokenVault implements UserTokenVault {
  * it after reading it again, so two takers do not both think they won for long: the loser's read-back
  * shows another owner.
  */
+const UNWRITTEN_LOCK_GRACE_MS = 10_000;
+
 export class FileRefreshLease implements RefreshLease {
   constructor(private readonly dir: string) {}
 
@@ -70,12 +72,24 @@ export class FileRefreshLease implements RefreshLease {
     }
     const held = await this.holder(path);
     if (held && new Date(held.until).getTime() >= now.getTime()) return false;
-    const temporary = `${path}.${owner}.tmp`;
+    // A lock file just created and not yet written reads as nothing: it is held, unless it has stayed
+    // empty long enough to be a crashed taker's.
+    if (!held && (await this.youngerThan(path, UNWRITTEN_LOCK_GRACE_MS))) return false;
+    // Unique per call: two takers (even of one owner) never rename each other's file away.
+    const temporary = `${path}.${safe(owner)}.${randomUUID()}.tmp`;
     const file = await open(temporary, 'w', 0o600);
     await file.writeFile(content);
     await file.close();
     await rename(temporary, path);
     return (await this.holder(path))?.owner === owner;
+  }
+
+  private async youngerThan(path: string, ms: number): Promise<boolean> {
+    try {
+      return Date.now() - (await stat(path)).mtimeMs < ms;
+    } catch {
+      return false;
+    }
   }
 
   private async holder(path: string): Promise<{ owner: string; until: string } | undefined> {
