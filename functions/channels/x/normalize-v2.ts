@@ -1,6 +1,7 @@
 import type { BrandDirectory, ResolvedAccount } from '../../core/brand-config';
 import type { Interaction } from '../../core/interaction';
 import { isObject } from '../accept';
+import { authorOf, dmConversationId, interactionFromV2Post, str } from './normalize-xaa';
 
 /**
  * X API v2 read responses (the mentions timeline, recent search, DM events) as interactions, in the
@@ -10,9 +11,6 @@ import { isObject } from '../accept';
  */
 
 type Json = Record<string, unknown>;
-
-const str = (value: unknown): string | undefined =>
-  typeof value === 'string' && value !== '' ? value : undefined;
 
 export interface V2Normalized {
   interactions: Interaction[];
@@ -25,23 +23,6 @@ function usersById(body: Json): Map<string, Json> {
   const includes = isObject(body.includes) ? body.includes : {};
   const users = Array.isArray(includes.users) ? includes.users : [];
   return new Map(users.filter(isObject).map((u) => [String(u.id), u as Json]));
-}
-
-function authorOf(id: string, user: Json | undefined): Interaction['author'] {
-  if (!user) return { id };
-  const metrics = isObject(user.public_metrics) ? user.public_metrics : {};
-  const followers = metrics.followers_count;
-  const handle = str(user.username);
-  const name = str(user.name);
-  return {
-    id,
-    ...(handle ? { handle } : {}),
-    ...(name ? { name } : {}),
-    ...(typeof followers === 'number' && Number.isSafeInteger(followers) && followers >= 0
-      ? { followers }
-      : {}),
-    ...(typeof user.verified === 'boolean' ? { verified: user.verified } : {}),
-  };
 }
 
 function isoOr(value: unknown, fallback: string): string {
@@ -66,7 +47,7 @@ export function normalizeV2Posts(
     result.ignored[reason] = (result.ignored[reason] ?? 0) + 1;
   };
   if (!isObject(body) || !Array.isArray(body.data)) return result;
-  const users = usersById(body);
+  const includes = isObject(body.includes) ? body.includes : {};
   for (const post of body.data) {
     if (!isObject(post) || !str(post.id)) {
       ignore('post without id');
@@ -74,20 +55,6 @@ export function normalizeV2Posts(
     }
     const id = str(post.id) as string;
     result.ids.push(id);
-    const authorId = str(post.author_id);
-    if (!authorId) {
-      ignore('post without author_id');
-      continue;
-    }
-    if (directory.isOwnAccount('x', authorId)) {
-      ignore('own post');
-      continue;
-    }
-    const refs = Array.isArray(post.referenced_tweets) ? post.referenced_tweets.filter(isObject) : [];
-    if (refs.some((r) => r.type === 'retweeted')) {
-      ignore('retweet');
-      continue;
-    }
     const entities = isObject(post.entities) ? post.entities : {};
     const mentions = Array.isArray(entities.mentions) ? entities.mentions.filter(isObject) : [];
     if (
@@ -105,29 +72,15 @@ export function normalizeV2Posts(
       ignore('mentions our account: comes as a mention');
       continue;
     }
-    const inReplyTo = str(refs.find((r) => r.type === 'replied_to')?.id);
-    const quoted = refs.some((r) => r.type === 'quoted');
-    const author = authorOf(authorId, users.get(authorId));
-    const lang = str(post.lang);
-    const note = isObject(post.note_tweet) ? str(post.note_tweet.text) : undefined;
-    result.interactions.push({
-      schemaVersion: 1,
-      platform: 'x',
-      visibility: 'public',
-      kind: inReplyTo ? 'reply' : quoted ? 'quote' : 'mention',
-      platformMessageId: id,
-      brandId: to.brand.id,
-      account: { id: to.account.id, role: to.account.role },
-      author,
-      text: note ?? (typeof post.text === 'string' ? post.text : ''),
-      ...(lang && lang !== 'und' ? { lang } : {}),
-      createdAt: isoOr(post.created_at, receivedAt),
-      receivedAt,
-      conversationId: `x:${str(post.conversation_id) ?? inReplyTo ?? id}`,
-      ...(inReplyTo ? { inReplyToId: inReplyTo } : {}),
-      url: `https://x.com/${author.handle ?? 'i'}/status/${id}`,
-      ...(options.listening ? { source: 'listening' as const } : {}),
-    });
+    // The same interaction as the X Activity API's for this post: one post, one message, however it came.
+    const read = interactionFromV2Post(post, includes, to, directory, receivedAt);
+    if ('rejected' in read) ignore('post without id or author_id');
+    else if ('ignored' in read) ignore(read.ignored);
+    else
+      result.interactions.push({
+        ...read.interaction,
+        ...(options.listening ? { source: 'listening' as const } : {}),
+      });
   }
   return result;
 }
@@ -165,7 +118,6 @@ export function normalizeV2DmEvents(
       ignore('own direct message');
       continue;
     }
-    const [a, b] = [senderId, to.account.id].sort();
     result.interactions.push({
       schemaVersion: 1,
       platform: 'x',
@@ -174,11 +126,11 @@ export function normalizeV2DmEvents(
       platformMessageId: id,
       brandId: to.brand.id,
       account: { id: to.account.id, role: to.account.role },
-      author: authorOf(senderId, users.get(senderId)),
+      author: authorOf(senderId, users.get(senderId) ?? {}),
       text: typeof event.text === 'string' ? event.text : '',
       createdAt: isoOr(event.created_at, receivedAt),
       receivedAt,
-      conversationId: `x-dm:${a}-${b}`,
+      conversationId: dmConversationId(senderId, to.account.id),
     });
   }
   return result;

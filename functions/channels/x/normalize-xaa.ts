@@ -54,7 +54,8 @@ function v2User(value: unknown): Json {
   return isObject(value.data) ? value.data : value;
 }
 
-function authorOf(id: string, user: Json): Interaction['author'] {
+/** An X API v2 user as the interaction's author (handle, name, followers, verified when given). */
+export function authorOf(id: string, user: Json): Interaction['author'] {
   const handle = str(user.username);
   const name = str(user.name);
   const metrics = isObject(user.public_metrics) ? user.public_metrics : {};
