@@ -295,9 +295,9 @@ async function recordOutbound(interaction: Interaction, deps: RecordDeps): Promi
     id: recipient.id,
     ...(recipient.handle ? { handle: recipient.handle } : {}),
   };
-  const text = deps.pii
-    ? maskPii(interaction.text, await deps.pii.detect(interaction.text))
-    : interaction.text;
+  // Masked like every stored message: the local patterns when no detector is given.
+  const pii = deps.pii ?? defaultPii;
+  const text = maskPii(interaction.text, await pii.detect(interaction.text));
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const profile = await deps.store.getCustomerProfile(brand.id, customer);
     const caseId = profile?.openCaseId ?? profile?.caseIds?.at(-1);

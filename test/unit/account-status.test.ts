@@ -203,3 +203,16 @@ test('an outbound DM to someone with no case opens nothing', async () => {
   });
   assert.equal(store.cases.size, 0);
 });
+
+test('an outbound DM from another tool is stored masked, like every message, with no detector given', async () => {
+  const store = new InMemoryCaseStore();
+  const deps = { directory: demoDirectory(), store, sentiment: new StubSentiment() };
+  await recordInteractions([dm('1')], deps);
+  await recordInteractions(
+    [{ ...sentFromXApp('2'), text: 'Refunded to card 4111 1111 1111 1111, mail us at a.b@example.com' }],
+    deps,
+  );
+  const out = (store.messages.get('x-1') ?? []).find((m) => m.direction === 'out');
+  assert.doesNotMatch(out?.text ?? '', /4111 1111 1111 1111|a\.b@example\.com/);
+  assert.match(out?.text ?? '', /•••• 1111/);
+});
