@@ -115,7 +115,7 @@ test('refresh reads the secret again at most once a minute after the last read',
   assert.deepEqual(stub.calls, ['s', 's'], 'the first read and one refresh');
 });
 
-test('a refresh that fails keeps nothing cached: the next request reads again', async () => {
+test('a refresh that fails keeps the secret in use: no request waits on or fails with Secrets Manager until a later refresh reads the new one', async () => {
   const stub = stubClient({ s: '{"appSecret":"a"}' });
   let clock = 0;
   const read = secretField(stub.client, 's', 'appSecret', () => clock);
@@ -124,6 +124,10 @@ test('a refresh that fails keeps nothing cached: the next request reads again', 
   clock = 120_000;
   assert.equal(await read.refresh?.(), false);
   stub.values.s = '{"appSecret":"b"}';
+  assert.equal(await read(), 'a', 'the value in use, read from no one');
+  assert.deepEqual(stub.calls, ['s', 's']);
+  clock = 180_000;
+  assert.equal(await read.refresh?.(), true);
   assert.equal(await read(), 'b');
 });
 

@@ -46,10 +46,14 @@ function cachedSecret<T>(
   const reader = () => cached ?? read();
   reader.refresh = async () => {
     if (now() - lastReadAt < SECRET_REFRESH_INTERVAL_MS) return false;
+    // The value in use stays until a new one is read: a refresh that fails (throttled, an outage), set
+    // off by any request with a wrong signature, must not leave the warm function without its secret.
+    const previous = cached;
     try {
       await read();
       return true;
     } catch {
+      if (cached === undefined) cached = previous;
       return false;
     }
   };
