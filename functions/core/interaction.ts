@@ -113,6 +113,8 @@ export const MAX_TEXT_CHARS = 25_000;
  * at the end saying so: a longer post is kept, triaged and answered instead of failing every write.
  */
 export function fitInteraction(interaction: Interaction): Interaction {
+  // Code units never undercount characters: a short text needs no split (the webhook's common case).
+  if (interaction.text.length <= MAX_TEXT_CHARS) return interaction;
   const chars = [...interaction.text];
   if (chars.length <= MAX_TEXT_CHARS) return interaction;
   const note = ` [… cut by socialcare: the post has ${chars.length.toLocaleString('en')} characters; the first ${MAX_TEXT_CHARS.toLocaleString('en')} are kept]`;

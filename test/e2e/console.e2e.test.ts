@@ -108,6 +108,8 @@ async function checkAccessible(page: Page, view: string) {
 }
 
 const missing = chromiumMissing();
+// CI installs Debian's Chromium (.ci/run): there a missing browser is a failure, never a quiet skip.
+if (missing && process.env.CI) throw new Error(`CI needs Chromium for the console test: ${missing}`);
 
 (missing ? test.skip : test)(
   'an agent works a new mention end to end in the console',

@@ -432,5 +432,7 @@ test('XAA: signed mutated events through the webhook are answered 200 or 400, ne
   }
   assert.ok((counts[200] ?? 0) > 800, JSON.stringify(counts));
   assert.ok(s.queue.sent.length > 300);
+  // Mutated oauth.revoke events reach the queue as account events, each in the queue's schema.
+  assert.ok(s.queue.events.length > 0, 'no account event reached the queue');
   for (const event of s.queue.events) assert.ok(accountEventSchema.safeParse(event).success);
 });

@@ -1,7 +1,7 @@
 import type { BrandDirectory, ResolvedAccount } from '../../core/brand-config';
 import type { Interaction } from '../../core/interaction';
 import { isObject } from '../accept';
-import { authorOf, dmConversationId, interactionFromV2Post, str } from './normalize-xaa';
+import { authorOf, dmConversationId, interactionFromV2Post, str, toIso } from './normalize-xaa';
 
 /**
  * X API v2 read responses (the mentions timeline, recent search, DM events) as interactions, in the
@@ -23,11 +23,6 @@ function usersById(body: Json): Map<string, Json> {
   const includes = isObject(body.includes) ? body.includes : {};
   const users = Array.isArray(includes.users) ? includes.users : [];
   return new Map(users.filter(isObject).map((u) => [String(u.id), u as Json]));
-}
-
-function isoOr(value: unknown, fallback: string): string {
-  const ms = Date.parse(String(value ?? ''));
-  return Number.isNaN(ms) ? fallback : new Date(ms).toISOString();
 }
 
 /**
@@ -128,7 +123,7 @@ export function normalizeV2DmEvents(
       account: { id: to.account.id, role: to.account.role },
       author: authorOf(senderId, users.get(senderId) ?? {}),
       text: typeof event.text === 'string' ? event.text : '',
-      createdAt: isoOr(event.created_at, receivedAt),
+      createdAt: toIso(Date.parse(String(event.created_at ?? '')), receivedAt),
       receivedAt,
       conversationId: dmConversationId(senderId, to.account.id),
     });
