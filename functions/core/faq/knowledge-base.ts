@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { type Calendar, calendarSchema } from '../calendar';
+import * as z from '../schema';
 
 /**
  * The FAQ bot's knowledge base (fares between places, opening hours of locations) and its voice
@@ -8,12 +8,16 @@ import { type Calendar, calendarSchema } from '../calendar';
  */
 
 /** IATA-style codes (AMS, JFK); up to 5 characters so rail or city codes fit too. */
-const placeCode = z.string().regex(/^[A-Z][A-Z0-9]{2,4}$/, 'expected an uppercase place code such as "AMS"');
+const placeCode = z
+  .string()
+  .check(z.regex(/^[A-Z][A-Z0-9]{2,4}$/, 'expected an uppercase place code such as "AMS"'));
 
 const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
-const currency = z
-  .string()
-  .refine((value) => CURRENCIES.has(value), { message: 'expected an ISO 4217 currency code such as "EUR"' });
+const currency = z.string().check(
+  z.refine((value) => CURRENCIES.has(value), {
+    message: 'expected an ISO 4217 currency code such as "EUR"',
+  }),
+);
 
 const isoDateTime = z.iso.datetime({
   offset: true,
@@ -24,25 +28,27 @@ const httpsUrl = z.url({ protocol: /^https$/, message: 'expected an https:// URL
 
 const hostname = z
   .string()
-  .regex(
-    /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
-    'expected a lowercase domain such as "demoair.example" (no scheme, no path)',
+  .check(
+    z.regex(
+      /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+      'expected a lowercase domain such as "demoair.example" (no scheme, no path)',
+    ),
   );
 
 const placeSchema = z.strictObject({
   code: placeCode,
   /** The names, abbreviations and misspellings people use; the first one is shown in replies. */
-  names: z.array(z.string().trim().min(2)).default([]),
+  names: z._default(z.array(z.string().check(z.trim(), z.minLength(2))), []),
 });
 
 const fareSchema = z.strictObject({
   from: placeCode,
   to: placeCode,
-  lowestReturnFare: z.strictObject({ amount: z.number().positive().finite(), currency }),
+  lowestReturnFare: z.strictObject({ amount: z.number().check(z.positive()), currency }),
   deepLink: httpsUrl,
   checkedAt: isoDateTime,
   /** Whether this fare also answers the reverse route (to → from) when that route is not listed. */
-  bothDirections: z.boolean().default(true),
+  bothDirections: z._default(z.boolean(), true),
 });
 
 const fareSourceSchema = z.discriminatedUnion('type', [
@@ -50,30 +56,32 @@ const fareSourceSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('http'),
     url: httpsUrl,
-    timeoutMs: z.number().int().min(100).max(10_000).default(2_000),
+    timeoutMs: z._default(z.number().check(z.int(), z.gte(100), z.lte(10_000)), 2_000),
   }),
 ]);
 
 const locationSchema = z.strictObject({
-  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'expected a short lowercase id such as "service-desk"'),
+  id: z
+    .string()
+    .check(z.regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'expected a short lowercase id such as "service-desk"')),
   /** Shown in replies, e.g. "DemoAir Lounge Schiphol". */
-  name: z.string().trim().min(2),
+  name: z.string().check(z.trim(), z.minLength(2)),
   /** What people call it: "lounge", "service desk", "transfer desk". */
-  aliases: z.array(z.string().trim().min(2)).default([]),
+  aliases: z._default(z.array(z.string().check(z.trim(), z.minLength(2))), []),
   /** The place the location is at; a question naming another place is never answered with it. */
-  place: placeCode.optional(),
+  place: z.optional(placeCode),
   hours: calendarSchema,
   checkedAt: isoDateTime,
 });
 
 const knowledgeBaseObject = z.strictObject({
-  places: z.array(placeSchema).default([]),
-  fares: z.array(fareSchema).default([]),
+  places: z._default(z.array(placeSchema), []),
+  fares: z._default(z.array(fareSchema), []),
   /** Absent: the static `fares` table answers. */
-  fareSource: fareSourceSchema.optional(),
-  locations: z.array(locationSchema).default([]),
+  fareSource: z.optional(fareSourceSchema),
+  locations: z._default(z.array(locationSchema), []),
   /** Links in bot replies only to these domains and their subdomains. */
-  allowedLinkDomains: z.array(hostname).default([]),
+  allowedLinkDomains: z._default(z.array(hostname), []),
 });
 
 type Issue = { path: PropertyKey[]; message: string };
@@ -160,9 +168,11 @@ function crossCheckKnowledgeBase(kb: z.infer<typeof knowledgeBaseObject>): Issue
   return issues;
 }
 
-export const knowledgeBaseSchema = knowledgeBaseObject.superRefine((kb, ctx) => {
-  for (const issue of crossCheckKnowledgeBase(kb)) ctx.addIssue({ code: 'custom', ...issue });
-});
+export const knowledgeBaseSchema = knowledgeBaseObject.check(
+  z.superRefine((kb, ctx) => {
+    for (const issue of crossCheckKnowledgeBase(kb)) ctx.addIssue({ code: 'custom', ...issue });
+  }),
+);
 
 export type KnowledgeBase = z.infer<typeof knowledgeBaseSchema>;
 export type KnowledgeBaseInput = z.input<typeof knowledgeBaseSchema>;
@@ -520,17 +530,19 @@ function templateProblems(name: VoiceTemplateName, template: string): string[] {
 }
 
 function templateSchema(name: VoiceTemplateName) {
-  return z
-    .string()
-    .min(1)
-    .superRefine((template, ctx) => {
-      for (const message of templateProblems(name, template)) ctx.addIssue({ code: 'custom', message });
-    })
-    .default(DEFAULT_VOICE[name]);
+  return z._default(
+    z.string().check(
+      z.minLength(1),
+      z.superRefine((template, ctx) => {
+        for (const message of templateProblems(name, template)) ctx.addIssue({ code: 'custom', message });
+      }),
+    ),
+    DEFAULT_VOICE[name],
+  );
 }
 
-export const voiceSchema = z
-  .strictObject({
+export const voiceSchema = z._default(
+  z.strictObject({
     fareAnswer: templateSchema('fareAnswer'),
     hoursOpenNow: templateSchema('hoursOpenNow'),
     hoursOpenAroundTheClock: templateSchema('hoursOpenAroundTheClock'),
@@ -539,8 +551,9 @@ export const voiceSchema = z
     hoursClosedOnDay: templateSchema('hoursClosedOnDay'),
     hoursClosedOnHoliday: templateSchema('hoursClosedOnHoliday'),
     handOff: templateSchema('handOff'),
-  })
-  .default(DEFAULT_VOICE);
+  }),
+  DEFAULT_VOICE,
+);
 
 export type Voice = z.infer<typeof voiceSchema>;
 export type VoiceInput = z.input<typeof voiceSchema>;
