@@ -1,5 +1,5 @@
-import { config } from 'zod/mini';
 import { en } from 'zod/locales';
+import { config } from 'zod/mini';
 
 /**
  * zod's mini build, for every schema in the code (`import * as z from './schema'`): the same
