@@ -139,7 +139,7 @@ function printCold(rows: ColdStartRow[]) {
   );
   console.log(
     table(
-      ['function', 'bundle', 'gzip', 'beside', 'load', 'budget', 'result'],
+      ['function', 'bundle', 'gzip', 'beside', 'load', 'load CPU', 'budget', 'result'],
       rows.map((r) => [
         r.function,
         `${r.bundleKiB} KiB`,
@@ -148,6 +148,7 @@ function printCold(rows: ColdStartRow[]) {
           .map(([file, kib]) => `${file} ${kib} KiB`)
           .join(', ') || '–',
         ms(r.loadMs),
+        ms(r.loadCpuMs),
         r.budget ? `${r.budget.bundleKiB} KiB / ${r.budget.loadMs} ms` : 'none',
         r.pass ? 'pass' : r.budget ? 'FAIL' : 'no budget',
       ]),
