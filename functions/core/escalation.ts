@@ -130,7 +130,10 @@ export interface ChainCase {
 }
 
 /** Whether the case no longer needs on-call: resolved (or closed), or answered by an agent since the page. */
-export function caseSettles(careCase: ChainCase | undefined, pageCreatedAt: string): 'answered' | 'resolved' | undefined {
+export function caseSettles(
+  careCase: ChainCase | undefined,
+  pageCreatedAt: string,
+): 'answered' | 'resolved' | undefined {
   if (!careCase) return undefined;
   if (careCase.status !== 'open') return 'resolved';
   if (careCase.lastAgentReplyAt && careCase.lastAgentReplyAt >= pageCreatedAt) return 'answered';

@@ -2,10 +2,10 @@ import { type AuditLog, newAuditId } from './access/audit';
 import type { CareCase } from './cases';
 import { chainFor, nextEscalationStep } from './escalation';
 import {
+  outgoingPage,
   type PageAcknowledgement,
   type PageRecord,
   type PagingDeps,
-  outgoingPage,
   pageIdsOfCase,
 } from './paging';
 

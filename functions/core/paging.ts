@@ -143,7 +143,10 @@ export interface PagingDeps {
 export async function outgoingPage(page: Page, deps: PagingDeps, now: Date): Promise<Page> {
   if (!deps.ackLinks) return page;
   const { url, token } = await deps.ackLinks.linkFor(page.pageId, now);
-  const level = page.level && page.levels && page.levels > 1 ? ` (level ${page.level} of ${page.levels}: ${page.levelName})` : '';
+  const level =
+    page.level && page.levels && page.levels > 1
+      ? ` (level ${page.level} of ${page.levels}: ${page.levelName})`
+      : '';
   return { ...page, text: `${page.text}\nAcknowledge${level}: ${url}`, ackUrl: url, ackToken: token };
 }
 

@@ -3,7 +3,14 @@ import type { CareCase, CaseStore } from './cases';
 import { formatDuration } from './duration';
 import type { MetricsSink } from './metrics';
 import { runEscalations } from './page-escalation';
-import { type Page, type PageRecord, type PagingDeps, raisePage, republishStuckPages, slaPageId } from './paging';
+import {
+  type Page,
+  type PageRecord,
+  type PagingDeps,
+  raisePage,
+  republishStuckPages,
+  slaPageId,
+} from './paging';
 import { advanceSla, dueStep, type SlaStep } from './sla';
 
 /** Finds the cases whose SLA check time has come: a query of the sparse, sharded deadline index. */
@@ -70,7 +77,13 @@ export function pageForStep(
  */
 export async function runSlaMonitor(
   deps: SlaMonitorDeps,
-): Promise<{ checked: number; pages: Page[]; republished: number; climbed: PageRecord[]; stopped: string[] }> {
+): Promise<{
+  checked: number;
+  pages: Page[];
+  republished: number;
+  climbed: PageRecord[];
+  stopped: string[];
+}> {
   const now = deps.now?.() ?? new Date();
   const republished = await republishStuckPages(deps);
   const ids = await deps.due.findDueCaseIds(now);

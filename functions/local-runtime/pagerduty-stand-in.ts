@@ -12,7 +12,12 @@ export interface PagerDutyStandInEvent {
   routing_key: string;
   event_action: 'trigger' | 'acknowledge' | 'resolve';
   dedup_key: string;
-  payload?: { summary?: string; severity?: string; source?: string; custom_details?: Record<string, unknown> };
+  payload?: {
+    summary?: string;
+    severity?: string;
+    source?: string;
+    custom_details?: Record<string, unknown>;
+  };
   receivedAt: string;
 }
 
@@ -53,7 +58,11 @@ export function createPagerDutyStandIn(): PagerDutyStandIn {
       try {
         event = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
       } catch {
-        send(response, 400, { status: 'invalid event', message: 'Event object is invalid', errors: ['not JSON'] });
+        send(response, 400, {
+          status: 'invalid event',
+          message: 'Event object is invalid',
+          errors: ['not JSON'],
+        });
         return true;
       }
       const errors: string[] = [];
@@ -63,13 +72,15 @@ export function createPagerDutyStandIn(): PagerDutyStandIn {
         errors.push("'event_action' must be one of trigger, acknowledge, resolve");
       const payload = event.payload as PagerDutyStandInEvent['payload'] | undefined;
       if (event.event_action === 'trigger') {
-        if (!payload?.summary || payload.summary.length > 1024) errors.push("'payload.summary' is required (at most 1024)");
+        if (!payload?.summary || payload.summary.length > 1024)
+          errors.push("'payload.summary' is required (at most 1024)");
         if (!payload?.source) errors.push("'payload.source' is required");
         if (!SEVERITIES.includes(payload?.severity as string)) errors.push("'payload.severity' is invalid");
       } else if (typeof event.dedup_key !== 'string' || !event.dedup_key) {
         errors.push("'dedup_key' is required for acknowledge and resolve");
       }
-      if (typeof event.dedup_key === 'string' && event.dedup_key.length > 255) errors.push("'dedup_key' is too long");
+      if (typeof event.dedup_key === 'string' && event.dedup_key.length > 255)
+        errors.push("'dedup_key' is too long");
       if (errors.length) {
         send(response, 400, { status: 'invalid event', message: 'Event object is invalid', errors });
         return true;

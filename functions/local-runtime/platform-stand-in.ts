@@ -3,8 +3,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { META_TEXT_LIMITS } from '../channels/meta/meta-sender';
 import { platformLength, replyLimit } from '../core/reply-rules';
-import { createXAdminStandIn, type XAdminStandIn } from './x-admin-stand-in';
 import { createPagerDutyStandIn, type PagerDutyStandIn } from './pagerduty-stand-in';
+import { createXAdminStandIn, type XAdminStandIn } from './x-admin-stand-in';
 import { createXReadStandIn, type XReadStandIn } from './x-read-stand-in';
 
 /**

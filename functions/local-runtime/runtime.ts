@@ -26,12 +26,12 @@ import { fareSourceFor } from '../adapters/http/http-fare-source';
 import { FileRefreshLease, FileTokenVault } from '../adapters/local/file-token-vault';
 import { createAgentApi } from '../agent-api/agent-api';
 import { createGenericWebhook } from '../channels/generic/webhook';
-import { signedAckLinks } from '../channels/oncall/ack-token';
-import { createPageAckApi } from '../channels/oncall/page-ack-api';
 import { resolveGraphApiVersion } from '../channels/meta/graph-api';
 import { GraphInstagramMentionReader } from '../channels/meta/instagram-mentions';
 import { MetaSender } from '../channels/meta/meta-sender';
 import { createMetaWebhook } from '../channels/meta/webhook';
+import { signedAckLinks } from '../channels/oncall/ack-token';
+import { createPageAckApi } from '../channels/oncall/page-ack-api';
 import { createXWebhook } from '../channels/x/webhook';
 import { XAdminClient } from '../channels/x/x-admin-client';
 import { XHttpReader } from '../channels/x/x-reader';
@@ -54,7 +54,12 @@ import type { UserTokens, UserTokenVault } from '../core/x-admin/ports';
 import { keepGrantsFresh, XUserTokens } from '../core/x-admin/user-tokens';
 import { checkWebhookHealth } from '../core/x-admin/webhook-health';
 import { planXStreams, runXPoll, type XStreamResult } from '../core/x-intake/poll';
-import { forwardPage, MalformedPageError, parsePageMessage as parseForwarded, type ResolveNotice } from '../page-forwarder/forward';
+import {
+  forwardPage,
+  MalformedPageError,
+  parsePageMessage as parseForwarded,
+  type ResolveNotice,
+} from '../page-forwarder/forward';
 import { createSenderConsumer } from '../sender/sender-consumer';
 import { createTriageConsumer } from '../triage/triage-consumer';
 import { ensureTable, startEmbeddedDynamo } from './embedded-dynamodb';
@@ -203,7 +208,8 @@ export function parsePageMessage(body: string): Page | undefined {
 function parseOncallMessage(body: string): Page | ResolveNotice | undefined {
   try {
     const value = JSON.parse(body) as Record<string, unknown>;
-    const message = typeof value.Type === 'string' && typeof value.Message === 'string' ? value.Message : body;
+    const message =
+      typeof value.Type === 'string' && typeof value.Message === 'string' ? value.Message : body;
     const inner = JSON.parse(message) as Record<string, unknown>;
     return parseForwarded(typeof inner.sqs === 'string' ? inner.sqs : message);
   } catch (error) {
@@ -391,7 +397,10 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
             try {
               await forwardPage(message, pageTargets, { fetch, pagerDutyEventsUrl });
             } catch (error) {
-              logger.error('page not forwarded; will retry', { pageId: message.pageId, error: error as Error });
+              logger.error('page not forwarded; will retry', {
+                pageId: message.pageId,
+                error: error as Error,
+              });
               failures.push({ itemIdentifier: record.messageId });
             }
           }

@@ -169,14 +169,14 @@ export function slackMessage(page: Page): SlackMessage {
     `brand ${escapeMrkdwn(page.brandId)}`,
     ...(page.caseId ? [`case ${escapeMrkdwn(page.caseId)}`] : []),
   ];
+  if (page.levels && page.levels > 1) {
+    facts.push(`level ${page.level} of ${page.levels}: ${escapeMrkdwn(page.levelName ?? '')}`);
+  }
   const blocks: SlackBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: cut(page.title, 150) } },
     { type: 'section', text: { type: 'mrkdwn', text: mrkdwn(page.text, 3000) } },
     { type: 'context', elements: [{ type: 'mrkdwn', text: facts.join(' · ') }] },
   ];
-  if (page.levels && page.levels > 1) {
-    facts.push(`level ${page.level} of ${page.levels}: ${escapeMrkdwn(page.levelName ?? '')}`);
-  }
   const buttons: Extract<SlackBlock, { type: 'actions' }>['elements'] = [];
   // Slack sends the click to the app's interactivity URL (/webhooks/slack/actions), signed.
   if (page.ackToken) {
@@ -188,7 +188,8 @@ export function slackMessage(page: Page): SlackMessage {
       style: 'primary',
     });
   }
-  if (page.link) buttons.push({ type: 'button', text: { type: 'plain_text', text: 'Open case' }, url: page.link });
+  if (page.link)
+    buttons.push({ type: 'button', text: { type: 'plain_text', text: 'Open case' }, url: page.link });
   if (buttons.length) blocks.push({ type: 'actions', elements: buttons });
   return { text: `${label}: ${mrkdwn(page.title, 1000)}`, blocks };
 }
@@ -200,7 +201,10 @@ export interface PagerDutyResolveEvent {
 }
 
 /** Events API v2 `resolve`: the incident the page opened (same dedup_key) is over. */
-export function pagerDutyResolveEvent(notice: Pick<ResolveNotice, 'pageId'>, routingKey: string): PagerDutyResolveEvent {
+export function pagerDutyResolveEvent(
+  notice: Pick<ResolveNotice, 'pageId'>,
+  routingKey: string,
+): PagerDutyResolveEvent {
   return { routing_key: routingKey, event_action: 'resolve', dedup_key: notice.pageId };
 }
 

@@ -12,6 +12,7 @@ import type {
   WriteOutcome,
 } from '../../functions/core/cases';
 import { recordedKey } from '../../functions/core/cases';
+import type { EscalationState } from '../../functions/core/escalation';
 import {
   type AccountEvent,
   type IngestItem,
@@ -26,7 +27,6 @@ import {
   type OutboxEntry,
   type OutboxStore,
 } from '../../functions/core/outbox';
-import type { EscalationState } from '../../functions/core/escalation';
 import type { Page, PageAcknowledgement, PageRecord, Pager, PageStore } from '../../functions/core/paging';
 import type { DeadLetters, InteractionQueue, ParkedEvent } from '../../functions/core/queues';
 import type { ReplyRateLimiter } from '../../functions/core/replies';

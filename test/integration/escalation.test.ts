@@ -64,7 +64,10 @@ afterAll(() => system?.stop());
 /** A risky post to DemoAir: a critical page at once. Returns the page as it reached the topic. */
 async function riskyCase(id: string, author: string): Promise<Page> {
   const text = '@DemoAir a passenger was injured by the trolley and nobody helped. Calling my lawyer.';
-  assert.equal((await postX(system.url, mention({ id, author, handle: `c${author}`, name: 'C', text }))).status, 200);
+  assert.equal(
+    (await postX(system.url, mention({ id, author, handle: `c${author}`, name: 'C', text }))).status,
+    200,
+  );
   const page = await waitFor('the risk page', async () => pages.find((p) => p.caseId === `x-${id}`));
   await waitFor('the case', () => system.store.getCase(`x-${id}`));
   return page;
@@ -72,7 +75,9 @@ async function riskyCase(id: string, author: string): Promise<Page> {
 
 const pagesOf = (pageId: string) => pages.filter((p) => p.pageId === pageId);
 const listed = async (pageId: string) =>
-  ((await call('GET', '/api/pages?brand=demoair')).body.pages as PageRecord[]).find((p) => p.pageId === pageId);
+  ((await call('GET', '/api/pages?brand=demoair')).body.pages as PageRecord[]).find(
+    (p) => p.pageId === pageId,
+  );
 
 test('a page climbs two levels when nobody acknowledges, stops at acknowledgement, and resolving the case resolves the PagerDuty incident', async () => {
   const first = await riskyCase('1900000000000000001', '9001');
@@ -81,7 +86,10 @@ test('a page climbs two levels when nobody acknowledges, stops at acknowledgemen
   assert.deepEqual(first.targets, ['slack', 'pagerduty']);
   // The page carries its signed acknowledgement link; the link names nobody.
   assert.match(first.ackUrl!, new RegExp(`^${system.url}/pages/ack\\?t=[\\w-]+\\.[\\w-]+$`));
-  assert.doesNotMatch(Buffer.from(first.ackToken!.split('.')[0]!, 'base64url').toString(), /c9001|lawyer|injured/);
+  assert.doesNotMatch(
+    Buffer.from(first.ackToken!.split('.')[0]!, 'base64url').toString(),
+    /c9001|lawyer|injured/,
+  );
   await waitFor('the PagerDuty trigger', async () =>
     system.standIn.pagerDuty.events.find((e) => e.dedup_key === first.pageId && e.event_action === 'trigger'),
   );
@@ -92,7 +100,11 @@ test('a page climbs two levels when nobody acknowledges, stops at acknowledgemen
   // Not yet due: nothing climbs.
   await system.runSlaMonitor(at(5));
   // Overlapping monitors: the conditional write lets one of them climb.
-  await Promise.all([system.runSlaMonitor(at(11)), system.runSlaMonitor(at(11)), system.runSlaMonitor(at(12))]);
+  await Promise.all([
+    system.runSlaMonitor(at(11)),
+    system.runSlaMonitor(at(11)),
+    system.runSlaMonitor(at(12)),
+  ]);
   await waitFor('level 2', async () => pagesOf(first.pageId).some((p) => p.level === 2) || undefined);
   await Promise.all([system.runSlaMonitor(at(22)), system.runSlaMonitor(at(22))]);
   await waitFor('level 3', async () => pagesOf(first.pageId).some((p) => p.level === 3) || undefined);
@@ -143,7 +155,9 @@ test('a page climbs two levels when nobody acknowledges, stops at acknowledgemen
   await system.runSlaMonitor(at(240));
   assert.equal(pagesOf(first.pageId).length, 3);
   assert.equal(
-    system.standIn.pagerDuty.events.filter((e) => e.dedup_key === first.pageId && e.event_action === 'resolve').length,
+    system.standIn.pagerDuty.events.filter(
+      (e) => e.dedup_key === first.pageId && e.event_action === 'resolve',
+    ).length,
     1,
   );
 });
@@ -270,7 +284,11 @@ test("an agent of another brand cannot acknowledge a brand's page: 404, as if it
     brands: ['northbank'],
   });
   assert.equal(added.status, 201, JSON.stringify(added.body));
-  const refused = await call('POST', `/api/pages/${encodeURIComponent(page.pageId)}/ack`, String(added.body.token));
+  const refused = await call(
+    'POST',
+    `/api/pages/${encodeURIComponent(page.pageId)}/ack`,
+    String(added.body.token),
+  );
   assert.equal(refused.status, 404);
   assert.equal((await listed(page.pageId))?.acknowledgedAt, undefined);
   // Nor does another brand's agent see it in the pages list.

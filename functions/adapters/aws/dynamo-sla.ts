@@ -148,7 +148,12 @@ export class DynamoPageStore implements PageStore {
     return this.getPages(items.map((item) => String(item.PK).slice('PAGE#'.length)));
   }
 
-  async climb(pageId: string, from: number, next: EscalationState, at: string): Promise<'climbed' | 'conflict'> {
+  async climb(
+    pageId: string,
+    from: number,
+    next: EscalationState,
+    at: string,
+  ): Promise<'climbed' | 'conflict'> {
     try {
       await this.doc.send(
         new UpdateCommand({

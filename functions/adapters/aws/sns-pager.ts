@@ -44,7 +44,10 @@ export class SnsPager implements Pager {
           kind: { DataType: 'String', StringValue: page.kind },
           level: { DataType: 'Number', StringValue: String(page.level ?? 1) },
           // A page from before chains goes everywhere, as it always did.
-          targets: { DataType: 'String.Array', StringValue: JSON.stringify(page.targets ?? [...PAGE_TARGETS]) },
+          targets: {
+            DataType: 'String.Array',
+            StringValue: JSON.stringify(page.targets ?? [...PAGE_TARGETS]),
+          },
         },
       }),
     );

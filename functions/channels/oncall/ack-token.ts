@@ -32,7 +32,12 @@ export class AckTokenError extends Error {
 const sign = (key: string, payload: string) =>
   createHmac('sha256', key).update(DOMAIN).update(payload).digest('base64url');
 
-export function signAckToken(key: string, pageId: string, now: Date, lifetimeMs = ACK_TOKEN_LIFETIME_MS): string {
+export function signAckToken(
+  key: string,
+  pageId: string,
+  now: Date,
+  lifetimeMs = ACK_TOKEN_LIFETIME_MS,
+): string {
   const payload = Buffer.from(
     JSON.stringify({ v: 1, p: pageId, e: Math.floor((now.getTime() + lifetimeMs) / 1000), u: PURPOSE }),
   ).toString('base64url');

@@ -1,4 +1,13 @@
-import { type HttpEvent, type HttpResult, header, json, MAX_WEBHOOK_BODY_BYTES, method, problem, rawBody } from '../../commons/http';
+import {
+  type HttpEvent,
+  type HttpResult,
+  header,
+  json,
+  MAX_WEBHOOK_BODY_BYTES,
+  method,
+  problem,
+  rawBody,
+} from '../../commons/http';
 import { logger } from '../../commons/logger';
 import type { AuditLog } from '../../core/access/audit';
 import { type AckOutcome, acknowledgePage } from '../../core/page-escalation';
@@ -10,7 +19,12 @@ import { verifySlackSignature } from './slack-signature';
 /** The action id of the Slack page's "Acknowledge" button (its value is the page's signed ack token). */
 export const SLACK_ACK_ACTION = 'socialcare_ack';
 
-export const PAGE_ACK_ROUTES = ['GET /pages/ack', 'POST /pages/ack', 'POST /webhooks/slack/actions', 'POST /webhooks/pagerduty'] as const;
+export const PAGE_ACK_ROUTES = [
+  'GET /pages/ack',
+  'POST /pages/ack',
+  'POST /webhooks/slack/actions',
+  'POST /webhooks/pagerduty',
+] as const;
 
 export interface PageAckApiDeps {
   pages: PageStore;
@@ -25,7 +39,10 @@ export interface PageAckApiDeps {
 }
 
 const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
 
 function html(statusCode: number, title: string, body: string): HttpResult {
   return {
@@ -44,7 +61,8 @@ function html(statusCode: number, title: string, body: string): HttpResult {
 /** What an acknowledgement answered says: the page's kind and level, who was first; never the customer. */
 function describe(result: Exclude<AckOutcome, { outcome: 'not_found' }>): string {
   const page = result.page;
-  const level = page.levels && page.levels > 1 ? `, level ${page.level} of ${page.levels} (${page.levelName})` : '';
+  const level =
+    page.levels && page.levels > 1 ? `, level ${page.level} of ${page.levels} (${page.levelName})` : '';
   const who = `${page.acknowledgedByName ?? page.acknowledgedBy} via ${page.acknowledgedVia} at ${page.acknowledgedAt}`;
   return result.outcome === 'acknowledged'
     ? `Page ${page.kind} for ${page.brandId}${level} acknowledged: ${who}. The chain stops climbing.`
@@ -74,7 +92,8 @@ export function createPageAckApi(deps: PageAckApiDeps): (event: HttpEvent) => Pr
     try {
       pageId = verifyAckToken(await deps.ackKey(), token, now());
     } catch (error) {
-      if (error instanceof AckTokenError) return html(403, 'Link refused', `<p>${escapeHtml(error.message)}.</p>`);
+      if (error instanceof AckTokenError)
+        return html(403, 'Link refused', `<p>${escapeHtml(error.message)}.</p>`);
       throw error;
     }
     if (verb === 'GET') {
@@ -84,9 +103,17 @@ export function createPageAckApi(deps: PageAckApiDeps): (event: HttpEvent) => Pr
         `<form method="post" action="ack"><input type="hidden" name="t" value="${escapeHtml(token)}"><button type="submit">Acknowledge</button></form><p>The page stops climbing to the next level.</p>`,
       );
     }
-    const result = await acknowledgePage(pageId, { by: 'link', byName: 'acknowledgement link', via: 'link', role: 'link' }, deps);
+    const result = await acknowledgePage(
+      pageId,
+      { by: 'link', byName: 'acknowledgement link', via: 'link', role: 'link' },
+      deps,
+    );
     if (result.outcome === 'not_found') return html(404, 'No such page', '<p>The page no longer exists.</p>');
-    return html(200, result.outcome === 'acknowledged' ? 'Acknowledged' : 'Already acknowledged', `<p>${escapeHtml(describe(result))}</p>`);
+    return html(
+      200,
+      result.outcome === 'acknowledged' ? 'Acknowledged' : 'Already acknowledged',
+      `<p>${escapeHtml(describe(result))}</p>`,
+    );
   }
 
   async function slackAction(event: HttpEvent): Promise<HttpResult> {
@@ -94,7 +121,13 @@ export function createPageAckApi(deps: PageAckApiDeps): (event: HttpEvent) => Pr
     const secret = await deps.slackSigningSecret();
     if (
       !secret ||
-      !verifySlackSignature(secret, header(event, 'x-slack-request-timestamp'), header(event, 'x-slack-signature'), body, now())
+      !verifySlackSignature(
+        secret,
+        header(event, 'x-slack-request-timestamp'),
+        header(event, 'x-slack-signature'),
+        body,
+        now(),
+      )
     ) {
       return problem(401, 'missing or wrong Slack signature');
     }
@@ -116,7 +149,8 @@ export function createPageAckApi(deps: PageAckApiDeps): (event: HttpEvent) => Pr
     try {
       pageId = verifyAckToken(await deps.ackKey(), action.value, now());
     } catch (error) {
-      if (error instanceof AckTokenError) return json(200, { response_type: 'ephemeral', replace_original: false, text: `${error.message}.` });
+      if (error instanceof AckTokenError)
+        return json(200, { response_type: 'ephemeral', replace_original: false, text: `${error.message}.` });
       throw error;
     }
     const user = payload.user;
@@ -150,7 +184,8 @@ export function createPageAckApi(deps: PageAckApiDeps): (event: HttpEvent) => Pr
     const pdEvent = payload.event;
     const pageId = pdEvent?.data?.incident_key;
     // Other event types (triggered, resolved, annotated...) and other integrations' incidents: nothing to do.
-    if (pdEvent?.event_type !== 'incident.acknowledged' || typeof pageId !== 'string') return json(200, { ignored: true });
+    if (pdEvent?.event_type !== 'incident.acknowledged' || typeof pageId !== 'string')
+      return json(200, { ignored: true });
     const agent = pdEvent.agent;
     const result = await acknowledgePage(
       pageId,

@@ -9,7 +9,11 @@ export function pagerDutySignature(secret: string, rawBody: Buffer | string): st
   return `v1=${createHmac('sha256', secret).update(rawBody).digest('hex')}`;
 }
 
-export function verifyPagerDutySignature(secret: string, header: string | undefined, rawBody: Buffer): boolean {
+export function verifyPagerDutySignature(
+  secret: string,
+  header: string | undefined,
+  rawBody: Buffer,
+): boolean {
   if (!header) return false;
   const expected = Buffer.from(pagerDutySignature(secret, rawBody));
   return header
