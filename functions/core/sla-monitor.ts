@@ -75,9 +75,7 @@ export function pageForStep(
  * One run of the SLA monitor (and of the escalation chains). Each due case moves one step (warning, breach, repeat) by a conditional
  * update; only the run whose update wins pages, so overlapping runs never page twice.
  */
-export async function runSlaMonitor(
-  deps: SlaMonitorDeps,
-): Promise<{
+export async function runSlaMonitor(deps: SlaMonitorDeps): Promise<{
   checked: number;
   pages: Page[];
   republished: number;
