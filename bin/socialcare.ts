@@ -208,6 +208,8 @@ async function start(): Promise<void> {
     `  consumers:         triage (local sentiment classifier) and sender, polling their queues`,
     `  SLA monitor:       every 15 s; pages are logged here and listed at ${system.url}/api/pages`,
     `  X API stand-in:    ${system.standIn.url} (what would have been posted: ${system.standIn.url}/sent)`,
+    `  PagerDuty:         pages and resolves to ${process.env.PAGERDUTY_EVENTS_URL ?? `the stand-in ${system.standIn.url}/v2/enqueue (events: ${system.standIn.url}/pagerduty/events)`}`,
+    `  acknowledgements:  ${system.url}/pages/ack (signed links in pages), /webhooks/slack/actions, /webhooks/pagerduty`,
     `  X API calls go to: ${system.xApiBaseUrl}`,
     `  X intake:          ${xIntakeLine(config, xReceive === 'poll' || xReceive === 'webhook' ? xReceive : undefined, pollSeconds, system.standIn.url)}`,
     `  X webhook health:  every 60 s against ${system.xApiBaseUrl} (after "socialcare x setup")`,

@@ -33,7 +33,8 @@ export class SnsPager implements Pager {
         Message: JSON.stringify({
           default: page.text,
           email: page.text,
-          sms: page.ackUrl ? `${page.title.slice(0, 80)} ack: ${page.ackUrl}` : page.title,
+          // A text stays one short SMS: the title only (the acknowledgement link is in the e-mail and on Slack).
+          sms: page.title,
           lambda: JSON.stringify(page),
           sqs: JSON.stringify(page),
         }),
