@@ -10,6 +10,7 @@ import {
 } from './brand-config';
 import { calendarSchema } from './calendar-schema';
 import { parseDuration } from './duration';
+import { escalationSchema } from './escalation-schema';
 import { voiceLinkProblems } from './faq/knowledge-base';
 import { knowledgeBaseSchema, voiceSchema } from './faq/knowledge-base-schema';
 import { ACCOUNT_ROLES, PLATFORMS } from './interaction';
@@ -188,6 +189,8 @@ const brandSchema = z.strictObject({
     }),
     { outOfHours: DEFAULT_OUT_OF_HOURS },
   ),
+  /** Escalation chains per page severity (core/escalation.ts); absent: one level, every target. */
+  escalation: z.optional(escalationSchema),
 });
 
 export const configSchema = z

@@ -107,6 +107,11 @@ export class BrandDirectory {
     return forced ?? account.receive ?? 'webhook';
   }
 
+  /** The brand's escalation chains (core/escalation.ts); undefined: one level, every target. */
+  escalationOf(brandId: string) {
+    return this.brands.get(brandId)?.escalation;
+  }
+
   roleOf(platform: Platform, id: string): AccountRole | undefined {
     return this.accounts.get(`${platform}:${id}`)?.account.role;
   }

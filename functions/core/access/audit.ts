@@ -20,6 +20,8 @@ export const AUDITED = [
   'agent_created',
   'agent_removed',
   'account_reauthorized',
+  /** An on-call page acknowledged (console, signed link, Slack or PagerDuty); the chain stops climbing. */
+  'page_ack',
 ] as const;
 export type AuditAction = (typeof AUDITED)[number];
 
