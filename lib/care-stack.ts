@@ -11,6 +11,7 @@ import { CareDashboard } from './constructs/care-dashboard';
 import { CareTable } from './constructs/care-table';
 import { ChannelWebhooks } from './constructs/channel-webhooks';
 import { ConsoleSite } from './constructs/console-site';
+import { ExportBucket } from './constructs/export-bucket';
 import { IngestPipeline } from './constructs/ingest-pipeline';
 import { OncallTopic } from './constructs/oncall-topic';
 import { OperationsTopic } from './constructs/operations-topic';
@@ -61,6 +62,8 @@ export class CareStack extends Stack {
   readonly pageDelivery: PageDelivery;
   readonly slaSchedule: SlaSchedule;
   readonly dashboard: CareDashboard;
+  /** Exports (cases, messages, report, audit) as S3 objects behind pre-signed links. */
+  readonly exports: ExportBucket;
   /** Only when an X account polls or a brand listens by keyword. */
   readonly xPoller?: SocialcareFunction;
   readonly xPollerSchedule?: XPollerSchedule;
@@ -118,7 +121,8 @@ export class CareStack extends Stack {
       handlerFolder: 'agent-api',
       description: 'socialcare: agent API (queue, cases, replies, notes, reports), behind Cognito',
       brandConfigJson: brand.json,
-      timeout: Duration.seconds(10),
+      // An export streams a period's cases into S3 within the HTTP API's 30 s (other routes take milliseconds).
+      timeout: Duration.seconds(29),
     });
 
     this.ingest = new IngestPipeline(this, 'ingest', {
@@ -155,6 +159,8 @@ export class CareStack extends Stack {
       indexes: [QUEUE_INDEX.name, HISTORY_INDEX.name],
     });
     this.outbox.bindProducer(this.agentApi.function);
+    this.exports = new ExportBucket(this, 'exports');
+    this.exports.bindExporter(this.agentApi.function);
 
     this.api = new CareApi(this, 'api', {
       xWebhook: this.xWebhook.function,

@@ -1,5 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { consoleFiles } from '../../console/build';
@@ -22,6 +25,7 @@ import {
   SqsOutboundQueue,
 } from '../adapters/aws/sqs-queues';
 import { fareSourceFor } from '../adapters/http/http-fare-source';
+import { FileExportSink } from '../adapters/local/file-export-sink';
 import { FileRefreshLease, FileTokenVault } from '../adapters/local/file-token-vault';
 import { createAgentApi } from '../agent-api/agent-api';
 import { createGenericWebhook } from '../channels/generic/webhook';
@@ -468,9 +472,20 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       await healthRunning?.catch(() => undefined);
     });
 
+    // Exports are written under the data folder (or the OS temp folder) and served by link, like S3's.
+    const exportSink = new FileExportSink(
+      join(options.dataDir ?? tmpdir(), options.dataDir ? 'exports' : `socialcare-exports-${randomUUID()}`),
+      () => baseUrl,
+    );
+    stops.push(() => exportSink.clear());
     const server: Server = createLocalHttpServer({
       ready: () => ready,
       routes: [
+        {
+          prefix: '/exports',
+          stream: (request, response) => exportSink.serve(request, response),
+          loopbackHostOnly: true,
+        },
         {
           prefix: '/webhooks/x',
           handler: createXWebhook({
@@ -513,6 +528,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
             authenticator: createAuthenticator(agents, options.apiToken),
             auth: 'token',
             accounts,
+            exports: { source: { cases: store, audit }, sink: exportSink },
             desk: new AgentDesk({
               directory,
               store,

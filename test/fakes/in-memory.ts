@@ -187,6 +187,13 @@ export class InMemoryCaseStore implements CaseStore {
     );
   }
 
+  /** Pages of 100, as a query would give them. */
+  async *pageCasesOpenedBetween(brandId: string, from: string, to: string) {
+    const cases = await this.listCasesOpenedBetween(brandId, from, to);
+    cases.sort((a, b) => a.openedAt.localeCompare(b.openedAt));
+    for (let i = 0; i < cases.length; i += 100) yield cases.slice(i, i + 100);
+  }
+
   async listMessages(caseId: string) {
     return this.messages.get(caseId) ?? [];
   }

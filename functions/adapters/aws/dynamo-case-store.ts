@@ -409,6 +409,26 @@ export class DynamoCaseStore implements CaseStore {
     return items.map((item) => withoutTableAttributes<CareCase>(item));
   }
 
+  /** The same cases a page at a time, as DynamoDB reads them: what exports stream from. */
+  async *pageCasesOpenedBetween(brandId: string, from: string, to: string): AsyncIterable<CareCase[]> {
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: HISTORY_INDEX.name,
+          KeyConditionExpression: '#key = :key AND #opened BETWEEN :from AND :to',
+          ExpressionAttributeNames: { '#key': HISTORY_INDEX.partition, '#opened': HISTORY_INDEX.sort },
+          ExpressionAttributeValues: { ':key': `HISTORY#${brandId}`, ':from': from, ':to': to },
+          ExclusiveStartKey,
+        }),
+      );
+      const cases = (page.Items ?? []).map((item) => withoutTableAttributes<CareCase>(item));
+      if (cases.length) yield cases;
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+  }
+
   async listMessages(caseId: string): Promise<CaseMessage[]> {
     const items = await queryAll(this.doc, {
       TableName: this.tableName,

@@ -20,6 +20,7 @@ export const AUDITED = [
   'agent_created',
   'agent_removed',
   'account_reauthorized',
+  'export',
 ] as const;
 export type AuditAction = (typeof AUDITED)[number];
 

@@ -37,6 +37,7 @@ export const ACTIONS = [
   'customer.abuse',
   'report.read',
   'audit.read',
+  'data.export',
   'agent.list',
   'account.list',
   // Administrators: who is who, and the brands' accounts.
@@ -63,6 +64,7 @@ export const LEAST_ROLE: Record<Action, Role> = {
   'customer.abuse': 'supervisor',
   'report.read': 'supervisor',
   'audit.read': 'supervisor',
+  'data.export': 'supervisor',
   'agent.list': 'supervisor',
   'account.list': 'supervisor',
   'agent.manage': 'admin',
