@@ -43,7 +43,7 @@ export class ExportBucket extends Construct {
 
   /** Lets the function write exports and sign links to them (a pre-signed GET carries its role's rights). */
   bindExporter(fn: lambda.Function): void {
-    const policy = new iam.Policy(this, `exporter-${fn.node.id}`, {
+    const policy = new iam.Policy(this, `${fn.node.scope?.node.id ?? fn.node.id}-exporter`, {
       statements: [
         new iam.PolicyStatement({
           actions: ['s3:PutObject', 's3:GetObject', 's3:AbortMultipartUpload'],

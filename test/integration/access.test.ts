@@ -124,7 +124,8 @@ function requestAgainst(
     .replace('{platform}', 'x')
     .replace('{customerId}', target.customerId)
     .replace('{agentId}', target.agentId)
-    .replace('{accountId}', target.accountId);
+    .replace('{accountId}', target.accountId)
+    .replace('{kind}', 'cases');
   const bodies: Record<string, unknown> = {
     'agents.add': { name: 'Intruder', brands: [target.brandId], role: 'admin' },
     'case.claim': { version: target.version },

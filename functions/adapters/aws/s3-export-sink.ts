@@ -26,6 +26,7 @@ export class S3ExportSink implements ExportSink {
     private readonly s3: S3Client,
     private readonly bucket: string,
     private readonly now: () => Date = () => new Date(),
+    private readonly partBytes = EXPORT_PART_BYTES,
   ) {}
 
   async store(file: ExportFile, chunks: AsyncIterable<string>): Promise<StoredExport> {
@@ -62,7 +63,7 @@ export class S3ExportSink implements ExportSink {
         pending.push(buffer);
         pendingBytes += buffer.length;
         bytes += buffer.length;
-        if (pendingBytes >= EXPORT_PART_BYTES) await flush();
+        if (pendingBytes >= this.partBytes) await flush();
       }
       if (uploadId) {
         if (pendingBytes) await flush();
