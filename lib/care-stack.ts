@@ -148,8 +148,12 @@ export class CareStack extends Stack {
     // The sender claims outbox entries and records sent replies on their case, by key: no index.
     this.table.bindTable(this.sender.function, { write: true, indexes: [] });
     this.xAccounts.bindSender(this.sender.function);
-    // The SLA monitor reads due cases and unpublished pages from the deadline index only.
-    this.table.bindTable(this.slaMonitor.function, { write: true, indexes: [DEADLINE_INDEX.name] });
+    // The SLA monitor reads due cases and unpublished pages from the deadline index; auto-close reads
+    // the waiting cases of the brands that auto-close from the queue index (and writes the audit trail).
+    this.table.bindTable(this.slaMonitor.function, {
+      write: true,
+      indexes: [DEADLINE_INDEX.name, QUEUE_INDEX.name],
+    });
     // The monitor also queues again outbox entries nobody sent.
     this.outbox.bindProducer(this.slaMonitor.function);
     // Agents change state (claims, notes, tags, abuse marks) and reply through the outbox.

@@ -41,6 +41,7 @@ import { logger } from '../commons/logger';
 import { type AgentRecord, createAuthenticator, hashToken, issueToken } from '../core/access/agents';
 import { ALL_BRANDS } from '../core/access/policy';
 import { AgentDesk } from '../core/agent-desk';
+import { runAutoClose } from '../core/auto-close';
 import { type BrandConfig, BrandDirectory, type XReceiveMode } from '../core/brand-config';
 import { lastCustomerMessageAt } from '../core/cases';
 import { MemoryMetrics } from '../core/metrics';
@@ -141,6 +142,8 @@ export interface LocalSystem {
   metrics: MemoryMetrics;
   /** Runs the SLA monitor once now (it also runs on its timer). */
   runSlaMonitor(now?: Date): ReturnType<typeof runSlaMonitor>;
+  /** Runs auto-close once now (it also runs with the SLA monitor on its timer). */
+  runAutoClose(now?: Date): ReturnType<typeof runAutoClose>;
   /** Runs the X poller once now (it also runs on its timer when an account polls or a brand listens). */
   pollX(): Promise<XStreamResult[]>;
   /** Queues again the outbox entries nobody sent (it also runs on the monitor's timer). */
@@ -360,13 +363,22 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       metrics,
     };
     const unsent = { outbox, queue: new SqsOutboundQueue(sqs, queues.outboxQueueUrl) };
+    const autoCloseDeps = { directory, cases: store, audit, ...unsent };
     let monitorRunning: Promise<unknown> | undefined;
     const monitorOnce = async () => {
       if (monitorRunning) return;
       // As the monitor Lambda does: deadlines, then replies nobody sent.
-      const run = runSlaMonitor(monitorDeps).finally(() =>
-        sweepOutbox(unsent).catch((error) => logger.error('outbox sweep failed', { error: error as Error })),
-      );
+      const run = runSlaMonitor(monitorDeps)
+        .finally(() =>
+          runAutoClose(autoCloseDeps).catch((error) =>
+            logger.error('auto-close failed', { error: error as Error }),
+          ),
+        )
+        .finally(() =>
+          sweepOutbox(unsent).catch((error) =>
+            logger.error('outbox sweep failed', { error: error as Error }),
+          ),
+        );
       monitorRunning = run;
       try {
         return await run;
@@ -588,6 +600,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       pollX,
       // Not serialized with the timer: tests use it to run overlapping monitors for real.
       runSlaMonitor: (now?: Date) => runSlaMonitor({ ...monitorDeps, ...(now ? { now: () => now } : {}) }),
+      runAutoClose: (now?: Date) => runAutoClose({ ...autoCloseDeps, ...(now ? { now: () => now } : {}) }),
       sweepOutbox: (now?: Date) => sweepOutbox({ ...unsent, ...(now ? { now: () => now } : {}) }),
       drained,
       xApiBaseUrl,

@@ -186,7 +186,7 @@ test('table access, least privilege per function: items read and written, Query 
   const indexesQueried = {
     triage: [],
     sender: [],
-    slaMonitor: ['deadline-index'],
+    slaMonitor: ['deadline-index', 'queue-index'],
     agentApi: ['history-index', 'queue-index'],
     xWebhookAdmin: [],
   };

@@ -140,6 +140,9 @@ export class InMemoryCaseStore implements CaseStore {
     this.messages.get(updated.caseId)?.push(structuredClone(message));
     this.recorded.add(key);
     this.freeSlotIfResolved(updated);
+    const customer = this.customerKey(updated.brandId, updated.customer);
+    if (updated.status !== 'resolved' && message.direction === 'in' && !this.openCaseOf.has(customer))
+      this.openCaseOf.set(customer, updated.caseId);
     return 'written';
   }
 

@@ -301,8 +301,9 @@ export class DynamoCaseStore implements CaseStore {
         Update: {
           TableName: this.tableName,
           Key,
-          UpdateExpression: 'SET lastSeenAt = :now',
-          ExpressionAttributeValues: { ':now': now.toISOString() },
+          // A case reopened (auto-close, core/auto-close.ts) takes the free open-case slot back.
+          UpdateExpression: 'SET lastSeenAt = :now, openCaseId = if_not_exists(openCaseId, :caseId)',
+          ExpressionAttributeValues: { ':now': now.toISOString(), ':caseId': updated.caseId },
         },
       },
     ];

@@ -21,6 +21,7 @@ export const AUDITED = [
   'agent_removed',
   'account_reauthorized',
   'export',
+  'auto_close',
 ] as const;
 export type AuditAction = (typeof AUDITED)[number];
 
