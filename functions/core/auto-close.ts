@@ -66,7 +66,7 @@ export async function reopenableCase(
   const latestId = profile?.caseIds?.at(-1);
   if (!latestId || !brand.autoClose) return {};
   const latest = await store.getCase(latestId);
-  if (!latest || latest.status !== 'resolved' || latest.resolvedBy !== AUTO_CLOSE_AGENT || !latest.resolvedAt)
+  if (latest?.status !== 'resolved' || latest.resolvedBy !== AUTO_CLOSE_AGENT || !latest.resolvedAt)
     return {};
   const window = parseDuration(brand.autoClose.reopenWithin) ?? 0;
   if (Date.parse(receivedAt) - Date.parse(latest.resolvedAt) > window) return { previous: latest.caseId };

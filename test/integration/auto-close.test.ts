@@ -43,7 +43,7 @@ beforeAll(async () => {
     // Run by hand below, at chosen instants: nothing closes behind the test's back.
     slaIntervalMs: 3_600_000,
   });
-}, 180_000);
+});
 
 afterAll(async () => {
   await system?.stop();
@@ -119,4 +119,4 @@ test('a waiting case auto-closes on the brand calendar, says so in its thread, a
     messages.filter((m) => m.direction === 'in').map((m) => m.platformMessageId),
     [first, second],
   );
-}, 180_000);
+});

@@ -226,7 +226,6 @@ describe('exports stream in bounded memory', () => {
         `${kind}: ${stored.bytes} bytes exported, heap grew ${growth} (all cases: ${heldBytes})\n`,
       );
     },
-    120_000,
   );
 });
 
