@@ -63,7 +63,9 @@ Usage:
 Environment (start): PORT (3000), SOCIALCARE_DATA_DIR (.socialcare-data), SOCIALCARE_CONFIG (demo airline),
 SOCIALCARE_API_TOKEN (an admin token; without it the first start creates an admin and prints its token once),
 X_CONSUMER_SECRET, SENTIMENT (local), X_API_BASE_URL (the embedded stand-in),
-SOCIALCARE_X_RECEIVE (poll: every X account polls), SOCIALCARE_X_POLL_INTERVAL (5 seconds).
+SOCIALCARE_X_RECEIVE (poll: every X account polls), SOCIALCARE_X_POLL_INTERVAL (5 seconds),
+PAGERDUTY_EVENTS_URL (the embedded PagerDuty stand-in), SLACK_WEBHOOK_URL (none), SLACK_SIGNING_SECRET,
+PAGERDUTY_WEBHOOK_SECRET (development defaults), SOCIALCARE_ACK_LINK_KEY (a new key each start).
 report, replay, agents, audit and export read SOCIALCARE_API_TOKEN or --token.`;
 
 function fail(message: string): never {
@@ -167,6 +169,13 @@ async function start(): Promise<void> {
     ...(xReceive === 'poll' || xReceive === 'webhook' ? { xReceive } : {}),
     xPollIntervalMs: pollSeconds * 1000,
     ...(process.env.X_API_BASE_URL ? { xApiBaseUrl: process.env.X_API_BASE_URL } : {}),
+    ...(process.env.PAGERDUTY_EVENTS_URL ? { pagerDutyEventsUrl: process.env.PAGERDUTY_EVENTS_URL } : {}),
+    ...(process.env.SLACK_WEBHOOK_URL ? { slackWebhookUrl: process.env.SLACK_WEBHOOK_URL } : {}),
+    ...(process.env.SLACK_SIGNING_SECRET ? { slackSigningSecret: process.env.SLACK_SIGNING_SECRET } : {}),
+    ...(process.env.PAGERDUTY_WEBHOOK_SECRET
+      ? { pagerDutyWebhookSecret: process.env.PAGERDUTY_WEBHOOK_SECRET }
+      : {}),
+    ...(process.env.SOCIALCARE_ACK_LINK_KEY ? { ackLinkKey: process.env.SOCIALCARE_ACK_LINK_KEY } : {}),
     onFatal: (error) => onFatal(error),
     brandConfig: config,
     port,
@@ -204,6 +213,8 @@ async function start(): Promise<void> {
     `  consumers:         triage (local sentiment classifier) and sender, polling their queues`,
     `  SLA monitor:       every 15 s; pages are logged here and listed at ${system.url}/api/pages`,
     `  X API stand-in:    ${system.standIn.url} (what would have been posted: ${system.standIn.url}/sent)`,
+    `  PagerDuty:         pages and resolves to ${process.env.PAGERDUTY_EVENTS_URL ?? `the stand-in ${system.standIn.url}/v2/enqueue (events: ${system.standIn.url}/pagerduty/events)`}`,
+    `  acknowledgements:  ${system.url}/pages/ack (signed links in pages), /webhooks/slack/actions, /webhooks/pagerduty`,
     `  X API calls go to: ${system.xApiBaseUrl}`,
     `  X intake:          ${xIntakeLine(config, xReceive === 'poll' || xReceive === 'webhook' ? xReceive : undefined, pollSeconds, system.standIn.url)}`,
     `  X webhook health:  every 60 s against ${system.xApiBaseUrl} (after "socialcare x setup")`,

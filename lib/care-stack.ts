@@ -16,6 +16,7 @@ import { IngestPipeline } from './constructs/ingest-pipeline';
 import { OncallTopic } from './constructs/oncall-topic';
 import { OperationsTopic } from './constructs/operations-topic';
 import { OutboxPipeline } from './constructs/outbox-pipeline';
+import { PageAcknowledgement } from './constructs/page-acknowledgement';
 import { PageDelivery } from './constructs/page-delivery';
 import { PlatformSecrets } from './constructs/platform-secrets';
 import { bindSentiment, grantPiiDetection } from './constructs/sentiment-access';
@@ -60,6 +61,7 @@ export class CareStack extends Stack {
   readonly channels: ChannelWebhooks;
   readonly oncall: OncallTopic;
   readonly pageDelivery: PageDelivery;
+  readonly pageAck: PageAcknowledgement;
   readonly slaSchedule: SlaSchedule;
   readonly dashboard: CareDashboard;
   /** Exports (cases, messages, report, audit) as S3 objects behind pre-signed links. */
@@ -200,6 +202,16 @@ export class CareStack extends Stack {
     });
     this.oncall.bindPublisher(this.triage.function);
     this.oncall.bindPublisher(this.slaMonitor.function);
+    // The agent API tells the forwarder when a case's pages are over (PagerDuty resolve).
+    this.oncall.bindPublisher(this.agentApi.function);
+    // Pages are acknowledged from their signed link, Slack and PagerDuty; publishers sign the links.
+    this.pageAck = new PageAcknowledgement(this, 'page-ack', {
+      api: this.api,
+      table: this.table,
+      brandConfigJson: brand.json,
+    });
+    this.pageAck.bindSigner(this.triage.function);
+    this.pageAck.bindSigner(this.slaMonitor.function);
     this.slaSchedule = new SlaSchedule(this, 'sla-schedule', {
       monitor: this.slaMonitor.function,
       operations: this.operations,
@@ -279,6 +291,7 @@ export class CareStack extends Stack {
         this.slaMonitor,
         this.pageForwarder,
         this.agentApi,
+        this.pageAck.handler,
         ...(this.xPoller ? [this.xPoller] : []),
         this.xAdmin,
       ].map((f) => ({ label: f.node.id, fn: f.function })),

@@ -38,7 +38,8 @@ import {
   runExport,
 } from '../core/exports';
 import type { Platform } from '../core/interaction';
-import { type PageStore, pageIdsOfCase } from '../core/paging';
+import { acknowledgePage, stopPagesOfCase } from '../core/page-escalation';
+import { type Pager, type PageStore, pageIdsOfCase } from '../core/paging';
 import { buildReport, buildSeries } from '../core/report';
 import { listeningPublicReplyRefusal } from '../core/x-intake/listening';
 import { AGENT_API_ROUTES, type AgentApiRoute, parseRoute, routeParameters } from './routes';
@@ -58,6 +59,8 @@ export interface AgentApiDeps {
   auth: 'jwt' | 'token';
   /** Whether our accounts still let us act for them (X oauth.revoke). Absent: not reported. */
   accounts?: AccountStatusStore;
+  /** Answering or resolving a case stops its pages' chains and resolves their incidents. Absent: not. */
+  pager?: Pager;
   now?: () => Date;
   /** Where exports are read from and written to (an S3 bucket in AWS, a folder locally). Absent: 501. */
   exports?: { source: ExportSource; sink: ExportSink };
@@ -220,6 +223,10 @@ export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promis
         if (named === undefined) return { brandIds: [] };
         return deps.directory.brand(named) ? { brandIds: [named] } : undefined;
       }
+      case 'page': {
+        const [page] = await deps.pages.getPages([params.pageId!]);
+        return page ? { brandIds: [page.brandId] } : undefined;
+      }
       case 'account': {
         const found = deps.directory.findAccount(params.platform as Platform, params.accountId!);
         return found ? { brandIds: [found.brand.id] } : undefined;
@@ -236,6 +243,29 @@ export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promis
             : [],
         };
       }
+    }
+  }
+
+  /**
+   * The case was answered or resolved: its pages stop climbing and their PagerDuty incidents are
+   * resolved. The agent's action stands even when this fails (the monitor stops the chain on its next
+   * run: it checks the case before each climb).
+   */
+  async function stopChains(careCase: CareCase, reason: 'answered' | 'resolved'): Promise<void> {
+    if (!deps.pager) return;
+    try {
+      const messages = await deps.store.listMessages(careCase.caseId);
+      await stopPagesOfCase(
+        careCase,
+        messages.filter((m) => m.direction === 'in'),
+        reason,
+        { pages: deps.pages, pager: deps.pager, now },
+      );
+    } catch (error) {
+      logger.error('stopping the case pages failed; the monitor stops them', {
+        caseId: careCase.caseId,
+        error: error as Error,
+      });
     }
   }
 
@@ -461,6 +491,7 @@ export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promis
         caseVersion: result.case.version,
         detail: { requestId: String(input.requestId), outboxIds: result.outboxIds },
       });
+      await stopChains(result.case, 'answered');
       return json(202, result);
     },
     'case.resolve': async ({ event, careCase, caller, record }) => {
@@ -476,6 +507,7 @@ export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promis
         caseVersion: result.case.version,
         detail: { closeOut: result.outboxIds.length > 0 },
       });
+      await stopChains(result.case, 'resolved');
       return json(200, result);
     },
     pages: async (context) => {
@@ -487,6 +519,15 @@ export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promis
         .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
         .slice(0, limit);
       return json(200, { pages });
+    },
+    'page.ack': async ({ params, caller }) => {
+      const result = await acknowledgePage(
+        params.pageId!,
+        { by: caller.id, byName: caller.name, via: 'console', role: caller.role },
+        { pages: deps.pages, audit: deps.audit, now },
+      );
+      if (result.outcome === 'not_found') throw new CaseNotFoundError(`page ${params.pageId}`);
+      return json(200, { outcome: result.outcome, page: result.page });
     },
     // Our accounts and whether each must be re-authorized (X sent oauth.revoke): what operators act on.
     accounts: async (context) => {
@@ -693,6 +734,7 @@ function notFoundName(route: AgentApiRoute, params: Record<string, string>): str
   if (route.scope === 'customer') return `customer ${params.brandId}/${params.platform}/${params.customerId}`;
   if (route.scope === 'agent') return `agent ${params.agentId ?? ''}`.trim();
   if (route.scope === 'account') return `${params.platform} account ${params.accountId}`;
+  if (route.scope === 'page') return `page ${params.pageId}`;
   return 'such brand';
 }
 

@@ -1,6 +1,6 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { comprehendClient, dynamoClient, s3Client, sqsClient } from '../adapters/aws/clients';
+import { comprehendClient, dynamoClient, s3Client, snsClient, sqsClient } from '../adapters/aws/clients';
 import { ComprehendPiiDetector } from '../adapters/aws/comprehend-pii';
 import { DynamoAccountStatusStore } from '../adapters/aws/dynamo-account-status';
 import { DynamoAgentRegistry } from '../adapters/aws/dynamo-agent-registry';
@@ -9,6 +9,7 @@ import { DynamoCaseStore } from '../adapters/aws/dynamo-case-store';
 import { DynamoOutboxStore } from '../adapters/aws/dynamo-outbox-store';
 import { DynamoPageStore } from '../adapters/aws/dynamo-sla';
 import { S3ExportSink } from '../adapters/aws/s3-export-sink';
+import { SnsPager } from '../adapters/aws/sns-pager';
 import { SqsOutboundQueue } from '../adapters/aws/sqs-queues';
 import { bundledBrandConfig, requireEnv } from '../commons/env';
 import type { HttpEvent, HttpResult } from '../commons/http';
@@ -18,7 +19,7 @@ import { AgentDesk } from '../core/agent-desk';
 import { BrandDirectory } from '../core/brand-config';
 import { createAgentApi } from './agent-api';
 
-const env = requireEnv(['TABLE_NAME', 'OUTBOX_QUEUE_URL', 'EXPORT_BUCKET']);
+const env = requireEnv(['TABLE_NAME', 'OUTBOX_QUEUE_URL', 'ONCALL_TOPIC_ARN', 'EXPORT_BUCKET']);
 const dynamo = dynamoClient();
 const directory = new BrandDirectory(bundledBrandConfig());
 const store = new DynamoCaseStore(dynamo, env.TABLE_NAME);
@@ -41,6 +42,8 @@ export const handler = middy<HttpEvent, HttpResult>()
       auth: 'jwt',
       accounts: new DynamoAccountStatusStore(dynamo, env.TABLE_NAME),
       exports: { source: { cases: store, audit }, sink: new S3ExportSink(s3Client(), env.EXPORT_BUCKET) },
+      // Answering or resolving a case stops its pages' chains and resolves their PagerDuty incidents.
+      pager: new SnsPager(snsClient(), env.ONCALL_TOPIC_ARN),
       desk: new AgentDesk({
         directory,
         store,

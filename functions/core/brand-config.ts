@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { autoCloseSchema } from './auto-close-config';
 import { calendarSchema } from './calendar';
 import { parseDuration } from './duration';
+import { escalationSchema } from './escalation';
 import { knowledgeBaseSchema, voiceLinkProblems, voiceSchema } from './faq/knowledge-base';
 import { ACCOUNT_ROLES, type AccountRole, PLATFORMS, type Platform } from './interaction';
 import { buildListeningQuery, MAX_SEARCH_QUERY_LENGTH } from './x-intake/listening';
@@ -180,6 +181,8 @@ const brandSchema = z.strictObject({
         .default(DEFAULT_OUT_OF_HOURS),
     })
     .default({ outOfHours: DEFAULT_OUT_OF_HOURS }),
+  /** Escalation chains per page severity (core/escalation.ts); absent: one level, every target. */
+  escalation: escalationSchema.optional(),
 });
 
 const configSchema = z
@@ -365,6 +368,11 @@ export class BrandDirectory {
    */
   xReceiveMode(account: BrandAccount, forced?: XReceiveMode): XReceiveMode {
     return forced ?? account.receive ?? 'webhook';
+  }
+
+  /** The brand's escalation chains (core/escalation.ts); undefined: one level, every target. */
+  escalationOf(brandId: string) {
+    return this.brands.get(brandId)?.escalation;
   }
 
   roleOf(platform: Platform, id: string): AccountRole | undefined {

@@ -1,10 +1,11 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { dynamoClient, snsClient, sqsClient } from '../adapters/aws/clients';
+import { dynamoClient, secretsClient, snsClient, sqsClient } from '../adapters/aws/clients';
 import { DynamoAuditLog } from '../adapters/aws/dynamo-audit-log';
 import { DynamoCaseStore } from '../adapters/aws/dynamo-case-store';
 import { DynamoOutboxStore } from '../adapters/aws/dynamo-outbox-store';
 import { DynamoDueCaseFinder, DynamoPageStore } from '../adapters/aws/dynamo-sla';
+import { ackLinksFromEnv } from '../adapters/aws/page-ack-key';
 import { SnsPager } from '../adapters/aws/sns-pager';
 import { SqsOutboundQueue } from '../adapters/aws/sqs-queues';
 import { bundledBrandConfig, requireEnv } from '../commons/env';
@@ -17,8 +18,13 @@ import { runSlaMonitor } from '../core/sla-monitor';
 
 const env = requireEnv(['TABLE_NAME', 'ONCALL_TOPIC_ARN', 'CASE_LINK_BASE', 'OUTBOX_QUEUE_URL']);
 const dynamo = dynamoClient();
+const directory = new BrandDirectory(bundledBrandConfig());
+const ackLinks = ackLinksFromEnv(secretsClient);
 const deps = {
-  directory: new BrandDirectory(bundledBrandConfig()),
+  directory,
+  // Pages climb each brand's escalation chain and carry their signed acknowledgement link.
+  escalationOf: (brandId: string) => directory.escalationOf(brandId),
+  ...(ackLinks ? { ackLinks } : {}),
   cases: new DynamoCaseStore(dynamo, env.TABLE_NAME),
   due: new DynamoDueCaseFinder(dynamo, env.TABLE_NAME),
   pages: new DynamoPageStore(dynamo, env.TABLE_NAME),
@@ -61,6 +67,8 @@ export const handler = middy()
       checked: result.checked,
       pages: result.pages.map((p) => ({ pageId: p.pageId, kind: p.kind })),
       republished: result.republished,
+      climbed: result.climbed.map((p) => ({ pageId: p.pageId, level: p.level })),
+      stopped: result.stopped,
       requeued,
       autoClosed: autoClosed.closed,
     });

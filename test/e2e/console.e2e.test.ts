@@ -264,6 +264,13 @@ if (missing && process.env.CI) throw new Error(`CI needs Chromium for the consol
       const casePages = page.locator('[data-testid=case-pages]');
       await casePages.locator('li', { hasText: 'risk' }).waitFor();
       assert.match((await casePages.textContent()) ?? '', /critical risk \d\d:\d\d CET/);
+      // Acknowledged from the case: the button gives way to who acknowledged it, via the console.
+      await casePages.locator('[data-testid=page-ack]').click();
+      await casePages.locator('[data-testid=page-acknowledged]').waitFor();
+      assert.match(
+        (await casePages.locator('[data-testid=page-acknowledged]').textContent()) ?? '',
+        /^Acknowledged by .+ via console/,
+      );
       // Every time in the brand's timezone, named.
       assert.match(
         (await page.locator('.msg.in time').first().textContent()) ?? '',

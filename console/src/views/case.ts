@@ -18,6 +18,7 @@ import {
   when,
 } from '../format';
 import type { Brand, CareCase, CaseDetail, CaseMessage, CaseNote, Page, QueuedReply } from '../types';
+import { pageAckControl, pageLevel } from './page-ack';
 import { priorityBadge, sentimentBadge } from './queue';
 
 const REFRESH_MS = 5000;
@@ -902,6 +903,10 @@ export const caseView: View = (root, context, [caseId = '']) => {
                 h('span', { class: `sev sev-${p.severity}` }, p.severity),
                 ` ${p.kind.replace(/_/g, ' ')} `,
                 h('time', { datetime: p.createdAt, title: exact(p.createdAt) }, at(p.createdAt)),
+                ' ',
+                pageLevel(p),
+                ' ',
+                pageAckControl(p, context, () => void reload()),
               ),
             ),
           )

@@ -32,6 +32,7 @@ export const ACTIONS = [
   'customer.link',
   'customer.crm',
   'page.list',
+  'page.ack',
   // Supervisors: who works which case, who is abusive, how the team does, what was done.
   'case.assign',
   'customer.abuse',
@@ -60,6 +61,7 @@ export const LEAST_ROLE: Record<Action, Role> = {
   'customer.link': 'agent',
   'customer.crm': 'agent',
   'page.list': 'agent',
+  'page.ack': 'agent',
   'case.assign': 'supervisor',
   'customer.abuse': 'supervisor',
   'report.read': 'supervisor',
