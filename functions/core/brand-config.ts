@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { autoCloseSchema } from './auto-close-config';
 import { calendarSchema } from './calendar';
 import { parseDuration } from './duration';
 import { escalationSchema } from './escalation';
@@ -104,6 +105,8 @@ const brandSchema = z.strictObject({
       repeatPageAfter: duration.optional(),
     })
     .default({ ...DEFAULT_DEADLINES, byChannel: {} }),
+  /** Cases waiting on the customer close after this much working time (core/auto-close.ts). Absent: never. */
+  autoClose: autoCloseSchema.optional(),
   /** When the care team works: deadline clocks run only then. Absent: around the clock, UTC. */
   calendar: calendarSchema.default({ timezone: 'UTC', exceptions: [] }),
   /** Reading X by polling and search: the monthly spend cap and X's prices. */
