@@ -33,6 +33,8 @@ export interface Budget {
   loadMs: number;
   /** Files the function requires from beside its bundle (lib/lambda-bundling.ts), each with its KiB. */
   besideKiB?: Record<string, number>;
+  /** Why a budget is above the 500 KiB limit: a known regression, named until it is fixed. */
+  overTheLimitBecause?: string;
 }
 
 export interface ColdStartRow {

@@ -30,6 +30,13 @@ import {
 } from '../core/agent-desk';
 import type { BrandDirectory } from '../core/brand-config';
 import type { CareCase, CaseStore } from '../core/cases';
+import {
+  type ExportSink,
+  type ExportSource,
+  InvalidExportError,
+  parseExportRequest,
+  runExport,
+} from '../core/exports';
 import type { Platform } from '../core/interaction';
 import { acknowledgePage, stopPagesOfCase } from '../core/page-escalation';
 import { type Pager, type PageStore, pageIdsOfCase } from '../core/paging';
@@ -55,6 +62,8 @@ export interface AgentApiDeps {
   /** Answering or resolving a case stops its pages' chains and resolves their incidents. Absent: not. */
   pager?: Pager;
   now?: () => Date;
+  /** Where exports are read from and written to (an S3 bucket in AWS, a folder locally). Absent: 501. */
+  exports?: { source: ExportSource; sink: ExportSink };
 }
 
 const MAX_LIMIT = 200;
@@ -153,6 +162,7 @@ function decodeCursor(text: string): QueuePosition {
 function toHttp(error: unknown): HttpResult {
   if (error instanceof BadJsonError) return problem(400, 'the body must be a JSON object');
   if (error instanceof InvalidRequestError) return json(400, { error: error.message, field: error.field });
+  if (error instanceof InvalidExportError) return json(400, { error: error.message, field: error.field });
   if (error instanceof CaseNotFoundError) return problem(404, error.message);
   if (error instanceof StaleVersionError)
     return json(409, { error: error.message, currentVersion: error.currentVersion });
@@ -581,6 +591,25 @@ export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promis
         },
         body: text,
       };
+    },
+    // Written page by page to the sink; the answer is a link to the file (an HTTP API answer holds 6 MB).
+    exports: async ({ event, params, record }) => {
+      const query = event.queryStringParameters ?? {};
+      const request = parseExportRequest({
+        kind: params.kind,
+        brand: query.brand,
+        from: query.from,
+        to: query.to,
+        format: query.format,
+        now: now(),
+      });
+      if (!deps.exports) return problem(501, 'exports are not configured in this deployment');
+      const stored = await runExport(deps.exports.source, deps.exports.sink, request);
+      await record('export', {
+        brandId: request.brandId,
+        detail: { kind: request.kind, format: request.format, from: request.from, to: request.to },
+      });
+      return json(200, { ...request, ...stored });
     },
     'customer.links': async ({ event, params, record }) => {
       const { brandId, platform, customerId } = params as Record<string, string>;

@@ -92,6 +92,7 @@ export const AGENT_API_ROUTES = [
   },
   { key: 'reports', verbs: ['GET'], path: '/api/reports', action: 'report.read', scope: 'query' },
   { key: 'audit', verbs: ['GET'], path: '/api/audit', action: 'audit.read', scope: 'query' },
+  { key: 'exports', verbs: ['GET'], path: '/api/exports/{kind}', action: 'data.export', scope: 'query' },
   {
     key: 'customer.links',
     verbs: ['POST'],
@@ -142,6 +143,7 @@ export const ROUTE_PARAMETERS: Record<string, string> = {
   platform: 'x|facebook|instagram|generic',
   customerId: '[^\\u0000-\\u001f]{1,600}',
   accountId: '[A-Za-z0-9_.:-]{1,100}',
+  kind: 'cases|messages|report|audit',
   // A page id: `sla:<case id>:<deadline>@<instant>:<step>`, `risk:<platform>:<post id>`, ...
   pageId: '[A-Za-z0-9_.:@#+-]{1,400}',
 };

@@ -1,3 +1,4 @@
+import { autoCloseSchema } from './auto-close-schema';
 import {
   type BrandConfig,
   BrandConfigError,
@@ -108,6 +109,8 @@ const brandSchema = z.strictObject({
     }),
     { ...DEFAULT_DEADLINES, byChannel: {} },
   ),
+  /** Cases waiting on the customer close after this much working time (core/auto-close.ts). Absent: never. */
+  autoClose: z.optional(autoCloseSchema),
   /** When the care team works: deadline clocks run only then. Absent: around the clock, UTC. */
   calendar: z._default(calendarSchema, { timezone: 'UTC', exceptions: [] }),
   /** Reading X by polling and search: the monthly spend cap and X's prices. */

@@ -1,6 +1,8 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { consoleFiles } from '../../console/build';
@@ -23,6 +25,7 @@ import {
   SqsOutboundQueue,
 } from '../adapters/aws/sqs-queues';
 import { fareSourceFor } from '../adapters/http/http-fare-source';
+import { FileExportSink } from '../adapters/local/file-export-sink';
 import { FileRefreshLease, FileTokenVault } from '../adapters/local/file-token-vault';
 import { createAgentApi } from '../agent-api/agent-api';
 import { createGenericWebhook } from '../channels/generic/webhook';
@@ -40,6 +43,7 @@ import { logger } from '../commons/logger';
 import { type AgentRecord, createAuthenticator, hashToken, issueToken } from '../core/access/agents';
 import { ALL_BRANDS } from '../core/access/policy';
 import { AgentDesk } from '../core/agent-desk';
+import { runAutoClose } from '../core/auto-close';
 import { type BrandConfig, BrandDirectory, type XReceiveMode } from '../core/brand-config';
 import { lastCustomerMessageAt } from '../core/cases';
 import { MemoryMetrics } from '../core/metrics';
@@ -164,6 +168,8 @@ export interface LocalSystem {
   metrics: MemoryMetrics;
   /** Runs the SLA monitor once now (it also runs on its timer). */
   runSlaMonitor(now?: Date): ReturnType<typeof runSlaMonitor>;
+  /** Runs auto-close once now (it also runs with the SLA monitor on its timer). */
+  runAutoClose(now?: Date): ReturnType<typeof runAutoClose>;
   /** Runs the X poller once now (it also runs on its timer when an account polls or a brand listens). */
   pollX(): Promise<XStreamResult[]>;
   /** Queues again the outbox entries nobody sent (it also runs on the monitor's timer). */
@@ -431,13 +437,22 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       metrics,
     };
     const unsent = { outbox, queue: new SqsOutboundQueue(sqs, queues.outboxQueueUrl) };
+    const autoCloseDeps = { directory, cases: store, audit, ...unsent };
     let monitorRunning: Promise<unknown> | undefined;
     const monitorOnce = async () => {
       if (monitorRunning) return;
       // As the monitor Lambda does: deadlines, then replies nobody sent.
-      const run = runSlaMonitor(monitorDeps).finally(() =>
-        sweepOutbox(unsent).catch((error) => logger.error('outbox sweep failed', { error: error as Error })),
-      );
+      const run = runSlaMonitor(monitorDeps)
+        .finally(() =>
+          runAutoClose(autoCloseDeps).catch((error) =>
+            logger.error('auto-close failed', { error: error as Error }),
+          ),
+        )
+        .finally(() =>
+          sweepOutbox(unsent).catch((error) =>
+            logger.error('outbox sweep failed', { error: error as Error }),
+          ),
+        );
       monitorRunning = run;
       try {
         return await run;
@@ -543,6 +558,12 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       await healthRunning?.catch(() => undefined);
     });
 
+    // Exports are written under the data folder (or the OS temp folder) and served by link, like S3's.
+    const exportSink = new FileExportSink(
+      join(options.dataDir ?? tmpdir(), options.dataDir ? 'exports' : `socialcare-exports-${randomUUID()}`),
+      () => baseUrl,
+    );
+    stops.push(() => exportSink.clear());
     const pageAckApi = createPageAckApi({
       pages,
       audit,
@@ -553,6 +574,11 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     const server: Server = createLocalHttpServer({
       ready: () => ready,
       routes: [
+        {
+          prefix: '/exports',
+          stream: (request, response) => exportSink.serve(request, response),
+          loopbackHostOnly: true,
+        },
         {
           prefix: '/webhooks/x',
           handler: createXWebhook({
@@ -595,6 +621,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
             authenticator: createAuthenticator(agents, options.apiToken),
             auth: 'token',
             accounts,
+            exports: { source: { cases: store, audit }, sink: exportSink },
             pager,
             desk: new AgentDesk({
               directory,
@@ -660,6 +687,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       pollX,
       // Not serialized with the timer: tests use it to run overlapping monitors for real.
       runSlaMonitor: (now?: Date) => runSlaMonitor({ ...monitorDeps, ...(now ? { now: () => now } : {}) }),
+      runAutoClose: (now?: Date) => runAutoClose({ ...autoCloseDeps, ...(now ? { now: () => now } : {}) }),
       sweepOutbox: (now?: Date) => sweepOutbox({ ...unsent, ...(now ? { now: () => now } : {}) }),
       drained,
       xApiBaseUrl,

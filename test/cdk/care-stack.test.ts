@@ -201,7 +201,7 @@ test('table access, least privilege per function: items read and written, Query 
   const indexesQueried = {
     triage: [],
     sender: [],
-    slaMonitor: ['deadline-index'],
+    slaMonitor: ['deadline-index', 'queue-index'],
     agentApi: ['history-index', 'queue-index'],
     xWebhookAdmin: [],
   };
@@ -1210,6 +1210,7 @@ test('cdk-nag AwsSolutions: no unacknowledged finding, and only the reviewed ack
   const handler = stack.node.children.find((c) => c.node.id.startsWith('Custom::CDKBucketDeployment'))!.node
     .id;
   const bucketId = logicalId(stack.console.bucket);
+  const exportBucketId = logicalId(stack.exports.bucket);
   expect(acknowledged).toStrictEqual([
     `${handler} AwsSolutions-L1`,
     'agent-api/function AwsSolutions-L1',
@@ -1243,6 +1244,8 @@ test('cdk-nag AwsSolutions: no unacknowledged finding, and only the reviewed ack
     'console/distribution AwsSolutions-CFR2',
     'console/distribution AwsSolutions-CFR3',
     'console/distribution AwsSolutions-CFR4',
+    `exports/agent-api-exporter AwsSolutions-IAM5[Resource::<${exportBucketId}.Arn>/exports/*]`,
+    'exports/bucket AwsSolutions-S1',
     'page-ack/function/function AwsSolutions-L1',
     'page-ack/function/role/DefaultPolicy AwsSolutions-IAM5[Resource::*]',
     'page-ack/link-key AwsSolutions-SMG4',
@@ -1417,6 +1420,55 @@ test('the X webhook admin: health check every 5 minutes without retries, setup o
   expect(outputs.XWebhookAdminFunctionName?.Description ?? '').toMatch(/"action":"setup"/);
   expect(outputs.XAppSecretName).toBeDefined();
   expect(outputs.XOAuthTokenSecretNames).toBeDefined();
+});
+
+test('exports go to a private, encrypted, TLS-only bucket that forgets them after a day; only the agent API writes and signs links, under exports/', () => {
+  template.hasResourceProperties('AWS::S3::Bucket', {
+    BucketEncryption: {
+      ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+    },
+    PublicAccessBlockConfiguration: {
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    },
+    LifecycleConfiguration: {
+      Rules: [
+        {
+          ExpirationInDays: 1,
+          AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+          Status: 'Enabled',
+        },
+      ],
+    },
+  });
+  const bucket = logicalId(stack.exports.bucket);
+  template.hasResourceProperties('AWS::S3::BucketPolicy', {
+    Bucket: { Ref: bucket },
+    PolicyDocument: {
+      Statement: Match.arrayWith([
+        Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+      ]),
+    },
+  });
+  template.hasResourceProperties('AWS::IAM::Policy', {
+    PolicyDocument: {
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: ['s3:PutObject', 's3:GetObject', 's3:AbortMultipartUpload'],
+          Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucket, 'Arn'] }, '/exports/*']] },
+        },
+      ],
+    },
+    Roles: [{ Ref: logicalId(stack.agentApi.function.role!) }],
+  });
+  const fn = template.findResources('AWS::Lambda::Function')[logicalId(stack.agentApi.function)]!;
+  expect(fn.Properties.Environment.Variables.EXPORT_BUCKET).toStrictEqual({ Ref: bucket });
+  // An export runs inside the HTTP API's 30-second integration timeout.
+  expect(fn.Properties.Timeout).toBe(29);
+  expect(AGENT_ROUTE_KEYS).toContain('GET /api/exports/{kind}');
 });
 
 test('page acknowledgements: open routes checked in the function, its own secrets, publishers sign links with a generated key', () => {

@@ -399,6 +399,15 @@ if (missing && process.env.CI) throw new Error(`CI needs Chromium for the consol
         'agentsFAQ bot',
       );
       assert.match((await page.locator('.tiles').textContent()) ?? '', /FAQ bot’s first response p90/);
+      // The period's cases as CSV: the page asks for the export and shows the link to download it.
+      await page.selectOption('select[data-export=export]', 'cases');
+      await page.click('button[data-export-run]');
+      const link = page.locator('a[data-export-link]');
+      await link.waitFor();
+      const href = (await link.getAttribute('href')) ?? '';
+      const csv = await (await fetch(href)).text();
+      assert.match(csv, /^caseId,brandId,channel,status,/);
+      assert.ok(csv.split('\r\n').length > 3, csv);
       await checkAccessible(page, 'reports');
 
       // What on-call was paged about, each linking to its case.

@@ -141,6 +141,9 @@ export class InMemoryCaseStore implements CaseStore {
     this.messages.get(updated.caseId)?.push(structuredClone(message));
     this.recorded.add(key);
     this.freeSlotIfResolved(updated);
+    const customer = this.customerKey(updated.brandId, updated.customer);
+    if (updated.status !== 'resolved' && message.direction === 'in' && !this.openCaseOf.has(customer))
+      this.openCaseOf.set(customer, updated.caseId);
     return 'written';
   }
 
@@ -186,6 +189,13 @@ export class InMemoryCaseStore implements CaseStore {
     return [...this.cases.values()].filter(
       (c) => c.brandId === brandId && c.openedAt >= from && c.openedAt <= to,
     );
+  }
+
+  /** Pages of 100, as a query would give them. */
+  async *pageCasesOpenedBetween(brandId: string, from: string, to: string) {
+    const cases = await this.listCasesOpenedBetween(brandId, from, to);
+    cases.sort((a, b) => a.openedAt.localeCompare(b.openedAt));
+    for (let i = 0; i < cases.length; i += 100) yield cases.slice(i, i + 100);
   }
 
   async listMessages(caseId: string) {

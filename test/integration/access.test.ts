@@ -145,6 +145,7 @@ function requestAgainst(
     .replace('{customerId}', target.customerId)
     .replace('{agentId}', target.agentId)
     .replace('{accountId}', target.accountId)
+    .replace('{kind}', 'cases')
     .replace('{pageId}', encodeURIComponent(pageIdOf(target.caseId)));
   const bodies: Record<string, unknown> = {
     'agents.add': { name: 'Intruder', brands: [target.brandId], role: 'admin' },

@@ -55,6 +55,7 @@ const AUDIT_NAMES: Record<string, string> = {
   abuse_unmark: 'lifted the abuse mark',
   identity_link: 'linked an identity',
   crm_id: 'set the CRM id',
+  auto_close: 'closed it: no answer from the customer in time',
 };
 
 /** What changed between two versions of a case, in words, for the "changed" banner. */
@@ -1066,7 +1067,8 @@ export const caseView: View = (root, context, [caseId = '']) => {
         shown.audit?.length
           ? h(
               'ol',
-              { class: 'audit-trail', 'data-testid': 'audit' },
+              // A long trail scrolls: the keyboard must reach it too (focusable, named).
+              { class: 'audit-trail', 'data-testid': 'audit', tabindex: '0', 'aria-label': 'Who did what' },
               shown.audit.map((e) =>
                 h(
                   'li',

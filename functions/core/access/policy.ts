@@ -38,6 +38,7 @@ export const ACTIONS = [
   'customer.abuse',
   'report.read',
   'audit.read',
+  'data.export',
   'agent.list',
   'account.list',
   // Administrators: who is who, and the brands' accounts.
@@ -65,6 +66,7 @@ export const LEAST_ROLE: Record<Action, Role> = {
   'customer.abuse': 'supervisor',
   'report.read': 'supervisor',
   'audit.read': 'supervisor',
+  'data.export': 'supervisor',
   'agent.list': 'supervisor',
   'account.list': 'supervisor',
   'agent.manage': 'admin',
