@@ -1,8 +1,14 @@
 import * as z from 'zod';
 import { calendarSchema } from './calendar';
 import { parseDuration } from './duration';
-import { knowledgeBaseSchema, voiceLinkProblems, voiceSchema } from './faq/knowledge-base';
+import {
+  crossCheckKnowledgeBase,
+  knowledgeBaseObject,
+  voiceLinkProblems,
+  voiceSchema,
+} from './faq/knowledge-base';
 import { ACCOUNT_ROLES, type AccountRole, PLATFORMS, type Platform } from './interaction';
+import { locationProblems, locationSchema, placesOfLocations } from './locations';
 import { buildListeningQuery, MAX_SEARCH_QUERY_LENGTH } from './x-intake/listening';
 
 export const PRIORITIES = ['urgent', 'high', 'normal', 'low'] as const;
@@ -128,8 +134,13 @@ const brandSchema = z.strictObject({
       }),
     )
     .default([]),
+  /**
+   * The brand's locations (airports, hotels, branches: core/locations.ts): cases are tagged with one,
+   * local managers see theirs. Each is also a place of the knowledge base (same code and names).
+   */
+  locations: z.array(locationSchema).default([]),
   /** What the FAQ bot may answer: fares, places, locations and their hours, allowed link domains. */
-  knowledgeBase: knowledgeBaseSchema.optional(),
+  knowledgeBase: knowledgeBaseObject.optional(),
   /** The bot's replies in the brand's voice; every template has a default. */
   voice: voiceSchema,
   bot: z
@@ -179,10 +190,23 @@ const brandSchema = z.strictObject({
     .default({ outOfHours: DEFAULT_OUT_OF_HOURS }),
 });
 
+/** One list: the knowledge base reads the brand's locations as its first places (then its own). */
+const brandWithLocationPlaces = brandSchema.transform((brand) =>
+  brand.knowledgeBase
+    ? {
+        ...brand,
+        knowledgeBase: {
+          ...brand.knowledgeBase,
+          places: [...placesOfLocations(brand.locations), ...brand.knowledgeBase.places],
+        },
+      }
+    : brand,
+);
+
 const configSchema = z
   .strictObject({
     $schema: z.string().optional(),
-    brands: z.array(brandSchema).min(1, 'the config needs at least one brand'),
+    brands: z.array(brandWithLocationPlaces).min(1, 'the config needs at least one brand'),
     /** Deployment-wide Meta settings: the Graph API version (known versions and expiry: channels/meta/graph-api.ts). */
     meta: z
       .strictObject({
@@ -249,7 +273,22 @@ const configSchema = z
           });
         }
       }
+      for (const problem of locationProblems(brand)) {
+        ctx.addIssue({ code: 'custom', path: ['brands', b, ...problem.path], message: problem.message });
+      }
       if (brand.knowledgeBase) {
+        // The places from locations come first: a problem there is the location's.
+        const fromLocations = brand.locations.length;
+        for (const problem of crossCheckKnowledgeBase(brand.knowledgeBase)) {
+          const [field, index, ...rest] = problem.path;
+          const path =
+            field === 'places' && typeof index === 'number'
+              ? index < fromLocations
+                ? ['locations', index]
+                : ['knowledgeBase', 'places', index - fromLocations, ...rest]
+              : ['knowledgeBase', ...problem.path];
+          ctx.addIssue({ code: 'custom', path: ['brands', b, ...path], message: problem.message });
+        }
         for (const problem of voiceLinkProblems(brand.voice, brand.knowledgeBase)) {
           ctx.addIssue({
             code: 'custom',

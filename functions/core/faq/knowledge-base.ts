@@ -66,7 +66,8 @@ const locationSchema = z.strictObject({
   checkedAt: isoDateTime,
 });
 
-const knowledgeBaseObject = z.strictObject({
+/** The knowledge base's fields alone; the brand config adds its locations as places, then cross-checks. */
+export const knowledgeBaseObject = z.strictObject({
   places: z.array(placeSchema).default([]),
   fares: z.array(fareSchema).default([]),
   /** Absent: the static `fares` table answers. */
@@ -79,7 +80,7 @@ const knowledgeBaseObject = z.strictObject({
 type Issue = { path: PropertyKey[]; message: string };
 
 /** Problems across the knowledge base that a field schema cannot see, each with its path. */
-function crossCheckKnowledgeBase(kb: z.infer<typeof knowledgeBaseObject>): Issue[] {
+export function crossCheckKnowledgeBase(kb: z.infer<typeof knowledgeBaseObject>): Issue[] {
   const issues: Issue[] = [];
   const codes = new Map<string, number>();
   const names = new Map<string, string>();
