@@ -144,8 +144,12 @@ export class CareStack extends Stack {
     // The sender claims outbox entries and records sent replies on their case, by key: no index.
     this.table.bindTable(this.sender.function, { write: true, indexes: [] });
     this.xAccounts.bindSender(this.sender.function);
-    // The SLA monitor reads due cases and unpublished pages from the deadline index only.
-    this.table.bindTable(this.slaMonitor.function, { write: true, indexes: [DEADLINE_INDEX.name] });
+    // The SLA monitor reads due cases and unpublished pages from the deadline index, and the day's
+    // cases for local managers' daily digests from the history index.
+    this.table.bindTable(this.slaMonitor.function, {
+      write: true,
+      indexes: [DEADLINE_INDEX.name, HISTORY_INDEX.name],
+    });
     // The monitor also queues again outbox entries nobody sent.
     this.outbox.bindProducer(this.slaMonitor.function);
     // Agents change state (claims, notes, tags, abuse marks) and reply through the outbox.
@@ -190,6 +194,8 @@ export class CareStack extends Stack {
     });
     this.oncall.bindPublisher(this.triage.function);
     this.oncall.bindPublisher(this.slaMonitor.function);
+    // A new local manager's e-mail is subscribed to the pages addressed to them.
+    this.oncall.bindManagerSubscriptions(this.agentApi.function);
     this.slaSchedule = new SlaSchedule(this, 'sla-schedule', {
       monitor: this.slaMonitor.function,
       operations: this.operations,

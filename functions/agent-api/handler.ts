@@ -1,6 +1,6 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { comprehendClient, dynamoClient, sqsClient } from '../adapters/aws/clients';
+import { comprehendClient, dynamoClient, snsClient, sqsClient } from '../adapters/aws/clients';
 import { ComprehendPiiDetector } from '../adapters/aws/comprehend-pii';
 import { DynamoAccountStatusStore } from '../adapters/aws/dynamo-account-status';
 import { DynamoAgentRegistry } from '../adapters/aws/dynamo-agent-registry';
@@ -8,6 +8,7 @@ import { DynamoAuditLog } from '../adapters/aws/dynamo-audit-log';
 import { DynamoCaseStore } from '../adapters/aws/dynamo-case-store';
 import { DynamoOutboxStore } from '../adapters/aws/dynamo-outbox-store';
 import { DynamoPageStore } from '../adapters/aws/dynamo-sla';
+import { SnsManagerSubscriptions } from '../adapters/aws/sns-manager-subscriptions';
 import { SqsOutboundQueue } from '../adapters/aws/sqs-queues';
 import { bundledBrandConfig, requireEnv } from '../commons/env';
 import type { HttpEvent, HttpResult } from '../commons/http';
@@ -17,7 +18,7 @@ import { AgentDesk } from '../core/agent-desk';
 import { BrandDirectory } from '../core/brand-config';
 import { createAgentApi } from './agent-api';
 
-const env = requireEnv(['TABLE_NAME', 'OUTBOX_QUEUE_URL']);
+const env = requireEnv(['TABLE_NAME', 'OUTBOX_QUEUE_URL', 'ONCALL_TOPIC_ARN']);
 const dynamo = dynamoClient();
 const directory = new BrandDirectory(bundledBrandConfig());
 const store = new DynamoCaseStore(dynamo, env.TABLE_NAME);
@@ -37,6 +38,7 @@ export const handler = middy<HttpEvent, HttpResult>()
       audit: new DynamoAuditLog(dynamo, env.TABLE_NAME),
       authenticator: createAuthenticator(agents),
       auth: 'jwt',
+      subscriptions: new SnsManagerSubscriptions(snsClient(), env.ONCALL_TOPIC_ARN),
       accounts: new DynamoAccountStatusStore(dynamo, env.TABLE_NAME),
       desk: new AgentDesk({
         directory,

@@ -36,6 +36,8 @@ export const interactionSchema = z.object({
   conversationId: z.string().optional(),
   inReplyToId: z.string().optional(),
   url: z.string().optional(),
+  /** The review site's id of the place reviewed (generic webhook): the brand location listing it owns the case. */
+  placeId: z.string().min(1).max(512).optional(),
   /**
    * outbound: one of our accounts sent it from another tool (X's dm.sent): recorded on the customer's
    * case as ours, never a customer message, never opens a case, never answered. Absent: inbound.

@@ -45,7 +45,10 @@ export function locationProblems(brand: {
   const accounts = new Map<string, string>();
   brand.locations.forEach((location, l) => {
     if (codes.has(location.code))
-      issues.push({ path: ['locations', l, 'code'], message: `location code "${location.code}" is used twice` });
+      issues.push({
+        path: ['locations', l, 'code'],
+        message: `location code "${location.code}" is used twice`,
+      });
     codes.add(location.code);
     [location.name, ...location.aliases].forEach((name, n) => {
       const key = matchKey(name);
@@ -55,7 +58,8 @@ export function locationProblems(brand: {
         return;
       }
       const owner = names.get(key);
-      if (owner && owner !== location.code) issues.push({ path, message: `"${name}" already names ${owner}` });
+      if (owner && owner !== location.code)
+        issues.push({ path, message: `"${name}" already names ${owner}` });
       names.set(key, location.code);
     });
     location.reviewPlaces.forEach((place, p) => {
@@ -74,7 +78,8 @@ export function locationProblems(brand: {
       if (!brand.accounts.some((b) => b.platform === account.platform && b.id === account.id))
         issues.push({ path, message: `${key} is not one of this brand's accounts` });
       const owner = accounts.get(key);
-      if (owner && owner !== location.code) issues.push({ path, message: `${key} already belongs to ${owner}` });
+      if (owner && owner !== location.code)
+        issues.push({ path, message: `${key} already belongs to ${owner}` });
       accounts.set(key, location.code);
     });
   });

@@ -14,6 +14,7 @@ import { DynamoDueCaseFinder, DynamoPageStore } from '../adapters/aws/dynamo-sla
 import { DynamoVolumeCounter } from '../adapters/aws/dynamo-volume-counter';
 import { DynamoRefreshLease, DynamoWebhookHealthStore } from '../adapters/aws/dynamo-x-admin';
 import { DynamoXPollState } from '../adapters/aws/dynamo-x-poll-state';
+import { SnsManagerSubscriptions } from '../adapters/aws/sns-manager-subscriptions';
 import { SnsPager } from '../adapters/aws/sns-pager';
 import {
   delayRedelivery,
@@ -39,6 +40,7 @@ import { ALL_BRANDS } from '../core/access/policy';
 import { AgentDesk } from '../core/agent-desk';
 import { type BrandConfig, BrandDirectory, type XReceiveMode } from '../core/brand-config';
 import { lastCustomerMessageAt } from '../core/cases';
+import { sendLocationDigests } from '../core/local-managers';
 import { MemoryMetrics } from '../core/metrics';
 import { sweepOutbox } from '../core/outbox';
 import { type Page, raisePage } from '../core/paging';
@@ -139,6 +141,8 @@ export interface LocalSystem {
   runSlaMonitor(now?: Date): ReturnType<typeof runSlaMonitor>;
   /** Runs the X poller once now (it also runs on its timer when an account polls or a brand listens). */
   pollX(): Promise<XStreamResult[]>;
+  /** Sends the local managers' daily digests due at `now` (the monitor's timer runs it too). */
+  sendLocationDigests(now?: Date): Promise<Page[]>;
   /** Queues again the outbox entries nobody sent (it also runs on the monitor's timer). */
   sweepOutbox(now?: Date): Promise<string[]>;
   /** The X API base URL every X admin call goes to (the stand-in unless told otherwise). */
@@ -282,6 +286,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
           metrics,
           volumes: new DynamoVolumeCounter(dynamo.client, LOCAL_TABLE_NAME),
           pii: new LocalPiiDetector(),
+          agents,
           mentions: new GraphInstagramMentionReader({
             apiVersion: graphApiVersion,
             tokenFor: async (id) => localMetaToken(id, 'instagram'),
@@ -357,12 +362,18 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     };
     const unsent = { outbox, queue: new SqsOutboundQueue(sqs, queues.outboxQueueUrl) };
     let monitorRunning: Promise<unknown> | undefined;
+    const digestDeps = { ...monitorDeps, agents };
     const monitorOnce = async () => {
       if (monitorRunning) return;
-      // As the monitor Lambda does: deadlines, then replies nobody sent.
-      const run = runSlaMonitor(monitorDeps).finally(() =>
-        sweepOutbox(unsent).catch((error) => logger.error('outbox sweep failed', { error: error as Error })),
-      );
+      // As the monitor Lambda does: deadlines, then replies nobody sent, then local managers' digests.
+      const run = runSlaMonitor(monitorDeps).finally(async () => {
+        await sweepOutbox(unsent).catch((error) =>
+          logger.error('outbox sweep failed', { error: error as Error }),
+        );
+        await sendLocationDigests(new Date(), digestDeps).catch((error) =>
+          logger.error('location digests failed', { error: error as Error }),
+        );
+      });
       monitorRunning = run;
       try {
         return await run;
@@ -512,6 +523,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
             audit,
             authenticator: createAuthenticator(agents, options.apiToken),
             auth: 'token',
+            // Locally the embedded SNS records the subscription; pages reach onPage and the console print.
+            subscriptions: new SnsManagerSubscriptions(sns, queues.oncallTopicArn),
             accounts,
             desk: new AgentDesk({
               directory,
@@ -573,6 +586,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       // Not serialized with the timer: tests use it to run overlapping monitors for real.
       runSlaMonitor: (now?: Date) => runSlaMonitor({ ...monitorDeps, ...(now ? { now: () => now } : {}) }),
       sweepOutbox: (now?: Date) => sweepOutbox({ ...unsent, ...(now ? { now: () => now } : {}) }),
+      sendLocationDigests: (now?: Date) => sendLocationDigests(now ?? new Date(), digestDeps),
       drained,
       xApiBaseUrl,
       xWebhookUrl: xHealth.webhookUrl,

@@ -1,6 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { dynamoClient, snsClient, sqsClient } from '../adapters/aws/clients';
+import { DynamoAgentRegistry } from '../adapters/aws/dynamo-agent-registry';
 import { DynamoCaseStore } from '../adapters/aws/dynamo-case-store';
 import { DynamoOutboxStore } from '../adapters/aws/dynamo-outbox-store';
 import { DynamoDueCaseFinder, DynamoPageStore } from '../adapters/aws/dynamo-sla';
@@ -10,6 +11,7 @@ import { bundledBrandConfig, requireEnv } from '../commons/env';
 import { logger } from '../commons/logger';
 import { EmbeddedMetrics } from '../commons/metrics';
 import { BrandDirectory } from '../core/brand-config';
+import { sendLocationDigests } from '../core/local-managers';
 import { sweepOutbox } from '../core/outbox';
 import { runSlaMonitor } from '../core/sla-monitor';
 
@@ -24,6 +26,7 @@ const deps = {
   linkFor: (caseId: string) => `${env.CASE_LINK_BASE}${encodeURIComponent(caseId)}`,
   metrics: new EmbeddedMetrics(),
 };
+const digests = { ...deps, agents: new DynamoAgentRegistry(dynamo, env.TABLE_NAME) };
 const unsent = {
   outbox: new DynamoOutboxStore(dynamo, env.TABLE_NAME),
   queue: new SqsOutboundQueue(sqsClient(), env.OUTBOX_QUEUE_URL),
@@ -36,11 +39,16 @@ const unsent = {
 export const handler = middy()
   .use(injectLambdaContext(logger, { clearState: true }))
   .handler(async () => {
-    const [result, requeued] = await Promise.all([
+    const [result, requeued, sentDigests] = await Promise.all([
       runSlaMonitor(deps),
       sweepOutbox(unsent).catch((error) => {
         logger.error('outbox sweep failed; the next run tries again', { error: error as Error });
         return [] as string[];
+      }),
+      // Local managers' daily digests, in each one's morning (once a day each: the page id).
+      sendLocationDigests(new Date(), digests).catch((error) => {
+        logger.error('location digests failed; the next run tries again', { error: error as Error });
+        return [];
       }),
     ]);
     logger.info('sla monitor run', {
@@ -48,6 +56,7 @@ export const handler = middy()
       pages: result.pages.map((p) => ({ pageId: p.pageId, kind: p.kind })),
       republished: result.republished,
       requeued,
+      digests: sentDigests.length,
     });
     return { checked: result.checked, pages: result.pages.length, requeued: requeued.length };
   });

@@ -24,6 +24,8 @@ export const genericItemSchema = z.object({
   rating: z.number().min(1).max(5).optional(),
   lang: z.string().min(2).max(35).optional(),
   inReplyTo: z.string().min(1).max(512).optional(),
+  /** The source's id of the place reviewed (a Google place id): a brand location lists it in `reviewPlaces`. */
+  placeId: z.string().min(1).max(512).optional(),
 });
 
 export type GenericItem = z.infer<typeof genericItemSchema>;
@@ -113,6 +115,7 @@ export function normalizeGenericWebhook(
         conversationId: `generic:${source}:${item.inReplyTo ?? item.id}`,
         ...(item.inReplyTo ? { inReplyToId: `${source}:${item.inReplyTo}` } : {}),
         url: item.url,
+        ...(item.placeId ? { placeId: item.placeId } : {}),
       },
     });
   });
