@@ -8,7 +8,7 @@ import {
   voiceSchema,
 } from './faq/knowledge-base';
 import { ACCOUNT_ROLES, type AccountRole, PLATFORMS, type Platform } from './interaction';
-import { locationProblems, locationSchema, placesOfLocations } from './locations';
+import { locationProblems, locationSchema, withLocationPlaces } from './locations';
 import { buildListeningQuery, MAX_SEARCH_QUERY_LENGTH } from './x-intake/listening';
 
 export const PRIORITIES = ['urgent', 'high', 'normal', 'low'] as const;
@@ -197,7 +197,7 @@ const brandWithLocationPlaces = brandSchema.transform((brand) =>
         ...brand,
         knowledgeBase: {
           ...brand.knowledgeBase,
-          places: [...placesOfLocations(brand.locations), ...brand.knowledgeBase.places],
+          places: withLocationPlaces(brand.locations, brand.knowledgeBase.places),
         },
       }
     : brand,

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { timezoneSchema } from './calendar';
-import { COMMON_WORDS, foldText, matchKey, type Place } from './faq/knowledge-base';
+import { COMMON_WORDS, matchKey, type Place } from './faq/knowledge-base';
 import { PLATFORMS } from './interaction';
 
 /**
@@ -91,6 +91,18 @@ export function placesOfLocations(locations: readonly BrandLocation[]): Place[] 
   return locations.map((l) => ({ code: l.code, names: [l.name, ...l.aliases] }));
 }
 
+/**
+ * The knowledge base's places: the locations' first, then its own. A place exactly as a location makes
+ * it is that location's (a validated config is bundled as JSON and parsed again in each Lambda: the
+ * second parse must give the same places, not each location twice).
+ */
+export function withLocationPlaces(locations: readonly BrandLocation[], own: readonly Place[]): Place[] {
+  const fromLocations = placesOfLocations(locations);
+  const same = (a: Place, b: Place) =>
+    a.code === b.code && a.names.length === b.names.length && a.names.every((n, i) => n === b.names[i]);
+  return [...fromLocations, ...own.filter((p) => !fromLocations.some((l) => same(l, p)))];
+}
+
 // ---------------------------------------------------------------------------------------------
 // Tagging a case with its location
 
@@ -99,10 +111,22 @@ interface Token {
   key: string;
 }
 
-/** Words as written and folded ("A'dam" → "adam"): a name only ever matches whole words. */
+/**
+ * Words as written and folded (case and accents), apostrophes kept inside a word ("A'dam" is not the
+ * name "Adam") and a possessive dropped ("Schiphol's" is Schiphol): a name only matches whole words.
+ */
 function tokensOf(text: string): Token[] {
-  return (text.match(/[\p{L}\p{N}'’]+/gu) ?? [])
-    .map((raw) => ({ raw, key: foldText(raw).replace(/[^\p{L}\p{N}]/gu, '') }))
+  return (text.match(/[\p{L}\p{N}'’‘`´]+/gu) ?? [])
+    .map((raw) => ({
+      raw,
+      key: raw
+        .normalize('NFKD')
+        .replace(/\p{M}/gu, '')
+        .toLowerCase()
+        .replace(/[’‘`´]/g, "'")
+        .replace(/'s$/, '')
+        .replace(/^'+|'+$/g, ''),
+    }))
     .filter((t) => t.key !== '');
 }
 
@@ -120,8 +144,8 @@ export function compileLocations(locations: readonly BrandLocation[]): LocationM
   for (const location of locations) {
     names.push({ words: [location.code.toLowerCase()], code: location.code, isCode: true });
     for (const name of [location.name, ...location.aliases]) {
-      const key = matchKey(name);
-      if (key) names.push({ words: key.split(' '), code: location.code, isCode: false });
+      const words = tokensOf(name).map((t) => t.key);
+      if (words.length) names.push({ words, code: location.code, isCode: false });
     }
   }
   names.sort((a, b) => b.words.length - a.words.length);
