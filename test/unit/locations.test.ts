@@ -187,9 +187,9 @@ describe('locations in the brand config', () => {
           code: 'BRU',
           name: 'Brussels',
           timezone: 'Europe/Brussels',
-          reviewPlaces: [{ source: 'google-business', placeId: 'demo-place-schiphol' }],
+          reviewPlaces: [{ source: 'reviews', placeId: 'demo-place-schiphol' }],
         }),
-      'brands[0].locations[3].reviewPlaces[0]: google-business place demo-place-schiphol already belongs to AMS',
+      'brands[0].locations[3].reviewPlaces[0]: reviews place demo-place-schiphol already belongs to AMS',
     ],
     [
       'a bad timezone',
