@@ -186,7 +186,8 @@ test('table access, least privilege per function: items read and written, Query 
   const indexesQueried = {
     triage: [],
     sender: [],
-    slaMonitor: ['deadline-index'],
+    // The history index for local managers' daily digests (the day's cases of their locations).
+    slaMonitor: ['deadline-index', 'history-index'],
     agentApi: ['history-index', 'queue-index'],
     xWebhookAdmin: [],
   };
@@ -740,9 +741,17 @@ test('triage pages on-call, links pages to the case in the console by default, a
       },
     ]);
   }
-  for (const construct of [stack.xWebhook, stack.agentApi, stack.sender, stack.pageForwarder]) {
+  for (const construct of [stack.xWebhook, stack.sender, stack.pageForwarder]) {
     expect(actionsOn(construct.role, 'sns:')).toStrictEqual([]);
   }
+});
+
+test("the agent API may subscribe a local manager's e-mail to the on-call topic, and do nothing else with SNS", () => {
+  expect(actionsOn(stack.agentApi.role, 'sns:')).toStrictEqual(['sns:Subscribe']);
+  expect(resourcesFor(stack.agentApi.role, 'sns:Subscribe')).toStrictEqual([refOf(stack.oncall.topic)]);
+  expect(environmentOf(stack.agentApi.function).ONCALL_TOPIC_ARN).toStrictEqual({
+    Ref: logicalId(stack.oncall.topic),
+  });
 });
 
 test('the SLA monitor runs every minute from EventBridge, in under a minute, without retries', () => {
@@ -782,7 +791,7 @@ test('the SLA monitor runs every minute from EventBridge, in under a minute, wit
   ]);
 });
 
-test('the on-call topic: own rotated key, TLS only, e-mail subscribers get every page, SMS only critical', () => {
+test("the on-call topic: own rotated key, TLS only, e-mail subscribers get every on-call page (no local manager's), SMS only critical", () => {
   const topicRef = { Ref: logicalId(stack.oncall.topic) };
   template.hasResourceProperties('AWS::SNS::Topic', {
     KmsMasterKeyId: { 'Fn::GetAtt': [logicalId(stack.oncall.key), 'Arn'] },
@@ -804,22 +813,26 @@ test('the on-call topic: own rotated key, TLS only, e-mail subscribers get every
       .filter((p) => p.Protocol === protocol)
       .map(({ Endpoint, FilterPolicy }) => ({ Endpoint, FilterPolicy }));
   expect(byProtocol('email')).toStrictEqual(
-    ONCALL_EMAILS.map((Endpoint) => ({ Endpoint, FilterPolicy: undefined })),
+    ONCALL_EMAILS.map((Endpoint) => ({ Endpoint, FilterPolicy: { recipient: [{ exists: false }] } })),
   );
   expect(byProtocol('sms')).toStrictEqual(
-    ONCALL_SMS.map((Endpoint) => ({ Endpoint, FilterPolicy: { severity: ['critical'] } })),
+    ONCALL_SMS.map((Endpoint) => ({
+      Endpoint,
+      FilterPolicy: { recipient: [{ exists: false }], severity: ['critical'] },
+    })),
   );
   expect(subscriptions.length).toBe(ONCALL_EMAILS.length + ONCALL_SMS.length + 1);
 });
 
-test('the page forwarder is subscribed to every page; what fails after two retries lands in a queue', () => {
+test('the page forwarder is subscribed to every on-call page; what fails after two retries lands in a queue', () => {
   const failuresArn = { 'Fn::GetAtt': [logicalId(stack.pageDelivery.failures), 'Arn'] };
   template.hasResourceProperties('AWS::SNS::Subscription', {
     Protocol: 'lambda',
     TopicArn: { Ref: logicalId(stack.oncall.topic) },
     Endpoint: { 'Fn::GetAtt': [logicalId(stack.pageForwarder.function), 'Arn'] },
     RedrivePolicy: { deadLetterTargetArn: failuresArn },
-    FilterPolicy: Match.absent(),
+    // Pages addressed to one local manager go to that manager's e-mail only, never to on-call's Slack.
+    FilterPolicy: { recipient: [{ exists: false }] },
   });
   template.hasResourceProperties('AWS::Lambda::Permission', {
     Action: 'lambda:InvokeFunction',
