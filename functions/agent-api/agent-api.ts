@@ -261,6 +261,7 @@ export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promis
           name: b.name,
           timezone: b.calendar.timezone,
           accounts: b.accounts.map(({ platform, handle, role }) => ({ platform, handle, role })),
+          locations: b.locations.map(({ code, name, timezone }) => ({ code, name, timezone })),
           agentDesk: b.agentDesk,
         })),
       }),
