@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { PassThrough, Readable } from 'node:stream';
 import { describe, test } from '@jest/globals';
+import { runTriageCommand } from '../../functions/cli/triage-command';
 import { DEMO_CONFIG_PATH } from '../../functions/commons/brand-config-file';
 import { type AgentRecord, parseNewAgent } from '../../functions/core/access/agents';
 import {
@@ -19,6 +21,7 @@ import {
   notifyLocalManagers,
   sendLocationDigests,
 } from '../../functions/core/local-managers';
+import { LocalSentimentClassifier } from '../../functions/core/local-sentiment';
 import {
   type BrandLocation,
   locateInteraction,
@@ -468,4 +471,33 @@ describe('telling local managers', () => {
       [['jfk', 'location_digest']],
     );
   });
+});
+
+test('socialcare triage prints the location the text names, else null', async () => {
+  const output = new PassThrough();
+  const chunks: string[] = [];
+  output.on('data', (chunk) => chunks.push(String(chunk)));
+  await runTriageCommand({
+    config: demoConfig(),
+    sentiment: new LocalSentimentClassifier(),
+    input: Readable.from([
+      '{"id":"1","text":"Two hours in the queue at Schiphol, awful"}\n',
+      '{"id":"2","text":"my hamster hates flying"}\n',
+      '{"id":"3","text":"Heathrow to Schiphol, cancelled again"}\n',
+    ]),
+    output,
+  });
+  const lines = chunks
+    .join('')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { id: string; location: string | null });
+  assert.deepEqual(
+    lines.map((l) => [l.id, l.location]),
+    [
+      ['1', 'AMS'],
+      ['2', null],
+      ['3', null],
+    ],
+  );
 });
