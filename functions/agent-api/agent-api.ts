@@ -291,12 +291,16 @@ export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promis
         createdAt: now().toISOString(),
         createdBy: caller.id,
       };
+      // A local manager's e-mail gets the pages addressed to them (SNS asks the address to confirm once).
+      // Subscribed before the agent is written, so a failed subscription leaves no manager who would
+      // never hear; never for an id already taken (that address would get another agent's pages).
+      if (agent.notify?.email && deps.subscriptions) {
+        if (await deps.agents.getAgent(agent.id))
+          throw new InvalidRequestError('id', `there is already an agent ${agent.id}`);
+        await deps.subscriptions.subscribeEmail(agent.id, agent.notify.email);
+      }
       if ((await deps.agents.addAgent(agent)) === 'duplicate') {
         throw new InvalidRequestError('id', `there is already an agent ${agent.id}`);
-      }
-      // A local manager's e-mail gets the pages addressed to them (SNS asks the address to confirm once).
-      if (agent.notify?.email && deps.subscriptions) {
-        await deps.subscriptions.subscribeEmail(agent.id, agent.notify.email);
       }
       const target = agent.brands.includes(ALL_BRANDS) ? brandIds : agent.brands;
       for (const brandId of target) {

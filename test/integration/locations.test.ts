@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { GetSubscriptionAttributesCommand, ListSubscriptionsByTopicCommand } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, test } from '@jest/globals';
+import { snsClient } from '../../functions/adapters/aws/clients';
 import { signGenericPayload } from '../../functions/channels/generic/signature';
 import type { Page } from '../../functions/core/paging';
 import {
@@ -119,6 +121,26 @@ test('a review of the Schiphol location reaches its local manager, and only them
     [[managers.ams.id, caseId]],
   );
   assert.equal(paged.filter((p) => p.kind === 'location_alert').length, 1);
+});
+
+test("the Schiphol manager's e-mail is subscribed to the pages addressed to them only", async () => {
+  const sns = snsClient(system.queues.endpoint);
+  try {
+    const { Subscriptions = [] } = await sns.send(
+      new ListSubscriptionsByTopicCommand({ TopicArn: system.queues.oncallTopicArn }),
+    );
+    const mail = Subscriptions.filter((s) => s.Protocol === 'email');
+    assert.deepEqual(
+      mail.map((s) => s.Endpoint),
+      ['sanne@demoair.example'],
+    );
+    const { Attributes = {} } = await sns.send(
+      new GetSubscriptionAttributesCommand({ SubscriptionArn: mail[0]!.SubscriptionArn! }),
+    );
+    assert.deepEqual(JSON.parse(Attributes.FilterPolicy ?? '{}'), { recipient: [managers.ams.id] });
+  } finally {
+    sns.destroy();
+  }
 });
 
 test("the Schiphol manager sees the case; the Heathrow manager and another brand's Schiphol manager see nothing", async () => {
