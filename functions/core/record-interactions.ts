@@ -1,4 +1,5 @@
 import type { AgentRegistry } from './access/agents';
+import { reopenableCase } from './auto-close';
 import type { Brand, BrandDirectory } from './brand-config';
 import {
   applySentReply,
@@ -205,7 +206,12 @@ async function recordOne(
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const profile = await deps.store.getCustomerProfile(brand.id, customer);
     const existing = profile?.openCaseId ? await deps.store.getCase(profile.openCaseId) : undefined;
-    const open = existing && existing.status !== 'resolved' ? existing : undefined;
+    // A case auto-close resolved opens again when its customer writes within the reopen window.
+    const earlier =
+      existing && existing.status !== 'resolved'
+        ? {}
+        : await reopenableCase(brand, deps.store, profile, interaction.receivedAt);
+    const open = existing && existing.status !== 'resolved' ? existing : earlier.reopen;
     const caseId = open ? open.caseId : caseIdFor(interaction);
     const overdue = open?.nextDeadlineAt
       ? Date.parse(interaction.receivedAt) - Date.parse(open.nextDeadlineAt)
@@ -271,7 +277,10 @@ async function recordOne(
         deps.directory,
       ));
     }
-    const careCase = openNewCase(brand, stored, sentiment, triage);
+    const careCase = {
+      ...openNewCase(brand, stored, sentiment, triage),
+      ...(earlier.previous ? { previousCaseId: earlier.previous } : {}),
+    };
     // The location's managers hear of a new negative or risky case before it is written, under page
     // ids that make it once per case and manager (as risk pages): a retried record pages nobody twice.
     if (careCase.location && deps.paging && deps.agents && !abusive) {

@@ -1,15 +1,18 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { dynamoClient, snsClient, sqsClient } from '../adapters/aws/clients';
+import { dynamoClient, secretsClient, snsClient, sqsClient } from '../adapters/aws/clients';
 import { DynamoAgentRegistry } from '../adapters/aws/dynamo-agent-registry';
+import { DynamoAuditLog } from '../adapters/aws/dynamo-audit-log';
 import { DynamoCaseStore } from '../adapters/aws/dynamo-case-store';
 import { DynamoOutboxStore } from '../adapters/aws/dynamo-outbox-store';
 import { DynamoDueCaseFinder, DynamoPageStore } from '../adapters/aws/dynamo-sla';
+import { ackLinksFromEnv } from '../adapters/aws/page-ack-key';
 import { SnsPager } from '../adapters/aws/sns-pager';
 import { SqsOutboundQueue } from '../adapters/aws/sqs-queues';
 import { bundledBrandConfig, requireEnv } from '../commons/env';
 import { logger } from '../commons/logger';
 import { EmbeddedMetrics } from '../commons/metrics';
+import { runAutoClose } from '../core/auto-close';
 import { BrandDirectory } from '../core/brand-config';
 import { sendLocationDigests } from '../core/local-managers';
 import { sweepOutbox } from '../core/outbox';
@@ -17,8 +20,13 @@ import { runSlaMonitor } from '../core/sla-monitor';
 
 const env = requireEnv(['TABLE_NAME', 'ONCALL_TOPIC_ARN', 'CASE_LINK_BASE', 'OUTBOX_QUEUE_URL']);
 const dynamo = dynamoClient();
+const directory = new BrandDirectory(bundledBrandConfig());
+const ackLinks = ackLinksFromEnv(secretsClient);
 const deps = {
-  directory: new BrandDirectory(bundledBrandConfig()),
+  directory,
+  // Pages climb each brand's escalation chain and carry their signed acknowledgement link.
+  escalationOf: (brandId: string) => directory.escalationOf(brandId),
+  ...(ackLinks ? { ackLinks } : {}),
   cases: new DynamoCaseStore(dynamo, env.TABLE_NAME),
   due: new DynamoDueCaseFinder(dynamo, env.TABLE_NAME),
   pages: new DynamoPageStore(dynamo, env.TABLE_NAME),
@@ -31,19 +39,31 @@ const unsent = {
   outbox: new DynamoOutboxStore(dynamo, env.TABLE_NAME),
   queue: new SqsOutboundQueue(sqsClient(), env.OUTBOX_QUEUE_URL),
 };
+const autoClose = {
+  directory: deps.directory,
+  cases: deps.cases,
+  audit: new DynamoAuditLog(dynamo, env.TABLE_NAME),
+  ...unsent,
+};
 
 /**
- * Every minute (EventBridge): move due cases through warning, breach and repeat page, and queue again
- * any reply nobody sent (its queue send failed after the case was saved).
+ * Every minute (EventBridge): move due cases through warning, breach and repeat page, queue again
+ * any reply nobody sent (its queue send failed after the case was saved), and auto-close the cases
+ * that waited on the customer long enough.
  */
 export const handler = middy()
   .use(injectLambdaContext(logger, { clearState: true }))
   .handler(async () => {
-    const [result, requeued, sentDigests] = await Promise.all([
+    const [result, requeued, autoClosed, sentDigests] = await Promise.all([
       runSlaMonitor(deps),
       sweepOutbox(unsent).catch((error) => {
         logger.error('outbox sweep failed; the next run tries again', { error: error as Error });
         return [] as string[];
+      }),
+      // Waiting cases whose time has come close (brands with autoClose only).
+      runAutoClose(autoClose).catch((error) => {
+        logger.error('auto-close failed; the next run tries again', { error: error as Error });
+        return { closed: [] as string[] };
       }),
       // Local managers' daily digests, in each one's morning (once a day each: the page id).
       sendLocationDigests(new Date(), digests).catch((error) => {
@@ -55,8 +75,16 @@ export const handler = middy()
       checked: result.checked,
       pages: result.pages.map((p) => ({ pageId: p.pageId, kind: p.kind })),
       republished: result.republished,
+      climbed: result.climbed.map((p) => ({ pageId: p.pageId, level: p.level })),
+      stopped: result.stopped,
       requeued,
+      autoClosed: autoClosed.closed,
       digests: sentDigests.length,
     });
-    return { checked: result.checked, pages: result.pages.length, requeued: requeued.length };
+    return {
+      checked: result.checked,
+      pages: result.pages.length,
+      requeued: requeued.length,
+      autoClosed: autoClosed.closed.length,
+    };
   });
