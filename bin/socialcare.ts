@@ -39,6 +39,8 @@ Usage:
   socialcare agents add --brand B [--brand B2] --role agent|supervisor|admin [--team T] [--capacity N]
                     [--initials I] [--sub COGNITO_SUB] [--url U] [--token T] NAME
                                     add an agent (admin); prints its token once (local) and a console link
+  socialcare agents add --brand B --role local_manager --location CODE [--location C2] [--email E]
+                    [--digest] NAME     a local manager: sees and is paged about their locations' cases only
   socialcare agents list|remove [ID] [--url U] [--token T] [--json]
                                     the agents who share a brand with you (supervisor); remove one (admin)
   socialcare audit export --brand B [--from ISO] [--to ISO] [--format csv|jsonl] [--url U] [--token T]
@@ -419,6 +421,9 @@ async function agents(args: string[]): Promise<void> {
       capacity: { type: 'string' },
       initials: { type: 'string' },
       sub: { type: 'string' },
+      location: { type: 'string', multiple: true },
+      email: { type: 'string' },
+      digest: { type: 'boolean' },
       json: { type: 'boolean' },
     },
     strict: true,
@@ -449,6 +454,10 @@ async function agents(args: string[]): Promise<void> {
       ...(capacity !== undefined ? { capacity } : {}),
       ...(values.initials ? { initials: values.initials } : {}),
       ...(values.sub ? { id: values.sub } : {}),
+      ...(values.location?.length ? { locations: values.location } : {}),
+      ...(values.email || values.digest
+        ? { notify: { ...(values.email ? { email: values.email } : {}), digest: values.digest === true } }
+        : {}),
     },
   });
 }

@@ -151,10 +151,10 @@ export class CareStack extends Stack {
     this.table.bindTable(this.sender.function, { write: true, indexes: [] });
     this.xAccounts.bindSender(this.sender.function);
     // The SLA monitor reads due cases and unpublished pages from the deadline index; auto-close reads
-    // the waiting cases of the brands that auto-close from the queue index (and writes the audit trail).
+    // the waiting cases of the brands that auto-close from the queue index (and writes the audit trail); local managers' daily digests read the day's cases from the history index.
     this.table.bindTable(this.slaMonitor.function, {
       write: true,
-      indexes: [DEADLINE_INDEX.name, QUEUE_INDEX.name],
+      indexes: [DEADLINE_INDEX.name, QUEUE_INDEX.name, HISTORY_INDEX.name],
     });
     // The monitor also queues again outbox entries nobody sent.
     this.outbox.bindProducer(this.slaMonitor.function);
@@ -202,6 +202,8 @@ export class CareStack extends Stack {
     });
     this.oncall.bindPublisher(this.triage.function);
     this.oncall.bindPublisher(this.slaMonitor.function);
+    // A new local manager's e-mail is subscribed to the pages addressed to them.
+    this.oncall.bindManagerSubscriptions(this.agentApi.function);
     // The agent API tells the forwarder when a case's pages are over (PagerDuty resolve).
     this.oncall.bindPublisher(this.agentApi.function);
     // Pages are acknowledged from their signed link, Slack and PagerDuty; publishers sign the links.

@@ -41,6 +41,8 @@ export interface Brand {
   name: string;
   timezone: string;
   accounts: Array<{ platform: Platform; handle?: string; role: 'care' | 'bot' }>;
+  /** The brand's locations (airports, hotels): a case may be tagged with one. */
+  locations?: Array<{ code: string; name: string; timezone: string }>;
   agentDesk?: {
     signature: 'none' | 'initials' | 'name';
     allowedLinkDomains: string[];

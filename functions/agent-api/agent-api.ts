@@ -18,7 +18,15 @@ import {
   auditLine,
   newAuditId,
 } from '../core/access/audit';
-import { ALL_BRANDS, allowedActions, decide, visibleBrands, worksFor } from '../core/access/policy';
+import {
+  ALL_BRANDS,
+  allowedActions,
+  decide,
+  decideOnCase,
+  seesCase,
+  visibleBrands,
+  worksFor,
+} from '../core/access/policy';
 import { type AccountStatusStore, needsReauthorization } from '../core/account-status';
 import {
   type Agent,
@@ -38,6 +46,7 @@ import {
   runExport,
 } from '../core/exports';
 import type { Platform } from '../core/interaction';
+import type { ManagerSubscriptions } from '../core/local-managers';
 import { acknowledgePage, stopPagesOfCase } from '../core/page-escalation';
 import { type Pager, type PageStore, pageIdsOfCase } from '../core/paging';
 import { buildReport, buildSeries } from '../core/report';
@@ -57,6 +66,8 @@ export interface AgentApiDeps {
    * names the agent in the registry), `token` locally (each agent's own bearer token).
    */
   auth: 'jwt' | 'token';
+  /** Subscribes a new local manager's e-mail to the pages addressed to them. Absent: nobody is subscribed. */
+  subscriptions?: ManagerSubscriptions;
   /** Whether our accounts still let us act for them (X oauth.revoke). Absent: not reported. */
   accounts?: AccountStatusStore;
   /** Answering or resolving a case stops its pages' chains and resolves their incidents. Absent: not. */
@@ -290,6 +301,7 @@ export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promis
           name: b.name,
           timezone: b.calendar.timezone,
           accounts: b.accounts.map(({ platform, handle, role }) => ({ platform, handle, role })),
+          locations: b.locations.map(({ code, name, timezone }) => ({ code, name, timezone })),
           agentDesk: b.agentDesk,
         })),
       }),
@@ -300,7 +312,11 @@ export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promis
       return json(200, { agents: all.filter(shared).map(publicAgent) });
     },
     'agents.add': async ({ event, caller, record }) => {
-      const input = parseNewAgent(body(event), brandIds);
+      const input = parseNewAgent(
+        body(event),
+        brandIds,
+        (brandId) => deps.directory.brand(brandId)?.locations.map((l) => l.code) ?? [],
+      );
       if (deps.auth === 'jwt' && !input.id) {
         throw new InvalidRequestError(
           'id',
@@ -315,6 +331,14 @@ export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promis
         createdAt: now().toISOString(),
         createdBy: caller.id,
       };
+      // A local manager's e-mail gets the pages addressed to them (SNS asks the address to confirm once).
+      // Subscribed before the agent is written, so a failed subscription leaves no manager who would
+      // never hear; never for an id already taken (that address would get another agent's pages).
+      if (agent.notify?.email && deps.subscriptions) {
+        if (await deps.agents.getAgent(agent.id))
+          throw new InvalidRequestError('id', `there is already an agent ${agent.id}`);
+        await deps.subscriptions.subscribeEmail(agent.id, agent.notify.email);
+      }
       if ((await deps.agents.addAgent(agent)) === 'duplicate') {
         throw new InvalidRequestError('id', `there is already an agent ${agent.id}`);
       }
@@ -323,7 +347,13 @@ export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promis
         await record('agent_created', {
           brandId,
           target: agent.id,
-          detail: { name: agent.name, initials: agent.initials, role: agent.role, brands: agent.brands },
+          detail: {
+            name: agent.name,
+            initials: agent.initials,
+            role: agent.role,
+            brands: agent.brands,
+            ...(agent.locations ? { locations: agent.locations } : {}),
+          },
         });
       }
       return json(201, { id: agent.id, ...(token ? { token } : {}), agent: publicAgent(agent) });
@@ -341,7 +371,10 @@ export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promis
       const limit = limitOf(query);
       const at = now();
       const after = query.cursor ? decodeCursor(query.cursor) : undefined;
-      const all = (await Promise.all(queryBrands(context).map((b) => deps.store.listOpenCases(b.id)))).flat();
+      // Only the cases the caller may see count (a local manager's locations), in the list and the counts.
+      const all = (await Promise.all(queryBrands(context).map((b) => deps.store.listOpenCases(b.id))))
+        .flat()
+        .filter((c) => seesCase(context.caller, c));
       const counts = {
         open: all.filter((c) => c.status === 'open').length,
         waiting_on_customer: all.filter((c) => c.status === 'waiting_on_customer').length,
@@ -355,6 +388,9 @@ export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promis
         )
         .filter((c) => !query.platform || c.platform === query.platform)
         .filter((c) => !query.sentiment || c.sentiment === query.sentiment)
+        .filter(
+          (c) => !query.location || (query.location === 'none' ? !c.location : c.location === query.location),
+        )
         .filter((c) => query.breached !== 'true' || isBreached(c, at))
         .map((c) => ({ c, position: positionOf(c) }))
         .filter(({ position }) => !after || comparePositions(position, after) > 0)
@@ -421,7 +457,10 @@ export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promis
           ...(profile?.crmId ? { crmId: profile.crmId } : {}),
           links: profile?.links ?? [],
           cases: earlier
-            .filter((c): c is CareCase => Boolean(c) && c!.brandId === careCase!.brandId)
+            // A local manager sees only the customer's cases at their own locations.
+            .filter(
+              (c): c is CareCase => Boolean(c) && c!.brandId === careCase!.brandId && seesCase(caller, c!),
+            )
             .map(({ caseId: id, status, openedAt, subject, platform }) => ({
               caseId: id,
               status,
@@ -695,7 +734,12 @@ export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promis
       const params = Object.fromEntries(parsed.parameters.map((name, i) => [name, values[i]!]));
       try {
         const target = await brandsOf(route, params, event);
-        const decision = target ? decide(caller, route.action, target.brandIds) : 'not_found';
+        // A case is decided on as a whole (its brand and, for a local manager, its location).
+        const decision = !target
+          ? 'not_found'
+          : target.careCase
+            ? decideOnCase(caller, route.action, target.careCase)
+            : decide(caller, route.action, target.brandIds);
         // Another brand's case answers exactly as a case that does not exist.
         if (decision === 'not_found' || !target)
           throw new CaseNotFoundError(params.caseId ?? notFoundName(route, params));

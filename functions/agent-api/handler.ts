@@ -9,6 +9,7 @@ import { DynamoCaseStore } from '../adapters/aws/dynamo-case-store';
 import { DynamoOutboxStore } from '../adapters/aws/dynamo-outbox-store';
 import { DynamoPageStore } from '../adapters/aws/dynamo-sla';
 import { S3ExportSink } from '../adapters/aws/s3-export-sink';
+import { SnsManagerSubscriptions } from '../adapters/aws/sns-manager-subscriptions';
 import { SnsPager } from '../adapters/aws/sns-pager';
 import { SqsOutboundQueue } from '../adapters/aws/sqs-queues';
 import { bundledBrandConfig, requireEnv } from '../commons/env';
@@ -40,6 +41,7 @@ export const handler = middy<HttpEvent, HttpResult>()
       audit,
       authenticator: createAuthenticator(agents),
       auth: 'jwt',
+      subscriptions: new SnsManagerSubscriptions(snsClient(), env.ONCALL_TOPIC_ARN),
       accounts: new DynamoAccountStatusStore(dynamo, env.TABLE_NAME),
       exports: { source: { cases: store, audit }, sink: new S3ExportSink(s3Client(), env.EXPORT_BUCKET) },
       // Answering or resolving a case stops its pages' chains and resolves their PagerDuty incidents.

@@ -40,6 +40,9 @@ export interface AgentInput {
   teams?: string[];
   capacity?: number;
   initials?: string;
+  /** A local manager's location codes, and how they hear of new negative or risky cases there. */
+  locations?: string[];
+  notify?: { email?: string; digest: boolean };
   /** The Cognito sub, for a deployed system. */
   id?: string;
 }

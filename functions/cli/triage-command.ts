@@ -2,6 +2,7 @@ import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { type Brand, type BrandConfig, BrandDirectory } from '../core/brand-config';
 import type { Interaction } from '../core/interaction';
+import { locationFromText } from '../core/locations';
 import { decideNeedsReply } from '../core/needs-reply';
 import { readFaq } from '../core/replies';
 import type { SentimentClassifier } from '../core/sentiment';
@@ -140,6 +141,8 @@ export async function runTriageCommand(options: {
         needsReply: needs.needsReply,
         needsReplyReason: needs.reason,
         topic: topic.topic,
+        // The brand location the text names (one, by whole words), else null: routing reads it.
+        location: locationFromText(brand.locations, item.text) ?? null,
         confidence: Math.max(...Object.values(sentiment.scores)),
         priority: decision.priority,
         reasons: decision.priorityReasons,

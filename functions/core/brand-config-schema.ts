@@ -13,8 +13,10 @@ import { calendarSchema } from './calendar-schema';
 import { parseDuration } from './duration';
 import { escalationSchema } from './escalation-schema';
 import { voiceLinkProblems } from './faq/knowledge-base';
-import { knowledgeBaseSchema, voiceSchema } from './faq/knowledge-base-schema';
+import { crossCheckKnowledgeBase, knowledgeBaseObject, voiceSchema } from './faq/knowledge-base-schema';
 import { ACCOUNT_ROLES, PLATFORMS } from './interaction';
+import { locationProblems, withLocationPlaces } from './locations';
+import { locationSchema } from './locations-schema';
 import * as z from './schema';
 import { MAX_SEARCH_QUERY_LENGTH } from './x-intake/listening';
 
@@ -137,8 +139,13 @@ const brandSchema = z.strictObject({
     ),
     [],
   ),
+  /**
+   * The brand's locations (airports, hotels, branches: core/locations.ts): cases are tagged with one,
+   * local managers see theirs. Each is also a place of the knowledge base (same code and names).
+   */
+  locations: z._default(z.array(locationSchema), []),
   /** What the FAQ bot may answer: fares, places, locations and their hours, allowed link domains. */
-  knowledgeBase: z.optional(knowledgeBaseSchema),
+  knowledgeBase: z.optional(knowledgeBaseObject),
   /** The bot's replies in the brand's voice; every template has a default. */
   voice: voiceSchema,
   bot: z._default(
@@ -196,10 +203,26 @@ const brandSchema = z.strictObject({
   escalation: z.optional(escalationSchema),
 });
 
+/** One list: the knowledge base reads the brand's locations as its first places (then its own). */
+const brandWithLocationPlaces = z.pipe(
+  brandSchema,
+  z.transform((brand: z.output<typeof brandSchema>) =>
+    brand.knowledgeBase
+      ? {
+          ...brand,
+          knowledgeBase: {
+            ...brand.knowledgeBase,
+            places: withLocationPlaces(brand.locations, brand.knowledgeBase.places),
+          },
+        }
+      : brand,
+  ),
+);
+
 export const configSchema = z
   .strictObject({
     $schema: z.optional(z.string()),
-    brands: z.array(brandSchema).check(z.minLength(1, 'the config needs at least one brand')),
+    brands: z.array(brandWithLocationPlaces).check(z.minLength(1, 'the config needs at least one brand')),
     /** Deployment-wide Meta settings: the Graph API version (known versions and expiry: channels/meta/graph-api.ts). */
     meta: z.optional(
       z.strictObject({
@@ -269,7 +292,22 @@ export const configSchema = z
             });
           }
         }
+        for (const problem of locationProblems(brand)) {
+          ctx.addIssue({ code: 'custom', path: ['brands', b, ...problem.path], message: problem.message });
+        }
         if (brand.knowledgeBase) {
+          // The places from locations come first: a problem there is the location's.
+          const fromLocations = brand.locations.length;
+          for (const problem of crossCheckKnowledgeBase(brand.knowledgeBase)) {
+            const [field, index, ...rest] = problem.path;
+            const path =
+              field === 'places' && typeof index === 'number'
+                ? index < fromLocations
+                  ? ['locations', index]
+                  : ['knowledgeBase', 'places', index - fromLocations, ...rest]
+                : ['knowledgeBase', ...problem.path];
+            ctx.addIssue({ code: 'custom', path: ['brands', b, ...path], message: problem.message });
+          }
           for (const problem of voiceLinkProblems(brand.voice, brand.knowledgeBase)) {
             ctx.addIssue({
               code: 'custom',

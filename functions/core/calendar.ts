@@ -68,7 +68,7 @@ function offsetAt(timezone: string, ms: number): number {
 }
 
 /** The instant a local wall-clock time happens. A time skipped by DST moves forward by the gap. */
-function instantOf(timezone: string, date: string, minutes: number): number {
+export function instantOf(timezone: string, date: string, minutes: number): number {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
   const guess = Date.UTC(y, m - 1, d) + minutes * 60_000;
   let instant = guess - offsetAt(timezone, guess);

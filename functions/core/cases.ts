@@ -106,6 +106,10 @@ export interface CareCase {
   suggestedReply?: string;
   /** Why the bot did not answer a post addressed to it. */
   botDeclined?: string;
+  /** The brand location the case is about (a location code: core/locations.ts); its local managers see it. */
+  location?: string;
+  /** How the location was found: the review site's place id, the account it came to, or its text. */
+  locationBy?: 'review_place' | 'account' | 'text';
   /** The agent who owns the case. */
   assignee?: string;
   tags?: string[];
@@ -314,6 +318,7 @@ export function openNewCase(
     action: triage.action,
     ...(triage.suggestedReply ? { suggestedReply: triage.suggestedReply } : {}),
     ...(triage.botDeclined ? { botDeclined: triage.botDeclined } : {}),
+    ...(triage.location ? { location: triage.location, locationBy: triage.locationBy ?? 'text' } : {}),
     customer: customerOf(interaction),
     accountId: interaction.account.id,
     accountRole: interaction.account.role,
@@ -364,6 +369,10 @@ export function attachToCase(
     intent: triage.intent ?? existing.intent,
     ...(triage.suggestedReply ? { suggestedReply: triage.suggestedReply } : {}),
     action: triage.action === 'escalate' ? 'escalate' : existing.action,
+    // A case keeps the location it was opened with; one opened without gains the first one named.
+    ...(!existing.location && triage.location
+      ? { location: triage.location, locationBy: triage.locationBy ?? 'text' }
+      : {}),
     lastInboundAt: [interaction.receivedAt, existing.lastInboundAt].sort().at(-1) as string,
     // Messages can arrive out of order: the latest words are those of the latest post.
     ...(interaction.receivedAt >= existing.lastInboundAt ? { latestText: subjectOf(interaction.text) } : {}),

@@ -36,6 +36,8 @@ export const interactionSchema = z.object({
   conversationId: z.optional(z.string()),
   inReplyToId: z.optional(z.string()),
   url: z.optional(z.string()),
+  /** The review site's id of the place reviewed (generic webhook): the brand location listing it owns the case. */
+  placeId: z.optional(z.string().check(z.minLength(1), z.maxLength(512))),
   /**
    * outbound: one of our accounts sent it from another tool (X's dm.sent): recorded on the customer's
    * case as ours, never a customer message, never opens a case, never answered. Absent: inbound.

@@ -16,7 +16,11 @@ export type PageKind =
   /** X marked our webhook invalid and it could not be re-validated, or the missed events not replayed. */
   | 'x_webhook'
   /** An X account's OAuth 2.0 grant is gone (refused refresh token): someone must authorize again. */
-  | 'x_authorization';
+  | 'x_authorization'
+  /** A new negative or risky case at a location, to one of its local managers (`recipient`). */
+  | 'location_alert'
+  /** A local manager's daily list of their locations' negative or risky cases (`recipient`). */
+  | 'location_digest';
 export type PageSeverity = 'warning' | 'critical';
 
 export interface Page {
@@ -31,6 +35,13 @@ export interface Page {
   text: string;
   link?: string;
   createdAt: string;
+  /**
+   * The one agent (a local manager) the page is for: only subscriptions filtering on their id get it,
+   * on-call's never do. Absent: an on-call page.
+   */
+  recipient?: string;
+  /** The location code a local manager's page is about. */
+  location?: string;
   /** Its place in the brand's escalation chain (absent: a page from before chains, every target). */
   level?: number;
   levelName?: string;

@@ -1,3 +1,4 @@
+import type { AgentRegistry } from './access/agents';
 import { reopenableCase } from './auto-close';
 import type { Brand, BrandDirectory } from './brand-config';
 import {
@@ -14,6 +15,8 @@ import {
 } from './cases';
 import type { FaqReply } from './faq/answer';
 import type { Interaction } from './interaction';
+import { notifyLocalManagers } from './local-managers';
+import { locateInteraction } from './locations';
 import { completeMention, type MentionContentReader } from './mention-content';
 import { type Page, type PagingDeps, raisePage, riskPageId } from './paging';
 import { LocalPiiDetector, maskPii, type PiiDetector } from './pii';
@@ -68,6 +71,8 @@ export interface RecordDeps {
   volumes?: VolumeCounter;
   /** Reads the text of mentions the platform notified by id only. Absent: they keep their placeholder. */
   mentions?: MentionContentReader;
+  /** The agent registry, for the local managers of a new case's location. Absent: nobody is told. */
+  agents?: Pick<AgentRegistry, 'listAgents'>;
 }
 
 /** `interaction` is the masked one: a page leaves the system (SNS, e-mail, SMS, Slack, PagerDuty). */
@@ -185,6 +190,12 @@ async function recordOne(
     ...(faq ? { faq } : {}),
   };
   const customer = customerOf(interaction);
+  const located = locateInteraction(brand.locations, {
+    platform: interaction.platform,
+    accountId: interaction.account.id,
+    ...(interaction.placeId ? { placeId: interaction.placeId } : {}),
+    text: interaction.text,
+  });
   // Private data (card and account numbers, e-mail addresses, phone numbers) is masked in everything
   // that is stored or leaves the system (the case, its message, pages); triage above read the post as
   // written. Only `stored` is used from here on.
@@ -214,6 +225,7 @@ async function recordOne(
       },
       risks,
     );
+    if (located) triage = { ...triage, location: located.location, locationBy: located.by };
     if (interaction.source === 'listening' && !open) {
       // A keyword hit becomes a case only when it needs care; the rest is counted, not queued.
       const need = listeningNeedsCare({
@@ -269,6 +281,14 @@ async function recordOne(
       ...openNewCase(brand, stored, sentiment, triage),
       ...(earlier.previous ? { previousCaseId: earlier.previous } : {}),
     };
+    // The location's managers hear of a new negative or risky case before it is written, under page
+    // ids that make it once per case and manager (as risk pages): a retried record pages nobody twice.
+    if (careCase.location && deps.paging && deps.agents && !abusive) {
+      await notifyLocalManagers(brand, { ...careCase, location: careCase.location }, stored.text, {
+        ...deps.paging,
+        agents: deps.agents,
+      });
+    }
     const outcome = await deps.store.openCase(
       careCase,
       messageFromInteraction(careCase.caseId, stored, sentiment),

@@ -34,6 +34,10 @@ export interface TriageDecision {
   suggestedReply?: string;
   /** Why the bot did not answer a post addressed to it (risk, complaint, unclear, ...). */
   botDeclined?: string;
+  /** The brand location the post is about (core/locations.ts): routing and local managers read it. */
+  location?: string;
+  /** How the location was found: the review site's place, the account it came to, or its text. */
+  locationBy?: 'review_place' | 'account' | 'text';
 }
 
 /** Built-in risk signals. Brands add their own in `riskTerms`. Whole words or phrases, case-insensitive. */

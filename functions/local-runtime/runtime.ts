@@ -17,6 +17,7 @@ import { DynamoDueCaseFinder, DynamoPageStore } from '../adapters/aws/dynamo-sla
 import { DynamoVolumeCounter } from '../adapters/aws/dynamo-volume-counter';
 import { DynamoRefreshLease, DynamoWebhookHealthStore } from '../adapters/aws/dynamo-x-admin';
 import { DynamoXPollState } from '../adapters/aws/dynamo-x-poll-state';
+import { SnsManagerSubscriptions } from '../adapters/aws/sns-manager-subscriptions';
 import { SnsPager } from '../adapters/aws/sns-pager';
 import {
   delayRedelivery,
@@ -46,6 +47,7 @@ import { AgentDesk } from '../core/agent-desk';
 import { runAutoClose } from '../core/auto-close';
 import { type BrandConfig, BrandDirectory, type XReceiveMode } from '../core/brand-config';
 import { lastCustomerMessageAt } from '../core/cases';
+import { sendLocationDigests } from '../core/local-managers';
 import { MemoryMetrics } from '../core/metrics';
 import { sweepOutbox } from '../core/outbox';
 import { type Page, type PagingDeps, raisePage } from '../core/paging';
@@ -172,6 +174,8 @@ export interface LocalSystem {
   runAutoClose(now?: Date): ReturnType<typeof runAutoClose>;
   /** Runs the X poller once now (it also runs on its timer when an account polls or a brand listens). */
   pollX(): Promise<XStreamResult[]>;
+  /** Sends the local managers' daily digests due at `now` (the monitor's timer runs it too). */
+  sendLocationDigests(now?: Date): Promise<Page[]>;
   /** Queues again the outbox entries nobody sent (it also runs on the monitor's timer). */
   sweepOutbox(now?: Date): Promise<string[]>;
   /** The X API base URL every X admin call goes to (the stand-in unless told otherwise). */
@@ -346,6 +350,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
           metrics,
           volumes: new DynamoVolumeCounter(dynamo.client, LOCAL_TABLE_NAME),
           pii: new LocalPiiDetector(),
+          agents,
           mentions: new GraphInstagramMentionReader({
             apiVersion: graphApiVersion,
             tokenFor: async (id) => localMetaToken(id, 'instagram'),
@@ -398,6 +403,9 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
                 link: message.link,
               });
               options.onPage?.(message);
+              // A page addressed to one local manager is theirs (their e-mail), never on-call's Slack or
+              // PagerDuty: in AWS the forwarder's subscription filters it out on `recipient`.
+              if (message.recipient) continue;
             }
             // As the forwarder Lambda does in AWS: to PagerDuty (the stand-in unless told otherwise) and Slack.
             try {
@@ -439,9 +447,10 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     const unsent = { outbox, queue: new SqsOutboundQueue(sqs, queues.outboxQueueUrl) };
     const autoCloseDeps = { directory, cases: store, audit, ...unsent };
     let monitorRunning: Promise<unknown> | undefined;
+    const digestDeps = { ...monitorDeps, agents };
     const monitorOnce = async () => {
       if (monitorRunning) return;
-      // As the monitor Lambda does: deadlines, then replies nobody sent.
+      // As the monitor Lambda does: deadlines, then replies nobody sent, then local managers' digests.
       const run = runSlaMonitor(monitorDeps)
         .finally(() =>
           runAutoClose(autoCloseDeps).catch((error) =>
@@ -451,6 +460,11 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
         .finally(() =>
           sweepOutbox(unsent).catch((error) =>
             logger.error('outbox sweep failed', { error: error as Error }),
+          ),
+        )
+        .finally(() =>
+          sendLocationDigests(new Date(), digestDeps).catch((error) =>
+            logger.error('location digests failed', { error: error as Error }),
           ),
         );
       monitorRunning = run;
@@ -620,6 +634,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
             audit,
             authenticator: createAuthenticator(agents, options.apiToken),
             auth: 'token',
+            // Locally the embedded SNS records the subscription; pages reach onPage and the console print.
+            subscriptions: new SnsManagerSubscriptions(sns, queues.oncallTopicArn),
             accounts,
             exports: { source: { cases: store, audit }, sink: exportSink },
             pager,
@@ -689,6 +705,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       runSlaMonitor: (now?: Date) => runSlaMonitor({ ...monitorDeps, ...(now ? { now: () => now } : {}) }),
       runAutoClose: (now?: Date) => runAutoClose({ ...autoCloseDeps, ...(now ? { now: () => now } : {}) }),
       sweepOutbox: (now?: Date) => sweepOutbox({ ...unsent, ...(now ? { now: () => now } : {}) }),
+      sendLocationDigests: (now?: Date) => sendLocationDigests(now ?? new Date(), digestDeps),
       drained,
       xApiBaseUrl,
       xWebhookUrl: xHealth.webhookUrl,

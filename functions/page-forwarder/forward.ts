@@ -19,6 +19,9 @@ const KINDS: readonly PageKind[] = [
   'x_spend',
   'x_webhook',
   'x_authorization',
+  // Addressed to one local manager (`recipient`): parsed locally; the AWS forwarder's subscription never gets them.
+  'location_alert',
+  'location_digest',
 ];
 const SEVERITIES: readonly PageSeverity[] = ['warning', 'critical'];
 

@@ -1,6 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { dynamoClient, secretsClient, snsClient, sqsClient } from '../adapters/aws/clients';
+import { DynamoAgentRegistry } from '../adapters/aws/dynamo-agent-registry';
 import { DynamoAuditLog } from '../adapters/aws/dynamo-audit-log';
 import { DynamoCaseStore } from '../adapters/aws/dynamo-case-store';
 import { DynamoOutboxStore } from '../adapters/aws/dynamo-outbox-store';
@@ -13,6 +14,7 @@ import { logger } from '../commons/logger';
 import { EmbeddedMetrics } from '../commons/metrics';
 import { runAutoClose } from '../core/auto-close';
 import { BrandDirectory } from '../core/brand-config';
+import { sendLocationDigests } from '../core/local-managers';
 import { sweepOutbox } from '../core/outbox';
 import { runSlaMonitor } from '../core/sla-monitor';
 
@@ -32,6 +34,7 @@ const deps = {
   linkFor: (caseId: string) => `${env.CASE_LINK_BASE}${encodeURIComponent(caseId)}`,
   metrics: new EmbeddedMetrics(),
 };
+const digests = { ...deps, agents: new DynamoAgentRegistry(dynamo, env.TABLE_NAME) };
 const unsent = {
   outbox: new DynamoOutboxStore(dynamo, env.TABLE_NAME),
   queue: new SqsOutboundQueue(sqsClient(), env.OUTBOX_QUEUE_URL),
@@ -51,7 +54,7 @@ const autoClose = {
 export const handler = middy()
   .use(injectLambdaContext(logger, { clearState: true }))
   .handler(async () => {
-    const [result, requeued, autoClosed] = await Promise.all([
+    const [result, requeued, autoClosed, sentDigests] = await Promise.all([
       runSlaMonitor(deps),
       sweepOutbox(unsent).catch((error) => {
         logger.error('outbox sweep failed; the next run tries again', { error: error as Error });
@@ -62,6 +65,11 @@ export const handler = middy()
         logger.error('auto-close failed; the next run tries again', { error: error as Error });
         return { closed: [] as string[] };
       }),
+      // Local managers' daily digests, in each one's morning (once a day each: the page id).
+      sendLocationDigests(new Date(), digests).catch((error) => {
+        logger.error('location digests failed; the next run tries again', { error: error as Error });
+        return [];
+      }),
     ]);
     logger.info('sla monitor run', {
       checked: result.checked,
@@ -71,6 +79,7 @@ export const handler = middy()
       stopped: result.stopped,
       requeued,
       autoClosed: autoClosed.closed,
+      digests: sentDigests.length,
     });
     return {
       checked: result.checked,

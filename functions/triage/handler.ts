@@ -5,6 +5,7 @@ import { comprehendClient, dynamoClient, secretsClient, snsClient, sqsClient } f
 import { ComprehendPiiDetector } from '../adapters/aws/comprehend-pii';
 import { comprehendSentiment } from '../adapters/aws/comprehend-sentiment';
 import { DynamoAccountStatusStore } from '../adapters/aws/dynamo-account-status';
+import { DynamoAgentRegistry } from '../adapters/aws/dynamo-agent-registry';
 import { DynamoCaseStore } from '../adapters/aws/dynamo-case-store';
 import { DynamoOutboxStore } from '../adapters/aws/dynamo-outbox-store';
 import { DynamoRateLimiter } from '../adapters/aws/dynamo-rate-limiter';
@@ -69,6 +70,8 @@ export const handler = middy<SQSEvent, SQSBatchResponse>()
       volumes: new DynamoVolumeCounter(dynamo, env.TABLE_NAME),
       pii: new ComprehendPiiDetector(comprehendClient()),
       mentions,
+      // Local managers of a new negative or risky case's location are paged (core/local-managers.ts).
+      agents: new DynamoAgentRegistry(dynamo, env.TABLE_NAME),
       paging: {
         pages: new DynamoPageStore(dynamo, env.TABLE_NAME),
         pager: new SnsPager(snsClient(), env.ONCALL_TOPIC_ARN),

@@ -64,6 +64,12 @@ export function oncallSubscriberProblems(subscribers: OncallSubscribers): string
 }
 
 /**
+ * On-call's subscriptions (e-mail, SMS, the Slack/PagerDuty forwarder) take every page except those
+ * addressed to one local manager (`recipient`): a location's cases stay with its manager.
+ */
+const ONCALL_ONLY = { recipient: sns.SubscriptionFilter.notExistsFilter() };
+
+/**
  * The on-call SNS topic: pages about customers (deadline warnings and breaches, high-risk posts), as
  * opposed to the operations topic's alarms about the system. Pages carry the attributes brand,
  * severity and kind to filter on. Encrypted with its own customer managed key (pages hold customers'
@@ -96,7 +102,10 @@ export class OncallTopic extends Construct {
     for (const email of props.emails) {
       this.topic.addSubscription(
         new subscriptions.EmailSubscription(email, {
-          filterPolicy: { targets: sns.SubscriptionFilter.stringFilter({ allowlist: ['email'] }) },
+          filterPolicy: {
+            ...ONCALL_ONLY,
+            targets: sns.SubscriptionFilter.stringFilter({ allowlist: ['email'] }),
+          },
         }),
       );
     }
@@ -104,6 +113,7 @@ export class OncallTopic extends Construct {
       this.topic.addSubscription(
         new subscriptions.SmsSubscription(number, {
           filterPolicy: {
+            ...ONCALL_ONLY,
             severity: sns.SubscriptionFilter.stringFilter({ allowlist: [...props.smsSeverities] }),
             targets: sns.SubscriptionFilter.stringFilter({ allowlist: ['sms'] }),
           },
@@ -133,6 +143,21 @@ export class OncallTopic extends Construct {
    * cannot deliver lands in `deadLetterQueue`.
    */
   subscribe(fn: lambda.IFunction, deadLetterQueue: sqs.IQueue): sns.Subscription {
-    return this.topic.addSubscription(new subscriptions.LambdaSubscription(fn, { deadLetterQueue }));
+    return this.topic.addSubscription(
+      new subscriptions.LambdaSubscription(fn, { deadLetterQueue, filterPolicy: ONCALL_ONLY }),
+    );
+  }
+
+  /**
+   * Lets a function (the agent API) subscribe a local manager's e-mail address to the pages addressed
+   * to them (a filter on the `recipient` attribute), and sets ONCALL_TOPIC_ARN, together.
+   */
+  bindManagerSubscriptions(fn: lambda.Function): void {
+    iam.Grant.addToPrincipal({
+      grantee: fn,
+      actions: ['sns:Subscribe'],
+      resourceArns: [this.topic.topicArn],
+    });
+    fn.addEnvironment('ONCALL_TOPIC_ARN', this.topic.topicArn);
   }
 }

@@ -201,7 +201,8 @@ test('table access, least privilege per function: items read and written, Query 
   const indexesQueried = {
     triage: [],
     sender: [],
-    slaMonitor: ['deadline-index', 'queue-index'],
+    // The queue index for auto-close, the history index for local managers' daily digests.
+    slaMonitor: ['deadline-index', 'history-index', 'queue-index'],
     agentApi: ['history-index', 'queue-index'],
     xWebhookAdmin: [],
   };
@@ -761,6 +762,15 @@ test('triage pages on-call, links pages to the case in the console by default, a
   }
 });
 
+test("the agent API may subscribe a local manager's e-mail to the on-call topic (and publish resolve notices there), nothing else with SNS", () => {
+  expect(actionsOn(stack.agentApi.role, 'sns:')).toStrictEqual(['sns:Publish', 'sns:Subscribe']);
+  expect(resourcesFor(stack.agentApi.role, 'sns:Publish')).toStrictEqual([refOf(stack.oncall.topic)]);
+  expect(resourcesFor(stack.agentApi.role, 'sns:Subscribe')).toStrictEqual([refOf(stack.oncall.topic)]);
+  expect(environmentOf(stack.agentApi.function).ONCALL_TOPIC_ARN).toStrictEqual({
+    Ref: logicalId(stack.oncall.topic),
+  });
+});
+
 test('the SLA monitor runs every minute from EventBridge, in under a minute, without retries', () => {
   template.hasResourceProperties('AWS::Events::Rule', {
     ScheduleExpression: 'rate(1 minute)',
@@ -800,7 +810,7 @@ test('the SLA monitor runs every minute from EventBridge, in under a minute, wit
   ]);
 });
 
-test('the on-call topic: own rotated key, TLS only, e-mail subscribers get the pages naming e-mail, SMS only critical ones naming SMS', () => {
+test("the on-call topic: own rotated key, TLS only, e-mail subscribers get the on-call pages naming e-mail (no local manager's), SMS only critical ones naming SMS", () => {
   const topicRef = { Ref: logicalId(stack.oncall.topic) };
   template.hasResourceProperties('AWS::SNS::Topic', {
     KmsMasterKeyId: { 'Fn::GetAtt': [logicalId(stack.oncall.key), 'Arn'] },
@@ -823,22 +833,30 @@ test('the on-call topic: own rotated key, TLS only, e-mail subscribers get the p
       .map(({ Endpoint, FilterPolicy }) => ({ Endpoint, FilterPolicy }));
   expect(byProtocol('email')).toStrictEqual(
     // A level's targets (the `targets` attribute); without escalation config every page names all.
-    ONCALL_EMAILS.map((Endpoint) => ({ Endpoint, FilterPolicy: { targets: ['email'] } })),
+    // Pages addressed to one local manager (`recipient`) are never on-call's.
+    ONCALL_EMAILS.map((Endpoint) => ({
+      Endpoint,
+      FilterPolicy: { recipient: [{ exists: false }], targets: ['email'] },
+    })),
   );
   expect(byProtocol('sms')).toStrictEqual(
-    ONCALL_SMS.map((Endpoint) => ({ Endpoint, FilterPolicy: { severity: ['critical'], targets: ['sms'] } })),
+    ONCALL_SMS.map((Endpoint) => ({
+      Endpoint,
+      FilterPolicy: { recipient: [{ exists: false }], severity: ['critical'], targets: ['sms'] },
+    })),
   );
   expect(subscriptions.length).toBe(ONCALL_EMAILS.length + ONCALL_SMS.length + 1);
 });
 
-test('the page forwarder is subscribed to every page; what fails after two retries lands in a queue', () => {
+test('the page forwarder is subscribed to every on-call page; what fails after two retries lands in a queue', () => {
   const failuresArn = { 'Fn::GetAtt': [logicalId(stack.pageDelivery.failures), 'Arn'] };
   template.hasResourceProperties('AWS::SNS::Subscription', {
     Protocol: 'lambda',
     TopicArn: { Ref: logicalId(stack.oncall.topic) },
     Endpoint: { 'Fn::GetAtt': [logicalId(stack.pageForwarder.function), 'Arn'] },
     RedrivePolicy: { deadLetterTargetArn: failuresArn },
-    FilterPolicy: Match.absent(),
+    // Pages addressed to one local manager go to that manager's e-mail only, never to on-call's Slack.
+    FilterPolicy: { recipient: [{ exists: false }] },
   });
   template.hasResourceProperties('AWS::Lambda::Permission', {
     Action: 'lambda:InvokeFunction',

@@ -22,6 +22,12 @@ import { pageAckControl, pageLevel } from './page-ack';
 import { priorityBadge, sentimentBadge } from './queue';
 
 const REFRESH_MS = 5000;
+/** How the case's location was found (functions/core/locations.ts). */
+const LOCATION_BY: Record<string, string> = {
+  review_place: "the review site's place",
+  account: 'the page it came to',
+  text: 'named in the text',
+};
 /** While a reply is on its way, the case is read this often until it shows as sent. */
 const SENDING_REFRESH_MS = 1000;
 const PRESENCE_MS = 10_000;
@@ -974,6 +980,7 @@ export const caseView: View = (root, context, [caseId = '']) => {
           : null,
         kv([
           ['Intent', c.intent ?? 'none detected'],
+          ['Location', c.location ? `${c.location} (${LOCATION_BY[c.locationBy ?? 'text']})` : 'none'],
           ['Triage', c.action?.replace(/_/g, ' ') ?? ''],
           ['Bot declined', c.botDeclined ?? ''],
           ['Sentiment by', c.sentimentSource ?? ''],

@@ -25,6 +25,8 @@ interface Filters {
   /** '' any, 'none' unassigned, 'mine', or an agent id. */
   assignee: string;
   sentiment: string;
+  /** '' any, 'none' without a location, or a location code. */
+  location: string;
   breached: boolean;
 }
 
@@ -34,6 +36,7 @@ const NO_FILTERS: Filters = {
   status: '',
   assignee: '',
   sentiment: '',
+  location: '',
   breached: false,
 };
 
@@ -88,6 +91,13 @@ export const queueView: View = (root, context) => {
       ),
     );
 
+  // The locations of the brands the agent works for, once each (a local manager sees only theirs anyway).
+  const locationOptions = [
+    ...new Map(
+      context.brands.flatMap((b) => b.locations ?? []).map((l) => [l.code, `${l.name} (${l.code})`]),
+    ),
+  ];
+
   const breachedBox = h('input', {
     type: 'checkbox',
     'data-filter': 'breached',
@@ -125,6 +135,9 @@ export const queueView: View = (root, context) => {
       ['NEUTRAL', 'Neutral'],
       ['POSITIVE', 'Positive'],
     ]),
+    locationOptions.length
+      ? select('location', 'Location', [['', 'Any location'], ['none', 'No location'], ...locationOptions])
+      : null,
     h('label', { class: 'filter check' }, breachedBox, h('span', null, 'Breached only')),
     h(
       'button',
@@ -266,6 +279,9 @@ export const queueView: View = (root, context) => {
           { class: 'channel' },
           `${PLATFORM_NAMES[careCase.platform] ?? careCase.platform} · ${careCase.visibility === 'private' ? 'DM' : 'public'}`,
         ),
+        careCase.location
+          ? h('span', { class: 'channel location', title: 'Location' }, careCase.location)
+          : null,
       ),
       h(
         'td',
@@ -372,6 +388,7 @@ export const queueView: View = (root, context) => {
           status: filters.status,
           assignee,
           sentiment: filters.sentiment,
+          location: filters.location,
           breached: filters.breached ? 'true' : undefined,
         },
       );

@@ -26,6 +26,8 @@ export const genericItemSchema = z.object({
   rating: z.optional(z.number().check(z.gte(1), z.lte(5))),
   lang: z.optional(z.string().check(z.minLength(2), z.maxLength(35))),
   inReplyTo: z.optional(z.string().check(z.minLength(1), z.maxLength(512))),
+  /** The source's id of the place reviewed (a Google place id): a brand location lists it in `reviewPlaces`. */
+  placeId: z.optional(z.string().check(z.minLength(1), z.maxLength(512))),
 });
 
 export type GenericItem = z.infer<typeof genericItemSchema>;
@@ -115,6 +117,7 @@ export function normalizeGenericWebhook(
         conversationId: `generic:${source}:${item.inReplyTo ?? item.id}`,
         ...(item.inReplyTo ? { inReplyToId: `${source}:${item.inReplyTo}` } : {}),
         url: item.url,
+        ...(item.placeId ? { placeId: item.placeId } : {}),
       },
     });
   });

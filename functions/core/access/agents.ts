@@ -13,6 +13,8 @@ export interface AgentRecord extends Caller {
   teams: string[];
   /** How many open cases the agent works at once (routing reads it). */
   capacity?: number;
+  /** A local manager's notifications about new negative or risky cases at their locations. */
+  notify?: LocalManagerNotify;
   /** SHA-256 of the agent's local bearer token; the token itself is shown once and never stored. */
   tokenHash?: string;
   createdAt: string;
@@ -32,6 +34,16 @@ export interface AgentRegistry {
   removeAgent(id: string): Promise<boolean>;
 }
 
+/**
+ * Where and how a local manager hears of new negative or risky cases at their locations: an e-mail
+ * (subscribed to the on-call topic for pages addressed to them), each case at once or, with `digest`,
+ * one list a day in the morning of the location's timezone.
+ */
+export interface LocalManagerNotify {
+  email?: string;
+  digest: boolean;
+}
+
 export interface NewAgent {
   /** The Cognito `sub` in AWS; generated locally when absent. */
   id?: string;
@@ -41,6 +53,8 @@ export interface NewAgent {
   role: Role;
   teams: string[];
   capacity?: number;
+  locations?: string[];
+  notify?: LocalManagerNotify;
 }
 
 /** Letters of the first and last name: "Sam de Vries" → "SV". */
@@ -54,9 +68,63 @@ const NAME = /^[\p{L}\p{M}\p{N} .'’-]{1,80}$/u;
 const INITIALS = /^[\p{L}\p{N}.]{1,6}$/u;
 const TEAM = /^[a-z0-9][a-z0-9_-]{0,39}$/;
 const SUB = /^[A-Za-z0-9_-]{1,128}$/;
+const EMAIL = /^[^\s@,]+@[^\s@,]+\.[^\s@,]+$/;
+
+/** A local manager's locations and notifications, checked against the locations of their brands. */
+function parseLocalManager(
+  input: Record<string, unknown>,
+  role: Role,
+  brands: string[],
+  locationsOf: (brandId: string) => readonly string[],
+): Pick<NewAgent, 'locations' | 'notify'> {
+  const { locations, notify } = input;
+  if (role !== 'local_manager') {
+    if (locations !== undefined || notify !== undefined)
+      throw new InvalidRequestError('locations', 'locations and notify are for the local_manager role');
+    return {};
+  }
+  if (brands.includes(ALL_BRANDS))
+    throw new InvalidRequestError('brands', 'a local manager works for named brands, not "*"');
+  const known = [...new Set(brands.flatMap((b) => locationsOf(b)))];
+  if (
+    !Array.isArray(locations) ||
+    locations.length === 0 ||
+    locations.some((l) => typeof l !== 'string' || !known.includes(l))
+  )
+    throw new InvalidRequestError(
+      'locations',
+      known.length
+        ? `one or more location codes of the agent's brands: ${known.join(', ')}`
+        : "location codes of the agent's brands (these brands have no locations configured)",
+    );
+  if (notify === undefined) return { locations: [...new Set(locations as string[])] };
+  const { email, digest, ...rest } = (typeof notify === 'object' && notify !== null ? notify : {}) as Record<
+    string,
+    unknown
+  >;
+  if (
+    typeof notify !== 'object' ||
+    notify === null ||
+    Object.keys(rest).length > 0 ||
+    (email !== undefined && (typeof email !== 'string' || !EMAIL.test(email))) ||
+    (digest !== undefined && typeof digest !== 'boolean')
+  )
+    throw new InvalidRequestError(
+      'notify',
+      '{"email": an e-mail address, "digest": true for one list a day instead of one message per case}',
+    );
+  return {
+    locations: [...new Set(locations as string[])],
+    notify: { ...(email ? { email: email as string } : {}), digest: digest === true },
+  };
+}
 
 /** Checks a request to add an agent: every problem named, the brands known. */
-export function parseNewAgent(input: Record<string, unknown>, knownBrands: readonly string[]): NewAgent {
+export function parseNewAgent(
+  input: Record<string, unknown>,
+  knownBrands: readonly string[],
+  locationsOf: (brandId: string) => readonly string[] = () => [],
+): NewAgent {
   const { name, brands, role, teams, capacity, initials, id } = input;
   if (typeof name !== 'string' || !NAME.test(name.trim()))
     throw new InvalidRequestError('name', 'the display name that signs replies (letters, 1-80 characters)');
@@ -83,6 +151,7 @@ export function parseNewAgent(input: Record<string, unknown>, knownBrands: reado
   if (id !== undefined && (typeof id !== 'string' || !SUB.test(id)))
     throw new InvalidRequestError('id', "the agent's Cognito user id (sub)");
   const trimmed = name.trim();
+  const local = parseLocalManager(input, role as Role, [...new Set(brands as string[])], locationsOf);
   return {
     ...(id !== undefined ? { id: id as string } : {}),
     name: trimmed,
@@ -91,6 +160,7 @@ export function parseNewAgent(input: Record<string, unknown>, knownBrands: reado
     role: role as Role,
     teams: [...new Set((teams as string[] | undefined) ?? [])],
     ...(capacity !== undefined ? { capacity: capacity as number } : {}),
+    ...local,
   };
 }
 

@@ -4,7 +4,11 @@
  * (`not_found`), never as forbidden: a case id is guessable (`x-<post id>`) and a 403 would confirm it.
  */
 
-export const ROLES = ['agent', 'supervisor', 'admin'] as const;
+/**
+ * From least to most. A `local_manager` (a hotel's or an airport's manager) reads their locations' cases
+ * and notes on them, nothing else; every other role sees every location of its brands.
+ */
+export const ROLES = ['local_manager', 'agent', 'supervisor', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** Every brand, present and future: the administrator `SOCIALCARE_API_TOKEN` or the first start creates. */
@@ -15,6 +19,8 @@ export interface Caller {
   role: Role;
   /** Brand ids, or [ALL_BRANDS]. */
   brands: string[];
+  /** A local manager's location codes (core/locations.ts): the only cases they see. */
+  locations?: string[];
 }
 
 export const ACTIONS = [
@@ -49,13 +55,13 @@ export type Action = (typeof ACTIONS)[number];
 
 /** The least role that may take each action. */
 export const LEAST_ROLE: Record<Action, Role> = {
-  'me.read': 'agent',
-  'brand.read': 'agent',
-  'case.list': 'agent',
-  'case.view': 'agent',
+  'me.read': 'local_manager',
+  'brand.read': 'local_manager',
+  'case.list': 'local_manager',
+  'case.view': 'local_manager',
   'case.claim': 'agent',
   'case.reply': 'agent',
-  'case.note': 'agent',
+  'case.note': 'local_manager',
   'case.tag': 'agent',
   'case.resolve': 'agent',
   'customer.link': 'agent',
@@ -90,6 +96,30 @@ export function worksFor(caller: Pick<Caller, 'brands'>, brandId: string): boole
 export function decide(caller: Caller, action: Action, brandIds: readonly string[] = []): Decision {
   if (brandIds.some((brandId) => !worksFor(caller, brandId))) return 'not_found';
   return hasRole(caller.role, LEAST_ROLE[action]) ? 'allowed' : 'forbidden';
+}
+
+/**
+ * May the caller see this case at all? Its brand must be one the caller works for and, for a local
+ * manager, its location one of theirs (a case with no location is no local manager's). Every read path
+ * (the queue, a case, its customer's other cases) asks this; the answer for a case is never `forbidden`.
+ */
+export function seesCase(
+  caller: Pick<Caller, 'brands' | 'role' | 'locations'>,
+  careCase: { brandId: string; location?: string },
+): boolean {
+  if (!worksFor(caller, careCase.brandId)) return false;
+  if (caller.role !== 'local_manager') return true;
+  return careCase.location !== undefined && (caller.locations ?? []).includes(careCase.location);
+}
+
+/** `decide` for an action on one case: a case the caller may not see is `not_found`. */
+export function decideOnCase(
+  caller: Caller,
+  action: Action,
+  careCase: { brandId: string; location?: string },
+): Decision {
+  if (!seesCase(caller, careCase)) return 'not_found';
+  return decide(caller, action, [careCase.brandId]);
 }
 
 /** The actions the caller may take on its own brands: what the console shows. */

@@ -83,7 +83,8 @@ const locationSchema = z.strictObject({
   checkedAt: isoDateTime,
 });
 
-const knowledgeBaseObject = z.strictObject({
+/** The knowledge base's fields alone; the brand config adds its locations as places, then cross-checks. */
+export const knowledgeBaseObject = z.strictObject({
   places: z._default(z.array(placeSchema), []),
   fares: z._default(z.array(fareSchema), []),
   /** Absent: the static `fares` table answers. */
@@ -94,7 +95,7 @@ const knowledgeBaseObject = z.strictObject({
 });
 
 /** Problems across the knowledge base that a field schema cannot see, each with its path. */
-function crossCheckKnowledgeBase(kb: z.infer<typeof knowledgeBaseObject>): Issue[] {
+export function crossCheckKnowledgeBase(kb: z.infer<typeof knowledgeBaseObject>): Issue[] {
   const issues: Issue[] = [];
   const codes = new Map<string, number>();
   const names = new Map<string, string>();
