@@ -5,6 +5,7 @@ import { ComprehendPiiDetector } from '../adapters/aws/comprehend-pii';
 import { DynamoAccountStatusStore } from '../adapters/aws/dynamo-account-status';
 import { DynamoAgentRegistry } from '../adapters/aws/dynamo-agent-registry';
 import { DynamoAuditLog } from '../adapters/aws/dynamo-audit-log';
+import { DynamoRoutingStore } from '../adapters/aws/dynamo-routing-store';
 import { DynamoCaseStore } from '../adapters/aws/dynamo-case-store';
 import { DynamoOutboxStore } from '../adapters/aws/dynamo-outbox-store';
 import { DynamoPageStore } from '../adapters/aws/dynamo-sla';
@@ -38,6 +39,7 @@ export const handler = middy<HttpEvent, HttpResult>()
       authenticator: createAuthenticator(agents),
       auth: 'jwt',
       accounts: new DynamoAccountStatusStore(dynamo, env.TABLE_NAME),
+      routing: new DynamoRoutingStore(dynamo, env.TABLE_NAME),
       desk: new AgentDesk({
         directory,
         store,

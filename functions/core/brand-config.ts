@@ -3,6 +3,7 @@ import { calendarSchema } from './calendar';
 import { parseDuration } from './duration';
 import { knowledgeBaseSchema, voiceLinkProblems, voiceSchema } from './faq/knowledge-base';
 import { ACCOUNT_ROLES, type AccountRole, PLATFORMS, type Platform } from './interaction';
+import { routingSchema } from './routing/rules';
 import { buildListeningQuery, MAX_SEARCH_QUERY_LENGTH } from './x-intake/listening';
 
 export const PRIORITIES = ['urgent', 'high', 'normal', 'low'] as const;
@@ -128,6 +129,8 @@ const brandSchema = z.strictObject({
       }),
     )
     .default([]),
+  /** Teams and ordered routing rules (core/routing/rules.ts): the default until a supervisor saves others. */
+  routing: routingSchema.optional(),
   /** What the FAQ bot may answer: fares, places, locations and their hours, allowed link domains. */
   knowledgeBase: knowledgeBaseSchema.optional(),
   /** The bot's replies in the brand's voice; every template has a default. */

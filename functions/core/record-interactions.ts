@@ -15,6 +15,7 @@ import type { FaqReply } from './faq/answer';
 import type { Interaction } from './interaction';
 import { completeMention, type MentionContentReader } from './mention-content';
 import { type Page, type PagingDeps, raisePage, riskPageId } from './paging';
+import { assignCase, type RoutingDeps, routingExtras, routingOf, withRouting } from './routing/dispatch';
 import { LocalPiiDetector, maskPii, type PiiDetector } from './pii';
 import {
   outOfHoursAcknowledgement,
@@ -67,6 +68,11 @@ export interface RecordDeps {
   volumes?: VolumeCounter;
   /** Reads the text of mentions the platform notified by id only. Absent: they keep their placeholder. */
   mentions?: MentionContentReader;
+  /**
+   * The stored routing rules and agents' states: a new case goes to its customer's last agent or the
+   * least-loaded available team member. Absent: the brand config's rules pick the team, nobody is assigned.
+   */
+  routing?: RoutingDeps;
 }
 
 /** `interaction` is the masked one: a page leaves the system (SNS, e-mail, SMS, Slack, PagerDuty). */
@@ -259,7 +265,16 @@ async function recordOne(
         deps.directory,
       ));
     }
-    const careCase = openNewCase(brand, stored, sentiment, triage);
+    const opened = openNewCase(brand, stored, sentiment, triage);
+    // The team is picked once, when the case opens, by the rules in force (a location triage tagged included).
+    const rules = await routingOf(brand, deps.routing?.routing);
+    const careCase = withRouting(
+      opened,
+      rules.routing,
+      rules.version,
+      routingExtras(brand, interaction, sentiment, triage, (opened as { location?: string }).location),
+      stored.text,
+    );
     const outcome = await deps.store.openCase(
       careCase,
       messageFromInteraction(careCase.caseId, stored, sentiment),
@@ -267,6 +282,9 @@ async function recordOne(
     if (outcome === 'duplicate') return { status: 'duplicate' };
     if (outcome === 'written') {
       if (reply && deps.replies) await deps.replies.queue.enqueue([reply]);
+      // Then a person: the customer's previous agent, else the least-loaded available team member.
+      // Should this fail, the case waits in its team's queue until someone frees capacity.
+      if (deps.routing) await assignCase(brand, careCase, deps.routing, profile?.caseIds?.at(-1));
       return {
         status: 'opened',
         caseId: careCase.caseId,

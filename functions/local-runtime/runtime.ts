@@ -7,6 +7,7 @@ import { snsClient, sqsClient } from '../adapters/aws/clients';
 import { DynamoAccountStatusStore } from '../adapters/aws/dynamo-account-status';
 import { DynamoAgentRegistry } from '../adapters/aws/dynamo-agent-registry';
 import { DynamoAuditLog } from '../adapters/aws/dynamo-audit-log';
+import { DynamoRoutingStore } from '../adapters/aws/dynamo-routing-store';
 import { DynamoCaseStore } from '../adapters/aws/dynamo-case-store';
 import { DynamoOutboxStore } from '../adapters/aws/dynamo-outbox-store';
 import { DynamoRateLimiter } from '../adapters/aws/dynamo-rate-limiter';
@@ -250,6 +251,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     const deadLetters = new SqsDeadLetters(sqs, queues.deadLetterQueueUrl);
     const agents = new DynamoAgentRegistry(dynamo.client, LOCAL_TABLE_NAME);
     const audit = new DynamoAuditLog(dynamo.client, LOCAL_TABLE_NAME);
+    const routing = new DynamoRoutingStore(dynamo.client, LOCAL_TABLE_NAME);
     const firstAdmin = options.apiToken ? undefined : await createFirstAdmin(agents);
     let baseUrl = '';
     // Pages link to the case in the console.
@@ -279,6 +281,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
           deadLetters,
           paging,
           accounts,
+          routing: { routing, cases: store, agents },
           metrics,
           volumes: new DynamoVolumeCounter(dynamo.client, LOCAL_TABLE_NAME),
           pii: new LocalPiiDetector(),
@@ -513,6 +516,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
             authenticator: createAuthenticator(agents, options.apiToken),
             auth: 'token',
             accounts,
+            routing,
             desk: new AgentDesk({
               directory,
               store,

@@ -5,9 +5,11 @@ import { comprehendClient, dynamoClient, secretsClient, snsClient, sqsClient } f
 import { ComprehendPiiDetector } from '../adapters/aws/comprehend-pii';
 import { comprehendSentiment } from '../adapters/aws/comprehend-sentiment';
 import { DynamoAccountStatusStore } from '../adapters/aws/dynamo-account-status';
+import { DynamoAgentRegistry } from '../adapters/aws/dynamo-agent-registry';
 import { DynamoCaseStore } from '../adapters/aws/dynamo-case-store';
 import { DynamoOutboxStore } from '../adapters/aws/dynamo-outbox-store';
 import { DynamoRateLimiter } from '../adapters/aws/dynamo-rate-limiter';
+import { DynamoRoutingStore } from '../adapters/aws/dynamo-routing-store';
 import { DynamoPageStore } from '../adapters/aws/dynamo-sla';
 import { DynamoVolumeCounter } from '../adapters/aws/dynamo-volume-counter';
 import { metaPageTokensFromEnv } from '../adapters/aws/meta-page-tokens';
@@ -41,6 +43,7 @@ const sentiment = createSentimentClassifier(
 // Instagram mentions arrive as ids: their text is read with the linked page's token.
 const pageTokens = metaPageTokensFromEnv(secretsClient());
 const brandConfig = bundledBrandConfig();
+const store = new DynamoCaseStore(dynamo, env.TABLE_NAME);
 const mentions = new GraphInstagramMentionReader({
   apiVersion: resolveGraphApiVersion({ config: brandConfig, env: process.env.META_GRAPH_API_VERSION }),
   tokenFor: (accountId) => pageTokens.tokenFor(accountId),
@@ -52,7 +55,13 @@ export const handler = middy<SQSEvent, SQSBatchResponse>()
   .handler(
     createTriageConsumer({
       directory: new BrandDirectory(brandConfig),
-      store: new DynamoCaseStore(dynamo, env.TABLE_NAME),
+      store,
+      // New cases go to their team by the rules in force, then to the sticky or least-loaded agent.
+      routing: {
+        routing: new DynamoRoutingStore(dynamo, env.TABLE_NAME),
+        cases: store,
+        agents: new DynamoAgentRegistry(dynamo, env.TABLE_NAME),
+      },
       accounts: new DynamoAccountStatusStore(dynamo, env.TABLE_NAME),
       sentiment,
       deadLetters: new SqsDeadLetters(sqs, env.DEAD_LETTER_QUEUE_URL),

@@ -20,6 +20,8 @@ export const AUDITED = [
   'agent_created',
   'agent_removed',
   'account_reauthorized',
+  'status_changed',
+  'routing_changed',
 ] as const;
 export type AuditAction = (typeof AUDITED)[number];
 

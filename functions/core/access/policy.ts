@@ -20,6 +20,7 @@ export interface Caller {
 export const ACTIONS = [
   // Anyone signed in, about themselves or the brands they work for.
   'me.read',
+  'me.status',
   'brand.read',
   // Working cases of the caller's brands.
   'case.list',
@@ -39,6 +40,8 @@ export const ACTIONS = [
   'audit.read',
   'agent.list',
   'account.list',
+  'routing.read',
+  'routing.manage',
   // Administrators: who is who, and the brands' accounts.
   'agent.manage',
   'account.reauthorize',
@@ -48,6 +51,7 @@ export type Action = (typeof ACTIONS)[number];
 /** The least role that may take each action. */
 export const LEAST_ROLE: Record<Action, Role> = {
   'me.read': 'agent',
+  'me.status': 'agent',
   'brand.read': 'agent',
   'case.list': 'agent',
   'case.view': 'agent',
@@ -65,6 +69,8 @@ export const LEAST_ROLE: Record<Action, Role> = {
   'audit.read': 'supervisor',
   'agent.list': 'supervisor',
   'account.list': 'supervisor',
+  'routing.read': 'supervisor',
+  'routing.manage': 'supervisor',
   'agent.manage': 'admin',
   'account.reauthorize': 'admin',
 };
