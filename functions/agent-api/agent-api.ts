@@ -34,13 +34,7 @@ import type { Platform } from '../core/interaction';
 import { type PageStore, pageIdsOfCase } from '../core/paging';
 import { buildReport, buildSeries } from '../core/report';
 import { AGENT_STATUSES, type AgentStatus } from '../core/routing/assignment';
-import {
-  dryRun,
-  fillTeamQueues,
-  type RoutingStore,
-  routingOf,
-  teamLoads,
-} from '../core/routing/dispatch';
+import { dryRun, fillTeamQueues, type RoutingStore, routingOf, teamLoads } from '../core/routing/dispatch';
 import { DEFAULT_CAPACITY, parseRouting, RoutingRulesError } from '../core/routing/rules';
 import { listeningPublicReplyRefusal } from '../core/x-intake/listening';
 import { AGENT_API_ROUTES, type AgentApiRoute, parseRoute, routeParameters } from './routes';
@@ -173,9 +167,11 @@ function decodeCursor(text: string): QueuePosition {
 /** Errors meant for the caller become 4xx with a clear message; anything else is a plain 500. */
 function toHttp(error: unknown): HttpResult {
   if (error instanceof BadJsonError) return problem(400, 'the body must be a JSON object');
-  if (error instanceof NotKeptError) return problem(501, 'agent presence and routing are not kept in this deployment');
+  if (error instanceof NotKeptError)
+    return problem(501, 'agent presence and routing are not kept in this deployment');
   if (error instanceof InvalidRequestError) return json(400, { error: error.message, field: error.field });
-  if (error instanceof RoutingRulesError) return json(400, { error: error.message, problems: error.problems });
+  if (error instanceof RoutingRulesError)
+    return json(400, { error: error.message, problems: error.problems });
   if (error instanceof RoutingConflictError)
     return json(409, { error: error.message, currentVersion: error.currentVersion });
   if (error instanceof CaseNotFoundError) return problem(404, error.message);
@@ -188,7 +184,9 @@ function toHttp(error: unknown): HttpResult {
 
 class RoutingConflictError extends Error {
   constructor(readonly currentVersion: number) {
-    super(`the routing rules changed since you read them (now version ${currentVersion}): reload and try again`);
+    super(
+      `the routing rules changed since you read them (now version ${currentVersion}): reload and try again`,
+    );
   }
 }
 

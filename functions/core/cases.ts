@@ -8,8 +8,8 @@ import {
   resolutionDueAt,
 } from './deadlines';
 import type { AccountRole, Interaction, Platform } from './interaction';
-import type { Sentiment, SentimentLabel } from './sentiment';
 import type { RoutingExtras } from './routing/rules';
+import type { Sentiment, SentimentLabel } from './sentiment';
 import { sha256Hex } from './sha256';
 import { type SlaRecord, type SlaState, scheduleSla } from './sla';
 import { higherPriority, type TriageDecision } from './triage';

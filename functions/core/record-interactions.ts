@@ -15,7 +15,6 @@ import type { FaqReply } from './faq/answer';
 import type { Interaction } from './interaction';
 import { completeMention, type MentionContentReader } from './mention-content';
 import { type Page, type PagingDeps, raisePage, riskPageId } from './paging';
-import { assignCase, type RoutingDeps, routingExtras, routingOf, withRouting } from './routing/dispatch';
 import { LocalPiiDetector, maskPii, type PiiDetector } from './pii';
 import {
   outOfHoursAcknowledgement,
@@ -25,6 +24,7 @@ import {
   requeuePendingReplies,
   writeReply,
 } from './replies';
+import { assignCase, type RoutingDeps, routingExtras, routingOf, withRouting } from './routing/dispatch';
 import type { Sentiment, SentimentClassifier } from './sentiment';
 import { countNegativePost, SPIKE_BUCKET_MS, type VolumeCounter } from './spike';
 import { decideTriage, riskDetectorFor, type TriageDecision, type TriageInput } from './triage';

@@ -28,6 +28,7 @@ import {
 } from '../../functions/core/outbox';
 import type { Page, PageRecord, Pager, PageStore } from '../../functions/core/paging';
 import type { DeadLetters, InteractionQueue, ParkedEvent } from '../../functions/core/queues';
+import type { ReplyRateLimiter } from '../../functions/core/replies';
 import type { AgentStatus } from '../../functions/core/routing/assignment';
 import type {
   AgentState,
@@ -35,7 +36,6 @@ import type {
   RoutingStore,
   StoredRouting,
 } from '../../functions/core/routing/dispatch';
-import type { ReplyRateLimiter } from '../../functions/core/replies';
 import type { Sentiment, SentimentClassifier, SentimentInput } from '../../functions/core/sentiment';
 import type { DueCaseFinder } from '../../functions/core/sla-monitor';
 import type { VolumeCounter } from '../../functions/core/spike';

@@ -20,7 +20,8 @@ function stateOf(item: Record<string, unknown>): AgentState {
     agentId: String(item.agentId ?? String(item.SK).replace(/^AGENT#/, '')),
     status: item.status === 'available' ? 'available' : 'away',
     ...(typeof item.statusAt === 'string' ? { statusAt: item.statusAt } : {}),
-    openCaseIds: ids instanceof Set ? [...(ids as Set<string>)].sort() : Array.isArray(ids) ? (ids as string[]) : [],
+    openCaseIds:
+      ids instanceof Set ? [...(ids as Set<string>)].sort() : Array.isArray(ids) ? (ids as string[]) : [],
   };
 }
 

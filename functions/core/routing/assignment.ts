@@ -26,7 +26,11 @@ export interface PreviousCase {
  * The agent a returning customer goes back to: the assignee of their previous case, when that case
  * closed within the window. Whether the agent is available and under capacity is checked at the write.
  */
-export function stickyAgent(previous: PreviousCase | undefined, now: Date, windowMs: number): string | undefined {
+export function stickyAgent(
+  previous: PreviousCase | undefined,
+  now: Date,
+  windowMs: number,
+): string | undefined {
   if (!previous?.assignee || previous.status !== 'resolved' || !previous.resolvedAt) return undefined;
   const closedAgo = now.getTime() - Date.parse(previous.resolvedAt);
   return closedAgo >= 0 && closedAgo <= windowMs ? previous.assignee : undefined;

@@ -124,7 +124,11 @@ export function routingExtras(
 }
 
 /** The rules' view of a case (a new one, or a past one in a dry run). */
-export function factsOfCase(careCase: CareCase, extras: RoutingExtras = careCase.routedBy?.facts ?? {}, text?: string): RoutingFacts {
+export function factsOfCase(
+  careCase: CareCase,
+  extras: RoutingExtras = careCase.routedBy?.facts ?? {},
+  text?: string,
+): RoutingFacts {
   const location = (careCase as CareCase & { location?: string }).location ?? extras.location;
   return {
     ...extras,
@@ -185,7 +189,8 @@ export async function teamLoads(
     .map((a) => ({ ...loadOf(a, byId.get(a.id)), name: a.name }));
 }
 
-const MAX_ATTEMPTS = 30;
+// Each attempt reads again; under contention a dispatcher loses only to one that assigned something.
+const MAX_ATTEMPTS = 100;
 
 /**
  * Gives an unassigned case to someone: the sticky agent first (when `previousCaseId` names the
@@ -233,7 +238,12 @@ export async function assignCase(
       assignee: chosen.agentId,
       assignedBy: { how, at: now.toISOString() },
     };
-    const outcome = await deps.routing.assignWithinCapacity(updated, current.version, chosen.agentId, chosen.openCases);
+    const outcome = await deps.routing.assignWithinCapacity(
+      updated,
+      current.version,
+      chosen.agentId,
+      chosen.openCases,
+    );
     if (outcome === 'written') return updated;
     if (outcome === 'conflict') current = await deps.cases.getCase(current.caseId);
     // 'unavailable': the agent's load or status moved under us; read again and choose again.
@@ -254,7 +264,8 @@ export async function fillTeamQueues(
     .filter((c) => !c.assignee && c.team && (!teams || teams.includes(c.team)) && needsAgent(c))
     .sort(
       (a, b) =>
-        (a.nextDeadlineAt ?? '9999').localeCompare(b.nextDeadlineAt ?? '9999') || a.caseId.localeCompare(b.caseId),
+        (a.nextDeadlineAt ?? '9999').localeCompare(b.nextDeadlineAt ?? '9999') ||
+        a.caseId.localeCompare(b.caseId),
     );
   const assigned: CareCase[] = [];
   const full = new Set<string>();
@@ -271,7 +282,12 @@ export async function fillTeamQueues(
 export function dryRun(
   cases: readonly CareCase[],
   routing: RoutingConfig,
-): Array<{ caseId: string; openedAt: string; was: { team: string | null; rule: string | null }; would: RoutingDecision }> {
+): Array<{
+  caseId: string;
+  openedAt: string;
+  was: { team: string | null; rule: string | null };
+  would: RoutingDecision;
+}> {
   return cases.map((c) => ({
     caseId: c.caseId,
     openedAt: c.openedAt,

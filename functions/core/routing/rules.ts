@@ -8,8 +8,12 @@ import { parseDuration } from '../duration';
  * rules; supervisors replace them at run time through the agent API (stored, versioned, audited).
  */
 
-const TEAM_ID = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'a team id: lower-case letters, digits, - and _');
-const RULE_ID = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'a rule id: lower-case letters, digits, - and _');
+const TEAM_ID = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'a team id: lower-case letters, digits, - and _');
+const RULE_ID = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'a rule id: lower-case letters, digits, - and _');
 const SENTIMENT_LABELS = ['POSITIVE', 'NEGATIVE', 'NEUTRAL', 'MIXED'] as const;
 const PRIORITY_LEVELS = ['urgent', 'high', 'normal', 'low'] as const;
 const some = <T extends z.ZodType>(item: T) => z.array(item).min(1).max(100).optional();
@@ -56,7 +60,10 @@ export const routingRuleSchema = z.strictObject({
 export type RoutingRule = z.infer<typeof routingRuleSchema>;
 
 const routingShape = z.strictObject({
-  teams: z.array(z.strictObject({ id: TEAM_ID, name: z.string().trim().min(1).max(80) })).max(200).default([]),
+  teams: z
+    .array(z.strictObject({ id: TEAM_ID, name: z.string().trim().min(1).max(80) }))
+    .max(200)
+    .default([]),
   /** In order: the first that matches picks the team. */
   rules: z.array(routingRuleSchema).max(500).default([]),
   /** Where a case goes when no rule matches; absent: the brand's shared queue (no team). */
@@ -74,23 +81,44 @@ export const routingSchema = routingShape.superRefine((routing, ctx) => {
   const teams = new Set<string>();
   routing.teams.forEach((team, i) => {
     if (teams.has(team.id))
-      ctx.addIssue({ code: 'custom', path: ['teams', i, 'id'], message: `team "${team.id}" is listed twice` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['teams', i, 'id'],
+        message: `team "${team.id}" is listed twice`,
+      });
     teams.add(team.id);
   });
   const rules = new Set<string>();
   routing.rules.forEach((rule, i) => {
     if (rules.has(rule.id))
-      ctx.addIssue({ code: 'custom', path: ['rules', i, 'id'], message: `rule "${rule.id}" is listed twice` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['rules', i, 'id'],
+        message: `rule "${rule.id}" is listed twice`,
+      });
     rules.add(rule.id);
     if (!teams.has(rule.team))
-      ctx.addIssue({ code: 'custom', path: ['rules', i, 'team'], message: `no team "${rule.team}" in teams` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['rules', i, 'team'],
+        message: `no team "${rule.team}" in teams`,
+      });
   });
   if (routing.defaultTeam && !teams.has(routing.defaultTeam))
-    ctx.addIssue({ code: 'custom', path: ['defaultTeam'], message: `no team "${routing.defaultTeam}" in teams` });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['defaultTeam'],
+      message: `no team "${routing.defaultTeam}" in teams`,
+    });
 });
 export type RoutingConfig = z.infer<typeof routingSchema>;
 
-export const EMPTY_ROUTING: RoutingConfig = { teams: [], rules: [], vips: [], stickyWindow: DEFAULT_STICKY_WINDOW };
+export const EMPTY_ROUTING: RoutingConfig = {
+  teams: [],
+  rules: [],
+  vips: [],
+  stickyWindow: DEFAULT_STICKY_WINDOW,
+};
 
 export class RoutingRulesError extends Error {
   constructor(readonly problems: string[]) {
@@ -159,7 +187,11 @@ export function isVip(vips: readonly string[], customer: RoutingFacts['customer'
 const lower = (values: readonly string[]) => values.map((v) => v.toLowerCase().replace(/^@/, ''));
 
 /** The reasons a rule's conditions give, or undefined when one of them does not hold. */
-export function matchRule(when: RuleConditions, facts: RoutingFacts, vips: readonly string[]): string[] | undefined {
+export function matchRule(
+  when: RuleConditions,
+  facts: RoutingFacts,
+  vips: readonly string[],
+): string[] | undefined {
   const reasons: string[] = [];
   const check = (holds: boolean, reason: string) => {
     if (holds) reasons.push(reason);
@@ -175,7 +207,10 @@ export function matchRule(when: RuleConditions, facts: RoutingFacts, vips: reado
     const hit = when.account.find((a) => names.includes(lower([a])[0] as string));
     if (!check(hit !== undefined, `account ${hit}`)) return undefined;
   }
-  if (when.language && !check(Boolean(facts.language && when.language.includes(facts.language)), `language ${facts.language}`))
+  if (
+    when.language &&
+    !check(Boolean(facts.language && when.language.includes(facts.language)), `language ${facts.language}`)
+  )
     return undefined;
   if (when.topic && !check(Boolean(facts.topic && when.topic.includes(facts.topic)), `topic ${facts.topic}`))
     return undefined;
@@ -183,32 +218,47 @@ export function matchRule(when: RuleConditions, facts: RoutingFacts, vips: reado
     const hit = when.keywords.find((k) => keywordPattern(k).test(facts.text));
     if (!check(hit !== undefined, `keyword "${hit}"`)) return undefined;
   }
-  if (when.location && !check(Boolean(facts.location && when.location.includes(facts.location)), `location ${facts.location}`))
+  if (
+    when.location &&
+    !check(Boolean(facts.location && when.location.includes(facts.location)), `location ${facts.location}`)
+  )
     return undefined;
   if (when.sentiment && !check(when.sentiment.includes(facts.sentiment), `sentiment ${facts.sentiment}`))
     return undefined;
-  if (when.priority && !check(when.priority.includes(facts.priority), `priority ${facts.priority}`)) return undefined;
+  if (when.priority && !check(when.priority.includes(facts.priority), `priority ${facts.priority}`))
+    return undefined;
   if (when.vip !== undefined) {
     const vip = isVip(vips, facts.customer);
     if (!check(vip === when.vip, vip ? 'VIP customer' : 'not a VIP')) return undefined;
   }
   if (
     when.minFollowers !== undefined &&
-    !check((facts.followers ?? 0) >= when.minFollowers, `${facts.followers ?? 0} followers (at least ${when.minFollowers})`)
+    !check(
+      (facts.followers ?? 0) >= when.minFollowers,
+      `${facts.followers ?? 0} followers (at least ${when.minFollowers})`,
+    )
   )
     return undefined;
   if (when.source && !check(facts.source === when.source, facts.source)) return undefined;
-  if (when.needsReply !== undefined && !check(facts.needsReply === when.needsReply, facts.needsReply ? 'needs a reply' : 'no reply needed'))
+  if (
+    when.needsReply !== undefined &&
+    !check(facts.needsReply === when.needsReply, facts.needsReply ? 'needs a reply' : 'no reply needed')
+  )
     return undefined;
   return reasons;
 }
 
 /** The team for a new case: the first rule that matches, else the default team, else none. */
-export function routeCase(routing: Pick<RoutingConfig, 'rules' | 'defaultTeam' | 'vips'>, facts: RoutingFacts): RoutingDecision {
+export function routeCase(
+  routing: Pick<RoutingConfig, 'rules' | 'defaultTeam' | 'vips'>,
+  facts: RoutingFacts,
+): RoutingDecision {
   for (const rule of routing.rules) {
     const reasons = matchRule(rule.when, facts, routing.vips);
-    if (reasons) return { team: rule.team, rule: rule.id, reasons: reasons.length ? reasons : ['matches every case'] };
+    if (reasons)
+      return { team: rule.team, rule: rule.id, reasons: reasons.length ? reasons : ['matches every case'] };
   }
-  if (routing.defaultTeam) return { team: routing.defaultTeam, rule: null, reasons: ['no rule matched: default team'] };
+  if (routing.defaultTeam)
+    return { team: routing.defaultTeam, rule: null, reasons: ['no rule matched: default team'] };
   return { team: null, rule: null, reasons: ['no rule matched'] };
 }
