@@ -28,6 +28,8 @@ const SUPERVISOR: ReadonlySet<Action> = new Set([
   'audit.read',
   'agent.list',
   'account.list',
+  'routing.read',
+  'routing.manage',
 ]);
 const ADMIN: ReadonlySet<Action> = new Set(['agent.manage', 'account.reauthorize']);
 
