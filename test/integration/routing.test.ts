@@ -1,8 +1,13 @@
 import assert from 'node:assert/strict';
 import { afterAll, beforeAll, describe, test } from '@jest/globals';
+import { DynamoRoutingStore } from '../../functions/adapters/aws/dynamo-routing-store';
+import { BrandDirectory } from '../../functions/core/brand-config';
 import type { CareCase } from '../../functions/core/cases';
+import type { Interaction } from '../../functions/core/interaction';
+import { recordInteractions } from '../../functions/core/record-interactions';
 import { type LocalSystem, startLocalSystem } from '../../functions/local-runtime/runtime';
 import { mention } from '../e2e/support';
+import { StubSentiment } from '../fakes/in-memory';
 import { demoConfig } from '../helpers';
 import { API_TOKEN, postX, waitFor, X_SECRET } from './support';
 
@@ -19,7 +24,7 @@ interface Agent {
 }
 
 let system: LocalSystem;
-const agents = {} as Record<'sue' | 'ann' | 'bob' | 'cat' | 'dan', Agent>;
+const agents = {} as Record<'sue' | 'ann' | 'bob' | 'cat' | 'dan' | 'eve' | 'fay', Agent>;
 
 async function call(method: string, path: string, token: string, body?: unknown) {
   const response = await fetch(`${system.url}${path}`, {
@@ -347,5 +352,78 @@ describe('a scripted day of routing', () => {
     assert.equal(summary.changed, cases.filter((r) => r.was.team === 'loyalty').length);
     // Nothing was changed by it.
     assert.equal((await call('GET', '/api/routing/demoair', agents.sue.token)).body.version, 1);
+  });
+});
+
+describe('capacity under concurrency', () => {
+  test('two triage batches at once, on the embedded DynamoDB, never take an agent above capacity', async () => {
+    // A fourth team, with two agents of unequal capacity: 20 cases for 12 + 7 places.
+    const current = await call('GET', '/api/routing/demoair', agents.sue.token);
+    const routing = {
+      ...RULES,
+      teams: [...RULES.teams, { id: 'billing', name: 'Billing' }],
+      rules: [...RULES.rules, { id: 'invoices', team: 'billing', when: { keywords: ['invoice'] } }],
+    };
+    const saved = await call('PUT', '/api/routing/demoair', agents.sue.token, {
+      version: current.body.version,
+      routing,
+    });
+    assert.equal(saved.status, 200);
+    agents.eve = await addAgent({
+      name: 'Eve Kok',
+      brands: ['demoair'],
+      role: 'agent',
+      teams: ['billing'],
+      capacity: 12,
+    });
+    agents.fay = await addAgent({
+      name: 'Fay Bos',
+      brands: ['demoair'],
+      role: 'agent',
+      teams: ['billing'],
+      capacity: 7,
+    });
+    await setStatus(agents.eve, 'available');
+    await setStatus(agents.fay, 'available');
+    const at = new Date().toISOString();
+    const interaction = (n: number): Interaction => ({
+      schemaVersion: 1,
+      platform: 'x',
+      visibility: 'public',
+      kind: 'mention',
+      platformMessageId: String(1881000000000000000n + BigInt(n)),
+      brandId: 'demoair',
+      account: { id: '4000001', role: 'care' },
+      author: { id: String(95_000 + n), handle: `payer${n}` },
+      text: `@DemoAir invoice ${n} charged me twice, please fix`,
+      createdAt: at,
+      receivedAt: at,
+    });
+    const deps = {
+      directory: new BrandDirectory(demoConfig()),
+      store: system.store,
+      sentiment: new StubSentiment(),
+      routing: {
+        routing: new DynamoRoutingStore(system.dynamo.client, system.dynamo.tableName),
+        cases: system.store,
+        agents: system.agents,
+      },
+    };
+    const batch = (from: number) =>
+      recordInteractions(
+        Array.from({ length: 10 }, (_, i) => interaction(from + i)),
+        deps,
+      );
+    const outcomes = (await Promise.all([batch(0), batch(10)])).flat();
+    assert.ok(
+      outcomes.every((o) => !(o instanceof Error) && o.status === 'opened'),
+      JSON.stringify(outcomes),
+    );
+    const billing = (await openCases()).filter((c) => c.team === 'billing');
+    assert.equal(billing.length, 20);
+    const held = await assertWithinCapacity();
+    assert.equal(held.get(agents.eve.id), 12);
+    assert.equal(held.get(agents.fay.id), 7);
+    assert.equal(billing.filter((c) => !c.assignee).length, 1);
   });
 });
