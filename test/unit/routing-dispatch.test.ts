@@ -143,7 +143,7 @@ describe('assigning new cases', () => {
     );
   });
 
-  test('nobody available: the case waits in its team's queue, no load counted', async () => {
+  test("nobody available: the case waits in its team's queue, no load counted", async () => {
     for (const id of ['ann', 'bob', 'cat']) await routing.setStatus(id, 'away', clock.toISOString());
     const waiting = await record('w1', '@DemoAir my suitcase is gone');
     assert.equal(store.cases.get(waiting.caseId)!.assignee, undefined);
