@@ -401,6 +401,8 @@ export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promis
           (c) => !query.assignee || (query.assignee === 'none' ? !c.assignee : c.assignee === query.assignee),
         )
         .filter((c) => !query.platform || c.platform === query.platform)
+        // A team's queue (`none`: cases no rule gave a team).
+        .filter((c) => !query.team || (query.team === 'none' ? !c.team : c.team === query.team))
         .filter((c) => !query.sentiment || c.sentiment === query.sentiment)
         .filter((c) => query.breached !== 'true' || isBreached(c, at))
         .map((c) => ({ c, position: positionOf(c) }))

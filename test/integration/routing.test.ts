@@ -227,6 +227,9 @@ describe('a scripted day of routing', () => {
     const open = await openCases();
     assert.equal(open.filter((c) => c.team === 'loyalty' && !c.assignee).length, 15);
     assert.equal(open.filter((c) => c.team === 'schiphol-desk' && !c.assignee).length, 10);
+    // The team's queue through the API: its waiting cases.
+    const queue = await call('GET', '/api/cases?team=loyalty&assignee=none&limit=200', agents.cat.token);
+    assert.equal((queue.body.cases as unknown[]).length, 15);
     assert.ok(open.filter((c) => c.assignee).every((c) => c.assignedBy?.how === 'auto'));
   });
 
