@@ -70,10 +70,15 @@ async function call(system: LocalSystem, method: string, path: string, token: st
           mention({ id, author: `77${i}`, handle: `cust${i}`, name: `Customer ${i}`, text }),
         );
       }
-      await waitFor('two cases for Ann', async () => {
-        const cases = await Promise.all(posts.map((id) => local.store.getCase(`x-${id}`)));
-        return cases.every((c) => c?.assignee === 'ann') ? true : undefined;
-      });
+      // Through the webhook, the queue and triage: minutes on a loaded machine.
+      await waitFor(
+        'two cases for Ann',
+        async () => {
+          const cases = await Promise.all(posts.map((id) => local.store.getCase(`x-${id}`)));
+          return cases.every((c) => c?.assignee === 'ann') ? true : undefined;
+        },
+        300_000,
+      );
 
       browser = await launchChromium();
       const page = await browser.context.newPage();
@@ -98,10 +103,14 @@ async function call(system: LocalSystem, method: string, path: string, token: st
           text: '@DemoAir my invoice is wrong too',
         }),
       );
-      const third = await waitFor('the third case for Bob', async () => {
-        const c = await local.store.getCase('x-1899000000000000003');
-        return c?.assignee ? c : undefined;
-      });
+      const third = await waitFor(
+        'the third case for Bob',
+        async () => {
+          const c = await local.store.getCase('x-1899000000000000003');
+          return c?.assignee ? c : undefined;
+        },
+        300_000,
+      );
       assert.equal(third.assignee, 'bob');
       // And away again: the console says so, the API agrees.
       await page.click('[data-testid=status]');
@@ -146,4 +155,5 @@ async function call(system: LocalSystem, method: string, path: string, token: st
       await system?.stop();
     }
   },
+  900_000,
 );
