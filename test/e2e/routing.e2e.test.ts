@@ -155,5 +155,4 @@ async function call(system: LocalSystem, method: string, path: string, token: st
       await system?.stop();
     }
   },
-  900_000,
 );
