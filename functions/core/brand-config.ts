@@ -1,6 +1,8 @@
 import * as z from 'zod';
+import { autoCloseSchema } from './auto-close-config';
 import { calendarSchema } from './calendar';
 import { parseDuration } from './duration';
+import { escalationSchema } from './escalation';
 import { knowledgeBaseSchema, voiceLinkProblems, voiceSchema } from './faq/knowledge-base';
 import { ACCOUNT_ROLES, type AccountRole, PLATFORMS, type Platform } from './interaction';
 import { routingSchema } from './routing/rules';
@@ -104,6 +106,8 @@ const brandSchema = z.strictObject({
       repeatPageAfter: duration.optional(),
     })
     .default({ ...DEFAULT_DEADLINES, byChannel: {} }),
+  /** Cases waiting on the customer close after this much working time (core/auto-close.ts). Absent: never. */
+  autoClose: autoCloseSchema.optional(),
   /** When the care team works: deadline clocks run only then. Absent: around the clock, UTC. */
   calendar: calendarSchema.default({ timezone: 'UTC', exceptions: [] }),
   /** Reading X by polling and search: the monthly spend cap and X's prices. */
@@ -180,6 +184,8 @@ const brandSchema = z.strictObject({
         .default(DEFAULT_OUT_OF_HOURS),
     })
     .default({ outOfHours: DEFAULT_OUT_OF_HOURS }),
+  /** Escalation chains per page severity (core/escalation.ts); absent: one level, every target. */
+  escalation: escalationSchema.optional(),
 });
 
 const configSchema = z
@@ -365,6 +371,11 @@ export class BrandDirectory {
    */
   xReceiveMode(account: BrandAccount, forced?: XReceiveMode): XReceiveMode {
     return forced ?? account.receive ?? 'webhook';
+  }
+
+  /** The brand's escalation chains (core/escalation.ts); undefined: one level, every target. */
+  escalationOf(brandId: string) {
+    return this.brands.get(brandId)?.escalation;
   }
 
   roleOf(platform: Platform, id: string): AccountRole | undefined {

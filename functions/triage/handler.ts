@@ -13,6 +13,7 @@ import { DynamoRoutingStore } from '../adapters/aws/dynamo-routing-store';
 import { DynamoPageStore } from '../adapters/aws/dynamo-sla';
 import { DynamoVolumeCounter } from '../adapters/aws/dynamo-volume-counter';
 import { metaPageTokensFromEnv } from '../adapters/aws/meta-page-tokens';
+import { ackLinksFromEnv } from '../adapters/aws/page-ack-key';
 import { SnsPager } from '../adapters/aws/sns-pager';
 import { SqsDeadLetters, SqsOutboundQueue } from '../adapters/aws/sqs-queues';
 import { fareSourceFor } from '../adapters/http/http-fare-source';
@@ -44,6 +45,8 @@ const sentiment = createSentimentClassifier(
 const pageTokens = metaPageTokensFromEnv(secretsClient());
 const brandConfig = bundledBrandConfig();
 const store = new DynamoCaseStore(dynamo, env.TABLE_NAME);
+const directory = new BrandDirectory(brandConfig);
+const ackLinks = ackLinksFromEnv(secretsClient);
 const mentions = new GraphInstagramMentionReader({
   apiVersion: resolveGraphApiVersion({ config: brandConfig, env: process.env.META_GRAPH_API_VERSION }),
   tokenFor: (accountId) => pageTokens.tokenFor(accountId),
@@ -54,7 +57,7 @@ export const handler = middy<SQSEvent, SQSBatchResponse>()
   .use(injectLambdaContext(logger, { clearState: true }))
   .handler(
     createTriageConsumer({
-      directory: new BrandDirectory(brandConfig),
+      directory,
       store,
       // New cases go to their team by the rules in force, then to the sticky or least-loaded agent.
       routing: {
@@ -79,6 +82,8 @@ export const handler = middy<SQSEvent, SQSBatchResponse>()
         pages: new DynamoPageStore(dynamo, env.TABLE_NAME),
         pager: new SnsPager(snsClient(), env.ONCALL_TOPIC_ARN),
         linkFor: (caseId) => `${env.CASE_LINK_BASE}${encodeURIComponent(caseId)}`,
+        escalationOf: (brandId) => directory.escalationOf(brandId),
+        ...(ackLinks ? { ackLinks } : {}),
       },
     }),
   );
