@@ -1,7 +1,7 @@
 import { type AuditEntry, type AuditLog, newAuditId } from './access/audit';
 import type { Brand, BrandDirectory } from './brand-config';
 
-export { type AutoCloseConfig, autoCloseSchema, DEFAULT_REOPEN_WITHIN } from './auto-close-config';
+export { type AutoCloseConfig, DEFAULT_REOPEN_WITHIN } from './auto-close-config';
 
 import { addOpenTime } from './calendar';
 import { type CareCase, type CaseStore, type CustomerProfile, withNextDeadline } from './cases';

@@ -1,5 +1,6 @@
-import * as z from 'zod';
 import { parseDuration } from './duration';
+import type { escalationSchema, levelSchema } from './escalation-schema';
+import type * as z from './schema';
 
 /**
  * Escalation chains: per brand and page severity, the levels a page climbs while nobody acknowledges
@@ -15,54 +16,9 @@ export type PageTargetName = (typeof PAGE_TARGETS)[number];
 export const ESCALATION_SEVERITIES = ['warning', 'critical'] as const;
 export type EscalationSeverity = (typeof ESCALATION_SEVERITIES)[number];
 
-const waitSchema = z.string().refine((value) => parseDuration(value) !== null, {
-  message: 'expected a duration such as "10m" or "1h"',
-});
-
-const levelSchema = z.strictObject({
-  /** Who this level is, as people say it: "team lead", "duty manager", "head of care". */
-  name: z.string().trim().min(1).max(60),
-  /** Where the page goes at this level (the SNS e-mail/SMS subscribers, Slack, PagerDuty). */
-  targets: z.array(z.enum(PAGE_TARGETS)).min(1, 'name at least one of email, sms, slack, pagerduty'),
-  /** How long the page waits for an acknowledgement before it climbs to the next level. */
-  escalateAfter: waitSchema.optional(),
-});
+/** One level of a chain, as validated by escalation-schema.ts where the config enters. */
 export type EscalationLevel = z.infer<typeof levelSchema>;
-
-const chainSchema = z.array(levelSchema).min(1, 'a chain needs at least one level').max(10);
-
-/**
- * The brand config's `escalation`: a chain per severity. A severity left out keeps today's single
- * level (every target, no climbing).
- */
-export const escalationSchema = z
-  .strictObject({
-    warning: chainSchema.optional(),
-    critical: chainSchema.optional(),
-  })
-  .superRefine((chains, ctx) => {
-    for (const severity of ESCALATION_SEVERITIES) {
-      const chain = chains[severity];
-      if (!chain) continue;
-      chain.forEach((level, i) => {
-        const last = i === chain.length - 1;
-        if (!last && !level.escalateAfter) {
-          ctx.addIssue({
-            code: 'custom',
-            path: [severity, i, 'escalateAfter'],
-            message: `level "${level.name}" needs escalateAfter: how long before the page climbs to "${chain[i + 1]!.name}"`,
-          });
-        }
-        if (last && level.escalateAfter) {
-          ctx.addIssue({
-            code: 'custom',
-            path: [severity, i, 'escalateAfter'],
-            message: `level "${level.name}" is the last one: there is no level to climb to`,
-          });
-        }
-      });
-    }
-  });
+/** The brand config's `escalation`, as validated by escalation-schema.ts where the config enters. */
 export type EscalationConfig = z.infer<typeof escalationSchema>;
 
 /**

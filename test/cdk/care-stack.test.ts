@@ -156,6 +156,20 @@ test('bundles inline the validated brand config and carry the AWS SDK inside', (
   }
 });
 
+test('the trained model ships beside the triage bundle, byte for byte, and beside no other', () => {
+  const model = readFileSync(new URL('../../functions/core/sentiment/care-model.json', import.meta.url));
+  for (const [name, construct] of Object.entries(brandFunctions)) {
+    const code = resource(construct.function).Properties.Code as { S3Key: string };
+    const dir = join(assemblyDir, `asset.${code.S3Key.replace(/\.zip$/, '')}`);
+    const beside = join(dir, 'care-model.json');
+    expect({
+      name,
+      requiresModel: readFileSync(join(dir, 'index.js'), 'utf8').includes('require("./care-model.json")'),
+      modelBeside: existsSync(beside) && readFileSync(beside).equals(model),
+    }).toEqual({ name, requiresModel: name === 'triage', modelBeside: name === 'triage' });
+  }
+});
+
 test('the table: on demand, PITR, encrypted, TTL, both indexes from the shared design, retained', () => {
   const indexes = TABLE_INDEXES.map((index) => ({
     IndexName: index.name,

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { afterAll, beforeAll, test } from '@jest/globals';
 import { autoCloseDueAt } from '../../functions/core/auto-close';
-import { BrandDirectory, parseBrandConfig } from '../../functions/core/brand-config';
+import { BrandDirectory } from '../../functions/core/brand-config';
+import { parseBrandConfig } from '../../functions/core/brand-config-schema';
 import { addOpenTime } from '../../functions/core/calendar';
 import { type LocalSystem, startLocalSystem } from '../../functions/local-runtime/runtime';
 import { mention } from '../e2e/support';

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from '@jest/globals';
 import { autoCloseDueAt, reopenableCase, runAutoClose } from '../../functions/core/auto-close';
-import { BrandDirectory, parseBrandConfig } from '../../functions/core/brand-config';
+import { BrandDirectory } from '../../functions/core/brand-config';
+import { parseBrandConfig } from '../../functions/core/brand-config-schema';
 import type { CareCase } from '../../functions/core/cases';
 import type { Interaction } from '../../functions/core/interaction';
 import { recordInteractions } from '../../functions/core/record-interactions';

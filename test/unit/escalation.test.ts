@@ -6,18 +6,19 @@ import {
   verifyPagerDutySignature,
 } from '../../functions/channels/oncall/pagerduty-signature';
 import { slackSignature, verifySlackSignature } from '../../functions/channels/oncall/slack-signature';
-import { BrandConfigError, parseBrandConfig } from '../../functions/core/brand-config';
+import { BrandConfigError } from '../../functions/core/brand-config';
+import { parseBrandConfig } from '../../functions/core/brand-config-schema';
 import {
   type ChainCase,
   type ChainPage,
   chainFor,
   DEFAULT_LEVEL,
   type EscalationLevel,
-  escalationSchema,
   levelState,
   nextEscalationStep,
   pageGoesTo,
 } from '../../functions/core/escalation';
+import { escalationSchema } from '../../functions/core/escalation-schema';
 import { acknowledgePage, runEscalations, stopPagesOfCase } from '../../functions/core/page-escalation';
 import { type Page, raisePage } from '../../functions/core/paging';
 import { InMemoryAuditLog, InMemoryPageStore, RecordingPager } from '../fakes/in-memory';
