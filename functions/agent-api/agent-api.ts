@@ -43,7 +43,8 @@ import { type Pager, type PageStore, pageIdsOfCase } from '../core/paging';
 import { buildReport, buildSeries } from '../core/report';
 import { AGENT_STATUSES, type AgentStatus } from '../core/routing/assignment';
 import { dryRun, fillTeamQueues, type RoutingStore, routingOf, teamLoads } from '../core/routing/dispatch';
-import { DEFAULT_CAPACITY, parseRouting, RoutingRulesError } from '../core/routing/rules';
+import { DEFAULT_CAPACITY } from '../core/routing/rules';
+import { parseRouting, RoutingRulesError } from '../core/routing/rules-input';
 import { listeningPublicReplyRefusal } from '../core/x-intake/listening';
 import { AGENT_API_ROUTES, type AgentApiRoute, parseRoute, routeParameters } from './routes';
 

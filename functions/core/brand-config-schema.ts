@@ -15,7 +15,7 @@ import { escalationSchema } from './escalation-schema';
 import { voiceLinkProblems } from './faq/knowledge-base';
 import { knowledgeBaseSchema, voiceSchema } from './faq/knowledge-base-schema';
 import { ACCOUNT_ROLES, PLATFORMS } from './interaction';
-import { routingSchema } from './routing/rules';
+import { routingSchema } from './routing/rules-input';
 import * as z from './schema';
 import { MAX_SEARCH_QUERY_LENGTH } from './x-intake/listening';
 

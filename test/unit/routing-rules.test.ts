@@ -1,13 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from '@jest/globals';
 import { parseBrandConfig } from '../../functions/core/brand-config-schema';
-import {
-  parseRouting,
-  type RoutingConfig,
-  type RoutingFacts,
-  RoutingRulesError,
-  routeCase,
-} from '../../functions/core/routing/rules';
+import { type RoutingConfig, type RoutingFacts, routeCase } from '../../functions/core/routing/rules';
+import { parseRouting, RoutingRulesError } from '../../functions/core/routing/rules-input';
 import { demoConfig } from '../helpers';
 
 const ROUTING: RoutingConfig = parseRouting({
