@@ -85,6 +85,41 @@ function shell(session: Session, me: Agent, brands: Brand[], config: ConsoleConf
   const queueBadge = h('span', { class: 'nav-badge', hidden: true });
   const navLink = (id: string, href: string, label: string, extra?: Node) =>
     h('a', { href, 'data-nav': id, class: 'nav-link' }, label, extra ?? null);
+  // Available: routing gives the agent new cases (up to their capacity); away: it gives them none.
+  const statusToggle = h('button', {
+    class: 'btn small status-toggle',
+    type: 'button',
+    'data-testid': 'status',
+    onclick: () => void toggleStatus(),
+  });
+  const renderStatus = () => {
+    const available = me.status === 'available';
+    statusToggle.textContent = available ? '● Available' : '○ Away';
+    statusToggle.setAttribute('aria-pressed', String(available));
+    statusToggle.title = `${available ? 'Taking new cases' : 'Not taking new cases'}${
+      me.capacity ? ` · ${me.openCases ?? 0} of ${me.capacity} open` : ''
+    } · click to switch`;
+    statusToggle.className = `btn small status-toggle ${available ? 'available' : 'away'}`;
+  };
+  async function toggleStatus() {
+    const status = me.status === 'available' ? 'away' : 'available';
+    try {
+      const result = await context.api.send<{ status: 'available' | 'away'; openCases: number }>(
+        'PUT',
+        '/api/me/status',
+        { status },
+      );
+      me.status = result.status;
+      me.openCases = result.openCases;
+      renderStatus();
+      context.toast(
+        status === 'available' ? 'You are available for new cases.' : 'You are away: no new cases.',
+      );
+    } catch (error) {
+      context.toast(`Could not change your status: ${(error as Error).message}`, 'error');
+    }
+  }
+  renderStatus();
   const header = h(
     'header',
     { class: 'topbar' },
@@ -101,6 +136,7 @@ function shell(session: Session, me: Agent, brands: Brand[], config: ConsoleConf
       { class: 'topbar-right' },
       h('span', { class: 'mode-pill' }, config.mode === 'local' ? 'local' : 'AWS'),
       h('span', { class: 'me', title: me.id, 'data-testid': 'me' }, me.name),
+      statusToggle,
       h(
         'span',
         {

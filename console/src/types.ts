@@ -18,6 +18,19 @@ export interface Agent {
   brands: string[];
   /** The actions the role may take on the agent's brands (the API's access policy decides). */
   allowed: string[];
+  /** Whether routing may give the agent new cases (PUT /api/me/status), and their load. */
+  status?: 'available' | 'away';
+  openCases?: number;
+  capacity?: number;
+}
+
+/** An agent the case may be assigned to: the case team's members with their presence and load. */
+export interface Assignee {
+  id: string;
+  name: string;
+  status: 'available' | 'away';
+  openCases: number;
+  capacity: number;
 }
 
 /** One line of the case's audit trail: who did what, at which case version. */

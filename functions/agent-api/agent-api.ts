@@ -50,6 +50,10 @@ import type { ManagerSubscriptions } from '../core/local-managers';
 import { acknowledgePage, stopPagesOfCase } from '../core/page-escalation';
 import { type Pager, type PageStore, pageIdsOfCase } from '../core/paging';
 import { buildReport, buildSeries } from '../core/report';
+import { AGENT_STATUSES, type AgentStatus } from '../core/routing/assignment';
+import { dryRun, fillTeamQueues, type RoutingStore, routingOf, teamLoads } from '../core/routing/dispatch';
+import { DEFAULT_CAPACITY } from '../core/routing/rules';
+import { parseRouting, RoutingRulesError } from '../core/routing/rules-input';
 import { listeningPublicReplyRefusal } from '../core/x-intake/listening';
 import { AGENT_API_ROUTES, type AgentApiRoute, parseRoute, routeParameters } from './routes';
 
@@ -70,6 +74,8 @@ export interface AgentApiDeps {
   subscriptions?: ManagerSubscriptions;
   /** Whether our accounts still let us act for them (X oauth.revoke). Absent: not reported. */
   accounts?: AccountStatusStore;
+  /** Routing rules and agents' presence and load. Absent: no statuses, stored rules or auto-assignment. */
+  routing?: RoutingStore;
   /** Answering or resolving a case stops its pages' chains and resolves their incidents. Absent: not. */
   pager?: Pager;
   now?: () => Date;
@@ -111,6 +117,19 @@ interface RouteContext {
 }
 
 class BadJsonError extends Error {}
+
+/** A route that needs a store this deployment does not keep. */
+class NotKeptError extends Error {}
+
+/** The caller's presence and load, for GET /api/me. */
+async function presenceOf(routing: RoutingStore, caller: AgentRecord) {
+  const state = await routing.getAgentState(caller.id);
+  return {
+    status: state?.status ?? 'away',
+    openCases: state?.openCaseIds.length ?? 0,
+    capacity: caller.capacity ?? DEFAULT_CAPACITY,
+  };
+}
 
 function body(event: HttpEvent): Record<string, unknown> {
   if (!event.body) return {};
@@ -172,7 +191,13 @@ function decodeCursor(text: string): QueuePosition {
 /** Errors meant for the caller become 4xx with a clear message; anything else is a plain 500. */
 function toHttp(error: unknown): HttpResult {
   if (error instanceof BadJsonError) return problem(400, 'the body must be a JSON object');
+  if (error instanceof NotKeptError)
+    return problem(501, 'agent presence and routing are not kept in this deployment');
   if (error instanceof InvalidRequestError) return json(400, { error: error.message, field: error.field });
+  if (error instanceof RoutingRulesError)
+    return json(400, { error: error.message, problems: error.problems });
+  if (error instanceof RoutingConflictError)
+    return json(409, { error: error.message, currentVersion: error.currentVersion });
   if (error instanceof InvalidExportError) return json(400, { error: error.message, field: error.field });
   if (error instanceof CaseNotFoundError) return problem(404, error.message);
   if (error instanceof StaleVersionError)
@@ -181,6 +206,16 @@ function toHttp(error: unknown): HttpResult {
   logger.error('agent API request failed', { error: error as Error });
   return problem(500, 'internal error');
 }
+
+class RoutingConflictError extends Error {
+  constructor(readonly currentVersion: number) {
+    super(
+      `the routing rules changed since you read them (now version ${currentVersion}): reload and try again`,
+    );
+  }
+}
+
+const MAX_DRY_RUN = 500;
 
 function isBreached(careCase: CareCase, now: Date): boolean {
   return Boolean(careCase.nextDeadlineAt && careCase.nextDeadlineAt < now.toISOString());
@@ -228,6 +263,7 @@ export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promis
         return careCase ? { brandIds: [careCase.brandId], careCase } : undefined;
       }
       case 'customer':
+      case 'brand':
         return deps.directory.brand(params.brandId!) ? { brandIds: [params.brandId!] } : undefined;
       case 'query': {
         const named = event.queryStringParameters?.brand;
@@ -286,14 +322,66 @@ export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promis
       ? context.brandIds.map((id) => deps.directory.brand(id)!)
       : visibleBrands(context.caller, deps.directory.allBrands);
 
+  function requireRouting(): RoutingStore {
+    if (!deps.routing) throw new NotKeptError();
+    return deps.routing;
+  }
+
+  const routingDeps = (routing: RoutingStore) => ({
+    routing,
+    cases: deps.store,
+    agents: deps.agents,
+    now,
+  });
+
+  /** Waiting cases of these teams go to whoever can take them now (an agent came back or freed a slot). */
+  async function fillQueues(brandIdsToFill: readonly string[], teams: readonly string[]): Promise<void> {
+    if (!deps.routing || !teams.length) return;
+    for (const brandId of brandIdsToFill) {
+      const brand = deps.directory.brand(brandId);
+      if (brand) await fillTeamQueues(brand, teams, routingDeps(deps.routing));
+    }
+  }
+
+  /** The brands an agent works for, by id. */
+  const brandsOfAgent = (agent: Pick<AgentRecord, 'brands'>) =>
+    agent.brands.includes(ALL_BRANDS) ? brandIds : agent.brands.filter((b) => brandIds.includes(b));
+
+  /** A case changed hands (or was resolved): its old owner's load drops, the new one's rises. */
+  async function moveLoad(caseId: string, from: string | undefined, to: string | undefined): Promise<void> {
+    if (!deps.routing || from === to) return;
+    if (to) await deps.routing.hold(to, caseId);
+    if (from) await deps.routing.release(from, caseId);
+  }
+
   const handlers: Record<AgentApiRoute['key'], (context: RouteContext) => Promise<HttpResult>> = {
     me: async ({ caller }) =>
       json(200, {
         ...publicAgent(caller),
+        ...(deps.routing ? await presenceOf(deps.routing, caller) : {}),
         // The console's session reads `agent`; `allowed` says which of its controls to show.
         agent: { id: caller.id, name: caller.name, initials: caller.initials },
         allowed: allowedActions(caller),
       }),
+    'me.status': async ({ event, caller, record }) => {
+      const status = body(event).status;
+      if (typeof status !== 'string' || !(AGENT_STATUSES as readonly string[]).includes(status)) {
+        throw new InvalidRequestError('status', `one of ${AGENT_STATUSES.join(', ')}`);
+      }
+      const state = await requireRouting().setStatus(caller.id, status as AgentStatus, now().toISOString());
+      for (const brandId of brandsOfAgent(caller)) {
+        await record('status_changed', { brandId, target: caller.id, detail: { status } });
+      }
+      // Back at work: the team's waiting cases come to whoever can take them (this agent first if least loaded).
+      if (status === 'available') await fillQueues(brandsOfAgent(caller), caller.teams);
+      const after = (await deps.routing?.getAgentState(caller.id)) ?? state;
+      return json(200, {
+        status: after.status,
+        statusAt: after.statusAt,
+        openCases: after.openCaseIds.length,
+        capacity: caller.capacity ?? DEFAULT_CAPACITY,
+      });
+    },
     brands: async ({ caller }) =>
       json(200, {
         brands: visibleBrands(caller, deps.directory.allBrands).map((b) => ({
@@ -387,6 +475,8 @@ export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promis
           (c) => !query.assignee || (query.assignee === 'none' ? !c.assignee : c.assignee === query.assignee),
         )
         .filter((c) => !query.platform || c.platform === query.platform)
+        // A team's queue (`none`: cases no rule gave a team).
+        .filter((c) => !query.team || (query.team === 'none' ? !c.team : c.team === query.team))
         .filter((c) => !query.sentiment || c.sentiment === query.sentiment)
         .filter(
           (c) => !query.location || (query.location === 'none' ? !c.location : c.location === query.location),
@@ -409,7 +499,8 @@ export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promis
       const [messages, notes, viewers, profile, audit] = await Promise.all([
         deps.store.listMessages(caseId),
         deps.store.listNotes(caseId),
-        deps.store.touchPresence(caseId, caller.id, now()),
+        // Reading a case is not viewing it: the console says so itself (POST .../presence).
+        deps.store.listViewers(caseId, caller.id, now()),
         deps.store.getCustomerProfile(careCase!.brandId, careCase!.customer),
         deps.audit.listForCase(caseId),
       ]);
@@ -475,6 +566,7 @@ export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promis
       json(200, { viewers: await deps.store.touchPresence(careCase!.caseId, caller.id, now()) }),
     'case.claim': async ({ event, careCase, caller, record }) => {
       const updated = await deps.desk.claim(careCase!.caseId, deskAgent(caller), body(event).version);
+      await moveLoad(updated.caseId, careCase!.assignee, updated.assignee);
       await record('claim', {
         brandId: updated.brandId,
         caseId: updated.caseId,
@@ -491,6 +583,7 @@ export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promis
         throw new InvalidRequestError('assignee', `no agent ${input.assignee} works for this brand`);
       }
       const updated = await deps.desk.assign(careCase!.caseId, input.assignee, input.version);
+      await moveLoad(updated.caseId, careCase!.assignee, updated.assignee);
       await record('assign', {
         brandId: updated.brandId,
         caseId: updated.caseId,
@@ -524,6 +617,8 @@ export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promis
         visibility: input.visibility,
         requestId: input.requestId,
       });
+      // Replying to an unowned case makes it the replier's: it counts on their load.
+      await moveLoad(result.case.caseId, careCase!.assignee, result.case.assignee);
       await record(input.visibility === 'private' ? 'private_reply' : 'reply', {
         brandId: result.case.brandId,
         caseId: result.case.caseId,
@@ -546,8 +641,120 @@ export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promis
         caseVersion: result.case.version,
         detail: { closeOut: result.outboxIds.length > 0 },
       });
+      // The owner has a free slot: their teams' waiting cases may come to them (or anyone free).
+      const owner = careCase!.assignee;
+      if (owner) {
+        await moveLoad(result.case.caseId, owner, undefined);
+        const agent = await deps.agents.getAgent(owner);
+        if (agent) await fillQueues([result.case.brandId], agent.teams);
+      }
       await stopChains(result.case, 'resolved');
       return json(200, result);
+    },
+    'case.assignees': async ({ careCase }) => {
+      const routing = requireRouting();
+      const team = careCase!.team;
+      const agents = await deps.agents.listAgents();
+      const teams = team ? [team] : [...new Set(agents.flatMap((a) => a.teams))];
+      const loads = new Map<string, Awaited<ReturnType<typeof teamLoads>>[number]>();
+      for (const t of teams) {
+        for (const load of await teamLoads(careCase!.brandId, t, { routing, agents: deps.agents })) {
+          loads.set(load.agentId, load);
+        }
+      }
+      if (!team) {
+        // No team: everyone who works for the brand, with their load.
+        const states = new Map((await routing.listAgentStates()).map((s) => [s.agentId, s]));
+        for (const a of agents.filter((a) => worksFor(a, careCase!.brandId) && !loads.has(a.id))) {
+          const state = states.get(a.id);
+          loads.set(a.id, {
+            agentId: a.id,
+            name: a.name,
+            status: state?.status ?? 'away',
+            openCases: state?.openCaseIds.length ?? 0,
+            capacity: a.capacity ?? DEFAULT_CAPACITY,
+          });
+        }
+      }
+      const list = [...loads.values()].sort(
+        (a, b) =>
+          Number(b.status === 'available') - Number(a.status === 'available') ||
+          a.openCases - b.openCases ||
+          a.name.localeCompare(b.name),
+      );
+      return json(200, {
+        team: team ?? null,
+        agents: list.map(({ agentId, name, status, openCases, capacity }) => ({
+          id: agentId,
+          name,
+          status,
+          openCases,
+          capacity,
+        })),
+      });
+    },
+    'routing.read': async ({ params }) => {
+      const brand = deps.directory.brand(params.brandId!)!;
+      const current = await routingOf(brand, deps.routing);
+      const history = deps.routing ? await deps.routing.listRoutingVersions(brand.id, 20) : [];
+      return json(200, {
+        brandId: brand.id,
+        ...current,
+        history: history.map(({ version, savedAt, savedBy }) => ({ version, savedAt, savedBy })),
+      });
+    },
+    'routing.save': async ({ event, params, caller, record }) => {
+      const routing = requireRouting();
+      const brand = deps.directory.brand(params.brandId!)!;
+      const input = body(event);
+      if (typeof input.version !== 'number' || !Number.isInteger(input.version)) {
+        throw new InvalidRequestError('version', 'the version of the rules you read (0: the brand config)');
+      }
+      const parsed = parseRouting(input.routing);
+      const current = await routingOf(brand, routing);
+      if (current.version !== input.version) throw new RoutingConflictError(current.version);
+      const version = current.version + 1;
+      const outcome = await routing.saveRouting({
+        brandId: brand.id,
+        version,
+        routing: parsed,
+        savedAt: now().toISOString(),
+        savedBy: caller.id,
+      });
+      if (outcome === 'conflict') throw new RoutingConflictError(version);
+      await record('routing_changed', {
+        brandId: brand.id,
+        detail: {
+          version,
+          teams: parsed.teams.map((t) => t.id),
+          rules: parsed.rules.map((r) => `${r.id}->${r.team}`),
+        },
+      });
+      return json(200, { brandId: brand.id, version, source: 'stored', routing: parsed });
+    },
+    'routing.dry-run': async ({ event, params }) => {
+      const brand = deps.directory.brand(params.brandId!)!;
+      const input = body(event);
+      const limit = input.limit === undefined ? 50 : input.limit;
+      if (!Number.isInteger(limit) || (limit as number) < 1 || (limit as number) > MAX_DRY_RUN) {
+        throw new InvalidRequestError('limit', `how many of the latest cases: 1 to ${MAX_DRY_RUN}`);
+      }
+      const current = await routingOf(brand, deps.routing);
+      const routing = input.routing === undefined ? current.routing : parseRouting(input.routing);
+      const to = now().toISOString();
+      const from = new Date(now().getTime() - 90 * 86_400_000).toISOString();
+      const latest = (await deps.store.listCasesOpenedBetween(brand.id, from, to))
+        .sort((a, b) => b.openedAt.localeCompare(a.openedAt) || b.caseId.localeCompare(a.caseId))
+        .slice(0, limit as number);
+      const results = dryRun(latest, routing).map((r) => ({ ...r, changed: r.was.team !== r.would.team }));
+      const byTeam: Record<string, number> = {};
+      for (const r of results) byTeam[r.would.team ?? '(none)'] = (byTeam[r.would.team ?? '(none)'] ?? 0) + 1;
+      return json(200, {
+        brandId: brand.id,
+        comparedWith: current.version,
+        cases: results,
+        summary: { cases: results.length, changed: results.filter((r) => r.changed).length, byTeam },
+      });
     },
     pages: async (context) => {
       const query = context.event.queryStringParameters ?? {};
@@ -778,6 +985,7 @@ function notFoundName(route: AgentApiRoute, params: Record<string, string>): str
   if (route.scope === 'customer') return `customer ${params.brandId}/${params.platform}/${params.customerId}`;
   if (route.scope === 'agent') return `agent ${params.agentId ?? ''}`.trim();
   if (route.scope === 'account') return `${params.platform} account ${params.accountId}`;
+  if (route.scope === 'brand') return `brand ${params.brandId}`;
   if (route.scope === 'page') return `page ${params.pageId}`;
   return 'such brand';
 }

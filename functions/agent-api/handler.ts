@@ -7,6 +7,7 @@ import { DynamoAgentRegistry } from '../adapters/aws/dynamo-agent-registry';
 import { DynamoAuditLog } from '../adapters/aws/dynamo-audit-log';
 import { DynamoCaseStore } from '../adapters/aws/dynamo-case-store';
 import { DynamoOutboxStore } from '../adapters/aws/dynamo-outbox-store';
+import { DynamoRoutingStore } from '../adapters/aws/dynamo-routing-store';
 import { DynamoPageStore } from '../adapters/aws/dynamo-sla';
 import { S3ExportSink } from '../adapters/aws/s3-export-sink';
 import { SnsManagerSubscriptions } from '../adapters/aws/sns-manager-subscriptions';
@@ -43,6 +44,7 @@ export const handler = middy<HttpEvent, HttpResult>()
       auth: 'jwt',
       subscriptions: new SnsManagerSubscriptions(snsClient(), env.ONCALL_TOPIC_ARN),
       accounts: new DynamoAccountStatusStore(dynamo, env.TABLE_NAME),
+      routing: new DynamoRoutingStore(dynamo, env.TABLE_NAME),
       exports: { source: { cases: store, audit }, sink: new S3ExportSink(s3Client(), env.EXPORT_BUCKET) },
       // Answering or resolving a case stops its pages' chains and resolves their PagerDuty incidents.
       pager: new SnsPager(snsClient(), env.ONCALL_TOPIC_ARN),

@@ -7,10 +7,9 @@ import { CASE_ID_CHARACTERS } from '../core/cases';
  * (`customer`, the brand in the path), a brand named by `?brand=` (`query`: all the caller's brands
  * without it), the brands of an agent (`agent`: an agent to add, in the body, or one named in the path),
  * the brand that owns one of our platform accounts (`account`, the platform and account id in the path),
- * the brand of an on-call page (`page`, its id in the path).
+ * the brand of an on-call page (`page`, its id in the path), a brand named in the path (`brand`).
  */
-export type RouteScope = 'caller' | 'case' | 'customer' | 'query' | 'agent' | 'account' | 'page';
-
+export type RouteScope = 'caller' | 'case' | 'customer' | 'query' | 'agent' | 'account' | 'page' | 'brand';
 /**
  * Every route of the agent API, declared once, with the policy action it needs and what it is about
  * (its scope): the router (agent-api.ts) has one handler per key (the compiler checks it) and asks the
@@ -19,6 +18,7 @@ export type RouteScope = 'caller' | 'case' | 'customer' | 'query' | 'agent' | 'a
  */
 export const AGENT_API_ROUTES = [
   { key: 'me', verbs: ['GET'], path: '/api/me', action: 'me.read', scope: 'caller' },
+  { key: 'me.status', verbs: ['PUT'], path: '/api/me/status', action: 'me.status', scope: 'caller' },
   { key: 'brands', verbs: ['GET'], path: '/api/brands', action: 'brand.read', scope: 'caller' },
   { key: 'agents.list', verbs: ['GET'], path: '/api/agents', action: 'agent.list', scope: 'caller' },
   { key: 'agents.add', verbs: ['POST'], path: '/api/agents', action: 'agent.manage', scope: 'agent' },
@@ -52,6 +52,13 @@ export const AGENT_API_ROUTES = [
     action: 'case.assign',
     scope: 'case',
   },
+  {
+    key: 'case.assignees',
+    verbs: ['GET'],
+    path: '/api/cases/{caseId}/assignees',
+    action: 'case.assign',
+    scope: 'case',
+  },
   { key: 'case.tags', verbs: ['PUT'], path: '/api/cases/{caseId}/tags', action: 'case.tag', scope: 'case' },
   {
     key: 'case.notes',
@@ -73,6 +80,27 @@ export const AGENT_API_ROUTES = [
     path: '/api/cases/{caseId}/resolve',
     action: 'case.resolve',
     scope: 'case',
+  },
+  {
+    key: 'routing.read',
+    verbs: ['GET'],
+    path: '/api/routing/{brandId}',
+    action: 'routing.read',
+    scope: 'brand',
+  },
+  {
+    key: 'routing.save',
+    verbs: ['PUT'],
+    path: '/api/routing/{brandId}',
+    action: 'routing.manage',
+    scope: 'brand',
+  },
+  {
+    key: 'routing.dry-run',
+    verbs: ['POST'],
+    path: '/api/routing/{brandId}/dry-run',
+    action: 'routing.read',
+    scope: 'brand',
   },
   { key: 'pages', verbs: ['GET'], path: '/api/pages', action: 'page.list', scope: 'query' },
   {

@@ -17,6 +17,7 @@ import { crossCheckKnowledgeBase, knowledgeBaseObject, voiceSchema } from './faq
 import { ACCOUNT_ROLES, PLATFORMS } from './interaction';
 import { locationProblems, withLocationPlaces } from './locations';
 import { locationSchema } from './locations-schema';
+import { routingSchema } from './routing/rules-input';
 import * as z from './schema';
 import { MAX_SEARCH_QUERY_LENGTH } from './x-intake/listening';
 
@@ -199,6 +200,8 @@ const brandSchema = z.strictObject({
     }),
     { outOfHours: DEFAULT_OUT_OF_HOURS },
   ),
+  /** Teams and ordered routing rules (core/routing/rules.ts): the default until a supervisor saves others. */
+  routing: z.optional(routingSchema),
   /** Escalation chains per page severity (core/escalation.ts); absent: one level, every target. */
   escalation: z.optional(escalationSchema),
 });

@@ -8,6 +8,7 @@ import {
   resolutionDueAt,
 } from './deadlines';
 import type { AccountRole, Interaction, Platform } from './interaction';
+import type { RoutingExtras } from './routing/rules';
 import type { Sentiment, SentimentLabel } from './sentiment';
 import { sha256Hex } from './sha256';
 import { type SlaRecord, type SlaState, scheduleSla } from './sla';
@@ -112,12 +113,28 @@ export interface CareCase {
   locationBy?: 'review_place' | 'account' | 'text';
   /** The agent who owns the case. */
   assignee?: string;
+  /** The team the routing rules picked when the case opened; absent: the brand's shared queue. */
+  team?: string;
+  /** Which routing rule picked the team and why (like priorityReasons), and what it read. */
+  routedBy?: CaseRouting;
+  /** Set when routing chose the assignee itself: the customer's last agent, or the least-loaded one. */
+  assignedBy?: { how: 'sticky' | 'auto'; at: string };
   tags?: string[];
   lastAgentReplyAt?: string;
   /** Set when a reply could not be delivered or may have been delivered twice: an agent must look. */
   deliveryProblem?: string;
   /** Where the latest reply is: queued, waiting for the platform (until when, why), sent, failed. */
   replyDelivery?: ReplyDelivery;
+}
+
+export interface CaseRouting {
+  /** The rule's id; null when no rule matched. */
+  rule: string | null;
+  reasons: string[];
+  /** The version of the brand's rules in force (0: the brand config's). */
+  version: number;
+  /** What the rules read beyond the case itself, kept so a dry run can replay them. */
+  facts: RoutingExtras;
 }
 
 export interface ReplyDelivery {
@@ -192,6 +209,8 @@ export interface CaseStore {
   listNotes(caseId: string): Promise<CaseNote[]>;
   /** Records that an agent has the case open now; returns who else had it open in the last minute. */
   touchPresence(caseId: string, agent: string, at: Date): Promise<string[]>;
+  /** Who other than `agent` had the case open in the last minute, without recording anything. */
+  listViewers(caseId: string, agent: string, at: Date): Promise<string[]>;
   /** Every case of a brand opened in [from, to] (ISO instants), for reports. */
   listCasesOpenedBetween(brandId: string, from: string, to: string): Promise<CareCase[]>;
 }

@@ -28,6 +28,7 @@ import {
   requeuePendingReplies,
   writeReply,
 } from './replies';
+import { assignCase, type RoutingDeps, routingExtras, routingOf, withRouting } from './routing/dispatch';
 import type { Sentiment, SentimentClassifier } from './sentiment';
 import { countNegativePost, SPIKE_BUCKET_MS, type VolumeCounter } from './spike';
 import { decideTriage, riskDetectorFor, type TriageDecision, type TriageInput } from './triage';
@@ -73,6 +74,11 @@ export interface RecordDeps {
   mentions?: MentionContentReader;
   /** The agent registry, for the local managers of a new case's location. Absent: nobody is told. */
   agents?: Pick<AgentRegistry, 'listAgents'>;
+  /**
+   * The stored routing rules and agents' states: a new case goes to its customer's last agent or the
+   * least-loaded available team member. Absent: the brand config's rules pick the team, nobody is assigned.
+   */
+  routing?: RoutingDeps;
 }
 
 /** `interaction` is the masked one: a page leaves the system (SNS, e-mail, SMS, Slack, PagerDuty). */
@@ -277,10 +283,19 @@ async function recordOne(
         deps.directory,
       ));
     }
-    const careCase = {
+    const opened = {
       ...openNewCase(brand, stored, sentiment, triage),
       ...(earlier.previous ? { previousCaseId: earlier.previous } : {}),
     };
+    // The team is picked once, when the case opens, by the rules in force (a location triage tagged included).
+    const rules = await routingOf(brand, deps.routing?.routing);
+    const careCase = withRouting(
+      opened,
+      rules.routing,
+      rules.version,
+      routingExtras(brand, interaction, sentiment, triage, (opened as { location?: string }).location),
+      stored.text,
+    );
     // The location's managers hear of a new negative or risky case before it is written, under page
     // ids that make it once per case and manager (as risk pages): a retried record pages nobody twice.
     if (careCase.location && deps.paging && deps.agents && !abusive) {
@@ -296,6 +311,9 @@ async function recordOne(
     if (outcome === 'duplicate') return { status: 'duplicate' };
     if (outcome === 'written') {
       if (reply && deps.replies) await deps.replies.queue.enqueue([reply]);
+      // Then a person: the customer's previous agent, else the least-loaded available team member.
+      // Should this fail, the case waits in its team's queue until someone frees capacity.
+      if (deps.routing) await assignCase(brand, careCase, deps.routing, profile?.caseIds?.at(-1));
       return {
         status: 'opened',
         caseId: careCase.caseId,

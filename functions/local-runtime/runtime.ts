@@ -13,6 +13,7 @@ import { DynamoAuditLog } from '../adapters/aws/dynamo-audit-log';
 import { DynamoCaseStore } from '../adapters/aws/dynamo-case-store';
 import { DynamoOutboxStore } from '../adapters/aws/dynamo-outbox-store';
 import { DynamoRateLimiter } from '../adapters/aws/dynamo-rate-limiter';
+import { DynamoRoutingStore } from '../adapters/aws/dynamo-routing-store';
 import { DynamoDueCaseFinder, DynamoPageStore } from '../adapters/aws/dynamo-sla';
 import { DynamoVolumeCounter } from '../adapters/aws/dynamo-volume-counter';
 import { DynamoRefreshLease, DynamoWebhookHealthStore } from '../adapters/aws/dynamo-x-admin';
@@ -301,6 +302,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     const deadLetters = new SqsDeadLetters(sqs, queues.deadLetterQueueUrl);
     const agents = new DynamoAgentRegistry(dynamo.client, LOCAL_TABLE_NAME);
     const audit = new DynamoAuditLog(dynamo.client, LOCAL_TABLE_NAME);
+    const routing = new DynamoRoutingStore(dynamo.client, LOCAL_TABLE_NAME);
     const firstAdmin = options.apiToken ? undefined : await createFirstAdmin(agents);
     let baseUrl = '';
     // Pages link to the case in the console.
@@ -347,6 +349,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
           deadLetters,
           paging,
           accounts,
+          routing: { routing, cases: store, agents },
           metrics,
           volumes: new DynamoVolumeCounter(dynamo.client, LOCAL_TABLE_NAME),
           pii: new LocalPiiDetector(),
@@ -637,6 +640,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
             // Locally the embedded SNS records the subscription; pages reach onPage and the console print.
             subscriptions: new SnsManagerSubscriptions(sns, queues.oncallTopicArn),
             accounts,
+            routing,
             exports: { source: { cases: store, audit }, sink: exportSink },
             pager,
             desk: new AgentDesk({

@@ -9,6 +9,7 @@ import { DynamoAgentRegistry } from '../adapters/aws/dynamo-agent-registry';
 import { DynamoCaseStore } from '../adapters/aws/dynamo-case-store';
 import { DynamoOutboxStore } from '../adapters/aws/dynamo-outbox-store';
 import { DynamoRateLimiter } from '../adapters/aws/dynamo-rate-limiter';
+import { DynamoRoutingStore } from '../adapters/aws/dynamo-routing-store';
 import { DynamoPageStore } from '../adapters/aws/dynamo-sla';
 import { DynamoVolumeCounter } from '../adapters/aws/dynamo-volume-counter';
 import { metaPageTokensFromEnv } from '../adapters/aws/meta-page-tokens';
@@ -43,6 +44,7 @@ const sentiment = createSentimentClassifier(
 // Instagram mentions arrive as ids: their text is read with the linked page's token.
 const pageTokens = metaPageTokensFromEnv(secretsClient());
 const brandConfig = bundledBrandConfig();
+const store = new DynamoCaseStore(dynamo, env.TABLE_NAME);
 const directory = new BrandDirectory(brandConfig);
 const ackLinks = ackLinksFromEnv(secretsClient);
 const mentions = new GraphInstagramMentionReader({
@@ -56,7 +58,13 @@ export const handler = middy<SQSEvent, SQSBatchResponse>()
   .handler(
     createTriageConsumer({
       directory,
-      store: new DynamoCaseStore(dynamo, env.TABLE_NAME),
+      store,
+      // New cases go to their team by the rules in force, then to the sticky or least-loaded agent.
+      routing: {
+        routing: new DynamoRoutingStore(dynamo, env.TABLE_NAME),
+        cases: store,
+        agents: new DynamoAgentRegistry(dynamo, env.TABLE_NAME),
+      },
       accounts: new DynamoAccountStatusStore(dynamo, env.TABLE_NAME),
       sentiment,
       deadLetters: new SqsDeadLetters(sqs, env.DEAD_LETTER_QUEUE_URL),

@@ -478,8 +478,16 @@ test('roles: the Cognito admin group bootstraps the agent registry; every declar
       'GET /api/audit',
       'GET /api/accounts',
       'POST /api/accounts/{platform}/{accountId}/reauthorized',
+      // Routing: agents' status, the rules supervisors change at run time, their dry run, the assign list.
+      'PUT /api/me/status',
+      'GET /api/routing/{brandId}',
+      'PUT /api/routing/{brandId}',
+      'POST /api/routing/{brandId}/dry-run',
+      'GET /api/cases/{caseId}/assignees',
     ]),
   );
+  for (const key of ['PUT /api/me/status', 'PUT /api/routing/{brandId}'])
+    expect(deployed.has(key)).toBe(true);
 });
 
 test('agents: invited only, strong passwords, TOTP required, threat protection', () => {

@@ -30,6 +30,13 @@ import {
 import type { Page, PageAcknowledgement, PageRecord, Pager, PageStore } from '../../functions/core/paging';
 import type { DeadLetters, InteractionQueue, ParkedEvent } from '../../functions/core/queues';
 import type { ReplyRateLimiter } from '../../functions/core/replies';
+import type { AgentStatus } from '../../functions/core/routing/assignment';
+import type {
+  AgentState,
+  AssignOutcome,
+  RoutingStore,
+  StoredRouting,
+} from '../../functions/core/routing/dispatch';
 import type { Sentiment, SentimentClassifier, SentimentInput } from '../../functions/core/sentiment';
 import type { DueCaseFinder } from '../../functions/core/sla-monitor';
 import type { VolumeCounter } from '../../functions/core/spike';
@@ -181,6 +188,11 @@ export class InMemoryCaseStore implements CaseStore {
     const seen = this.viewers.get(caseId) ?? new Map<string, string>();
     seen.set(agent, at.toISOString());
     this.viewers.set(caseId, seen);
+    return this.listViewers(caseId, agent, at);
+  }
+
+  async listViewers(caseId: string, agent: string, at: Date) {
+    const seen = this.viewers.get(caseId) ?? new Map<string, string>();
     const since = new Date(at.getTime() - 60_000).toISOString();
     return [...seen].filter(([who, when]) => who !== agent && when >= since).map(([who]) => who);
   }
@@ -569,5 +581,76 @@ export class InMemoryAuditLog implements AuditLog {
 
   async *listForBrand(brandId: string, from: string, to: string) {
     yield this.entries.filter((e) => e.brandId === brandId && e.at >= from && e.at <= to);
+  }
+}
+
+/** The RoutingStore contract in memory: the same conditions as the DynamoDB transaction. */
+export class InMemoryRoutingStore implements RoutingStore {
+  readonly versions = new Map<string, StoredRouting[]>();
+  readonly states = new Map<string, AgentState>();
+
+  constructor(private readonly cases: InMemoryCaseStore) {}
+
+  async currentRouting(brandId: string) {
+    return this.versions.get(brandId)?.at(-1);
+  }
+
+  async saveRouting(entry: StoredRouting) {
+    const list = this.versions.get(entry.brandId) ?? [];
+    if (list.some((v) => v.version === entry.version)) return 'conflict' as const;
+    list.push(structuredClone(entry));
+    list.sort((a, b) => a.version - b.version);
+    this.versions.set(entry.brandId, list);
+    return 'written' as const;
+  }
+
+  async listRoutingVersions(brandId: string, limit: number) {
+    return [...(this.versions.get(brandId) ?? [])].reverse().slice(0, limit);
+  }
+
+  async listAgentStates() {
+    return [...this.states.values()].map((s) => structuredClone(s));
+  }
+
+  async getAgentState(agentId: string) {
+    const state = this.states.get(agentId);
+    return state ? structuredClone(state) : undefined;
+  }
+
+  private stateOf(agentId: string): AgentState {
+    const state = this.states.get(agentId) ?? { agentId, status: 'away' as const, openCaseIds: [] };
+    this.states.set(agentId, state);
+    return state;
+  }
+
+  async setStatus(agentId: string, status: AgentStatus, at: string) {
+    const state = this.stateOf(agentId);
+    Object.assign(state, { status, statusAt: at });
+    return structuredClone(state);
+  }
+
+  async assignWithinCapacity(
+    updated: CareCase,
+    expectedVersion: number,
+    agentId: string,
+    seenOpenCases: number,
+  ): Promise<AssignOutcome> {
+    const current = this.cases.cases.get(updated.caseId);
+    if (current?.version !== expectedVersion || current.assignee) return 'conflict';
+    const state = this.states.get(agentId);
+    if (state?.status !== 'available' || state.openCaseIds.length !== seenOpenCases) return 'unavailable';
+    await this.cases.updateCase(updated, expectedVersion);
+    await this.hold(agentId, updated.caseId);
+    return 'written';
+  }
+
+  async hold(agentId: string, caseId: string) {
+    const state = this.stateOf(agentId);
+    if (!state.openCaseIds.includes(caseId)) state.openCaseIds.push(caseId);
+  }
+
+  async release(agentId: string, caseId: string) {
+    const state = this.stateOf(agentId);
+    state.openCaseIds = state.openCaseIds.filter((id) => id !== caseId);
   }
 }

@@ -29,6 +29,8 @@ const SUPERVISOR: ReadonlySet<Action> = new Set([
   'data.export',
   'agent.list',
   'account.list',
+  'routing.read',
+  'routing.manage',
 ]);
 const ADMIN: ReadonlySet<Action> = new Set(['agent.manage', 'account.reauthorize']);
 

@@ -17,7 +17,16 @@ import {
   signedReply,
   when,
 } from '../format';
-import type { Brand, CareCase, CaseDetail, CaseMessage, CaseNote, Page, QueuedReply } from '../types';
+import type {
+  Assignee,
+  Brand,
+  CareCase,
+  CaseDetail,
+  CaseMessage,
+  CaseNote,
+  Page,
+  QueuedReply,
+} from '../types';
 import { pageAckControl, pageLevel } from './page-ack';
 import { priorityBadge, sentimentBadge } from './queue';
 
@@ -121,11 +130,31 @@ export const caseView: View = (root, context, [caseId = '']) => {
     'aria-label': 'Public close-out',
     oninput: () => renderWork(),
   });
-  const assignInput = h('input', {
-    id: 'assign-to',
-    placeholder: 'agent id, e.g. sam@demoair.example',
-    'aria-label': 'Assign to',
-  });
+  // The case team's agents, available and least loaded first, each with their load.
+  const assignInput = h('select', { id: 'assign-to', 'aria-label': 'Assign to' });
+  let assignees: Assignee[] = [];
+  async function loadAssignees() {
+    if (!context.can('case.assign')) return;
+    try {
+      const result = await context.api.get<{ team: string | null; agents: Assignee[] }>(`${path}/assignees`);
+      assignees = result.agents;
+    } catch {
+      assignees = [];
+    }
+    const current = assignInput.value;
+    clear(
+      assignInput,
+      h('option', { value: '' }, assignees.length ? 'Choose an agent…' : 'Nobody on this team'),
+      ...assignees.map((a) =>
+        h(
+          'option',
+          { value: a.id, 'data-testid': `assignee-${a.id}` },
+          `${a.name} · ${a.status} · ${a.openCases}/${a.capacity} open`,
+        ),
+      ),
+    );
+    if (assignees.some((a) => a.id === current)) assignInput.value = current;
+  }
   const tagInput = h('input', {
     id: 'tag-input',
     placeholder: 'add a tag',
@@ -199,6 +228,7 @@ export const caseView: View = (root, context, [caseId = '']) => {
 
   function apply(detail: CaseDetail) {
     shown = detail;
+    void loadAssignees();
     // A queued reply is sent once the case holds it (the sender records what it posted).
     sending = sending.filter(
       (q) =>
@@ -322,15 +352,16 @@ export const caseView: View = (root, context, [caseId = '']) => {
     act('assign', async () => {
       const to = assignInput.value.trim();
       if (!to) {
-        workError = 'Type the id of the agent to assign the case to.';
+        workError = 'Choose the agent to assign the case to.';
         return;
       }
       const { case: updated } = await context.api.send<{ case: CareCase }>('POST', `${path}/assign`, {
         version: shown!.case.version,
         assignee: to,
       });
-      assignInput.value = '';
-      afterChange(updated, `Assigned to ${to}.`);
+      const name = assignees.find((a) => a.id === to)?.name ?? to;
+      afterChange(updated, `Assigned to ${name}.`);
+      void loadAssignees();
     });
 
   const saveTags = (tags: string[]) =>
@@ -511,6 +542,21 @@ export const caseView: View = (root, context, [caseId = '']) => {
           c.assignee
             ? h('span', { class: 'pill' }, `Owner: ${c.assignee === context.me.id ? 'you' : c.assignee}`)
             : h('span', { class: 'pill warn' }, 'Unassigned'),
+          c.team
+            ? h(
+                'span',
+                {
+                  class: 'pill',
+                  'data-testid': 'team',
+                  title: `${c.routedBy?.rule ? `rule ${c.routedBy.rule}` : 'no rule'}: ${(c.routedBy?.reasons ?? []).join(', ')}${
+                    c.assignedBy
+                      ? ` · assigned ${c.assignedBy.how === 'sticky' ? 'to the customer’s last agent' : 'automatically'}`
+                      : ''
+                  }`,
+                },
+                `Team: ${c.team}`,
+              )
+            : null,
         ),
         c.nextDeadlineAt
           ? h(

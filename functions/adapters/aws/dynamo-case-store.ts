@@ -386,9 +386,15 @@ export class DynamoCaseStore implements CaseStore {
         },
       }),
     );
+    return this.listViewers(caseId, agent, at);
+  }
+
+  async listViewers(caseId: string, agent: string, at: Date): Promise<string[]> {
+    const PK = keys.case(caseId).PK;
     const result = await this.doc.send(
       new QueryCommand({
         TableName: this.tableName,
+        ConsistentRead: true,
         KeyConditionExpression: 'PK = :pk AND begins_with(SK, :viewer)',
         ExpressionAttributeValues: { ':pk': PK, ':viewer': 'VIEWER#' },
       }),

@@ -55,6 +55,13 @@ export const keys = {
     SK: auditId,
   }),
   caseAudit: (caseId: string, auditId: string) => ({ PK: `CASE#${caseId}`, SK: `AUDIT#${auditId}` }),
+  /** A brand's routing rules, one item per saved version (never overwritten). */
+  routingVersion: (brandId: string, version: number) => ({
+    PK: `ROUTING#${brandId}`,
+    SK: `V#${String(version).padStart(9, '0')}`,
+  }),
+  /** Each agent's presence and open cases, all in one partition (listed in one query). */
+  agentState: (agentId: string) => ({ PK: 'AGENT_STATE', SK: `AGENT#${agentId}` }),
 };
 
 /** FNV-1a: a stable, well-spread shard for a case id. */

@@ -20,6 +20,8 @@ export const AUDITED = [
   'agent_created',
   'agent_removed',
   'account_reauthorized',
+  'status_changed',
+  'routing_changed',
   'export',
   'auto_close',
   /** An on-call page acknowledged (console, signed link, Slack or PagerDuty); the chain stops climbing. */

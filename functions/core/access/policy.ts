@@ -26,6 +26,7 @@ export interface Caller {
 export const ACTIONS = [
   // Anyone signed in, about themselves or the brands they work for.
   'me.read',
+  'me.status',
   'brand.read',
   // Working cases of the caller's brands.
   'case.list',
@@ -47,6 +48,8 @@ export const ACTIONS = [
   'data.export',
   'agent.list',
   'account.list',
+  'routing.read',
+  'routing.manage',
   // Administrators: who is who, and the brands' accounts.
   'agent.manage',
   'account.reauthorize',
@@ -56,6 +59,7 @@ export type Action = (typeof ACTIONS)[number];
 /** The least role that may take each action. */
 export const LEAST_ROLE: Record<Action, Role> = {
   'me.read': 'local_manager',
+  'me.status': 'agent',
   'brand.read': 'local_manager',
   'case.list': 'local_manager',
   'case.view': 'local_manager',
@@ -75,6 +79,8 @@ export const LEAST_ROLE: Record<Action, Role> = {
   'data.export': 'supervisor',
   'agent.list': 'supervisor',
   'account.list': 'supervisor',
+  'routing.read': 'supervisor',
+  'routing.manage': 'supervisor',
   'agent.manage': 'admin',
   'account.reauthorize': 'admin',
 };
