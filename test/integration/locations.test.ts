@@ -58,8 +58,12 @@ const REVIEW = JSON.stringify({
   placeId: 'demo-place-schiphol',
 });
 
+// Each delivery is signed afresh: the same body signed in the same second is the same request, which the
+// webhook refuses as a replay (409). Timestamps step back a second per delivery, well within the tolerance.
+let lastSignedAt = Number.POSITIVE_INFINITY;
 async function postReview(body: string): Promise<number> {
-  const signature = signGenericPayload(LOCAL_GENERIC_SECRETS.reviews!, Math.floor(Date.now() / 1000), body);
+  lastSignedAt = Math.min(Math.floor(Date.now() / 1000), lastSignedAt - 1);
+  const signature = signGenericPayload(LOCAL_GENERIC_SECRETS.reviews!, lastSignedAt, body);
   const response = await fetch(`${system.url}/webhooks/generic`, {
     method: 'POST',
     headers: {
