@@ -15,6 +15,25 @@ import { higherPriority, type TriageDecision } from './triage';
 
 export type CaseStatus = 'open' | 'waiting_on_customer' | 'resolved';
 
+/**
+ * `reply`: the customer is owed an answer, with deadlines. `no_reply`: nothing in the case needs one
+ * (thanks, praise, bare mentions, spam): recorded and visible, never timed, never paged, never
+ * answered by the bot. A case without a lane (written before lanes) is in the reply lane.
+ */
+export const CASE_LANES = ['reply', 'no_reply'] as const;
+export type CaseLane = (typeof CASE_LANES)[number];
+
+/** The lane a case is in (cases written before lanes are in the reply lane). */
+export function laneOf(careCase: Pick<CareCase, 'lane'>): CaseLane {
+  return careCase.lane ?? 'reply';
+}
+
+/** Whether a post needs a reply, and why (core/needs-reply.ts decides). */
+export interface ReplyNeed {
+  needsReply: boolean;
+  reason: string;
+}
+
 export interface CustomerRef {
   platform: Platform;
   id: string;
@@ -61,6 +80,14 @@ export interface CareCase {
   sentimentNote?: string;
   intent: string | null;
   action: TriageDecision['action'];
+  /** Which lane the case is in; absent on cases written before lanes (the reply lane). */
+  lane?: CaseLane;
+  /** Why the case is in its lane: the needs-a-reply reason of the message that put it there, or the agent's move. */
+  laneReason?: string;
+  /** When the case entered the reply lane after starting in the no-reply lane: its reply clocks start here. */
+  replyLaneSince?: string;
+  /** What the case is about: the brand's topic of the latest message that had one (config `topics`). */
+  topic?: string | null;
   customer: CustomerRef;
   /** Our account the customer wrote to, and whether that was the care or the bot account. */
   accountId: string;
@@ -137,6 +164,11 @@ export interface CaseMessage {
   inReplyToId?: string;
   url?: string;
   sentiment?: SentimentLabel;
+  /** Whether triage found the message needs a reply, and why (inbound messages). */
+  needsReply?: boolean;
+  needsReplyReason?: string;
+  /** The brand's topic triage found in the message, if any. */
+  topic?: string;
   /** The post a quote quotes, with its text when the platform sent it. */
   quoted?: { id: string; text?: string };
   /** For outbound messages: "bot", "system" or the agent who wrote it, and why it was sent. */
@@ -232,7 +264,7 @@ export function withNextDeadline(brand: Brand, careCase: CareCase): CareCase {
   const startedAt =
     next.kind === 'next_response'
       ? (careCase.awaitingReplySince ?? careCase.lastInboundAt)
-      : careCase.openedAt;
+      : (careCase.replyLaneSince ?? careCase.openedAt);
   const sla = scheduleSla(brand, previous, { ...next, startedAt });
   return { ...rest, nextDeadlineAt: next.at, nextDeadlineKind: next.kind, ...(sla ? { sla } : {}) };
 }
@@ -241,6 +273,7 @@ export function messageFromInteraction(
   caseId: string,
   interaction: Interaction,
   sentiment: Sentiment,
+  reading?: { need?: ReplyNeed; topic?: string | null },
 ): CaseMessage {
   return {
     caseId,
@@ -259,6 +292,8 @@ export function messageFromInteraction(
     ...(interaction.quoted ? { quoted: interaction.quoted } : {}),
     ...(interaction.source ? { source: interaction.source } : {}),
     sentiment: sentiment.label,
+    ...(reading?.need ? { needsReply: reading.need.needsReply, needsReplyReason: reading.need.reason } : {}),
+    ...(reading?.topic ? { topic: reading.topic } : {}),
   };
 }
 
@@ -289,9 +324,19 @@ export function openNewCase(
   interaction: Interaction,
   sentiment: Sentiment,
   triage: TriageDecision,
+  reading: { need?: ReplyNeed; topic?: string | null } = {},
 ): CareCase {
   const received = new Date(interaction.receivedAt);
   const subject = subjectOf(interaction.text);
+  const needsReply = reading.need?.needsReply ?? true;
+  // Nothing to answer: the no-reply lane, with no clock at all (no deadline, no SLA, no page).
+  const clocks = needsReply
+    ? {
+        awaitingReplySince: interaction.receivedAt,
+        firstResponseDueAt: firstResponseDueAt(brand, interaction, triage.priority, received).toISOString(),
+        resolutionDueAt: resolutionDueAt(brand, interaction, received).toISOString(),
+      }
+    : {};
   return withNextDeadline(brand, {
     caseId: caseIdFor(interaction),
     brandId: brand.id,
@@ -308,6 +353,9 @@ export function openNewCase(
     latestSentiment: sentiment.label,
     intent: triage.intent,
     action: triage.action,
+    lane: needsReply ? 'reply' : 'no_reply',
+    ...(reading.need ? { laneReason: reading.need.reason } : {}),
+    ...(reading.topic !== undefined ? { topic: reading.topic } : {}),
     ...(triage.suggestedReply ? { suggestedReply: triage.suggestedReply } : {}),
     ...(triage.botDeclined ? { botDeclined: triage.botDeclined } : {}),
     customer: customerOf(interaction),
@@ -320,9 +368,7 @@ export function openNewCase(
     openedAt: interaction.receivedAt,
     lastInboundAt: interaction.receivedAt,
     messageCount: 1,
-    awaitingReplySince: interaction.receivedAt,
-    firstResponseDueAt: firstResponseDueAt(brand, interaction, triage.priority, received).toISOString(),
-    resolutionDueAt: resolutionDueAt(brand, interaction, received).toISOString(),
+    ...clocks,
   });
 }
 
@@ -336,14 +382,59 @@ export function attachToCase(
   interaction: Interaction,
   sentiment: Sentiment,
   triage: TriageDecision,
+  reading: { need?: ReplyNeed; topic?: string | null } = {},
 ): CareCase {
+  const needsReply = reading.need?.needsReply ?? true;
+  if (!needsReply || laneOf(existing) === 'no_reply') {
+    return attachWithoutReplyOwed(brand, existing, interaction, sentiment, triage, reading);
+  }
   const received = new Date(interaction.receivedAt);
+  const fromMessage = withMessage(existing, interaction, sentiment, triage, reading);
+  const priority = fromMessage.priority;
+  const updated: CareCase = {
+    ...fromMessage,
+    status: 'open',
+    action: triage.action === 'escalate' ? 'escalate' : existing.action,
+    awaitingReplySince: existing.awaitingReplySince ?? interaction.receivedAt,
+  };
+  if (existing.status === 'waiting_on_customer' && existing.pausedAt && existing.resolutionDueAt) {
+    // The resolution clock stood still while we waited on the customer: it resumes with what was left.
+    const left = openTimeBetween(
+      brand.calendar,
+      new Date(existing.pausedAt),
+      new Date(existing.resolutionDueAt),
+    );
+    updated.resolutionDueAt = addOpenTime(brand.calendar, received, left).toISOString();
+    delete updated.pausedAt;
+  }
+  if (!existing.firstRespondedAt) {
+    const sooner = firstResponseDueAt(
+      brand,
+      existing,
+      priority,
+      new Date(existing.replyLaneSince ?? existing.openedAt),
+    ).toISOString();
+    if (!existing.firstResponseDueAt || sooner < existing.firstResponseDueAt)
+      updated.firstResponseDueAt = sooner;
+  } else if (!existing.nextResponseDueAt) {
+    updated.nextResponseDueAt = nextResponseDueAt(brand, existing, priority, received).toISOString();
+  }
+  return withNextDeadline(brand, updated);
+}
+
+/** What any new message of the customer changes on the case, whatever it owes: readings, words, counts. */
+function withMessage(
+  existing: CareCase,
+  interaction: Interaction,
+  sentiment: Sentiment,
+  triage: TriageDecision,
+  reading: { need?: ReplyNeed; topic?: string | null },
+): CareCase {
   const priority = higherPriority(existing.priority, triage.priority);
   const raised = priority !== existing.priority;
-  const updated: CareCase = {
+  return {
     ...existing,
     version: existing.version + 1,
-    status: 'open',
     priority,
     priorityReasons: raised ? triage.priorityReasons : existing.priorityReasons,
     risks: [...new Set([...existing.risks, ...triage.risks])],
@@ -358,32 +449,96 @@ export function attachToCase(
       : {}),
     latestSentiment: sentiment.label,
     intent: triage.intent ?? existing.intent,
+    // A message about nothing in particular ("thanks!") leaves the case's topic as it was.
+    ...(reading.topic ? { topic: reading.topic } : {}),
     ...(triage.suggestedReply ? { suggestedReply: triage.suggestedReply } : {}),
-    action: triage.action === 'escalate' ? 'escalate' : existing.action,
     lastInboundAt: [interaction.receivedAt, existing.lastInboundAt].sort().at(-1) as string,
     // Messages can arrive out of order: the latest words are those of the latest post.
     ...(interaction.receivedAt >= existing.lastInboundAt ? { latestText: subjectOf(interaction.text) } : {}),
     messageCount: existing.messageCount + 1,
-    awaitingReplySince: existing.awaitingReplySince ?? interaction.receivedAt,
   };
-  if (existing.status === 'waiting_on_customer' && existing.pausedAt && existing.resolutionDueAt) {
-    // The resolution clock stood still while we waited on the customer: it resumes with what was left.
-    const left = openTimeBetween(
-      brand.calendar,
-      new Date(existing.pausedAt),
-      new Date(existing.resolutionDueAt),
-    );
-    updated.resolutionDueAt = addOpenTime(brand.calendar, received, left).toISOString();
-    delete updated.pausedAt;
+}
+
+/**
+ * A message that needs no reply, or one on a case in the no-reply lane. On a no-reply case, a message
+ * that needs a reply moves the case to the reply lane with every clock started from that message; one
+ * that does not leaves it untimed. On a reply-lane case, a message that needs no reply ("thanks, all
+ * sorted") is recorded without starting a clock: the case stays as it was (waiting on the customer
+ * stays waiting; an answer still owed stays owed, on its own deadline).
+ */
+function attachWithoutReplyOwed(
+  brand: Brand,
+  existing: CareCase,
+  interaction: Interaction,
+  sentiment: Sentiment,
+  triage: TriageDecision,
+  reading: { need?: ReplyNeed; topic?: string | null },
+): CareCase {
+  const updated = withMessage(existing, interaction, sentiment, triage, reading);
+  const needsReply = reading.need?.needsReply ?? true;
+  if (laneOf(existing) === 'reply') return withNextDeadline(brand, updated);
+  if (!needsReply) {
+    return withNextDeadline(brand, {
+      ...updated,
+      status: existing.status === 'resolved' ? 'open' : existing.status,
+    });
   }
-  if (!existing.firstRespondedAt) {
-    const sooner = firstResponseDueAt(brand, existing, priority, new Date(existing.openedAt)).toISOString();
-    if (!existing.firstResponseDueAt || sooner < existing.firstResponseDueAt)
-      updated.firstResponseDueAt = sooner;
-  } else if (!existing.nextResponseDueAt) {
-    updated.nextResponseDueAt = nextResponseDueAt(brand, existing, priority, received).toISOString();
-  }
-  return withNextDeadline(brand, updated);
+  const received = new Date(interaction.receivedAt);
+  return withNextDeadline(brand, {
+    ...replyLaneClocks(brand, updated, interaction.receivedAt, received),
+    action: triage.action === 'escalate' ? 'escalate' : triage.action,
+    ...(reading.need ? { laneReason: reading.need.reason } : {}),
+  });
+}
+
+/**
+ * A case entering the reply lane at `since` (a customer's message that needs a reply, or an agent's
+ * move): open, owed an answer from then, with its first (or next) response and resolution deadlines
+ * counted from then.
+ */
+function replyLaneClocks(brand: Brand, careCase: CareCase, since: string, from: Date): CareCase {
+  const { pausedAt: _paused, ...rest } = careCase;
+  return {
+    ...rest,
+    status: 'open',
+    lane: 'reply',
+    replyLaneSince: since,
+    awaitingReplySince: since,
+    ...(careCase.firstRespondedAt
+      ? { nextResponseDueAt: nextResponseDueAt(brand, careCase, careCase.priority, from).toISOString() }
+      : { firstResponseDueAt: firstResponseDueAt(brand, careCase, careCase.priority, from).toISOString() }),
+    resolutionDueAt: resolutionDueAt(brand, careCase, from).toISOString(),
+  };
+}
+
+/**
+ * An agent moves a case to a lane. To the reply lane: owed an answer from now, deadlines from now.
+ * To the no-reply lane: every clock stops (no deadline, no SLA step, no page); what was missed stays
+ * on the record (slaHistory).
+ */
+export function moveToLane(
+  brand: Brand,
+  careCase: CareCase,
+  lane: CaseLane,
+  reason: string,
+  now: Date,
+): CareCase {
+  const base: CareCase = { ...careCase, version: careCase.version + 1, laneReason: reason };
+  if (lane === 'reply') return withNextDeadline(brand, replyLaneClocks(brand, base, now.toISOString(), now));
+  const {
+    awaitingReplySince: _waiting,
+    firstResponseDueAt: _first,
+    nextResponseDueAt: _next,
+    resolutionDueAt: _resolution,
+    pausedAt: _paused,
+    replyLaneSince: _since,
+    ...rest
+  } = base;
+  return withNextDeadline(brand, {
+    ...rest,
+    lane: 'no_reply',
+    status: careCase.status === 'resolved' ? 'resolved' : 'open',
+  });
 }
 
 /** What sending a reply does to the case's clocks. */
@@ -410,7 +565,12 @@ export function applySentReply(
     }
     delete updated.awaitingReplySince;
     delete updated.nextResponseDueAt;
-  } else if (answers && careCase.status !== 'resolved' && !updated.nextResponseDueAt) {
+  } else if (
+    answers &&
+    careCase.status !== 'resolved' &&
+    laneOf(careCase) === 'reply' &&
+    !updated.nextResponseDueAt
+  ) {
     // The newer message now runs on the next-response clock, from when it arrived.
     updated.nextResponseDueAt = nextResponseDueAt(
       brand,

@@ -6,6 +6,7 @@ import {
   type CustomerRef,
   caseIdFor,
   customerOf,
+  laneOf,
   messageFromInteraction,
   openNewCase,
   outboundMessage,
@@ -14,6 +15,7 @@ import {
 import type { FaqReply } from './faq/answer';
 import type { Interaction } from './interaction';
 import { completeMention, type MentionContentReader } from './mention-content';
+import { decideNeedsReply } from './needs-reply';
 import { type Page, type PagingDeps, raisePage, riskPageId } from './paging';
 import { LocalPiiDetector, maskPii, type PiiDetector } from './pii';
 import {
@@ -26,6 +28,7 @@ import {
 } from './replies';
 import type { Sentiment, SentimentClassifier } from './sentiment';
 import { countNegativePost, SPIKE_BUCKET_MS, type VolumeCounter } from './spike';
+import { topicMatcherFor } from './topics';
 import { decideTriage, riskDetectorFor, type TriageDecision, type TriageInput } from './triage';
 import { listeningNeedsCare } from './x-intake/listening';
 
@@ -223,6 +226,17 @@ async function recordOne(
         return { status: 'skipped', reason: `listening: ${need.reason}` };
       }
     }
+    // Does it need a reply? Thanks, praise, bare mentions and spam go to the no-reply lane: recorded,
+    // never timed, paged or answered. A message on a case still owed an answer is in a conversation.
+    const need = decideNeedsReply({
+      text: interaction.text,
+      sentiment: sentiment.label,
+      risks: triage.risks,
+      private: interaction.visibility === 'private',
+      intent: triage.intent,
+      inConversation: Boolean(open && laneOf(open) === 'reply'),
+    });
+    const reading = { need, topic: topicMatcherFor(brand.topics).match(interaction.text).topic };
     const abusive = Boolean(profile?.abusive);
     // Pages and replies are queued before the case is written, under ids that make them happen once:
     // if the write fails and the record is retried, nothing is paged or sent twice, and nothing is lost.
@@ -230,11 +244,11 @@ async function recordOne(
       await raisePage(riskPage(brand, caseId, stored, triage, deps.paging.linkFor(caseId)), deps.paging);
     }
     if (open) {
-      const updated = attachToCase(brand, open, stored, sentiment, triage);
+      const updated = attachToCase(brand, open, stored, sentiment, triage, reading);
       const outcome = await deps.store.attachMessage(
         updated,
         open.version,
-        messageFromInteraction(open.caseId, stored, sentiment),
+        messageFromInteraction(open.caseId, stored, sentiment, reading),
       );
       if (outcome === 'duplicate') return { status: 'duplicate' };
       if (outcome === 'written') {
@@ -248,7 +262,8 @@ async function recordOne(
       continue;
     }
     let reply: string | undefined;
-    if (deps.replies && !abusive) {
+    // Nothing is sent for a post that needs no reply: not the bot, not an out-of-hours acknowledgement.
+    if (deps.replies && !abusive && need.needsReply) {
       ({ triage, reply } = await writeFirstReply(
         brand,
         interaction,
@@ -259,10 +274,10 @@ async function recordOne(
         deps.directory,
       ));
     }
-    const careCase = openNewCase(brand, stored, sentiment, triage);
+    const careCase = openNewCase(brand, stored, sentiment, triage, reading);
     const outcome = await deps.store.openCase(
       careCase,
-      messageFromInteraction(careCase.caseId, stored, sentiment),
+      messageFromInteraction(careCase.caseId, stored, sentiment, reading),
     );
     if (outcome === 'duplicate') return { status: 'duplicate' };
     if (outcome === 'written') {
