@@ -29,10 +29,10 @@ import {
   StaleVersionError,
 } from '../core/agent-desk';
 import type { BrandDirectory } from '../core/brand-config';
-import type { CareCase, CaseStore } from '../core/cases';
+import { CASE_LANES, type CareCase, type CaseStore, laneOf } from '../core/cases';
 import type { Platform } from '../core/interaction';
 import { type PageStore, pageIdsOfCase } from '../core/paging';
-import { buildReport, buildSeries } from '../core/report';
+import { buildReport, buildSeries, buildTopicReport } from '../core/report';
 import { listeningPublicReplyRefusal } from '../core/x-intake/listening';
 import { AGENT_API_ROUTES, type AgentApiRoute, parseRoute, routeParameters } from './routes';
 
@@ -307,7 +307,13 @@ export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promis
         waiting_on_customer: all.filter((c) => c.status === 'waiting_on_customer').length,
         unassigned: all.filter((c) => !c.assignee).length,
         breached: all.filter((c) => isBreached(c, at)).length,
+        // The lanes: owed an answer (deadlines), or recorded with nothing to answer (no deadlines).
+        reply: all.filter((c) => laneOf(c) === 'reply').length,
+        no_reply: all.filter((c) => laneOf(c) === 'no_reply').length,
       };
+      if (query.lane !== undefined && !(CASE_LANES as readonly string[]).includes(query.lane)) {
+        throw new InvalidRequestError('lane', `one of ${CASE_LANES.join(', ')}`);
+      }
       const matching = all
         .filter((c) => !query.status || c.status === query.status)
         .filter(
@@ -315,6 +321,8 @@ export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promis
         )
         .filter((c) => !query.platform || c.platform === query.platform)
         .filter((c) => !query.sentiment || c.sentiment === query.sentiment)
+        .filter((c) => !query.lane || laneOf(c) === query.lane)
+        .filter((c) => !query.topic || (query.topic === 'none' ? !c.topic : c.topic === query.topic))
         .filter((c) => query.breached !== 'true' || isBreached(c, at))
         .map((c) => ({ c, position: positionOf(c) }))
         .filter(({ position }) => !after || comparePositions(position, after) > 0)
@@ -431,6 +439,25 @@ export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promis
       });
       return json(200, { case: updated });
     },
+    'case.lane': async ({ event, careCase, caller, record }) => {
+      const input = body(event);
+      const from = careCase!.lane ?? 'reply';
+      const updated = await deps.desk.moveLane(
+        careCase!.caseId,
+        deskAgent(caller),
+        input.lane,
+        input.version,
+      );
+      if (updated.version !== careCase!.version) {
+        await record('lane', {
+          brandId: updated.brandId,
+          caseId: updated.caseId,
+          caseVersion: updated.version,
+          detail: { from, to: updated.lane ?? 'reply' },
+        });
+      }
+      return json(200, { case: updated });
+    },
     'case.notes': async ({ event, careCase, caller, record }) => {
       const caseId = careCase!.caseId;
       await deps.desk.addNote(caseId, deskAgent(caller), body(event).text);
@@ -517,7 +544,13 @@ export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promis
         await Promise.all(brands.map((b) => deps.store.listCasesOpenedBetween(b.id, from, to)))
       ).flat();
       const timezone = brands[0]?.calendar.timezone ?? 'UTC';
-      return json(200, { from, to, rows: buildReport(cases), series: buildSeries(cases, timezone) });
+      return json(200, {
+        from,
+        to,
+        rows: buildReport(cases),
+        topics: buildTopicReport(cases),
+        series: buildSeries(cases, timezone),
+      });
     },
     audit: async (context) => {
       const query = context.event.queryStringParameters ?? {};

@@ -53,6 +53,13 @@ export const AGENT_API_ROUTES = [
   },
   { key: 'case.tags', verbs: ['PUT'], path: '/api/cases/{caseId}/tags', action: 'case.tag', scope: 'case' },
   {
+    key: 'case.lane',
+    verbs: ['PUT'],
+    path: '/api/cases/{caseId}/lane',
+    action: 'case.lane',
+    scope: 'case',
+  },
+  {
     key: 'case.notes',
     verbs: ['POST'],
     path: '/api/cases/{caseId}/notes',

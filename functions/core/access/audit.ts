@@ -12,6 +12,7 @@ export const AUDITED = [
   'private_reply',
   'note',
   'tag',
+  'lane',
   'resolve',
   'abuse_mark',
   'abuse_unmark',
