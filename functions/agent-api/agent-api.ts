@@ -250,6 +250,7 @@ export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promis
           name: b.name,
           timezone: b.calendar.timezone,
           accounts: b.accounts.map(({ platform, handle, role }) => ({ platform, handle, role })),
+          topics: b.topics.map((t) => t.name),
           agentDesk: b.agentDesk,
         })),
       }),

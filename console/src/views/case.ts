@@ -49,6 +49,7 @@ const AUDIT_NAMES: Record<string, string> = {
   private_reply: 'replied privately',
   note: 'added a note',
   tag: 'changed the tags',
+  lane: 'moved the case between lanes',
   resolve: 'resolved',
   abuse_mark: 'marked the customer abusive',
   abuse_unmark: 'lifted the abuse mark',
@@ -325,6 +326,19 @@ export const caseView: View = (root, context, [caseId = '']) => {
       afterChange(updated, `Assigned to ${to}.`);
     });
 
+  const moveLane = () =>
+    act('lane', async () => {
+      const lane = shown!.case.lane === 'no_reply' ? 'reply' : 'no_reply';
+      const { case: updated } = await context.api.send<{ case: CareCase }>('PUT', `${path}/lane`, {
+        version: shown!.case.version,
+        lane,
+      });
+      afterChange(
+        updated,
+        lane === 'reply' ? 'Moved to the reply lane: the clock runs.' : 'Moved to no reply needed.',
+      );
+    });
+
   const saveTags = (tags: string[]) =>
     act('tags', async () => {
       const { case: updated } = await context.api.send<{ case: CareCase }>('PUT', `${path}/tags`, {
@@ -495,6 +509,14 @@ export const caseView: View = (root, context, [caseId = '']) => {
           ),
           priorityBadge(c.priority),
           sentimentBadge(c.sentiment),
+          c.lane === 'no_reply'
+            ? h(
+                'span',
+                { class: 'pill', 'data-testid': 'case-lane', title: c.laneReason ?? '' },
+                'No reply needed',
+              )
+            : null,
+          c.topic ? h('span', { class: 'pill', 'data-testid': 'case-topic' }, `Topic: ${c.topic}`) : null,
           h(
             'span',
             { class: 'pill' },
@@ -518,7 +540,15 @@ export const caseView: View = (root, context, [caseId = '']) => {
           : h(
               'div',
               { class: 'big-due due-none' },
-              h('span', null, c.status === 'resolved' ? 'resolved' : 'clock paused'),
+              h(
+                'span',
+                null,
+                c.status === 'resolved'
+                  ? 'resolved'
+                  : c.lane === 'no_reply'
+                    ? 'no reply needed: not timed'
+                    : 'clock paused',
+              ),
             ),
       ),
     );
@@ -821,6 +851,7 @@ export const caseView: View = (root, context, [caseId = '']) => {
     'Claim',
   );
   const assignButton = h('button', { class: 'btn', onclick: () => void assign() }, 'Assign');
+  const laneButton = h('button', { class: 'btn', 'data-testid': 'lane', onclick: () => void moveLane() }, '');
   const closeOutHint = h('span', { class: 'hint' });
   const resolveButton = h(
     'button',
@@ -831,6 +862,8 @@ export const caseView: View = (root, context, [caseId = '']) => {
     h('h2', null, 'Work this case'),
     workError$,
     h('div', { class: 'row' }, claimButton),
+    // Thanks and praise need no answer; a post the system thought needed none may need one after all.
+    ...(context.can('case.lane') ? [h('div', { class: 'row' }, laneButton)] : []),
     // Only supervisors assign (the API refuses others too).
     ...(context.can('case.assign') ? [h('div', { class: 'row' }, assignInput, assignButton)] : []),
     h('label', { for: 'close-out', class: 'small-label' }, 'Resolve, optionally with a public close-out'),
@@ -854,6 +887,13 @@ export const caseView: View = (root, context, [caseId = '']) => {
     claimButton.textContent =
       busy === 'claim' ? 'Claiming…' : mine ? 'Yours' : c.assignee ? `Take over from ${c.assignee}` : 'Claim';
     assignButton.disabled = resolved || busy !== undefined;
+    laneButton.disabled = resolved || busy !== undefined;
+    laneButton.textContent =
+      busy === 'lane' ? 'Moving…' : c.lane === 'no_reply' ? 'Needs a reply after all' : 'No reply needed';
+    laneButton.title =
+      c.lane === 'no_reply'
+        ? 'Move to the reply lane: deadlines start now'
+        : 'Move to the no-reply lane: no deadline, no pages';
     assignInput.disabled = resolved;
     closeOut.disabled = resolved;
     const text = closeOut.value.trim();
@@ -968,6 +1008,13 @@ export const caseView: View = (root, context, [caseId = '']) => {
           : null,
         kv([
           ['Intent', c.intent ?? 'none detected'],
+          ['Topic', c.topic ?? 'none found'],
+          [
+            'Lane',
+            c.lane === 'no_reply'
+              ? `no reply needed${c.laneReason ? ` (${c.laneReason})` : ''}`
+              : `needs a reply${c.laneReason ? ` (${c.laneReason})` : ''}`,
+          ],
           ['Triage', c.action?.replace(/_/g, ' ') ?? ''],
           ['Bot declined', c.botDeclined ?? ''],
           ['Sentiment by', c.sentimentSource ?? ''],

@@ -25,6 +25,10 @@ interface Filters {
   /** '' any, 'none' unassigned, 'mine', or an agent id. */
   assignee: string;
   sentiment: string;
+  /** A brand topic, 'none' for cases without one, '' any. */
+  topic: string;
+  /** 'reply' (owed an answer), 'no_reply' (nothing to answer), '' both. */
+  lane: string;
   breached: boolean;
 }
 
@@ -34,6 +38,8 @@ const NO_FILTERS: Filters = {
   status: '',
   assignee: '',
   sentiment: '',
+  topic: '',
+  lane: 'reply',
   breached: false,
 };
 
@@ -125,13 +131,18 @@ export const queueView: View = (root, context) => {
       ['NEUTRAL', 'Neutral'],
       ['POSITIVE', 'Positive'],
     ]),
+    select('topic', 'Topic', [
+      ['', 'Any topic'],
+      ...[...new Set(context.brands.flatMap((b) => b.topics ?? []))].map((t): [string, string] => [t, t]),
+      ['none', 'No topic'],
+    ]),
     h('label', { class: 'filter check' }, breachedBox, h('span', null, 'Breached only')),
     h(
       'button',
       {
         class: 'btn ghost small',
         onclick: () => {
-          filters = { ...NO_FILTERS };
+          filters = { ...NO_FILTERS, lane: filters.lane };
           for (const el of filterBar.querySelectorAll<HTMLSelectElement>('select')) el.value = '';
           breachedBox.checked = false;
           saveAndReload();
@@ -141,6 +152,8 @@ export const queueView: View = (root, context) => {
     ),
   );
 
+  // The lanes: cases owed an answer (timed), cases with nothing to answer (never timed), or both.
+  const laneTabs = h('div', { class: 'tabs lane-tabs', role: 'tablist', 'aria-label': 'Lanes' });
   const countsBar = h('div', { class: 'counts' });
   const status = h('div', { class: 'queue-status muted' });
   const banner = h('div', { class: 'banner-slot' });
@@ -172,6 +185,7 @@ export const queueView: View = (root, context) => {
   clear(
     root,
     h('div', { class: 'page-head' }, h('h1', null, 'Queue'), status),
+    laneTabs,
     countsBar,
     filterBar,
     banner,
@@ -209,7 +223,32 @@ export const queueView: View = (root, context) => {
     );
   }
 
+  function renderLanes() {
+    const tab = (lane: string, label: string, count: number | undefined) =>
+      h(
+        'button',
+        {
+          class: `tab ${filters.lane === lane ? 'active' : ''}`,
+          role: 'tab',
+          'aria-selected': String(filters.lane === lane),
+          'data-lane': lane || 'all',
+          onclick: () => {
+            filters = { ...filters, lane };
+            saveAndReload();
+          },
+        },
+        count === undefined ? label : `${label} (${count})`,
+      );
+    clear(
+      laneTabs,
+      tab('reply', 'Needs a reply', counts?.reply),
+      tab('no_reply', 'No reply needed', counts?.no_reply),
+      tab('', 'All', counts ? (counts.reply ?? 0) + (counts.no_reply ?? 0) : undefined),
+    );
+  }
+
   function renderCounts() {
+    renderLanes();
     clear(
       countsBar,
       countButton('open', counts?.open, { status: 'open' }),
@@ -290,6 +329,12 @@ export const queueView: View = (root, context) => {
             ? h('span', { class: 'flag danger', title: careCase.deliveryProblem }, 'delivery problem')
             : null,
           careCase.suggestedReply ? h('span', { class: 'flag info' }, 'suggestion') : null,
+          careCase.lane === 'no_reply' && filters.lane !== 'no_reply'
+            ? h('span', { class: 'flag', title: careCase.laneReason ?? '' }, 'no reply needed')
+            : null,
+          careCase.topic
+            ? h('span', { class: 'tag topic', 'data-topic': careCase.topic }, careCase.topic)
+            : null,
           (careCase.tags ?? []).map((t) => h('span', { class: 'tag' }, t)),
         ),
       ),
@@ -323,9 +368,11 @@ export const queueView: View = (root, context) => {
     empty.hidden = cases.length > 0 || !loadedAt;
     clear(
       empty,
-      Object.values({ ...filters, breached: filters.breached || '' }).some(Boolean)
+      Object.values({ ...filters, lane: '', breached: filters.breached || '' }).some(Boolean)
         ? 'No cases match these filters.'
-        : 'The queue is empty: every customer has an answer. New posts appear here by themselves.',
+        : filters.lane === 'no_reply'
+          ? 'Nothing here: thanks, praise and bare mentions land here, recorded and never timed.'
+          : 'The queue is empty: every customer has an answer. New posts appear here by themselves.',
     );
     clear(
       banner,
@@ -372,6 +419,8 @@ export const queueView: View = (root, context) => {
           status: filters.status,
           assignee,
           sentiment: filters.sentiment,
+          topic: filters.topic,
+          lane: filters.lane,
           breached: filters.breached ? 'true' : undefined,
         },
       );
