@@ -15,6 +15,20 @@ import { higherPriority, type TriageDecision } from './triage';
 
 export type CaseStatus = 'open' | 'waiting_on_customer' | 'resolved';
 
+export type SentimentTrend = 'improving' | 'worsening' | 'steady';
+
+/** One message's reading, as the case keeps its recent ones. */
+export interface SentimentReading {
+  label: SentimentLabel;
+  scores: Sentiment['scores'];
+  source: Sentiment['source'];
+  note?: string;
+  at: string;
+}
+
+/** How many of the customer's latest readings the case's sentiment and trend look at. */
+export const RECENT_READINGS = 5;
+
 /**
  * `reply`: the customer is owed an answer, with deadlines. `no_reply`: nothing in the case needs one
  * (thanks, praise, bare mentions, spam): recorded and visible, never timed, never paged, never
@@ -70,8 +84,15 @@ export interface CareCase {
   priority: Priority;
   priorityReasons: string[];
   risks: string[];
-  /** The worst reading of the customer's messages on this case (what the queue, reports and pages use). */
+  /**
+   * The worst recent reading of the customer's messages on this case (the last RECENT_READINGS): what
+   * the queue, reports and pages use. A calm follow-up does not hide an angry message just before it.
+   */
   sentiment: SentimentLabel;
+  /** The readings `sentiment` is the worst of, oldest first (cases before trends: absent). */
+  recentReadings?: SentimentReading[];
+  /** The latest reading against the ones before it: calmer (improving), angrier (worsening) or steady. */
+  sentimentTrend?: SentimentTrend;
   /** The reading of the customer's latest message. */
   latestSentiment?: SentimentLabel;
   sentimentScores: Sentiment['scores'];
@@ -313,6 +334,67 @@ function isAsBad(reading: Sentiment['label'], than: Sentiment['label']): boolean
   return SENTIMENT_SEVERITY[reading] >= SENTIMENT_SEVERITY[than];
 }
 
+function readingOf(sentiment: Sentiment, at: string): SentimentReading {
+  return {
+    label: sentiment.label,
+    scores: sentiment.scores,
+    source: sentiment.source,
+    ...(sentiment.note ? { note: sentiment.note } : {}),
+    at,
+  };
+}
+
+/**
+ * The trend of a case's readings, oldest first: the latest against the average of the ones before it
+ * (severity NEGATIVE 3, MIXED 2, NEUTRAL 1, POSITIVE 0); half a step either way is still steady.
+ */
+export function sentimentTrendOf(labels: readonly SentimentLabel[]): SentimentTrend {
+  if (labels.length < 2) return 'steady';
+  const latest = SENTIMENT_SEVERITY[labels.at(-1) as SentimentLabel];
+  const earlier = labels.slice(0, -1);
+  const before = earlier.reduce((sum, label) => sum + SENTIMENT_SEVERITY[label], 0) / earlier.length;
+  if (latest < before - 0.5) return 'improving';
+  if (latest > before + 0.5) return 'worsening';
+  return 'steady';
+}
+
+/**
+ * A new reading on the case: the case's sentiment becomes the worst of its recent readings (the later
+ * of equals), with that reading's scores; the trend compares the new reading with the ones before.
+ * A case from before trends counts its one stored sentiment as its only earlier reading.
+ */
+function withReading(
+  existing: CareCase,
+  sentiment: Sentiment,
+  at: string,
+): Pick<
+  CareCase,
+  'sentiment' | 'sentimentScores' | 'sentimentSource' | 'recentReadings' | 'sentimentTrend'
+> & {
+  sentimentNote?: string;
+} {
+  const earlier: SentimentReading[] = existing.recentReadings ?? [
+    {
+      label: existing.sentiment,
+      scores: existing.sentimentScores,
+      source: existing.sentimentSource,
+      ...(existing.sentimentNote ? { note: existing.sentimentNote } : {}),
+      at: existing.lastInboundAt,
+    },
+  ];
+  const recent = [...earlier, readingOf(sentiment, at)].slice(-RECENT_READINGS);
+  let worst = recent[0] as SentimentReading;
+  for (const reading of recent) if (isAsBad(reading.label, worst.label)) worst = reading;
+  return {
+    sentiment: worst.label,
+    sentimentScores: worst.scores,
+    sentimentSource: worst.source,
+    ...(worst.note ? { sentimentNote: worst.note } : {}),
+    recentReadings: recent,
+    sentimentTrend: sentimentTrendOf(recent.map((r) => r.label)),
+  };
+}
+
 /** The first words of a post, as the queue lists them. */
 function subjectOf(text: string): string {
   return text.length > 140 ? `${text.slice(0, 139)}…` : text;
@@ -351,6 +433,8 @@ export function openNewCase(
     sentimentSource: sentiment.source,
     ...(sentiment.note ? { sentimentNote: sentiment.note } : {}),
     latestSentiment: sentiment.label,
+    recentReadings: [readingOf(sentiment, interaction.receivedAt)],
+    sentimentTrend: 'steady',
     intent: triage.intent,
     action: triage.action,
     lane: needsReply ? 'reply' : 'no_reply',
@@ -432,21 +516,15 @@ function withMessage(
 ): CareCase {
   const priority = higherPriority(existing.priority, triage.priority);
   const raised = priority !== existing.priority;
+  // The note belongs to the reading the case shows: withReading sets it again when that one has one.
+  const { sentimentNote: _note, ...rest } = existing;
   return {
-    ...existing,
+    ...rest,
     version: existing.version + 1,
     priority,
     priorityReasons: raised ? triage.priorityReasons : existing.priorityReasons,
     risks: [...new Set([...existing.risks, ...triage.risks])],
-    // The case's sentiment is its worst reading: a neutral follow-up does not make an angry case calm.
-    ...(isAsBad(sentiment.label, existing.sentiment)
-      ? {
-          sentiment: sentiment.label,
-          sentimentScores: sentiment.scores,
-          sentimentSource: sentiment.source,
-          ...(sentiment.note ? { sentimentNote: sentiment.note } : {}),
-        }
-      : {}),
+    ...withReading(existing, sentiment, interaction.receivedAt),
     latestSentiment: sentiment.label,
     intent: triage.intent ?? existing.intent,
     // A message about nothing in particular ("thanks!") leaves the case's topic as it was.

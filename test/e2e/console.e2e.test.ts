@@ -559,6 +559,20 @@ if (missing && process.env.CI) throw new Error(`CI needs Chromium for the consol
       const moved = (await local.store.getCase(thanks))!;
       assert.equal(moved.lane, 'reply');
       assert.ok(moved.nextDeadlineAt);
+      // The customer writes again, angry: the case's sentiment is the worst recent reading, worsening.
+      await postX(
+        local.url,
+        mention({
+          id: '1896000000000000002',
+          author: '7301',
+          handle: 'happy',
+          name: 'Hap Py',
+          text: '@DemoAir and now my bag is lost. Terrible, nobody answers.',
+        }),
+      );
+      await page
+        .locator('.case-title .sentiment', { hasText: 'negative · worsening' })
+        .waitFor({ timeout: 90_000 });
       assert.deepEqual(
         inaccessible.filter((v) => v.startsWith('no-reply lane')),
         [],

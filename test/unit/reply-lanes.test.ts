@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from '@jest/globals';
-import { applySentReply, moveToLane } from '../../functions/core/cases';
+import { applySentReply, moveToLane, sentimentTrendOf } from '../../functions/core/cases';
 import type { Interaction } from '../../functions/core/interaction';
 import { recordInteractions } from '../../functions/core/record-interactions';
 import { runSlaMonitor } from '../../functions/core/sla-monitor';
@@ -229,5 +229,51 @@ describe('the no-reply lane', () => {
       [back.lane, back.status, back.awaitingReplySince, back.firstResponseDueAt, back.nextDeadlineKind],
       ['reply', 'open', '2026-11-23T12:00:00.000Z', '2026-11-23T13:00:00.000Z', 'first_response'],
     );
+  });
+});
+
+describe("the case's sentiment: the worst recent reading, with its trend", () => {
+  test.each([
+    [['NEGATIVE'], 'steady'],
+    [['NEGATIVE', 'NEUTRAL'], 'improving'],
+    [['NEGATIVE', 'NEUTRAL', 'NEUTRAL'], 'improving'],
+    [['POSITIVE', 'NEGATIVE'], 'worsening'],
+    [['NEUTRAL', 'MIXED'], 'worsening'],
+    [['NEUTRAL', 'NEUTRAL'], 'steady'],
+    [['NEGATIVE', 'POSITIVE', 'NEGATIVE'], 'worsening'],
+    [['NEGATIVE', 'MIXED'], 'improving'],
+    [['MIXED', 'NEGATIVE', 'MIXED'], 'steady'],
+  ] as const)('%j → %s', (labels, trend) => {
+    assert.equal(sentimentTrendOf(labels), trend);
+  });
+
+  test('an angry message stays the case sentiment for the next few readings, then the calm ones count', async () => {
+    const { store, deps } = setup();
+    const at = (minute: number) => `2026-11-23T10:${String(minute).padStart(2, '0')}:00.000Z`;
+    await recordInteractions([post('1', '@DemoAir my bag is lost, awful', { receivedAt: at(1) })], deps);
+    assert.deepEqual(
+      [store.cases.get('x-1')!.sentiment, store.cases.get('x-1')!.sentimentTrend],
+      ['NEGATIVE', 'steady'],
+    );
+    const seen: Array<[string, string | undefined]> = [];
+    for (let n = 2; n <= 6; n++) {
+      await recordInteractions(
+        [post(String(n), '@DemoAir it is the blue one with a tag', { receivedAt: at(n) })],
+        deps,
+      );
+      const c = store.cases.get('x-1')!;
+      seen.push([c.sentiment, c.sentimentTrend]);
+    }
+    assert.deepEqual(seen, [
+      ['NEGATIVE', 'improving'],
+      ['NEGATIVE', 'improving'],
+      ['NEGATIVE', 'improving'],
+      // Calm for a while: steady again, and once the angry message is five readings back, calm.
+      ['NEGATIVE', 'steady'],
+      ['NEUTRAL', 'steady'],
+    ]);
+    await recordInteractions([post('7', '@DemoAir still lost, awful', { receivedAt: at(7) })], deps);
+    const c = store.cases.get('x-1')!;
+    assert.deepEqual([c.sentiment, c.sentimentTrend, c.recentReadings?.length], ['NEGATIVE', 'worsening', 5]);
   });
 });

@@ -508,7 +508,7 @@ export const caseView: View = (root, context, [caseId = '']) => {
             STATUS_NAMES[c.status] ?? c.status,
           ),
           priorityBadge(c.priority),
-          sentimentBadge(c.sentiment),
+          sentimentBadge(c.sentiment, c.sentimentTrend),
           c.lane === 'no_reply'
             ? h(
                 'span',
@@ -1018,6 +1018,8 @@ export const caseView: View = (root, context, [caseId = '']) => {
           ['Triage', c.action?.replace(/_/g, ' ') ?? ''],
           ['Bot declined', c.botDeclined ?? ''],
           ['Sentiment by', c.sentimentSource ?? ''],
+          ['Recent readings', (c.recentReadings ?? []).map((r) => r.label.toLowerCase()).join(' → ')],
+          ['Trend', c.sentimentTrend ?? ''],
         ]),
       ),
       card(

@@ -56,8 +56,14 @@ function loadFilters(): Filters {
   }
 }
 
-export function sentimentBadge(sentiment: string) {
-  return h('span', { class: `sentiment s-${sentiment.toLowerCase()}` }, sentiment.toLowerCase());
+/** The case's sentiment (its worst recent reading) and, when it moves, which way. */
+export function sentimentBadge(sentiment: string, trend?: string) {
+  return h(
+    'span',
+    { class: `sentiment s-${sentiment.toLowerCase()}`, 'data-trend': trend ?? '' },
+    sentiment.toLowerCase(),
+    trend === 'improving' ? ' · improving' : trend === 'worsening' ? ' · worsening' : null,
+  );
 }
 
 export function priorityBadge(priority: string) {
@@ -338,7 +344,7 @@ export const queueView: View = (root, context) => {
           (careCase.tags ?? []).map((t) => h('span', { class: 'tag' }, t)),
         ),
       ),
-      h('td', null, sentimentBadge(careCase.sentiment)),
+      h('td', null, sentimentBadge(careCase.sentiment, careCase.sentimentTrend)),
       h(
         'td',
         null,
