@@ -1,6 +1,7 @@
 import type { HttpResult } from '../commons/http';
 import { problem } from '../commons/http';
 import { logger } from '../commons/logger';
+import { exactJsonOf } from '../core/exact-json';
 import { type AccountEvent, fitInteraction, type Interaction } from '../core/interaction';
 import type { MetricsSink } from '../core/metrics';
 import type { DeadLetters, InteractionQueue } from '../core/queues';
@@ -33,11 +34,13 @@ export interface AcceptDeps {
   metrics?: MetricsSink;
 }
 
-function jsonOrElse(value: unknown, fallback: () => string): string {
+/** The event as the platform sent it (long numeric ids digit for digit), or else the whole signed body. */
+function parkedJsonOf(event: unknown, payload: unknown, text: string): string {
   try {
-    return JSON.stringify(value) ?? 'null';
+    return exactJsonOf(event, payload, text) ?? 'null';
   } catch {
-    return fallback();
+    // An event nested too deep to serialize again is kept as the whole signed body.
+    return text;
   }
 }
 
@@ -58,8 +61,9 @@ export async function acceptSignedBody<R extends NormalizeResult>(options: {
   const { body, source, deps } = options;
   const prefix = options.reasonPrefix ?? '';
   let payload: unknown;
+  const text = body.toString('utf8');
   try {
-    payload = JSON.parse(body.toString('utf8'));
+    payload = JSON.parse(text);
   } catch {
     await deps.deadLetters.park([
       { source, reason: `${prefix}signed body is not JSON`, body: body.toString('base64') },
@@ -89,8 +93,7 @@ export async function acceptSignedBody<R extends NormalizeResult>(options: {
       rejected.map(({ reason, event }) => ({
         source,
         reason: `${prefix}${reason}`,
-        // An event nested too deep to serialize again is kept as the whole signed body.
-        body: jsonOrElse(event, () => body.toString('utf8')),
+        body: parkedJsonOf(event, payload, text),
       })),
     );
   }

@@ -36,6 +36,46 @@ export interface DeadLetter {
   /** What the message is: an interaction (or an account event: both go back to the ingest queue), an outbox entry, or neither (a payload kept for inspection). */
   kind: 'interaction' | 'outbox' | 'other';
   body: string;
+  /** Earlier parkings of the same record, oldest first: a redriven record parked again keeps its first reason. */
+  earlier?: EarlierParking[];
+}
+
+export interface EarlierParking {
+  source: string;
+  reason: string;
+  parkedAt?: string;
+}
+
+/** The most earlier parkings a record carries along (the first ones and the latest are what matter). */
+const MAX_EARLIER = 5;
+
+function readEarlier(text: string | undefined): EarlierParking[] | undefined {
+  if (!text) return undefined;
+  try {
+    const value = JSON.parse(text) as unknown;
+    if (!Array.isArray(value)) return undefined;
+    const entries = value.filter(
+      (e): e is EarlierParking =>
+        typeof e === 'object' && e !== null && typeof e.source === 'string' && typeof e.reason === 'string',
+    );
+    return entries.length ? entries : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The history a redriven record carries: what it had, then this parking; the first and the latest kept. */
+function historyAfter(letter: DeadLetter): string {
+  const all: EarlierParking[] = [
+    ...(letter.earlier ?? []),
+    {
+      source: letter.source,
+      reason: letter.reason,
+      ...(letter.parkedAt ? { parkedAt: letter.parkedAt } : {}),
+    },
+  ];
+  const kept = all.length > MAX_EARLIER ? [all[0] as EarlierParking, ...all.slice(-(MAX_EARLIER - 1))] : all;
+  return JSON.stringify(kept);
 }
 
 /** The embedded queues' URLs from the endpoint `socialcare start` prints ("SQS (fauxqs): …"). */
@@ -90,6 +130,7 @@ function describe(message: Message): DeadLetter {
     ...(Number.isFinite(receives) ? { receiveCount: receives } : {}),
     kind: kindOf(body),
     body,
+    ...(readEarlier(attribute('earlier')) ? { earlier: readEarlier(attribute('earlier')) } : {}),
   };
 }
 
@@ -205,9 +246,11 @@ export async function redriveDeadLetters(
         }
         const attributes: Record<string, MessageAttributeValue> = {};
         for (const [name, value] of Object.entries(message.MessageAttributes ?? {})) {
-          // The DLQ's own notes stay behind; the platform and brand go along.
-          if (!['source', 'reason', 'parkedAt'].includes(name)) attributes[name] = value;
+          // The DLQ's own notes travel as history (a record parked again keeps its first reason); the
+          // platform and brand go along as they were.
+          if (!['source', 'reason', 'parkedAt', 'earlier'].includes(name)) attributes[name] = value;
         }
+        attributes.earlier = { DataType: 'String', StringValue: historyAfter(letter) };
         await queues.client.send(
           new SendMessageCommand({
             QueueUrl: target,
@@ -239,6 +282,10 @@ export function formatDeadLetters(letters: DeadLetter[]): string {
     return [
       `${l.messageId}  source=${l.source}  kind=${l.kind}${l.parkedAt ? `  parkedAt=${l.parkedAt}` : ''}${l.receiveCount !== undefined ? `  receives=${l.receiveCount}` : ''}`,
       `    reason: ${l.reason}`,
+      ...(l.earlier ?? []).map(
+        (e, i) =>
+          `    ${i === 0 ? 'first parked' : 'then parked'}: source=${e.source}${e.parkedAt ? `  parkedAt=${e.parkedAt}` : ''}  reason: ${e.reason}`,
+      ),
       `    body:   ${body.replace(/\s+/g, ' ')}`,
     ].join('\n');
   });

@@ -123,7 +123,8 @@ export async function runXCommand(
         ...(rl ? { paste: () => rl.question('> ') } : {}),
       });
       io.output.write(
-        `authorized X account ${accountId}: access token until ${grant.expiresAt} (refreshed automatically), scopes: ${grant.scope ?? 'as granted'}; stored in ${values.aws ? `secret ${values['token-secret']}` : fileVault.fileOf(accountId)}\n`,
+        `authorized X account ${accountId}: access token until ${grant.expiresAt} (refreshed automatically), scopes: ${grant.scope ?? 'as granted'}; stored in ${values.aws ? `secret ${values['token-secret']}` : fileVault.fileOf(accountId)}\n` +
+          `if X had revoked this account (GET /api/accounts shows needsReauthorization), an admin of its brand now clears that: POST /api/accounts/x/${accountId}/reauthorized\n`,
       );
     } finally {
       rl?.close();

@@ -127,6 +127,11 @@ export function formatSetupReport(report: XSetupReport): string {
       (s) => `  + ${s.eventType}${s.userId ? ` for ${s.userId}` : ''} (${s.subscriptionId})`,
     ),
     ...report.failed.map((f) => `  ! ${f.eventType} for ${f.accountId}: ${f.reason}`),
+    ...(report.polled.length
+      ? [
+          `polling (no subscriptions): ${report.polled.join(', ')}${report.removed.length ? `; ${report.removed.length} earlier subscriptions of theirs deleted` : ''}`,
+        ]
+      : []),
   ];
   return `${lines.join('\n')}\n`;
 }

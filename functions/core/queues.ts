@@ -11,6 +11,11 @@ export interface ParkedEvent {
   reason: string;
   /** The event as received, so it can be inspected and re-driven. */
   body: string;
+  /**
+   * What earlier parkings of the same record said (JSON from `socialcare dlq redrive`, oldest first), so
+   * a record sent back and parked again keeps its first reason beside the new one.
+   */
+  earlier?: string;
 }
 
 /** The dead-letter queue: where events that cannot be processed are kept with their reason. */

@@ -67,8 +67,14 @@ export function createSenderConsumer(
       const message = parseOutboxMessage(record.body);
       if (!message) {
         try {
+          const earlier = record.messageAttributes?.earlier?.stringValue;
           await deps.deadLetters.park([
-            { source: 'sender', reason: 'outbox message without outboxId', body: record.body },
+            {
+              source: 'sender',
+              reason: 'outbox message without outboxId',
+              body: record.body,
+              ...(earlier ? { earlier } : {}),
+            },
           ]);
         } catch {
           failures.push(record.messageId);

@@ -40,7 +40,10 @@ export function createTriageConsumer(
       } catch (error) {
         if (!(error instanceof MalformedInteractionError)) throw error;
         try {
-          await deps.deadLetters.park([{ source: 'triage', reason: error.message, body: record.body }]);
+          const earlier = record.messageAttributes?.earlier?.stringValue;
+          await deps.deadLetters.park([
+            { source: 'triage', reason: error.message, body: record.body, ...(earlier ? { earlier } : {}) },
+          ]);
           logger.error('malformed interaction parked', {
             messageId: record.messageId,
             reason: error.message,

@@ -34,7 +34,7 @@ afterAll(async () => {
   await new Promise<void>((r) => crcServer.close(() => r()));
 });
 
-function deps(grants: Map<string, UserTokens>) {
+function deps(grants: Map<string, UserTokens>, config = demoConfig()) {
   const api = new XAdminClient({
     apiBaseUrl: standIn.url,
     bearerToken: async () => LOCAL_X_APP_BEARER,
@@ -42,7 +42,7 @@ function deps(grants: Map<string, UserTokens>) {
   });
   const pages = new InMemoryPageStore();
   const built = xAdminDeps({
-    config: demoConfig(),
+    config,
     api,
     webhookUrl,
     vault: {
@@ -58,9 +58,7 @@ function deps(grants: Map<string, UserTokens>) {
   return { built, pages, api };
 }
 
-test('setup, subscriptions, health and remove, as the function runs them; unknown actions are refused', async () => {
-  const grants = new Map<string, UserTokens>();
-  const { built, api } = deps(grants);
+async function grantAll(api: XAdminClient, grants: Map<string, UserTokens>) {
   // Grants as `socialcare x authorize --aws` leaves them in the secrets.
   for (const id of ['4000001', '4000002']) {
     const location = (
@@ -81,6 +79,12 @@ test('setup, subscriptions, health and remove, as the function runs them; unknow
       obtainedAt: new Date().toISOString(),
     });
   }
+}
+
+test('setup, subscriptions, health and remove, as the function runs them; unknown actions are refused', async () => {
+  const grants = new Map<string, UserTokens>();
+  const { built, api } = deps(grants);
+  await grantAll(api, grants);
   const setup = (await runXAdminAction(built, 'setup')) as { created: unknown[]; failed: unknown[] };
   assert.equal(setup.created.length, 11);
   assert.deepEqual(setup.failed, []);
@@ -95,6 +99,34 @@ test('setup, subscriptions, health and remove, as the function runs them; unknow
     deletedWebhook: true,
   });
   await assert.rejects(runXAdminAction(built, 'nope' as 'setup'), /unknown action "nope"/);
+});
+
+test('an account that polls gets no subscriptions; ours it had from the webhook days are deleted', async () => {
+  const grants = new Map<string, UserTokens>();
+  const { built, api } = deps(grants);
+  await grantAll(api, grants);
+  assert.equal(((await runXAdminAction(built, 'setup')) as { created: unknown[] }).created.length, 11);
+  const polling = demoConfig();
+  for (const brand of polling.brands)
+    for (const account of brand.accounts) if (account.id === '4000002') account.receive = 'poll';
+  const switched = deps(grants, polling).built;
+  const report = (await runXAdminAction(switched, 'setup')) as {
+    created: unknown[];
+    existing: unknown[];
+    polled: string[];
+    removed: Array<{ userId?: string }>;
+  };
+  assert.deepEqual(report.polled, ['4000002']);
+  assert.equal(report.removed.length, 5);
+  assert.ok(report.removed.every((s) => s.userId === '4000002'));
+  assert.equal(report.created.length, 0);
+  assert.equal(report.existing.length, 6, "4000001's five and the app's oauth.revoke");
+  const listing = (await runXAdminAction(switched, 'subscriptions')) as {
+    subscriptions: Array<{ userId?: string }>;
+  };
+  assert.equal(listing.subscriptions.length, 6);
+  assert.ok(listing.subscriptions.every((s) => s.userId !== '4000002'));
+  await runXAdminAction(switched, 'remove', { webhook: true });
 });
 
 test('a grant X refuses pages on-call to re-authorize the account, naming the command', async () => {

@@ -79,6 +79,22 @@ test('a signed event that cannot be used is parked while the rest is enqueued', 
   assert.equal(JSON.parse(deadLetters.parked[0]!.body).text, 'no ids');
 });
 
+test('a parked event keeps long numeric ids digit for digit (not the rounded double JSON.parse makes)', async () => {
+  const { webhook, deadLetters } = setup();
+  const payload = fixture('x/mention.json').replace(
+    '"tweet_create_events": [',
+    '"tweet_create_events": [{"id": 1870000000000009001, "note": "\\"1870000000000009001\\" -5 1e21", "nested": {"n": -9007199254740993}},',
+  );
+  assert.notEqual(payload, fixture('x/mention.json'), 'the fixture has a tweet_create_events array');
+  const result = await webhook(post(payload, signXPayload(SECRET, payload)));
+  assert.equal(result.statusCode, 200);
+  assert.equal(deadLetters.parked.length, 1);
+  const parked = deadLetters.parked[0]!.body;
+  assert.match(parked, /"id":1870000000000009001,/);
+  assert.match(parked, /"n":-9007199254740993\}/);
+  assert.equal(JSON.parse(parked).note, '"1870000000000009001" -5 1e21');
+});
+
 test('an oversized body is refused before it is read further', async () => {
   const { webhook, queue } = setup();
   const body = Buffer.alloc(1024 * 1024 + 1, 0x20);

@@ -121,6 +121,7 @@ export class SqsDeadLetters implements DeadLetters {
           source: { DataType: 'String', StringValue: event.source },
           reason: { DataType: 'String', StringValue: event.reason.slice(0, 1000) },
           parkedAt: { DataType: 'String', StringValue: parkedAt },
+          ...(event.earlier ? { earlier: { DataType: 'String', StringValue: event.earlier } } : {}),
         },
       })),
     );

@@ -19,6 +19,8 @@ export const SUBSCRIPTION_TAG_PREFIX = 'socialcare';
 export interface XSetupAccount {
   id: string;
   handle: string;
+  /** An account that polls (no webhook access, or by choice) gets no subscriptions: X would bill both. */
+  receive?: 'webhook' | 'poll';
 }
 
 export interface XSetupDeps {
@@ -39,6 +41,9 @@ export interface XSetupReport {
   existing: XSubscription[];
   /** Accounts whose subscriptions could not be created, and why (others still are). */
   failed: Array<{ accountId: string; eventType: string; reason: string }>;
+  /** Accounts that poll: given no subscriptions, and ours they had (from when they took the webhook) deleted. */
+  polled: string[];
+  removed: XSubscription[];
 }
 
 export function desiredSubscriptions(
@@ -99,8 +104,20 @@ export async function runXSetup(deps: XSetupDeps): Promise<XSetupReport> {
     created: [],
     existing: [],
     failed: [],
+    polled: [],
+    removed: [],
   };
-  for (const wanted of desiredSubscriptions(deps.accounts, webhookId)) {
+  const polled = new Set(deps.accounts.filter((a) => a.receive === 'poll').map((a) => a.id));
+  report.polled = [...polled];
+  // An account switched to polling: the subscriptions we made for it would deliver (and be billed) twice.
+  for (const s of present.values()) {
+    if (s.userId === undefined || !polled.has(s.userId) || !s.tag?.startsWith(SUBSCRIPTION_TAG_PREFIX))
+      continue;
+    await deps.api.deleteSubscription(s.subscriptionId);
+    report.removed.push(s);
+  }
+  const subscribed = deps.accounts.filter((a) => !polled.has(a.id));
+  for (const wanted of desiredSubscriptions(subscribed, webhookId)) {
     const found = present.get(subscriptionKey(wanted));
     if (found) {
       report.existing.push(found);
