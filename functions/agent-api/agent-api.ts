@@ -30,6 +30,7 @@ import {
 } from '../core/agent-desk';
 import type { BrandDirectory } from '../core/brand-config';
 import { CASE_LANES, type CareCase, type CaseStore, laneOf } from '../core/cases';
+import { type CorrectionStore, correctedMessage, labelLine, labelTsvHeader } from '../core/corrections';
 import type { Platform } from '../core/interaction';
 import { type PageStore, pageIdsOfCase } from '../core/paging';
 import { buildReport, buildSeries, buildTopicReport } from '../core/report';
@@ -49,6 +50,8 @@ export interface AgentApiDeps {
    * names the agent in the registry), `token` locally (each agent's own bearer token).
    */
   auth: 'jwt' | 'token';
+  /** Agents' corrections kept as labelled examples per brand. */
+  labels: CorrectionStore;
   /** Whether our accounts still let us act for them (X oauth.revoke). Absent: not reported. */
   accounts?: AccountStatusStore;
   now?: () => Date;
@@ -459,6 +462,40 @@ export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promis
       }
       return json(200, { case: updated });
     },
+    'case.correction': async ({ event, careCase, caller, record }) => {
+      const input = body(event);
+      const message = correctedMessage(await deps.store.listMessages(careCase!.caseId));
+      if (!message) throw new InvalidRequestError('case', 'the case has no customer message to correct');
+      const {
+        before,
+        case: updated,
+        correction,
+      } = await deps.desk.correct(careCase!.caseId, deskAgent(caller), input);
+      // Kept as a labelled example of the brand: the message as stored (masked), what triage read.
+      await deps.labels.add({
+        brandId: updated.brandId,
+        caseId: updated.caseId,
+        platform: message.platform,
+        platformMessageId: message.platformMessageId,
+        text: message.text,
+        ...(message.lang ? { lang: message.lang } : {}),
+        at: now().toISOString(),
+        agentId: caller.id,
+        read: {
+          ...(message.sentiment ? { sentiment: message.sentiment } : {}),
+          topic: message.topic ?? before.topic ?? null,
+          needsReply: message.needsReply ?? (before.lane ?? 'reply') === 'reply',
+        },
+        corrected: correction,
+      });
+      await record('correction', {
+        brandId: updated.brandId,
+        caseId: updated.caseId,
+        caseVersion: updated.version,
+        detail: { ...correction },
+      });
+      return json(200, { case: updated });
+    },
     'case.notes': async ({ event, careCase, caller, record }) => {
       const caseId = careCase!.caseId;
       await deps.desk.addNote(caseId, deskAgent(caller), body(event).text);
@@ -573,6 +610,26 @@ export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promis
           'content-disposition': `attachment; filename="audit-${query.brand}-${from.slice(0, 10)}-${to.slice(0, 10)}.${format}"`,
         },
         body: text,
+      };
+    },
+    labels: async (context) => {
+      const query = context.event.queryStringParameters ?? {};
+      if (!query.brand) throw new InvalidRequestError('brand', 'the brand whose labelled examples to export');
+      const { from, to } = periodOf({ from: '2000-01-01T00:00:00.000Z', ...query }, now());
+      const format = query.format ?? 'jsonl';
+      if (format !== 'jsonl' && format !== 'tsv') throw new InvalidRequestError('format', 'jsonl or tsv');
+      const examples = await deps.labels.listForBrand(query.brand, from, to);
+      return {
+        statusCode: 200,
+        headers: {
+          'content-type':
+            format === 'tsv'
+              ? 'text/tab-separated-values; charset=utf-8'
+              : 'application/x-ndjson; charset=utf-8',
+          'cache-control': 'no-store',
+          'content-disposition': `attachment; filename="labels-${query.brand}.${format}"`,
+        },
+        body: (format === 'tsv' ? labelTsvHeader() : '') + examples.map((e) => labelLine(e, format)).join(''),
       };
     },
     'customer.links': async ({ event, params, record }) => {

@@ -6,6 +6,7 @@ import { DynamoAccountStatusStore } from '../adapters/aws/dynamo-account-status'
 import { DynamoAgentRegistry } from '../adapters/aws/dynamo-agent-registry';
 import { DynamoAuditLog } from '../adapters/aws/dynamo-audit-log';
 import { DynamoCaseStore } from '../adapters/aws/dynamo-case-store';
+import { DynamoCorrectionStore } from '../adapters/aws/dynamo-correction-store';
 import { DynamoOutboxStore } from '../adapters/aws/dynamo-outbox-store';
 import { DynamoPageStore } from '../adapters/aws/dynamo-sla';
 import { SqsOutboundQueue } from '../adapters/aws/sqs-queues';
@@ -35,6 +36,7 @@ export const handler = middy<HttpEvent, HttpResult>()
       pages: new DynamoPageStore(dynamo, env.TABLE_NAME),
       agents,
       audit: new DynamoAuditLog(dynamo, env.TABLE_NAME),
+      labels: new DynamoCorrectionStore(dynamo, env.TABLE_NAME),
       authenticator: createAuthenticator(agents),
       auth: 'jwt',
       accounts: new DynamoAccountStatusStore(dynamo, env.TABLE_NAME),

@@ -60,6 +60,13 @@ export const AGENT_API_ROUTES = [
     scope: 'case',
   },
   {
+    key: 'case.correction',
+    verbs: ['PUT'],
+    path: '/api/cases/{caseId}/correction',
+    action: 'case.correct',
+    scope: 'case',
+  },
+  {
     key: 'case.notes',
     verbs: ['POST'],
     path: '/api/cases/{caseId}/notes',
@@ -91,6 +98,7 @@ export const AGENT_API_ROUTES = [
   },
   { key: 'reports', verbs: ['GET'], path: '/api/reports', action: 'report.read', scope: 'query' },
   { key: 'audit', verbs: ['GET'], path: '/api/audit', action: 'audit.read', scope: 'query' },
+  { key: 'labels', verbs: ['GET'], path: '/api/labels', action: 'label.export', scope: 'query' },
   {
     key: 'customer.links',
     verbs: ['POST'],

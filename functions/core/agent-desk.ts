@@ -8,6 +8,7 @@ import {
   moveToLane,
 } from './cases';
 import { type ComplianceProblem, checkOutbound } from './compliance';
+import { applyCorrection, type Correction, InvalidCorrectionError, parseCorrection } from './corrections';
 import type { OutboundMessage, OutboundQueue, OutboxEntry, OutboxStore } from './outbox';
 import type { PiiDetector } from './pii';
 import { replyLimit, withSignature } from './reply-rules';
@@ -166,6 +167,24 @@ export class AgentDesk {
     if ((careCase.lane ?? 'reply') === lane) return careCase;
     const moved = moveToLane(brand, careCase, lane as CaseLane, `moved by ${agent.id}`, this.now());
     return this.save(moved, careCase.version);
+  }
+
+  /** Sets what triage read (sentiment, topic, needs a reply) to what the agent says it is. */
+  async correct(
+    caseId: string,
+    agent: Agent,
+    input: Record<string, unknown>,
+  ): Promise<{ before: CareCase; case: CareCase; correction: Correction }> {
+    const { careCase, brand } = await this.load(caseId, input.version);
+    let correction: Correction;
+    try {
+      correction = parseCorrection(input, brand);
+    } catch (error) {
+      if (error instanceof InvalidCorrectionError) throw new InvalidRequestError(error.field, error.message);
+      throw error;
+    }
+    const updated = applyCorrection(brand, careCase, correction, agent.id, this.now());
+    return { before: careCase, case: await this.save(updated, careCase.version), correction };
   }
 
   async addNote(caseId: string, agent: Agent, text: unknown): Promise<void> {

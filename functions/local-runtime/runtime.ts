@@ -8,6 +8,7 @@ import { DynamoAccountStatusStore } from '../adapters/aws/dynamo-account-status'
 import { DynamoAgentRegistry } from '../adapters/aws/dynamo-agent-registry';
 import { DynamoAuditLog } from '../adapters/aws/dynamo-audit-log';
 import { DynamoCaseStore } from '../adapters/aws/dynamo-case-store';
+import { DynamoCorrectionStore } from '../adapters/aws/dynamo-correction-store';
 import { DynamoOutboxStore } from '../adapters/aws/dynamo-outbox-store';
 import { DynamoRateLimiter } from '../adapters/aws/dynamo-rate-limiter';
 import { DynamoDueCaseFinder, DynamoPageStore } from '../adapters/aws/dynamo-sla';
@@ -510,6 +511,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
             pages,
             agents,
             audit,
+            labels: new DynamoCorrectionStore(dynamo.client, LOCAL_TABLE_NAME),
             authenticator: createAuthenticator(agents, options.apiToken),
             auth: 'token',
             accounts,

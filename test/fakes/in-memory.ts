@@ -12,6 +12,7 @@ import type {
   WriteOutcome,
 } from '../../functions/core/cases';
 import { recordedKey } from '../../functions/core/cases';
+import type { CorrectionStore, LabelledExample } from '../../functions/core/corrections';
 import {
   type AccountEvent,
   type IngestItem,
@@ -514,5 +515,18 @@ export class InMemoryAuditLog implements AuditLog {
 
   async *listForBrand(brandId: string, from: string, to: string) {
     yield this.entries.filter((e) => e.brandId === brandId && e.at >= from && e.at <= to);
+  }
+}
+
+/** Labelled examples (agents' corrections) in memory, per brand by time. */
+export class InMemoryCorrectionStore implements CorrectionStore {
+  readonly examples: LabelledExample[] = [];
+  async add(example: LabelledExample) {
+    this.examples.push(example);
+  }
+  async listForBrand(brandId: string, from: string, to: string) {
+    return this.examples
+      .filter((e) => e.brandId === brandId && e.at >= from && e.at <= `${to}#~`)
+      .sort((a, b) => a.at.localeCompare(b.at));
   }
 }

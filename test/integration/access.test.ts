@@ -131,6 +131,7 @@ function requestAgainst(
     'case.assign': { version: target.version, assignee: target.agentId },
     'case.tags': { version: target.version, tags: ['moved'] },
     'case.lane': { version: target.version, lane: 'no_reply' },
+    'case.correction': { version: target.version, sentiment: 'NEUTRAL' },
     'case.notes': { text: 'a note' },
     'case.reply': {
       version: target.version,

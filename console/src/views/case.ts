@@ -50,6 +50,7 @@ const AUDIT_NAMES: Record<string, string> = {
   note: 'added a note',
   tag: 'changed the tags',
   lane: 'moved the case between lanes',
+  correction: 'corrected the triage reading',
   resolve: 'resolved',
   abuse_mark: 'marked the customer abusive',
   abuse_unmark: 'lifted the abuse mark',
@@ -338,6 +339,80 @@ export const caseView: View = (root, context, [caseId = '']) => {
         lane === 'reply' ? 'Moved to the reply lane: the clock runs.' : 'Moved to no reply needed.',
       );
     });
+
+  /** One click: sentiment, topic or needs-a-reply set to what the agent says; kept as a labelled example. */
+  const correct = (correction: { sentiment?: string; topic?: string | null; needsReply?: boolean }) =>
+    act('correct', async () => {
+      const { case: updated } = await context.api.send<{ case: CareCase }>('PUT', `${path}/correction`, {
+        version: shown!.case.version,
+        ...correction,
+      });
+      afterChange(updated, 'Corrected: kept as an example for training.');
+    });
+
+  /** The "correct triage" buttons: the current reading pressed, the others one click away. */
+  function correctionCard(c: CareCase) {
+    if (!context.can('case.correct')) return null;
+    const choice = (
+      label: string,
+      pressed: boolean,
+      attributes: Record<string, string>,
+      correction: Parameters<typeof correct>[0],
+    ) =>
+      h(
+        'button',
+        {
+          class: `btn small ${pressed ? 'primary' : 'ghost'}`,
+          'aria-pressed': String(pressed),
+          disabled: busy !== undefined || isResolved(),
+          onclick: () => (pressed ? undefined : void correct(correction)),
+          ...attributes,
+        },
+        label,
+      );
+    const topics = brand()?.topics ?? [];
+    return card(
+      'Correct triage',
+      h('p', { class: 'muted' }, 'One click fixes the case and teaches the model (kept per brand, audited).'),
+      h(
+        'div',
+        { class: 'row correct-row', role: 'group', 'aria-label': 'Sentiment' },
+        ['NEGATIVE', 'NEUTRAL', 'POSITIVE'].map((s) =>
+          choice(s.toLowerCase(), c.sentiment === s, { 'data-correct-sentiment': s }, { sentiment: s }),
+        ),
+      ),
+      topics.length
+        ? h(
+            'div',
+            { class: 'row correct-row', role: 'group', 'aria-label': 'Topic' },
+            [...topics, ''].map((t) =>
+              choice(
+                t || 'no topic',
+                (c.topic ?? '') === t,
+                { 'data-correct-topic': t || 'none' },
+                { topic: t || null },
+              ),
+            ),
+          )
+        : null,
+      h(
+        'div',
+        { class: 'row correct-row', role: 'group', 'aria-label': 'Needs a reply' },
+        choice(
+          'needs a reply',
+          c.lane !== 'no_reply',
+          { 'data-correct-needs': 'true' },
+          { needsReply: true },
+        ),
+        choice(
+          'no reply needed',
+          c.lane === 'no_reply',
+          { 'data-correct-needs': 'false' },
+          { needsReply: false },
+        ),
+      ),
+    );
+  }
 
   const saveTags = (tags: string[]) =>
     act('tags', async () => {
@@ -1022,6 +1097,7 @@ export const caseView: View = (root, context, [caseId = '']) => {
           ['Trend', c.sentimentTrend ?? ''],
         ]),
       ),
+      correctionCard(c),
       card(
         'Customer',
         kv([

@@ -53,6 +53,11 @@ export const keys = {
     SK: auditId,
   }),
   caseAudit: (caseId: string, auditId: string) => ({ PK: `CASE#${caseId}`, SK: `AUDIT#${auditId}` }),
+  /** Agents' corrections kept as labelled examples, per brand by time (rare: one partition per brand). */
+  label: (brandId: string, at: string, caseId: string, messageId: string) => ({
+    PK: `LABELS#${brandId}`,
+    SK: `${at}#${caseId}#${messageId}`,
+  }),
 };
 
 /** FNV-1a: a stable, well-spread shard for a case id. */

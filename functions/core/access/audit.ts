@@ -13,6 +13,7 @@ export const AUDITED = [
   'note',
   'tag',
   'lane',
+  'correction',
   'resolve',
   'abuse_mark',
   'abuse_unmark',
