@@ -499,7 +499,7 @@ if (missing && process.env.CI) throw new Error(`CI needs Chromium for the consol
 );
 
 (missing ? test.skip : test)(
-  'the no-reply lane in the console: a thank-you waits in its own tab, untimed; the agent moves it to the reply lane in one click',
+  'the no-reply lane in the console: a thank-you waits in its own tab, untimed; the agent moves it to the reply lane and corrects its topic, one click each',
   async () => {
     let system: LocalSystem | undefined;
     let browser: Awaited<ReturnType<typeof launchChromium>> | undefined;
@@ -573,6 +573,20 @@ if (missing && process.env.CI) throw new Error(`CI needs Chromium for the consol
       await page
         .locator('.case-title .sentiment', { hasText: 'negative · worsening' })
         .waitFor({ timeout: 90_000 });
+      // The agent corrects the topic in one click: the case changes, and the correction is a labelled example.
+      await page.locator('[data-correct-topic=delay]').click();
+      await page.locator('.toast', { hasText: 'Corrected' }).waitFor();
+      await page.locator('[data-testid=case-topic]', { hasText: 'Topic: delay' }).waitFor();
+      assert.equal(await page.locator('[data-correct-topic=delay]').getAttribute('aria-pressed'), 'true');
+      const exported = await fetch(`${local.url}/api/labels?brand=demoair`, {
+        headers: { authorization: `Bearer ${API_TOKEN}` },
+      });
+      const [label] = (await exported.text())
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line));
+      assert.deepEqual([label.caseId, label.agentId, label.corrected], [thanks, 'lina', { topic: 'delay' }]);
+      await checkAccessible(page, 'no-reply lane case');
       assert.deepEqual(
         inaccessible.filter((v) => v.startsWith('no-reply lane')),
         [],

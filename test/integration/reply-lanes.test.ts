@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterAll, beforeAll, test } from '@jest/globals';
+import { exportLabels } from '../../functions/cli/access-command';
 import type { CareCase } from '../../functions/core/cases';
 import type { Page } from '../../functions/core/paging';
 import { type LocalSystem, startLocalSystem } from '../../functions/local-runtime/runtime';
@@ -195,4 +196,68 @@ test('an agent moves a case between lanes (audited); a later complaint moves a t
     joined.firstResponseDueAt && Date.parse(joined.firstResponseDueAt) > Date.parse(joined.replyLaneSince!),
   );
   assert.equal(joined.topic, 'delay');
+});
+
+test('an agent corrects sentiment, topic and needs-a-reply; the correction is a labelled example, exported masked', async () => {
+  const id = '1910000000000000009';
+  await postX(
+    system.url,
+    mention({
+      id,
+      to: '4000001',
+      author: '9109',
+      text: '@DemoAir love being stuck on the tarmac, write me at jo.doe@example.com',
+    }),
+  );
+  const opened = (await waitFor('the sarcastic case', () => caseOf(`x-${id}`))).case;
+  const corrected = await send('PUT', `/api/cases/x-${id}/correction`, {
+    version: opened.version,
+    sentiment: 'NEGATIVE',
+    topic: 'delay',
+    needsReply: true,
+  });
+  assert.equal(corrected.status, 200, JSON.stringify(corrected.body));
+  const after = corrected.body.case as CareCase;
+  assert.deepEqual([after.sentiment, after.topic, after.lane], ['NEGATIVE', 'delay', 'reply']);
+  assert.ok(after.nextDeadlineAt);
+  assert.equal(
+    (await send('PUT', `/api/cases/x-${id}/correction`, { version: after.version, topic: 'weather' })).status,
+    400,
+  );
+  assert.equal((await caseOf(`x-${id}`))!.audit.filter((e) => e.action === 'correction').length, 1);
+
+  const jsonl = await fetch(`${system.url}/api/labels?brand=demoair&format=jsonl`, {
+    headers: { authorization: `Bearer ${API_TOKEN}` },
+  });
+  assert.equal(jsonl.status, 200);
+  const [example] = (await jsonl.text())
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line));
+  assert.equal(example.caseId, `x-${id}`);
+  assert.equal(example.platformMessageId, id);
+  assert.deepEqual(example.corrected, { sentiment: 'NEGATIVE', topic: 'delay', needsReply: true });
+  assert.equal(example.read.needsReply, opened.lane === 'reply');
+  assert.match(example.text, /love being stuck on the tarmac/);
+  assert.doesNotMatch(example.text, /jo\.doe@example\.com/, 'the text is masked as stored');
+
+  // The command-line export, as a supervisor runs it.
+  const chunks: string[] = [];
+  await exportLabels({
+    url: system.url,
+    token: API_TOKEN,
+    brand: 'demoair',
+    format: 'tsv',
+    output: {
+      write: (chunk: Uint8Array | string) => chunks.push(String(Buffer.from(chunk))) > 0,
+      once: () => undefined,
+    } as never,
+  });
+  const [header, row] = chunks.join('').trim().split('\n');
+  assert.match(
+    header!,
+    /^at\tbrandId\tcaseId\tplatform\tplatformMessageId\tagentId\tsentiment\ttopic\tneedsReply/,
+  );
+  assert.match(row!, new RegExp(`\\tx-${id}\\tx\\t${id}\\t.+\\tNEGATIVE\\tdelay\\ttrue\\t`));
+  assert.doesNotMatch(row!, /jo\.doe@example\.com/);
 });
