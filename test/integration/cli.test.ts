@@ -54,7 +54,7 @@ test('socialcare triage writes a line for every input and exits 1 when some of t
   assert.equal(lines.length, 3, 'every line answered, in order');
   assert.equal(JSON.parse(lines[2]!).id, '3');
   assert.match(mixed.stderr, /1 of 3 lines had errors/);
-}, 150_000);
+});
 
 test('socialcare start with its port taken stops at once, naming PORT, before starting anything', async () => {
   const taken: Server = createServer();
@@ -70,7 +70,7 @@ test('socialcare start with its port taken stops at once, naming PORT, before st
   } finally {
     taken.close();
   }
-}, 150_000);
+});
 
 test('socialcare replay names the URL and what to do when the server is not there', async () => {
   const closed: Server = createServer();
@@ -88,7 +88,7 @@ test('socialcare replay names the URL and what to do when the server is not ther
     result.stderr,
     /is socialcare still running\? Start it \(npm start\) or name the running one with --url/,
   );
-}, 150_000);
+});
 
 test('socialcare dlq list: --source lists that source only, and --json | head ends quietly', async () => {
   const queues = await startEmbeddedQueues();
@@ -131,4 +131,4 @@ test('socialcare dlq list: --source lists that source only, and --json | head en
     client.destroy();
     await queues.stop();
   }
-}, 150_000);
+});

@@ -232,7 +232,7 @@ test('an X outage of many 429s and 503s is waited out: the answer goes once, not
   assert.equal(await queueDepth(system.queues.client, system.queues.deadLetterQueueUrl), 0);
   const shown = await caseOf(`x-${id}`);
   assert.equal((shown?.case.replyDelivery as { status?: string } | undefined)?.status, 'sent');
-}, 120_000);
+});
 
 test('an outbox entry left pending (its queue send failed after the case was saved) is found and sent by the sweeper', async () => {
   const id = '1900000000000000401';
@@ -274,4 +274,4 @@ test('an outbox entry left pending (its queue send failed after the case was sav
     [],
     'a sent entry is not swept',
   );
-}, 60_000);
+});

@@ -128,7 +128,7 @@ test('kill -9 of socialcare start mid-load, then a restart: every accepted menti
     'the restart re-enqueued accepted mentions from the journal',
   );
   await second.stop();
-}, 480_000);
+});
 
 test('Ctrl-C (SIGINT to the whole process group, as a terminal sends it) drains what was accepted, then stops', async () => {
   const dataDir = join(work, 'interrupt-data');
@@ -164,7 +164,7 @@ test('Ctrl-C (SIGINT to the whole process group, as a terminal sends it) drains 
   const replayed = [...readFileSync(logFile, 'utf8').matchAll(/"replayed":(\d+)/g)];
   assert.equal(replayed.length, 0, 'nothing was left for the journal to replay');
   await second.stop();
-}, 360_000);
+});
 
 /** The local classifier, failing while `failing` is set for posts that carry the marker. */
 class FlakySentiment implements SentimentClassifier {
@@ -280,7 +280,7 @@ test('a poison message lands in the DLQ with its reason, and `socialcare dlq red
     await cli(['dlq', 'list', '--endpoint', system.queues.endpoint]),
     /first parked: source=triage {2}parkedAt=\S+ {2}reason: interaction field/,
   );
-}, 600_000);
+});
 
 test('duplicate deliveries under load give one case per post and one reply per question', async () => {
   const posts = Array.from({ length: 40 }, (_, i) => {
@@ -331,7 +331,7 @@ test('duplicate deliveries under load give one case per post and one reply per q
   }
   assert.equal(replies.length, questions.length);
   for (const id of questions) assert.equal(perTweet.get(id), 1, `one reply to ${id}`);
-}, 600_000);
+});
 
 test('DynamoDB stopping for a few seconds delays triage; nothing accepted is lost or doubled', async () => {
   const port = Number(new URL(system.dynamo.endpoint).port);
@@ -367,4 +367,4 @@ test('DynamoDB stopping for a few seconds delays triage; nothing accepted is los
     assert.equal(c.messages.filter((m) => m.direction === 'in').length, 1);
     assert.equal(c.case.messageCount, 1);
   }
-}, 600_000);
+});

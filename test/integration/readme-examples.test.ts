@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { test } from '@jest/globals';
 import { freePort } from '../../functions/local-runtime/free-port';
 import { runtimeFilePath } from '../../functions/local-runtime/runtime-file';
-import { waitFor } from './support';
+import { loadScale, waitFor } from './support';
 
 // The README and docs/generic-webhook.md as tests: every shell block marked `<!-- test: run -->` is
 // run, in the order the page gives it, with bash against a system started as the README says
@@ -86,7 +86,7 @@ const matches = (example: Example, run: Run) =>
   run.code === 0 && example.expect.every((text) => run.output.includes(text));
 
 async function runExample(example: Example, env: NodeJS.ProcessEnv, rewrite: (code: string) => string) {
-  const deadline = Date.now() + BLOCK_DEADLINE_MS;
+  const deadline = Date.now() + BLOCK_DEADLINE_MS * loadScale();
   let run: Run;
   for (;;) {
     run = await runBash(rewrite(example.code), env, Math.max(deadline - Date.now(), 1000));

@@ -1,8 +1,18 @@
+import { availableParallelism, loadavg } from 'node:os';
 import { GetQueueAttributesCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { signXPayload } from '../../functions/channels/x/signature';
 
 export const X_SECRET = 'integration-consumer-secret';
 export const API_TOKEN = 'integration-token';
+
+/**
+ * How much longer than on a quiet machine a wait may take now: the load per core (1 when quiet, up to
+ * 10). A wait for a state gives up only after its time scaled by this, so a loaded machine is slower,
+ * never red.
+ */
+export function loadScale(): number {
+  return Math.min(10, Math.max(1, loadavg()[0]! / availableParallelism()));
+}
 
 /**
  * Polls until `probe` gives a value. The deadline is generous on purpose: polling returns as soon as the
@@ -13,11 +23,12 @@ export async function waitFor<T>(
   probe: () => Promise<T | undefined>,
   timeoutMs = 90_000,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
+  const started = Date.now();
   for (;;) {
     const value = await probe();
     if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() - started > timeoutMs * loadScale())
+      throw new Error(`timed out waiting for ${what} (${Math.round((Date.now() - started) / 1000)} s)`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -275,4 +275,4 @@ test('a 600 KB signed mention is kept cut to 25,000 characters with a note: one 
   const note = /\[… cut by socialcare: the post has [\d,]+ characters; the first 25,000 are kept\]$/;
   assert.equal(note.test(text), true, text.slice(-120));
   assert.equal(await queueDepth(system.queues.client, system.queues.deadLetterQueueUrl), deadBefore);
-}, 180_000);
+});
