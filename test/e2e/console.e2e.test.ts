@@ -532,7 +532,7 @@ if (missing && process.env.CI) throw new Error(`CI needs Chromium for the consol
 
       browser = await launchChromium();
       const page = await browser.context.newPage();
-      page.setDefaultTimeout(30_000);
+      page.setDefaultTimeout(60_000);
       const problems: string[] = [];
       page.on('pageerror', (error) => problems.push(error.message));
       await page.goto(`${local.url}/#token=${tokens.lina}`);
@@ -597,5 +597,4 @@ if (missing && process.env.CI) throw new Error(`CI needs Chromium for the consol
       await system?.stop();
     }
   },
-  240_000,
 );
