@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { DEMO_CONFIG_PATH, readBrandConfigFile } from '../functions/commons/brand-config-file';
-import { LAMBDA_BUNDLING } from '../lib/lambda-bundling';
+import { copyFilesBesideBundle, lambdaBuildOptions } from '../lib/lambda-bundling';
 import { PROJECT_ROOT } from './system-process';
 
 /** Dummy values for what the stack sets on each function; module load must not call AWS. */
@@ -31,19 +31,51 @@ const DUMMY_ENV: Record<string, string> = {
 export interface Budget {
   bundleKiB: number;
   loadMs: number;
+  /** Files the function requires from beside its bundle (lib/lambda-bundling.ts), each with its KiB. */
+  besideKiB?: Record<string, number>;
+  /** Why a budget is above the 500 KiB limit: a known regression, named until it is fixed. */
+  overTheLimitBecause?: string;
 }
 
 export interface ColdStartRow {
   function: string;
   bundleKiB: number;
   gzipKiB: number;
+  /** Files beside the bundle (required from there at load) and their sizes. */
+  besideKiB: Record<string, number>;
   /** Median of `runs` fresh processes, each timing require() of the bundle. */
   loadMs: number;
   loadRunsMs: number[];
+  /**
+   * Median CPU time (user + system) of the same loads: on a machine shared with other work the wall
+   * time includes waiting for a core; this does not.
+   */
+  loadCpuMs: number;
   budget?: Budget;
   pass: boolean;
   /** Variables this bench had to add because the function asked for them by name. */
   addedEnv: string[];
+}
+
+const kib = (bytes: number) => Math.round((bytes / 1024) * 10) / 10;
+
+/**
+ * What of a built bundle exceeds its budget (sizes only): the bundle itself, and each file beside it,
+ * which the budget must name. Empty when it fits. Shared with test/unit/bundle-budgets.test.ts.
+ */
+export function withinBudget(
+  built: { bundleKiB: number; besideKiB: Record<string, number> },
+  budget: Budget,
+): string[] {
+  const problems: string[] = [];
+  if (built.bundleKiB > budget.bundleKiB)
+    problems.push(`bundle ${built.bundleKiB} KiB > ${budget.bundleKiB} KiB`);
+  for (const [file, size] of Object.entries(built.besideKiB)) {
+    const allowed = budget.besideKiB?.[file];
+    if (allowed === undefined) problems.push(`${file} (${size} KiB) beside the bundle is not in its budget`);
+    else if (size > allowed) problems.push(`${file} ${size} KiB > ${allowed} KiB`);
+  }
+  return problems;
 }
 
 function median(values: number[]): number {
@@ -56,12 +88,17 @@ function median(values: number[]): number {
 
 const LOADER = `
 const start = process.hrtime.bigint();
+const cpu = process.cpuUsage();
 require(process.argv[1]);
 const ms = Number(process.hrtime.bigint() - start) / 1e6;
-process.stdout.write(JSON.stringify({ ms }));
+const used = process.cpuUsage(cpu);
+process.stdout.write(JSON.stringify({ ms, cpuMs: (used.user + used.system) / 1000 }));
 `;
 
-function loadOnce(bundle: string, env: Record<string, string>): { ms?: number; error?: string } {
+function loadOnce(
+  bundle: string,
+  env: Record<string, string>,
+): { ms?: number; cpuMs?: number; error?: string } {
   const result = spawnSync(process.execPath, ['-e', LOADER, bundle], {
     cwd: PROJECT_ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
@@ -69,7 +106,7 @@ function loadOnce(bundle: string, env: Record<string, string>): { ms?: number; e
     timeout: 30_000,
   });
   if (result.status !== 0) return { error: `${result.stderr}`.slice(-1500) };
-  return { ms: (JSON.parse(result.stdout) as { ms: number }).ms };
+  return JSON.parse(result.stdout) as { ms: number; cpuMs: number };
 }
 
 /**
@@ -101,17 +138,13 @@ export async function benchColdStart(options: {
   for (const name of names) {
     log(`cold start: ${name}`);
     const outfile = join(options.workDir, 'bundles', name, 'index.js');
-    await build({
-      entryPoints: [join(functionsDir, name, 'handler.ts')],
-      outfile,
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      ...LAMBDA_BUNDLING,
-      external: [...LAMBDA_BUNDLING.external],
-      define: { 'process.env.SOCIALCARE_BRAND_CONFIG_JSON': JSON.stringify(brandConfigJson) },
-      logLevel: 'silent',
-    });
+    await build(lambdaBuildOptions(name, outfile, brandConfigJson));
+    const besideKiB = Object.fromEntries(
+      copyFilesBesideBundle(outfile).map((file) => [
+        file,
+        kib(statSync(join(options.workDir, 'bundles', name, file)).size),
+      ]),
+    );
     const bytes = readFileSync(outfile);
     const env = { ...DUMMY_ENV };
     const addedEnv: string[] = [];
@@ -128,22 +161,28 @@ export async function benchColdStart(options: {
     }
     if (first.error) throw new Error(`${name}: the bundle does not load: ${first.error}`);
     const times = [first.ms as number];
+    const cpuTimes = [first.cpuMs as number];
     for (let i = 1; i < runs; i++) {
       const run = loadOnce(outfile, env);
       if (run.error) throw new Error(`${name}: the bundle does not load: ${run.error}`);
       times.push(run.ms as number);
+      cpuTimes.push(run.cpuMs as number);
     }
-    const bundleKiB = Math.round((bytes.length / 1024) * 10) / 10;
+    const bundleKiB = kib(bytes.length);
     const loadMs = Math.round(median(times) * 10) / 10;
     const budget = options.budgets[name];
     rows.push({
       function: name,
       bundleKiB,
-      gzipKiB: Math.round((gzipSync(bytes).length / 1024) * 10) / 10,
+      gzipKiB: kib(gzipSync(bytes).length),
+      besideKiB,
       loadMs,
       loadRunsMs: times.map((t) => Math.round(t * 10) / 10),
+      loadCpuMs: Math.round(median(cpuTimes) * 10) / 10,
       ...(budget ? { budget } : {}),
-      pass: budget ? bundleKiB <= budget.bundleKiB && loadMs <= budget.loadMs : false,
+      pass: budget
+        ? withinBudget({ bundleKiB, besideKiB }, budget).length === 0 && loadMs <= budget.loadMs
+        : false,
       addedEnv,
     });
   }

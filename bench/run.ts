@@ -139,12 +139,16 @@ function printCold(rows: ColdStartRow[]) {
   );
   console.log(
     table(
-      ['function', 'bundle', 'gzip', 'load', 'budget', 'result'],
+      ['function', 'bundle', 'gzip', 'beside', 'load', 'load CPU', 'budget', 'result'],
       rows.map((r) => [
         r.function,
         `${r.bundleKiB} KiB`,
         `${r.gzipKiB} KiB`,
+        Object.entries(r.besideKiB)
+          .map(([file, kib]) => `${file} ${kib} KiB`)
+          .join(', ') || '–',
         ms(r.loadMs),
+        ms(r.loadCpuMs),
         r.budget ? `${r.budget.bundleKiB} KiB / ${r.budget.loadMs} ms` : 'none',
         r.pass ? 'pass' : r.budget ? 'FAIL' : 'no budget',
       ]),

@@ -17,6 +17,7 @@ import {
   localDlqQueues,
   redriveDeadLetters,
 } from '../functions/cli/dlq-command';
+import { runExportCommand } from '../functions/cli/export-command';
 import { formatReplayReport, runReplayCommand } from '../functions/cli/replay-command';
 import { runReportCommand } from '../functions/cli/report-command';
 import { runTriageCommand } from '../functions/cli/triage-command';
@@ -52,6 +53,10 @@ Usage:
                                     agents' corrections of sentiment, topic and needs-a-reply as labelled
                                     examples (text masked as stored; supervisor), to stdout; train with
                                     npm run train:sentiment -- --with-labels FILE
+  socialcare export cases|messages|report|audit --brand B [--from ISO] [--to ISO] [--format csv|jsonl]
+                    [--url U] [--token T]
+                                    the brand's cases, messages (masked), report or audit trail of the period
+                                    (default: the last 30 days) as CSV or JSON lines, streamed to stdout
   socialcare dlq list|redrive [--endpoint URL] [--dlq-url U --ingest-url U [--outbox-url U]]
                     [--max N] [--all] [--source S] [--dry-run] [--json]
                                     show the dead letters with their reasons, or send them back (local: the
@@ -68,8 +73,10 @@ Usage:
 Environment (start): PORT (3000), SOCIALCARE_DATA_DIR (.socialcare-data), SOCIALCARE_CONFIG (demo airline),
 SOCIALCARE_API_TOKEN (an admin token; without it the first start creates an admin and prints its token once),
 X_CONSUMER_SECRET, SENTIMENT (local), X_API_BASE_URL (the embedded stand-in),
-SOCIALCARE_X_RECEIVE (poll: every X account polls), SOCIALCARE_X_POLL_INTERVAL (5 seconds).
-report, replay, agents, audit and labels read SOCIALCARE_API_TOKEN or --token.`;
+SOCIALCARE_X_RECEIVE (poll: every X account polls), SOCIALCARE_X_POLL_INTERVAL (5 seconds),
+PAGERDUTY_EVENTS_URL (the embedded PagerDuty stand-in), SLACK_WEBHOOK_URL (none), SLACK_SIGNING_SECRET,
+PAGERDUTY_WEBHOOK_SECRET (development defaults), SOCIALCARE_ACK_LINK_KEY (a new key each start).
+report, replay, agents, audit, export and labels read SOCIALCARE_API_TOKEN or --token.`;
 
 function fail(message: string): never {
   process.stderr.write(`socialcare: ${message}\n`);
@@ -172,6 +179,13 @@ async function start(): Promise<void> {
     ...(xReceive === 'poll' || xReceive === 'webhook' ? { xReceive } : {}),
     xPollIntervalMs: pollSeconds * 1000,
     ...(process.env.X_API_BASE_URL ? { xApiBaseUrl: process.env.X_API_BASE_URL } : {}),
+    ...(process.env.PAGERDUTY_EVENTS_URL ? { pagerDutyEventsUrl: process.env.PAGERDUTY_EVENTS_URL } : {}),
+    ...(process.env.SLACK_WEBHOOK_URL ? { slackWebhookUrl: process.env.SLACK_WEBHOOK_URL } : {}),
+    ...(process.env.SLACK_SIGNING_SECRET ? { slackSigningSecret: process.env.SLACK_SIGNING_SECRET } : {}),
+    ...(process.env.PAGERDUTY_WEBHOOK_SECRET
+      ? { pagerDutyWebhookSecret: process.env.PAGERDUTY_WEBHOOK_SECRET }
+      : {}),
+    ...(process.env.SOCIALCARE_ACK_LINK_KEY ? { ackLinkKey: process.env.SOCIALCARE_ACK_LINK_KEY } : {}),
     onFatal: (error) => onFatal(error),
     brandConfig: config,
     port,
@@ -209,6 +223,8 @@ async function start(): Promise<void> {
     `  consumers:         triage (local sentiment classifier) and sender, polling their queues`,
     `  SLA monitor:       every 15 s; pages are logged here and listed at ${system.url}/api/pages`,
     `  X API stand-in:    ${system.standIn.url} (what would have been posted: ${system.standIn.url}/sent)`,
+    `  PagerDuty:         pages and resolves to ${process.env.PAGERDUTY_EVENTS_URL ?? `the stand-in ${system.standIn.url}/v2/enqueue (events: ${system.standIn.url}/pagerduty/events)`}`,
+    `  acknowledgements:  ${system.url}/pages/ack (signed links in pages), /webhooks/slack/actions, /webhooks/pagerduty`,
     `  X API calls go to: ${system.xApiBaseUrl}`,
     `  X intake:          ${xIntakeLine(config, xReceive === 'poll' || xReceive === 'webhook' ? xReceive : undefined, pollSeconds, system.standIn.url)}`,
     `  X webhook health:  every 60 s against ${system.xApiBaseUrl} (after "socialcare x setup")`,
@@ -506,6 +522,38 @@ async function labels(args: string[]): Promise<void> {
   });
 }
 
+async function exportData(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      url: { type: 'string' },
+      token: { type: 'string' },
+      brand: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      format: { type: 'string' },
+    },
+    strict: true,
+  });
+  if (positionals.length !== 1) fail('usage: socialcare export cases|messages|report|audit --brand B');
+  if (!values.brand) fail('export needs --brand');
+  try {
+    await runExportCommand({
+      url: values.url ?? localUrl(),
+      token: apiToken(values.token),
+      kind: positionals[0] as string,
+      brand: values.brand,
+      ...(values.from ? { from: values.from } : {}),
+      ...(values.to ? { to: values.to } : {}),
+      ...(values.format ? { format: values.format } : {}),
+      output: process.stdout,
+    });
+  } catch (error) {
+    fail((error as Error).message);
+  }
+}
+
 // Output piped into `head` and the like: a closed pipe ends the command quietly, as for any Unix tool.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
@@ -522,6 +570,7 @@ try {
   else if (command === 'agents') await agents(rest);
   else if (command === 'audit') await audit(rest);
   else if (command === 'labels') await labels(rest);
+  else if (command === 'export') await exportData(rest);
   else if (command === 'x') await runXCommand(rest, { output: process.stdout, loadConfig });
   else if (!command || command === 'help' || command === '--help') process.stdout.write(`${USAGE}\n`);
   else fail(`unknown command "${command}"\n\n${USAGE}`);

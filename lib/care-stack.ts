@@ -11,10 +11,12 @@ import { CareDashboard } from './constructs/care-dashboard';
 import { CareTable } from './constructs/care-table';
 import { ChannelWebhooks } from './constructs/channel-webhooks';
 import { ConsoleSite } from './constructs/console-site';
+import { ExportBucket } from './constructs/export-bucket';
 import { IngestPipeline } from './constructs/ingest-pipeline';
 import { OncallTopic } from './constructs/oncall-topic';
 import { OperationsTopic } from './constructs/operations-topic';
 import { OutboxPipeline } from './constructs/outbox-pipeline';
+import { PageAcknowledgement } from './constructs/page-acknowledgement';
 import { PageDelivery } from './constructs/page-delivery';
 import { PlatformSecrets } from './constructs/platform-secrets';
 import { bindSentiment, grantPiiDetection } from './constructs/sentiment-access';
@@ -59,8 +61,11 @@ export class CareStack extends Stack {
   readonly channels: ChannelWebhooks;
   readonly oncall: OncallTopic;
   readonly pageDelivery: PageDelivery;
+  readonly pageAck: PageAcknowledgement;
   readonly slaSchedule: SlaSchedule;
   readonly dashboard: CareDashboard;
+  /** Exports (cases, messages, report, audit) as S3 objects behind pre-signed links. */
+  readonly exports: ExportBucket;
   /** Only when an X account polls or a brand listens by keyword. */
   readonly xPoller?: SocialcareFunction;
   readonly xPollerSchedule?: XPollerSchedule;
@@ -118,7 +123,8 @@ export class CareStack extends Stack {
       handlerFolder: 'agent-api',
       description: 'socialcare: agent API (queue, cases, replies, notes, reports), behind Cognito',
       brandConfigJson: brand.json,
-      timeout: Duration.seconds(10),
+      // An export streams a period's cases into S3 within the HTTP API's 30 s (other routes take milliseconds).
+      timeout: Duration.seconds(29),
     });
 
     this.ingest = new IngestPipeline(this, 'ingest', {
@@ -144,8 +150,12 @@ export class CareStack extends Stack {
     // The sender claims outbox entries and records sent replies on their case, by key: no index.
     this.table.bindTable(this.sender.function, { write: true, indexes: [] });
     this.xAccounts.bindSender(this.sender.function);
-    // The SLA monitor reads due cases and unpublished pages from the deadline index only.
-    this.table.bindTable(this.slaMonitor.function, { write: true, indexes: [DEADLINE_INDEX.name] });
+    // The SLA monitor reads due cases and unpublished pages from the deadline index; auto-close reads
+    // the waiting cases of the brands that auto-close from the queue index (and writes the audit trail).
+    this.table.bindTable(this.slaMonitor.function, {
+      write: true,
+      indexes: [DEADLINE_INDEX.name, QUEUE_INDEX.name],
+    });
     // The monitor also queues again outbox entries nobody sent.
     this.outbox.bindProducer(this.slaMonitor.function);
     // Agents change state (claims, notes, tags, abuse marks) and reply through the outbox.
@@ -155,6 +165,8 @@ export class CareStack extends Stack {
       indexes: [QUEUE_INDEX.name, HISTORY_INDEX.name],
     });
     this.outbox.bindProducer(this.agentApi.function);
+    this.exports = new ExportBucket(this, 'exports');
+    this.exports.bindExporter(this.agentApi.function);
 
     this.api = new CareApi(this, 'api', {
       xWebhook: this.xWebhook.function,
@@ -190,6 +202,16 @@ export class CareStack extends Stack {
     });
     this.oncall.bindPublisher(this.triage.function);
     this.oncall.bindPublisher(this.slaMonitor.function);
+    // The agent API tells the forwarder when a case's pages are over (PagerDuty resolve).
+    this.oncall.bindPublisher(this.agentApi.function);
+    // Pages are acknowledged from their signed link, Slack and PagerDuty; publishers sign the links.
+    this.pageAck = new PageAcknowledgement(this, 'page-ack', {
+      api: this.api,
+      table: this.table,
+      brandConfigJson: brand.json,
+    });
+    this.pageAck.bindSigner(this.triage.function);
+    this.pageAck.bindSigner(this.slaMonitor.function);
     this.slaSchedule = new SlaSchedule(this, 'sla-schedule', {
       monitor: this.slaMonitor.function,
       operations: this.operations,
@@ -269,6 +291,7 @@ export class CareStack extends Stack {
         this.slaMonitor,
         this.pageForwarder,
         this.agentApi,
+        this.pageAck.handler,
         ...(this.xPoller ? [this.xPoller] : []),
         this.xAdmin,
       ].map((f) => ({ label: f.node.id, fn: f.function })),

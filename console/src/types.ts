@@ -110,4 +110,14 @@ export interface Page {
   text: string;
   createdAt: string;
   status?: string;
+  /** Its place in the brand's escalation chain. */
+  level?: number;
+  levelName?: string;
+  levels?: number;
+  acknowledgedBy?: string;
+  acknowledgedByName?: string;
+  acknowledgedVia?: 'console' | 'link' | 'slack' | 'pagerduty';
+  acknowledgedAt?: string;
+  stoppedAt?: string;
+  stopReason?: 'answered' | 'resolved';
 }

@@ -31,8 +31,16 @@ import {
 import type { BrandDirectory } from '../core/brand-config';
 import { CASE_LANES, type CareCase, type CaseStore, laneOf } from '../core/cases';
 import { type CorrectionStore, correctedMessage, labelLine, labelTsvHeader } from '../core/corrections';
+import {
+  type ExportSink,
+  type ExportSource,
+  InvalidExportError,
+  parseExportRequest,
+  runExport,
+} from '../core/exports';
 import type { Platform } from '../core/interaction';
-import { type PageStore, pageIdsOfCase } from '../core/paging';
+import { acknowledgePage, stopPagesOfCase } from '../core/page-escalation';
+import { type Pager, type PageStore, pageIdsOfCase } from '../core/paging';
 import { buildReport, buildSeries, buildTopicReport } from '../core/report';
 import { listeningPublicReplyRefusal } from '../core/x-intake/listening';
 import { AGENT_API_ROUTES, type AgentApiRoute, parseRoute, routeParameters } from './routes';
@@ -54,7 +62,11 @@ export interface AgentApiDeps {
   labels: CorrectionStore;
   /** Whether our accounts still let us act for them (X oauth.revoke). Absent: not reported. */
   accounts?: AccountStatusStore;
+  /** Answering or resolving a case stops its pages' chains and resolves their incidents. Absent: not. */
+  pager?: Pager;
   now?: () => Date;
+  /** Where exports are read from and written to (an S3 bucket in AWS, a folder locally). Absent: 501. */
+  exports?: { source: ExportSource; sink: ExportSink };
 }
 
 const MAX_LIMIT = 200;
@@ -153,6 +165,7 @@ function decodeCursor(text: string): QueuePosition {
 function toHttp(error: unknown): HttpResult {
   if (error instanceof BadJsonError) return problem(400, 'the body must be a JSON object');
   if (error instanceof InvalidRequestError) return json(400, { error: error.message, field: error.field });
+  if (error instanceof InvalidExportError) return json(400, { error: error.message, field: error.field });
   if (error instanceof CaseNotFoundError) return problem(404, error.message);
   if (error instanceof StaleVersionError)
     return json(409, { error: error.message, currentVersion: error.currentVersion });
@@ -213,6 +226,10 @@ export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promis
         if (named === undefined) return { brandIds: [] };
         return deps.directory.brand(named) ? { brandIds: [named] } : undefined;
       }
+      case 'page': {
+        const [page] = await deps.pages.getPages([params.pageId!]);
+        return page ? { brandIds: [page.brandId] } : undefined;
+      }
       case 'account': {
         const found = deps.directory.findAccount(params.platform as Platform, params.accountId!);
         return found ? { brandIds: [found.brand.id] } : undefined;
@@ -229,6 +246,29 @@ export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promis
             : [],
         };
       }
+    }
+  }
+
+  /**
+   * The case was answered or resolved: its pages stop climbing and their PagerDuty incidents are
+   * resolved. The agent's action stands even when this fails (the monitor stops the chain on its next
+   * run: it checks the case before each climb).
+   */
+  async function stopChains(careCase: CareCase, reason: 'answered' | 'resolved'): Promise<void> {
+    if (!deps.pager) return;
+    try {
+      const messages = await deps.store.listMessages(careCase.caseId);
+      await stopPagesOfCase(
+        careCase,
+        messages.filter((m) => m.direction === 'in'),
+        reason,
+        { pages: deps.pages, pager: deps.pager, now },
+      );
+    } catch (error) {
+      logger.error('stopping the case pages failed; the monitor stops them', {
+        caseId: careCase.caseId,
+        error: error as Error,
+      });
     }
   }
 
@@ -516,6 +556,7 @@ export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promis
         caseVersion: result.case.version,
         detail: { requestId: String(input.requestId), outboxIds: result.outboxIds },
       });
+      await stopChains(result.case, 'answered');
       return json(202, result);
     },
     'case.resolve': async ({ event, careCase, caller, record }) => {
@@ -531,6 +572,7 @@ export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promis
         caseVersion: result.case.version,
         detail: { closeOut: result.outboxIds.length > 0 },
       });
+      await stopChains(result.case, 'resolved');
       return json(200, result);
     },
     pages: async (context) => {
@@ -542,6 +584,15 @@ export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promis
         .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
         .slice(0, limit);
       return json(200, { pages });
+    },
+    'page.ack': async ({ params, caller }) => {
+      const result = await acknowledgePage(
+        params.pageId!,
+        { by: caller.id, byName: caller.name, via: 'console', role: caller.role },
+        { pages: deps.pages, audit: deps.audit, now },
+      );
+      if (result.outcome === 'not_found') throw new CaseNotFoundError(`page ${params.pageId}`);
+      return json(200, { outcome: result.outcome, page: result.page });
     },
     // Our accounts and whether each must be re-authorized (X sent oauth.revoke): what operators act on.
     accounts: async (context) => {
@@ -631,6 +682,25 @@ export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promis
         },
         body: (format === 'tsv' ? labelTsvHeader() : '') + examples.map((e) => labelLine(e, format)).join(''),
       };
+    },
+    // Written page by page to the sink; the answer is a link to the file (an HTTP API answer holds 6 MB).
+    exports: async ({ event, params, record }) => {
+      const query = event.queryStringParameters ?? {};
+      const request = parseExportRequest({
+        kind: params.kind,
+        brand: query.brand,
+        from: query.from,
+        to: query.to,
+        format: query.format,
+        now: now(),
+      });
+      if (!deps.exports) return problem(501, 'exports are not configured in this deployment');
+      const stored = await runExport(deps.exports.source, deps.exports.sink, request);
+      await record('export', {
+        brandId: request.brandId,
+        detail: { kind: request.kind, format: request.format, from: request.from, to: request.to },
+      });
+      return json(200, { ...request, ...stored });
     },
     'customer.links': async ({ event, params, record }) => {
       const { brandId, platform, customerId } = params as Record<string, string>;
@@ -755,6 +825,7 @@ function notFoundName(route: AgentApiRoute, params: Record<string, string>): str
   if (route.scope === 'customer') return `customer ${params.brandId}/${params.platform}/${params.customerId}`;
   if (route.scope === 'agent') return `agent ${params.agentId ?? ''}`.trim();
   if (route.scope === 'account') return `${params.platform} account ${params.accountId}`;
+  if (route.scope === 'page') return `page ${params.pageId}`;
   return 'such brand';
 }
 

@@ -1,6 +1,6 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { comprehendClient, dynamoClient, sqsClient } from '../adapters/aws/clients';
+import { comprehendClient, dynamoClient, s3Client, snsClient, sqsClient } from '../adapters/aws/clients';
 import { ComprehendPiiDetector } from '../adapters/aws/comprehend-pii';
 import { DynamoAccountStatusStore } from '../adapters/aws/dynamo-account-status';
 import { DynamoAgentRegistry } from '../adapters/aws/dynamo-agent-registry';
@@ -9,6 +9,8 @@ import { DynamoCaseStore } from '../adapters/aws/dynamo-case-store';
 import { DynamoCorrectionStore } from '../adapters/aws/dynamo-correction-store';
 import { DynamoOutboxStore } from '../adapters/aws/dynamo-outbox-store';
 import { DynamoPageStore } from '../adapters/aws/dynamo-sla';
+import { S3ExportSink } from '../adapters/aws/s3-export-sink';
+import { SnsPager } from '../adapters/aws/sns-pager';
 import { SqsOutboundQueue } from '../adapters/aws/sqs-queues';
 import { bundledBrandConfig, requireEnv } from '../commons/env';
 import type { HttpEvent, HttpResult } from '../commons/http';
@@ -18,7 +20,7 @@ import { AgentDesk } from '../core/agent-desk';
 import { BrandDirectory } from '../core/brand-config';
 import { createAgentApi } from './agent-api';
 
-const env = requireEnv(['TABLE_NAME', 'OUTBOX_QUEUE_URL']);
+const env = requireEnv(['TABLE_NAME', 'OUTBOX_QUEUE_URL', 'ONCALL_TOPIC_ARN', 'EXPORT_BUCKET']);
 const dynamo = dynamoClient();
 const directory = new BrandDirectory(bundledBrandConfig());
 const store = new DynamoCaseStore(dynamo, env.TABLE_NAME);
@@ -26,6 +28,7 @@ const store = new DynamoCaseStore(dynamo, env.TABLE_NAME);
 // through the API; Cognito only proves who signed in (members of the socialcare-admin group are
 // administrators before the registry knows them).
 const agents = new DynamoAgentRegistry(dynamo, env.TABLE_NAME);
+const audit = new DynamoAuditLog(dynamo, env.TABLE_NAME);
 
 export const handler = middy<HttpEvent, HttpResult>()
   .use(injectLambdaContext(logger, { clearState: true }))
@@ -35,11 +38,14 @@ export const handler = middy<HttpEvent, HttpResult>()
       directory,
       pages: new DynamoPageStore(dynamo, env.TABLE_NAME),
       agents,
-      audit: new DynamoAuditLog(dynamo, env.TABLE_NAME),
       labels: new DynamoCorrectionStore(dynamo, env.TABLE_NAME),
+      audit,
       authenticator: createAuthenticator(agents),
       auth: 'jwt',
       accounts: new DynamoAccountStatusStore(dynamo, env.TABLE_NAME),
+      exports: { source: { cases: store, audit }, sink: new S3ExportSink(s3Client(), env.EXPORT_BUCKET) },
+      // Answering or resolving a case stops its pages' chains and resolves their PagerDuty incidents.
+      pager: new SnsPager(snsClient(), env.ONCALL_TOPIC_ARN),
       desk: new AgentDesk({
         directory,
         store,

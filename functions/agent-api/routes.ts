@@ -6,9 +6,10 @@ import { CASE_ID_CHARACTERS } from '../core/cases';
  * runs: nothing but the caller (`caller`), a case (`case`, by its id), a customer of a brand
  * (`customer`, the brand in the path), a brand named by `?brand=` (`query`: all the caller's brands
  * without it), the brands of an agent (`agent`: an agent to add, in the body, or one named in the path),
- * the brand that owns one of our platform accounts (`account`, the platform and account id in the path).
+ * the brand that owns one of our platform accounts (`account`, the platform and account id in the path),
+ * the brand of an on-call page (`page`, its id in the path).
  */
-export type RouteScope = 'caller' | 'case' | 'customer' | 'query' | 'agent' | 'account';
+export type RouteScope = 'caller' | 'case' | 'customer' | 'query' | 'agent' | 'account' | 'page';
 
 /**
  * Every route of the agent API, declared once, with the policy action it needs and what it is about
@@ -88,6 +89,13 @@ export const AGENT_API_ROUTES = [
     scope: 'case',
   },
   { key: 'pages', verbs: ['GET'], path: '/api/pages', action: 'page.list', scope: 'query' },
+  {
+    key: 'page.ack',
+    verbs: ['POST'],
+    path: '/api/pages/{pageId}/ack',
+    action: 'page.ack',
+    scope: 'page',
+  },
   { key: 'accounts', verbs: ['GET'], path: '/api/accounts', action: 'account.list', scope: 'query' },
   {
     key: 'account.reauthorized',
@@ -99,6 +107,7 @@ export const AGENT_API_ROUTES = [
   { key: 'reports', verbs: ['GET'], path: '/api/reports', action: 'report.read', scope: 'query' },
   { key: 'audit', verbs: ['GET'], path: '/api/audit', action: 'audit.read', scope: 'query' },
   { key: 'labels', verbs: ['GET'], path: '/api/labels', action: 'label.export', scope: 'query' },
+  { key: 'exports', verbs: ['GET'], path: '/api/exports/{kind}', action: 'data.export', scope: 'query' },
   {
     key: 'customer.links',
     verbs: ['POST'],
@@ -149,6 +158,9 @@ export const ROUTE_PARAMETERS: Record<string, string> = {
   platform: 'x|facebook|instagram|generic',
   customerId: '[^\\u0000-\\u001f]{1,600}',
   accountId: '[A-Za-z0-9_.:-]{1,100}',
+  kind: 'cases|messages|report|audit',
+  // A page id: `sla:<case id>:<deadline>@<instant>:<step>`, `risk:<platform>:<post id>`, ...
+  pageId: '[A-Za-z0-9_.:@#+-]{1,400}',
 };
 
 export interface AgentRoute {

@@ -104,8 +104,10 @@ export async function* parseCsv(chunks: AsyncIterable<string | Buffer>): AsyncGe
   let inQuotes = false;
   let afterQuote = false;
   let started = false;
+  // Bytes are decoded as a stream: a character split across two chunks is kept whole.
+  const decoder = new TextDecoder('utf-8');
   for await (const chunk of chunks) {
-    const text = typeof chunk === 'string' ? chunk : chunk.toString('utf8');
+    const text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
     let runStart = -1;
     for (let i = 0; i < text.length; i++) {
       const c = text[i] as string;

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type BrandConfig, BrandConfigError, parseBrandConfigJson } from '../core/brand-config';
+import { type BrandConfig, BrandConfigError } from '../core/brand-config';
+import { parseBrandConfigJson } from '../core/brand-config-schema';
 
 /** The shipped demo airline: what `npm start` and the examples use unless SOCIALCARE_CONFIG says otherwise. */
 export const DEMO_CONFIG_PATH = fileURLToPath(new URL('../../config/demo-airline.json', import.meta.url));

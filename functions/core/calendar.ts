@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import type { calendarSchema } from './calendar-schema';
+import type * as z from './schema';
 
 /**
  * Calendars: when a brand's care team works (deadline clocks run only then) and when a location is
@@ -10,75 +11,9 @@ import * as z from 'zod';
 export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
 
-const WINDOW = /^(?<from>([01]\d|2[0-3]):[0-5]\d)-(?<to>([01]\d|2[0-3]):[0-5]\d|24:00)$/;
 const minutesOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
-const windowText = z
-  .string()
-  .regex(WINDOW, {
-    message: 'expected a window "HH:mm-HH:mm", e.g. "08:00-20:00" or overnight "22:00-02:00"',
-  })
-  .refine((text) => text.slice(0, 5) !== text.slice(6), {
-    message: 'a window cannot start and end at the same time',
-  });
-
-const localDate = z
-  .string()
-  .regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, { message: 'expected a date "YYYY-MM-DD"' });
-
-export const timezoneSchema = z.string().refine(
-  (value) => {
-    try {
-      new Intl.DateTimeFormat('en', { timeZone: value });
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { message: 'expected an IANA timezone such as "Europe/Amsterdam"' },
-);
-
-export const calendarSchema = z
-  .strictObject({
-    timezone: timezoneSchema,
-    weekly: z
-      .strictObject({
-        mon: z.array(windowText).optional(),
-        tue: z.array(windowText).optional(),
-        wed: z.array(windowText).optional(),
-        thu: z.array(windowText).optional(),
-        fri: z.array(windowText).optional(),
-        sat: z.array(windowText).optional(),
-        sun: z.array(windowText).optional(),
-      })
-      .optional(),
-    exceptions: z
-      .array(
-        z.strictObject({ date: localDate, name: z.string().min(1).optional(), hours: z.array(windowText) }),
-      )
-      .default([]),
-  })
-  .superRefine((calendar, ctx) => {
-    if (calendar.weekly && !Object.values(calendar.weekly).some((windows) => windows && windows.length > 0)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['weekly'],
-        message: 'a weekly calendar needs at least one open window',
-      });
-    }
-    const seen = new Set<string>();
-    calendar.exceptions.forEach((exception, index) => {
-      if (seen.has(exception.date)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['exceptions', index, 'date'],
-          message: `${exception.date} is listed twice`,
-        });
-      }
-      seen.add(exception.date);
-    });
-  });
-
+/** A calendar as validated by calendarSchema (calendar-schema.ts), where the config enters. */
 export type Calendar = z.infer<typeof calendarSchema>;
 
 // ---------------------------------------------------------------- timezone arithmetic

@@ -144,8 +144,12 @@ export interface CareCase {
   /** Who gave the first response: the FAQ bot or an agent (reports show their times apart). */
   firstResponseBy?: 'bot' | 'agent';
   resolvedAt?: string;
-  /** "bot" when the FAQ bot answered it, else the agent who resolved it. */
+  /** "bot" when the FAQ bot answered it, "auto-close" when it closed waiting on the customer, else the agent. */
   resolvedBy?: string;
+  /** When the customer wrote again after auto-close resolved it, within the reopen window. */
+  reopenedAt?: string;
+  /** The customer's earlier case this one follows (they wrote again after its reopen window). */
+  previousCaseId?: string;
   /** The FAQ bot's answer to the question, for the agent (or the one it sent). */
   suggestedReply?: string;
   /** Why the bot did not answer a post addressed to it. */

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from './schema';
 
 /**
  * An interaction is one customer post or message, normalized from any platform.
@@ -17,47 +17,47 @@ export const interactionSchema = z.object({
   visibility: z.enum(['public', 'private']),
   kind: z.enum(['mention', 'reply', 'quote', 'dm', 'comment', 'review']),
   /** The platform's own id of this post or message: the idempotency key. */
-  platformMessageId: z.string().min(1),
-  brandId: z.string().min(1),
+  platformMessageId: z.string().check(z.minLength(1)),
+  brandId: z.string().check(z.minLength(1)),
   /** Our account the post was addressed to. */
-  account: z.object({ id: z.string().min(1), role: z.enum(ACCOUNT_ROLES) }),
+  account: z.object({ id: z.string().check(z.minLength(1)), role: z.enum(ACCOUNT_ROLES) }),
   author: z.object({
-    id: z.string().min(1),
-    handle: z.string().optional(),
-    name: z.string().optional(),
-    followers: z.number().int().nonnegative().optional(),
-    verified: z.boolean().optional(),
+    id: z.string().check(z.minLength(1)),
+    handle: z.optional(z.string()),
+    name: z.optional(z.string()),
+    followers: z.optional(z.number().check(z.int(), z.nonnegative())),
+    verified: z.optional(z.boolean()),
   }),
   text: z.string(),
-  lang: z.string().optional(),
+  lang: z.optional(z.string()),
   createdAt: z.iso.datetime(),
   receivedAt: z.iso.datetime(),
   /** Thread or DM conversation this message belongs to. */
-  conversationId: z.string().optional(),
-  inReplyToId: z.string().optional(),
-  url: z.string().optional(),
+  conversationId: z.optional(z.string()),
+  inReplyToId: z.optional(z.string()),
+  url: z.optional(z.string()),
   /**
    * outbound: one of our accounts sent it from another tool (X's dm.sent): recorded on the customer's
    * case as ours, never a customer message, never opens a case, never answered. Absent: inbound.
    */
-  direction: z.enum(['inbound', 'outbound']).optional(),
+  direction: z.optional(z.enum(['inbound', 'outbound'])),
   /** For an outbound message: the customer it went to (whose case it belongs on). */
-  recipient: z.object({ id: z.string().min(1), handle: z.string().optional() }).optional(),
+  recipient: z.optional(z.object({ id: z.string().check(z.minLength(1)), handle: z.optional(z.string()) })),
   /** The post a quote quotes (usually ours), with its text when the platform sent it. */
-  quoted: z.object({ id: z.string().min(1), text: z.string().optional() }).optional(),
+  quoted: z.optional(z.object({ id: z.string().check(z.minLength(1)), text: z.optional(z.string()) })),
   /**
    * `listening`: found by brand-keyword search; it neither mentioned nor quoted our account, so X lets
    * us reply to it in public only from X's own app. Absent: the post or message was addressed to us.
    */
-  source: z.literal('listening').optional(),
+  source: z.optional(z.literal('listening')),
   /** The platform notified ids only (Instagram mentions): triage reads the text before anything else. */
-  pendingContent: z
-    .object({
+  pendingContent: z.optional(
+    z.object({
       from: z.literal('instagram-mention'),
-      mediaId: z.string().min(1),
-      commentId: z.string().optional(),
-    })
-    .optional(),
+      mediaId: z.string().check(z.minLength(1)),
+      commentId: z.optional(z.string()),
+    }),
+  ),
 });
 
 export type Interaction = z.infer<typeof interactionSchema>;
@@ -73,9 +73,9 @@ export const accountEventSchema = z.object({
   event: z.literal('authorization_revoked'),
   platform: z.enum(PLATFORMS),
   /** The platform's own id of the event (X: event_uuid): the idempotency key. */
-  platformEventId: z.string().min(1),
-  brandId: z.string().min(1),
-  account: z.object({ id: z.string().min(1), role: z.enum(ACCOUNT_ROLES) }),
+  platformEventId: z.string().check(z.minLength(1)),
+  brandId: z.string().check(z.minLength(1)),
+  account: z.object({ id: z.string().check(z.minLength(1)), role: z.enum(ACCOUNT_ROLES) }),
   occurredAt: z.iso.datetime({ offset: true }),
   receivedAt: z.iso.datetime(),
 });

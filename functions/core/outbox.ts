@@ -5,7 +5,14 @@ import type { AccountRole, Platform } from './interaction';
  * before anything is sent, and it is claimed before sending, so no customer is ever answered twice —
  * not by a redelivered queue message, not by two overlapping senders.
  */
-export type OutboundReason = 'faq_answer' | 'hand_off' | 'out_of_hours_ack' | 'agent_reply' | 'public_note';
+export type OutboundReason =
+  | 'faq_answer'
+  | 'hand_off'
+  | 'out_of_hours_ack'
+  | 'agent_reply'
+  | 'public_note'
+  /** Auto-close's message when a case waiting on the customer closes (core/auto-close.ts). */
+  | 'close_out';
 export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'uncertain';
 
 export interface OutboundMessage {

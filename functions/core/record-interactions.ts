@@ -1,3 +1,4 @@
+import { reopenableCase } from './auto-close';
 import type { Brand, BrandDirectory } from './brand-config';
 import {
   applySentReply,
@@ -197,7 +198,12 @@ async function recordOne(
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const profile = await deps.store.getCustomerProfile(brand.id, customer);
     const existing = profile?.openCaseId ? await deps.store.getCase(profile.openCaseId) : undefined;
-    const open = existing && existing.status !== 'resolved' ? existing : undefined;
+    // A case auto-close resolved opens again when its customer writes within the reopen window.
+    const earlier =
+      existing && existing.status !== 'resolved'
+        ? {}
+        : await reopenableCase(brand, deps.store, profile, interaction.receivedAt);
+    const open = existing && existing.status !== 'resolved' ? existing : earlier.reopen;
     const caseId = open ? open.caseId : caseIdFor(interaction);
     const overdue = open?.nextDeadlineAt
       ? Date.parse(interaction.receivedAt) - Date.parse(open.nextDeadlineAt)
@@ -274,7 +280,10 @@ async function recordOne(
         deps.directory,
       ));
     }
-    const careCase = openNewCase(brand, stored, sentiment, triage, reading);
+    const careCase = {
+      ...openNewCase(brand, stored, sentiment, triage, reading),
+      ...(earlier.previous ? { previousCaseId: earlier.previous } : {}),
+    };
     const outcome = await deps.store.openCase(
       careCase,
       messageFromInteraction(careCase.caseId, stored, sentiment, reading),

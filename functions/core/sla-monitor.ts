@@ -2,7 +2,15 @@ import type { BrandDirectory } from './brand-config';
 import type { CareCase, CaseStore } from './cases';
 import { formatDuration } from './duration';
 import type { MetricsSink } from './metrics';
-import { type Page, type PagingDeps, raisePage, republishStuckPages, slaPageId } from './paging';
+import { runEscalations } from './page-escalation';
+import {
+  type Page,
+  type PageRecord,
+  type PagingDeps,
+  raisePage,
+  republishStuckPages,
+  slaPageId,
+} from './paging';
 import { advanceSla, dueStep, type SlaStep } from './sla';
 
 /** Finds the cases whose SLA check time has come: a query of the sparse, sharded deadline index. */
@@ -64,12 +72,16 @@ export function pageForStep(
 }
 
 /**
- * One run of the SLA monitor. Each due case moves one step (warning, breach, repeat) by a conditional
+ * One run of the SLA monitor (and of the escalation chains). Each due case moves one step (warning, breach, repeat) by a conditional
  * update; only the run whose update wins pages, so overlapping runs never page twice.
  */
-export async function runSlaMonitor(
-  deps: SlaMonitorDeps,
-): Promise<{ checked: number; pages: Page[]; republished: number }> {
+export async function runSlaMonitor(deps: SlaMonitorDeps): Promise<{
+  checked: number;
+  pages: Page[];
+  republished: number;
+  climbed: PageRecord[];
+  stopped: string[];
+}> {
   const now = deps.now?.() ?? new Date();
   const republished = await republishStuckPages(deps);
   const ids = await deps.due.findDueCaseIds(now);
@@ -102,6 +114,9 @@ export async function runSlaMonitor(
       break;
     }
   }
+  // Pages nobody acknowledged climb their brand's chain; chains of answered or resolved cases stop.
+  const { climbed, stopped } = await runEscalations({ ...deps, now: () => now });
+  for (const page of climbed) deps.metrics?.record('Pages', page.brandId);
   deps.metrics?.flush();
-  return { checked: ids.length, pages, republished };
+  return { checked: ids.length, pages, republished, climbed, stopped };
 }

@@ -5,6 +5,7 @@ import { MAX_WEBHOOK_BODY_BYTES, method } from '../commons/http';
 import { logger } from '../commons/logger';
 
 export type Route = (event: HttpEvent) => Promise<HttpResult>;
+export type StreamRoute = (request: IncomingMessage, response: ServerResponse) => Promise<void>;
 
 export interface LocalRoutes {
   /** Exact path prefix → handler, checked in order; a prefix ending in / matches everything under it. */
@@ -13,7 +14,11 @@ export interface LocalRoutes {
    * Host header; anything else (a LAN address, a DNS-rebinding page's own name) gets 403 before the
    * handler runs, whatever token it carries.
    */
-  routes: Array<{ prefix: string; handler: Route; loopbackHostOnly?: boolean }>;
+  routes: Array<
+    | { prefix: string; handler: Route; loopbackHostOnly?: boolean }
+    /** Writes the response itself, streamed (a download of an export). */
+    | { prefix: string; stream: StreamRoute; loopbackHostOnly?: boolean }
+  >;
   ready: () => boolean;
 }
 
@@ -202,6 +207,10 @@ export function createLocalHttpServer(config: LocalRoutes): Server {
           error:
             'the agent API answers only requests to this machine by a loopback name (127.0.0.1 or localhost)',
         });
+        return;
+      }
+      if ('stream' in route) {
+        await route.stream(request, response);
         return;
       }
       let body: Buffer;

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { META_TEXT_LIMITS } from '../channels/meta/meta-sender';
 import { platformLength, replyLimit } from '../core/reply-rules';
+import { createPagerDutyStandIn, type PagerDutyStandIn } from './pagerduty-stand-in';
 import { createXAdminStandIn, type XAdminStandIn } from './x-admin-stand-in';
 import { createXReadStandIn, type XReadStandIn } from './x-read-stand-in';
 
@@ -58,6 +59,8 @@ export interface PlatformStandIn {
   xRead: XReadStandIn;
   /** X webhooks, XAA subscriptions, replay and OAuth 2.0 (x-admin-stand-in.ts). */
   xAdmin: XAdminStandIn;
+  /** PagerDuty's Events API v2 (`<url>/v2/enqueue`) and the events it took. */
+  pagerDuty: PagerDutyStandIn;
   stop(): Promise<void>;
 }
 
@@ -305,8 +308,10 @@ export async function startPlatformStandIn(
   }
 
   const xRead = createXReadStandIn({ accountOf });
+  const pagerDuty = createPagerDutyStandIn();
   const server = createServer(async (request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
+    if (await pagerDuty.handle(request, response, url)) return;
     if (await xRead.handle(request, response, url)) return;
     if (request.method === 'GET' && url.pathname === '/sent') return reply(response, 200, { sent });
     if (request.method === 'POST' && url.pathname === '/instagram/mentions') {
@@ -402,6 +407,7 @@ export async function startPlatformStandIn(
     addInstagramMention,
     xRead,
     xAdmin: xAdmin.standIn,
+    pagerDuty,
     stop: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

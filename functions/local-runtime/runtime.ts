@@ -1,5 +1,8 @@
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { consoleFiles } from '../../console/build';
@@ -23,6 +26,7 @@ import {
   SqsOutboundQueue,
 } from '../adapters/aws/sqs-queues';
 import { fareSourceFor } from '../adapters/http/http-fare-source';
+import { FileExportSink } from '../adapters/local/file-export-sink';
 import { FileRefreshLease, FileTokenVault } from '../adapters/local/file-token-vault';
 import { createAgentApi } from '../agent-api/agent-api';
 import { createGenericWebhook } from '../channels/generic/webhook';
@@ -30,6 +34,8 @@ import { resolveGraphApiVersion } from '../channels/meta/graph-api';
 import { GraphInstagramMentionReader } from '../channels/meta/instagram-mentions';
 import { MetaSender } from '../channels/meta/meta-sender';
 import { createMetaWebhook } from '../channels/meta/webhook';
+import { signedAckLinks } from '../channels/oncall/ack-token';
+import { createPageAckApi } from '../channels/oncall/page-ack-api';
 import { createXWebhook } from '../channels/x/webhook';
 import { XAdminClient } from '../channels/x/x-admin-client';
 import { XHttpReader } from '../channels/x/x-reader';
@@ -38,11 +44,12 @@ import { logger } from '../commons/logger';
 import { type AgentRecord, createAuthenticator, hashToken, issueToken } from '../core/access/agents';
 import { ALL_BRANDS } from '../core/access/policy';
 import { AgentDesk } from '../core/agent-desk';
+import { runAutoClose } from '../core/auto-close';
 import { type BrandConfig, BrandDirectory, type XReceiveMode } from '../core/brand-config';
 import { lastCustomerMessageAt } from '../core/cases';
 import { MemoryMetrics } from '../core/metrics';
 import { sweepOutbox } from '../core/outbox';
-import { type Page, raisePage } from '../core/paging';
+import { type Page, type PagingDeps, raisePage } from '../core/paging';
 import { LocalPiiDetector } from '../core/pii';
 import type { SentimentClassifier } from '../core/sentiment';
 import { trainedLocalClassifier } from '../core/sentiment/care-model';
@@ -52,6 +59,12 @@ import type { UserTokens, UserTokenVault } from '../core/x-admin/ports';
 import { keepGrantsFresh, XUserTokens } from '../core/x-admin/user-tokens';
 import { checkWebhookHealth } from '../core/x-admin/webhook-health';
 import { planXStreams, runXPoll, type XStreamResult } from '../core/x-intake/poll';
+import {
+  forwardPage,
+  MalformedPageError,
+  parsePageMessage as parseForwarded,
+  type ResolveNotice,
+} from '../page-forwarder/forward';
 import { createSenderConsumer } from '../sender/sender-consumer';
 import { createTriageConsumer } from '../triage/triage-consumer';
 import { ensureTable, startEmbeddedDynamo } from './embedded-dynamodb';
@@ -72,6 +85,11 @@ import { LOCAL_X_APP_BEARER, LOCAL_X_CLIENT_ID } from './x-admin-stand-in';
 export const LOCAL_TABLE_NAME = 'socialcare';
 export const LOCAL_X_CONSUMER_SECRET = 'local-dev-x-secret';
 export const LOCAL_META_APP_SECRET = 'local-dev-meta-secret';
+/** Development defaults of the page acknowledgement routes (Slack app signing secret, PagerDuty v3 webhook secret). */
+export const LOCAL_SLACK_SIGNING_SECRET = 'local-dev-slack-signing-secret';
+export const LOCAL_PAGERDUTY_WEBHOOK_SECRET = 'local-dev-pagerduty-webhook-secret';
+/** The integration key pages use locally (the Events API takes 32 characters). */
+export const LOCAL_PAGERDUTY_ROUTING_KEY = 'local0dev0routing0key00000000000';
 export const LOCAL_META_VERIFY_TOKEN = 'local-dev-verify-token';
 export const LOCAL_GENERIC_SECRETS: Record<string, string> = { reviews: 'local-dev-generic-secret' };
 
@@ -113,6 +131,19 @@ export interface LocalSystemOptions {
   /** Called for every page that reaches the embedded on-call topic. */
   onPage?: (page: Page) => void;
   /**
+   * PagerDuty's Events API v2 URL (PAGERDUTY_EVENTS_URL): pages, and resolves when their case is
+   * answered or resolved, are sent there. Default: the embedded stand-in's /v2/enqueue.
+   */
+  pagerDutyEventsUrl?: string;
+  /** A Slack incoming webhook URL (SLACK_WEBHOOK_URL) pages are posted to. Default: none. */
+  slackWebhookUrl?: string;
+  /** Verifies Slack's signed "Acknowledge" clicks (SLACK_SIGNING_SECRET; development default). */
+  slackSigningSecret?: string;
+  /** Verifies PagerDuty's v3 webhooks (PAGERDUTY_WEBHOOK_SECRET; development default). */
+  pagerDutyWebhookSecret?: string;
+  /** Signs the acknowledgement links in pages (SOCIALCARE_ACK_LINK_KEY). Default: a new key each start. */
+  ackLinkKey?: string;
+  /**
    * Something the system cannot run without has failed (the embedded queues' thread): nothing more
    * can be queued. Accepted mentions are in the journal; a restart triages them.
    */
@@ -138,6 +169,8 @@ export interface LocalSystem {
   metrics: MemoryMetrics;
   /** Runs the SLA monitor once now (it also runs on its timer). */
   runSlaMonitor(now?: Date): ReturnType<typeof runSlaMonitor>;
+  /** Runs auto-close once now (it also runs with the SLA monitor on its timer). */
+  runAutoClose(now?: Date): ReturnType<typeof runAutoClose>;
   /** Runs the X poller once now (it also runs on its timer when an account polls or a brand listens). */
   pollX(): Promise<XStreamResult[]>;
   /** Queues again the outbox entries nobody sent (it also runs on the monitor's timer). */
@@ -176,6 +209,20 @@ export function parsePageMessage(body: string): Page | undefined {
     // not a page
   }
   return undefined;
+}
+
+/** A message of the on-call topic as the local pages queue receives it: a page or a resolve notice. */
+function parseOncallMessage(body: string): Page | ResolveNotice | undefined {
+  try {
+    const value = JSON.parse(body) as Record<string, unknown>;
+    const message =
+      typeof value.Type === 'string' && typeof value.Message === 'string' ? value.Message : body;
+    const inner = JSON.parse(message) as Record<string, unknown>;
+    return parseForwarded(typeof inner.sqs === 'string' ? inner.sqs : message);
+  } catch (error) {
+    if (error instanceof SyntaxError || error instanceof MalformedPageError) return undefined;
+    throw error;
+  }
 }
 
 /** The first administrator of a registry that has none: its token, once (only its hash is kept). */
@@ -255,7 +302,24 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     let baseUrl = '';
     // Pages link to the case in the console.
     const linkFor = (caseId: string) => `${baseUrl}/#/cases/${encodeURIComponent(caseId)}`;
-    const paging = { pages, pager: new SnsPager(sns, queues.oncallTopicArn), linkFor };
+    const ackLinkKey = options.ackLinkKey ?? randomBytes(32).toString('base64url');
+    const pager = new SnsPager(sns, queues.oncallTopicArn);
+    const paging: PagingDeps & { linkFor: (caseId: string) => string } = {
+      pages,
+      pager,
+      linkFor,
+      // Each brand's escalation chain; the acknowledgement link in each page.
+      escalationOf: (brandId: string) => directory.escalationOf(brandId),
+      ackLinks: signedAckLinks(
+        () => baseUrl,
+        async () => ackLinkKey,
+      ),
+    };
+    const pageTargets = {
+      pagerDutyRoutingKey: LOCAL_PAGERDUTY_ROUTING_KEY,
+      ...(options.slackWebhookUrl ? { slackWebhookUrl: options.slackWebhookUrl } : {}),
+    };
+    const pagerDutyEventsUrl = options.pagerDutyEventsUrl ?? `${standIn.url}/v2/enqueue`;
     const metrics = new MemoryMetrics();
 
     const graphApiVersion = resolveGraphApiVersion({
@@ -324,13 +388,30 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
         client: sqs,
         queueUrl: queues.pagesQueueUrl,
         consumer: async (event) => {
+          const failures: Array<{ itemIdentifier: string }> = [];
           for (const record of event.Records) {
-            const page = parsePageMessage(record.body);
-            if (!page) continue;
-            logger.warn(`PAGE ${page.severity}: ${page.title}`, { pageId: page.pageId, link: page.link });
-            options.onPage?.(page);
+            const message = parseOncallMessage(record.body);
+            if (!message) continue;
+            if (!('notice' in message)) {
+              logger.warn(`PAGE ${message.severity}: ${message.title}`, {
+                pageId: message.pageId,
+                level: message.level,
+                link: message.link,
+              });
+              options.onPage?.(message);
+            }
+            // As the forwarder Lambda does in AWS: to PagerDuty (the stand-in unless told otherwise) and Slack.
+            try {
+              await forwardPage(message, pageTargets, { fetch, pagerDutyEventsUrl });
+            } catch (error) {
+              logger.error('page not forwarded; will retry', {
+                pageId: message.pageId,
+                error: error as Error,
+              });
+              failures.push({ itemIdentifier: record.messageId });
+            }
           }
-          return { batchItemFailures: [] };
+          return { batchItemFailures: failures };
         },
       }),
     ];
@@ -357,13 +438,22 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       metrics,
     };
     const unsent = { outbox, queue: new SqsOutboundQueue(sqs, queues.outboxQueueUrl) };
+    const autoCloseDeps = { directory, cases: store, audit, ...unsent };
     let monitorRunning: Promise<unknown> | undefined;
     const monitorOnce = async () => {
       if (monitorRunning) return;
       // As the monitor Lambda does: deadlines, then replies nobody sent.
-      const run = runSlaMonitor(monitorDeps).finally(() =>
-        sweepOutbox(unsent).catch((error) => logger.error('outbox sweep failed', { error: error as Error })),
-      );
+      const run = runSlaMonitor(monitorDeps)
+        .finally(() =>
+          runAutoClose(autoCloseDeps).catch((error) =>
+            logger.error('auto-close failed', { error: error as Error }),
+          ),
+        )
+        .finally(() =>
+          sweepOutbox(unsent).catch((error) =>
+            logger.error('outbox sweep failed', { error: error as Error }),
+          ),
+        );
       monitorRunning = run;
       try {
         return await run;
@@ -469,9 +559,27 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       await healthRunning?.catch(() => undefined);
     });
 
+    // Exports are written under the data folder (or the OS temp folder) and served by link, like S3's.
+    const exportSink = new FileExportSink(
+      join(options.dataDir ?? tmpdir(), options.dataDir ? 'exports' : `socialcare-exports-${randomUUID()}`),
+      () => baseUrl,
+    );
+    stops.push(() => exportSink.clear());
+    const pageAckApi = createPageAckApi({
+      pages,
+      audit,
+      ackKey: async () => ackLinkKey,
+      slackSigningSecret: async () => options.slackSigningSecret ?? LOCAL_SLACK_SIGNING_SECRET,
+      pagerDutyWebhookSecret: async () => options.pagerDutyWebhookSecret ?? LOCAL_PAGERDUTY_WEBHOOK_SECRET,
+    });
     const server: Server = createLocalHttpServer({
       ready: () => ready,
       routes: [
+        {
+          prefix: '/exports',
+          stream: (request, response) => exportSink.serve(request, response),
+          loopbackHostOnly: true,
+        },
         {
           prefix: '/webhooks/x',
           handler: createXWebhook({
@@ -515,6 +623,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
             authenticator: createAuthenticator(agents, options.apiToken),
             auth: 'token',
             accounts,
+            exports: { source: { cases: store, audit }, sink: exportSink },
+            pager,
             desk: new AgentDesk({
               directory,
               store,
@@ -526,6 +636,11 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
           // No token works for a page that reached this server under another site's name (DNS rebinding).
           loopbackHostOnly: true,
         },
+        // Acknowledging a page without signing in: its signed link, Slack's button, PagerDuty's acknowledge.
+        ...['/pages/ack', '/webhooks/slack', '/webhooks/pagerduty'].map((prefix) => ({
+          prefix,
+          handler: pageAckApi,
+        })),
         // The agent console (built from console/src on first use, rebuilt when a source changes).
         { prefix: '/console-config.json', handler: localConsoleConfig() },
         { prefix: '/', handler: staticSite(consoleFiles) },
@@ -574,6 +689,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       pollX,
       // Not serialized with the timer: tests use it to run overlapping monitors for real.
       runSlaMonitor: (now?: Date) => runSlaMonitor({ ...monitorDeps, ...(now ? { now: () => now } : {}) }),
+      runAutoClose: (now?: Date) => runAutoClose({ ...autoCloseDeps, ...(now ? { now: () => now } : {}) }),
       sweepOutbox: (now?: Date) => sweepOutbox({ ...unsent, ...(now ? { now: () => now } : {}) }),
       drained,
       xApiBaseUrl,

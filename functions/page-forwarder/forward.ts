@@ -1,6 +1,8 @@
 import type { SNSEvent } from 'aws-lambda';
+import { SLACK_ACK_ACTION } from '../channels/oncall/page-ack-api';
 import { isSet } from '../commons/env';
 import { logger } from '../commons/logger';
+import { pageGoesTo } from '../core/escalation';
 import type { Page, PageKind, PageSeverity } from '../core/paging';
 
 export const PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';
@@ -73,6 +75,33 @@ export function pageTargetsFrom(secret: Record<string, unknown>): PageTargets {
   return targets;
 }
 
+/** The pager's resolve notice (SnsPager.resolve): the page's incident is over. */
+export interface ResolveNotice {
+  notice: 'resolve';
+  pageId: string;
+  brandId: string;
+  kind: PageKind;
+  severity: PageSeverity;
+  at: string;
+}
+
+/** A page, or a resolve notice, as the pager published it. */
+export function parsePageMessage(message: string): Page | ResolveNotice {
+  let value: unknown;
+  try {
+    value = JSON.parse(message);
+  } catch {
+    throw new MalformedPageError('the SNS message is not JSON');
+  }
+  const notice = value as Partial<ResolveNotice>;
+  if (notice?.notice === 'resolve') {
+    if (typeof notice.pageId !== 'string' || !notice.pageId || typeof notice.brandId !== 'string')
+      throw new MalformedPageError('not a resolve notice: pageId or brandId missing');
+    return value as ResolveNotice;
+  }
+  return parsePage(message);
+}
+
 /** The page the pager published (SNS `lambda` protocol: the page as JSON). */
 export function parsePage(message: string): Page {
   let value: unknown;
@@ -117,7 +146,13 @@ export type SlackBlock =
   | { type: 'header'; text: SlackText }
   | { type: 'section'; text: SlackText }
   | { type: 'context'; elements: SlackText[] }
-  | { type: 'actions'; elements: Array<{ type: 'button'; text: SlackText; url: string }> };
+  | {
+      type: 'actions';
+      elements: Array<
+        | { type: 'button'; text: SlackText; url: string }
+        | { type: 'button'; text: SlackText; action_id: string; value: string; style: 'primary' }
+      >;
+    };
 
 export interface SlackMessage {
   /** The notification and fallback text. */
@@ -134,18 +169,43 @@ export function slackMessage(page: Page): SlackMessage {
     `brand ${escapeMrkdwn(page.brandId)}`,
     ...(page.caseId ? [`case ${escapeMrkdwn(page.caseId)}`] : []),
   ];
+  if (page.levels && page.levels > 1) {
+    facts.push(`level ${page.level} of ${page.levels}: ${escapeMrkdwn(page.levelName ?? '')}`);
+  }
   const blocks: SlackBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: cut(page.title, 150) } },
     { type: 'section', text: { type: 'mrkdwn', text: mrkdwn(page.text, 3000) } },
     { type: 'context', elements: [{ type: 'mrkdwn', text: facts.join(' · ') }] },
   ];
-  if (page.link) {
-    blocks.push({
-      type: 'actions',
-      elements: [{ type: 'button', text: { type: 'plain_text', text: 'Open case' }, url: page.link }],
+  const buttons: Extract<SlackBlock, { type: 'actions' }>['elements'] = [];
+  // Slack sends the click to the app's interactivity URL (/webhooks/slack/actions), signed.
+  if (page.ackToken) {
+    buttons.push({
+      type: 'button',
+      text: { type: 'plain_text', text: 'Acknowledge' },
+      action_id: SLACK_ACK_ACTION,
+      value: page.ackToken,
+      style: 'primary',
     });
   }
+  if (page.link)
+    buttons.push({ type: 'button', text: { type: 'plain_text', text: 'Open case' }, url: page.link });
+  if (buttons.length) blocks.push({ type: 'actions', elements: buttons });
   return { text: `${label}: ${mrkdwn(page.title, 1000)}`, blocks };
+}
+
+export interface PagerDutyResolveEvent {
+  routing_key: string;
+  event_action: 'resolve';
+  dedup_key: string;
+}
+
+/** Events API v2 `resolve`: the incident the page opened (same dedup_key) is over. */
+export function pagerDutyResolveEvent(
+  notice: Pick<ResolveNotice, 'pageId'>,
+  routingKey: string,
+): PagerDutyResolveEvent {
+  return { routing_key: routingKey, event_action: 'resolve', dedup_key: notice.pageId };
 }
 
 export interface PagerDutyEvent {
@@ -158,7 +218,14 @@ export interface PagerDutyEvent {
     severity: PageSeverity;
     timestamp: string;
     class: PageKind;
-    custom_details: { brandId: string; caseId?: string; link?: string; text: string };
+    custom_details: {
+      brandId: string;
+      caseId?: string;
+      link?: string;
+      text: string;
+      level?: number;
+      levelName?: string;
+    };
   };
   links?: Array<{ href: string; text: string }>;
 }
@@ -183,6 +250,7 @@ export function pagerDutyEvent(page: Page, routingKey: string): PagerDutyEvent {
         ...(page.caseId ? { caseId: page.caseId } : {}),
         ...(page.link ? { link: page.link } : {}),
         text: page.text,
+        ...(page.level ? { level: page.level, levelName: page.levelName ?? '' } : {}),
       },
     },
     ...(page.link ? { links: [{ href: page.link, text: 'Open case' }] } : {}),
@@ -191,6 +259,8 @@ export function pagerDutyEvent(page: Page, routingKey: string): PagerDutyEvent {
 
 export interface ForwardDeps {
   fetch: typeof fetch;
+  /** The Events API v2 URL (PAGERDUTY_EVENTS_URL; locally the stand-in). @default PAGERDUTY_EVENTS_URL */
+  pagerDutyEventsUrl?: string;
   /** @default DEFAULT_TIMEOUT_MS */
   timeoutMs?: number;
 }
@@ -223,19 +293,31 @@ async function post(target: PageTarget, url: string, body: unknown, deps: Forwar
  * Slack may show the page twice, which beats a page lost.
  */
 export async function forwardPage(
-  page: Page,
+  page: Page | ResolveNotice,
   targets: PageTargets,
   deps: ForwardDeps,
 ): Promise<PageTarget[]> {
   const sends: Array<[PageTarget, Promise<void>]> = [];
-  if (targets.slackWebhookUrl) {
-    sends.push(['slack', post('slack', targets.slackWebhookUrl, slackMessage(page), deps)]);
-  }
-  if (targets.pagerDutyRoutingKey) {
-    sends.push([
-      'pagerduty',
-      post('pagerduty', PAGERDUTY_EVENTS_URL, pagerDutyEvent(page, targets.pagerDutyRoutingKey), deps),
-    ]);
+  const pagerDutyUrl = deps.pagerDutyEventsUrl ?? PAGERDUTY_EVENTS_URL;
+  // A resolve notice goes to PagerDuty only (Slack and people were paged; nothing to page now).
+  if ('notice' in page) {
+    if (targets.pagerDutyRoutingKey) {
+      sends.push([
+        'pagerduty',
+        post('pagerduty', pagerDutyUrl, pagerDutyResolveEvent(page, targets.pagerDutyRoutingKey), deps),
+      ]);
+    }
+  } else {
+    // Each level of a chain goes to its own targets.
+    if (targets.slackWebhookUrl && pageGoesTo(page, 'slack')) {
+      sends.push(['slack', post('slack', targets.slackWebhookUrl, slackMessage(page), deps)]);
+    }
+    if (targets.pagerDutyRoutingKey && pageGoesTo(page, 'pagerduty')) {
+      sends.push([
+        'pagerduty',
+        post('pagerduty', pagerDutyUrl, pagerDutyEvent(page, targets.pagerDutyRoutingKey), deps),
+      ]);
+    }
   }
   const results = await Promise.allSettled(sends.map(([, send]) => send));
   const failed = results.flatMap((result) => (result.status === 'rejected' ? [result.reason as Error] : []));
@@ -262,7 +344,7 @@ export function createPageForwarder(deps: PageForwarderDeps): (event: SNSEvent) 
   return async (event) => {
     const targets = await deps.targets();
     for (const record of event.Records) {
-      const page = parsePage(record.Sns.Message);
+      const page = parsePageMessage(record.Sns.Message);
       const ids = { pageId: page.pageId, kind: page.kind };
       if (!targets.slackWebhookUrl && !targets.pagerDutyRoutingKey) {
         logger.info('page not forwarded: no Slack webhook or PagerDuty routing key configured', ids);

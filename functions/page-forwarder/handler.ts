@@ -22,5 +22,7 @@ export const handler = middy<SNSEvent, void>()
     createPageForwarder({
       targets: async () => pageTargetsFrom(await readTargetsSecret()),
       fetch: (input, init) => fetch(input, init),
+      // Unset in AWS: PagerDuty's own Events API.
+      ...(process.env.PAGERDUTY_EVENTS_URL ? { pagerDutyEventsUrl: process.env.PAGERDUTY_EVENTS_URL } : {}),
     }),
   );

@@ -11,6 +11,7 @@ import { DynamoRateLimiter } from '../adapters/aws/dynamo-rate-limiter';
 import { DynamoPageStore } from '../adapters/aws/dynamo-sla';
 import { DynamoVolumeCounter } from '../adapters/aws/dynamo-volume-counter';
 import { metaPageTokensFromEnv } from '../adapters/aws/meta-page-tokens';
+import { ackLinksFromEnv } from '../adapters/aws/page-ack-key';
 import { SnsPager } from '../adapters/aws/sns-pager';
 import { SqsDeadLetters, SqsOutboundQueue } from '../adapters/aws/sqs-queues';
 import { fareSourceFor } from '../adapters/http/http-fare-source';
@@ -41,6 +42,8 @@ const sentiment = createSentimentClassifier(
 // Instagram mentions arrive as ids: their text is read with the linked page's token.
 const pageTokens = metaPageTokensFromEnv(secretsClient());
 const brandConfig = bundledBrandConfig();
+const directory = new BrandDirectory(brandConfig);
+const ackLinks = ackLinksFromEnv(secretsClient);
 const mentions = new GraphInstagramMentionReader({
   apiVersion: resolveGraphApiVersion({ config: brandConfig, env: process.env.META_GRAPH_API_VERSION }),
   tokenFor: (accountId) => pageTokens.tokenFor(accountId),
@@ -51,7 +54,7 @@ export const handler = middy<SQSEvent, SQSBatchResponse>()
   .use(injectLambdaContext(logger, { clearState: true }))
   .handler(
     createTriageConsumer({
-      directory: new BrandDirectory(brandConfig),
+      directory,
       store: new DynamoCaseStore(dynamo, env.TABLE_NAME),
       accounts: new DynamoAccountStatusStore(dynamo, env.TABLE_NAME),
       sentiment,
@@ -70,6 +73,8 @@ export const handler = middy<SQSEvent, SQSBatchResponse>()
         pages: new DynamoPageStore(dynamo, env.TABLE_NAME),
         pager: new SnsPager(snsClient(), env.ONCALL_TOPIC_ARN),
         linkFor: (caseId) => `${env.CASE_LINK_BASE}${encodeURIComponent(caseId)}`,
+        escalationOf: (brandId) => directory.escalationOf(brandId),
+        ...(ackLinks ? { ackLinks } : {}),
       },
     }),
   );

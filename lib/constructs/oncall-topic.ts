@@ -91,14 +91,21 @@ export class OncallTopic extends Construct {
       enforceSSL: true,
     });
 
+    // Each page names its level's targets (the `targets` attribute, core/escalation.ts): e-mail and SMS
+    // take the pages that name them. Without escalation config every page names every target, as before.
     for (const email of props.emails) {
-      this.topic.addSubscription(new subscriptions.EmailSubscription(email));
+      this.topic.addSubscription(
+        new subscriptions.EmailSubscription(email, {
+          filterPolicy: { targets: sns.SubscriptionFilter.stringFilter({ allowlist: ['email'] }) },
+        }),
+      );
     }
     for (const number of props.smsNumbers) {
       this.topic.addSubscription(
         new subscriptions.SmsSubscription(number, {
           filterPolicy: {
             severity: sns.SubscriptionFilter.stringFilter({ allowlist: [...props.smsSeverities] }),
+            targets: sns.SubscriptionFilter.stringFilter({ allowlist: ['sms'] }),
           },
         }),
       );

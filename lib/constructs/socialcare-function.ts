@@ -6,7 +6,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { LAMBDA_BUNDLING } from '../lambda-bundling';
+import { FILES_BESIDE_BUNDLE, LAMBDA_BUNDLING } from '../lambda-bundling';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -101,11 +101,23 @@ export class SocialcareFunction extends Construct {
         // The AWS SDK v3 is bundled too (only the clients used, pinned by the lock file), less what never
         // runs in a Lambda (lib/lambda-bundling.ts).
         externalModules: [...LAMBDA_BUNDLING.external],
+        mainFields: [...LAMBDA_BUNDLING.mainFields],
         esbuildArgs: Object.fromEntries(
           Object.entries(LAMBDA_BUNDLING.alias).map(([from, to]) => [`--alias:${from}`, to]),
         ),
         define: { 'process.env.SOCIALCARE_BRAND_CONFIG_JSON': JSON.stringify(props.brandConfigJson) },
         forceDockerBundling: false,
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          // Each file the bundle requires from beside itself (lib/lambda-bundling.ts), and only those.
+          afterBundling: (inputDir, outputDir) =>
+            Object.entries(FILES_BESIDE_BUNDLE).map(
+              ([request, file]) =>
+                `if grep -qF 'require(${JSON.stringify(request)})' "${outputDir}/index.js"; then ` +
+                `cp "${inputDir}/${file}" "${outputDir}/${request.replace(/^\.\//, '')}"; fi`,
+            ),
+        },
       },
     });
 

@@ -97,6 +97,7 @@ const functions = {
   slaMonitor: stack.slaMonitor,
   pageForwarder: stack.pageForwarder,
   xWebhookAdmin: stack.xAdmin,
+  pageAck: stack.pageAck.handler,
 };
 /** The functions that read the brand config (the forwarder only forwards pages). */
 const brandFunctions = {
@@ -125,7 +126,7 @@ test('every function runs Node.js 22 on arm64, traced, with source maps and a lo
     expect({ name, ...resource(construct.function).Properties }).toMatchObject({
       name,
       TracingConfig: { Mode: 'Active' },
-      MemorySize: name === 'pageForwarder' ? 256 : 512,
+      MemorySize: name === 'pageForwarder' || name === 'pageAck' ? 256 : 512,
       Environment: {
         Variables: { NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: 'socialcare' },
       },
@@ -152,6 +153,20 @@ test('bundles inline the validated brand config and carry the AWS SDK inside', (
       sdkLeftExternal: bundle.includes('require("@aws-sdk/client-'),
       sourceMap: existsSync(join(dir, 'index.js.map')),
     }).toEqual({ name, brandConfigInlined: true, sdkLeftExternal: false, sourceMap: true });
+  }
+});
+
+test('the trained model ships beside the triage bundle, byte for byte, and beside no other', () => {
+  const model = readFileSync(new URL('../../functions/core/sentiment/care-model.json', import.meta.url));
+  for (const [name, construct] of Object.entries(brandFunctions)) {
+    const code = resource(construct.function).Properties.Code as { S3Key: string };
+    const dir = join(assemblyDir, `asset.${code.S3Key.replace(/\.zip$/, '')}`);
+    const beside = join(dir, 'care-model.json');
+    expect({
+      name,
+      requiresModel: readFileSync(join(dir, 'index.js'), 'utf8').includes('require("./care-model.json")'),
+      modelBeside: existsSync(beside) && readFileSync(beside).equals(model),
+    }).toEqual({ name, requiresModel: name === 'triage', modelBeside: name === 'triage' });
   }
 });
 
@@ -186,7 +201,7 @@ test('table access, least privilege per function: items read and written, Query 
   const indexesQueried = {
     triage: [],
     sender: [],
-    slaMonitor: ['deadline-index'],
+    slaMonitor: ['deadline-index', 'queue-index'],
     agentApi: ['history-index', 'queue-index'],
     xWebhookAdmin: [],
   };
@@ -728,7 +743,8 @@ test('triage pages on-call, links pages to the case in the console by default, a
     [stack.ingest.deadLetterQueue, stack.outbox.queue].map(arnOf).sort(),
   );
   // Published to the on-call topic only, and its key used with exactly the two actions SNS needs.
-  for (const construct of [stack.triage, stack.slaMonitor]) {
+  // The agent API publishes only resolve notices (a case answered or resolved), to the same topic.
+  for (const construct of [stack.triage, stack.slaMonitor, stack.agentApi]) {
     expect(resourcesFor(construct.role, 'sns:Publish')).toStrictEqual([refOf(stack.oncall.topic)]);
     expect(
       statementsOf(construct.role).filter((s) => actionsOf(s).some((a) => a.startsWith('kms:'))),
@@ -740,7 +756,7 @@ test('triage pages on-call, links pages to the case in the console by default, a
       },
     ]);
   }
-  for (const construct of [stack.xWebhook, stack.agentApi, stack.sender, stack.pageForwarder]) {
+  for (const construct of [stack.xWebhook, stack.sender, stack.pageForwarder, stack.pageAck.handler]) {
     expect(actionsOn(construct.role, 'sns:')).toStrictEqual([]);
   }
 });
@@ -777,12 +793,14 @@ test('the SLA monitor runs every minute from EventBridge, in under a minute, wit
     'ONCALL_TOPIC_ARN',
     // Its run also queues again outbox entries nobody sent.
     'OUTBOX_QUEUE_URL',
+    'PAGE_ACK_KEY_SECRET_ARN',
+    'PAGE_ACK_LINK_BASE',
     'POWERTOOLS_SERVICE_NAME',
     'TABLE_NAME',
   ]);
 });
 
-test('the on-call topic: own rotated key, TLS only, e-mail subscribers get every page, SMS only critical', () => {
+test('the on-call topic: own rotated key, TLS only, e-mail subscribers get the pages naming e-mail, SMS only critical ones naming SMS', () => {
   const topicRef = { Ref: logicalId(stack.oncall.topic) };
   template.hasResourceProperties('AWS::SNS::Topic', {
     KmsMasterKeyId: { 'Fn::GetAtt': [logicalId(stack.oncall.key), 'Arn'] },
@@ -804,10 +822,11 @@ test('the on-call topic: own rotated key, TLS only, e-mail subscribers get every
       .filter((p) => p.Protocol === protocol)
       .map(({ Endpoint, FilterPolicy }) => ({ Endpoint, FilterPolicy }));
   expect(byProtocol('email')).toStrictEqual(
-    ONCALL_EMAILS.map((Endpoint) => ({ Endpoint, FilterPolicy: undefined })),
+    // A level's targets (the `targets` attribute); without escalation config every page names all.
+    ONCALL_EMAILS.map((Endpoint) => ({ Endpoint, FilterPolicy: { targets: ['email'] } })),
   );
   expect(byProtocol('sms')).toStrictEqual(
-    ONCALL_SMS.map((Endpoint) => ({ Endpoint, FilterPolicy: { severity: ['critical'] } })),
+    ONCALL_SMS.map((Endpoint) => ({ Endpoint, FilterPolicy: { severity: ['critical'], targets: ['sms'] } })),
   );
   expect(subscriptions.length).toBe(ONCALL_EMAILS.length + ONCALL_SMS.length + 1);
 });
@@ -1191,15 +1210,20 @@ test('cdk-nag AwsSolutions: no unacknowledged finding, and only the reviewed ack
   const handler = stack.node.children.find((c) => c.node.id.startsWith('Custom::CDKBucketDeployment'))!.node
     .id;
   const bucketId = logicalId(stack.console.bucket);
+  const exportBucketId = logicalId(stack.exports.bucket);
   expect(acknowledged).toStrictEqual([
     `${handler} AwsSolutions-L1`,
     'agent-api/function AwsSolutions-L1',
     'agent-api/function/pii-policy AwsSolutions-IAM5[Resource::*]',
     'agent-api/role/DefaultPolicy AwsSolutions-IAM5[Resource::*]',
+    'api/http-api/GET--pages--ack AwsSolutions-APIG4',
     'api/http-api/GET--webhooks--meta AwsSolutions-APIG4',
     'api/http-api/GET--webhooks--x AwsSolutions-APIG4',
+    'api/http-api/POST--pages--ack AwsSolutions-APIG4',
     'api/http-api/POST--webhooks--generic AwsSolutions-APIG4',
     'api/http-api/POST--webhooks--meta AwsSolutions-APIG4',
+    'api/http-api/POST--webhooks--pagerduty AwsSolutions-APIG4',
+    'api/http-api/POST--webhooks--slack--actions AwsSolutions-APIG4',
     'api/http-api/POST--webhooks--x AwsSolutions-APIG4',
     'channels/generic-sources AwsSolutions-SMG4',
     'channels/generic-webhook/function AwsSolutions-L1',
@@ -1220,6 +1244,12 @@ test('cdk-nag AwsSolutions: no unacknowledged finding, and only the reviewed ack
     'console/distribution AwsSolutions-CFR2',
     'console/distribution AwsSolutions-CFR3',
     'console/distribution AwsSolutions-CFR4',
+    `exports/agent-api-exporter AwsSolutions-IAM5[Resource::<${exportBucketId}.Arn>/exports/*]`,
+    'exports/bucket AwsSolutions-S1',
+    'page-ack/function/function AwsSolutions-L1',
+    'page-ack/function/role/DefaultPolicy AwsSolutions-IAM5[Resource::*]',
+    'page-ack/link-key AwsSolutions-SMG4',
+    'page-ack/secrets AwsSolutions-SMG4',
     'page-delivery/targets AwsSolutions-SMG4',
     'page-forwarder/function AwsSolutions-L1',
     'page-forwarder/role/DefaultPolicy AwsSolutions-IAM5[Resource::*]',
@@ -1300,9 +1330,13 @@ test('Meta and generic webhooks: open routes checked by HMAC in the function, no
   expect(environmentOf(stack.sender.function).META_ACCOUNT_SECRET_ARNS).toBeTruthy();
   // Triage reads Instagram mentions with the Instagram accounts' tokens only: the demo has none, so no
   // page token at all, only the app secret for appsecret_proof.
-  expect(resourcesFor(stack.triage.role, 'secretsmanager:GetSecretValue')).toStrictEqual([
-    JSON.stringify({ Ref: logicalId(stack.channels.metaSecret) }),
-  ]);
+  expect(resourcesFor(stack.triage.role, 'secretsmanager:GetSecretValue').sort()).toStrictEqual(
+    [
+      JSON.stringify({ Ref: logicalId(stack.channels.metaSecret) }),
+      // The key that signs the acknowledgement links in its pages.
+      JSON.stringify({ Ref: logicalId(stack.pageAck.linkKey) }),
+    ].sort(),
+  );
   expect(environmentOf(stack.triage.function).META_ACCOUNT_SECRET_ARNS).toBe('{}');
 });
 
@@ -1386,4 +1420,119 @@ test('the X webhook admin: health check every 5 minutes without retries, setup o
   expect(outputs.XWebhookAdminFunctionName?.Description ?? '').toMatch(/"action":"setup"/);
   expect(outputs.XAppSecretName).toBeDefined();
   expect(outputs.XOAuthTokenSecretNames).toBeDefined();
+});
+
+test('exports go to a private, encrypted, TLS-only bucket that forgets them after a day; only the agent API writes and signs links, under exports/', () => {
+  template.hasResourceProperties('AWS::S3::Bucket', {
+    BucketEncryption: {
+      ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+    },
+    PublicAccessBlockConfiguration: {
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    },
+    LifecycleConfiguration: {
+      Rules: [
+        {
+          ExpirationInDays: 1,
+          AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+          Status: 'Enabled',
+        },
+      ],
+    },
+  });
+  const bucket = logicalId(stack.exports.bucket);
+  template.hasResourceProperties('AWS::S3::BucketPolicy', {
+    Bucket: { Ref: bucket },
+    PolicyDocument: {
+      Statement: Match.arrayWith([
+        Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+      ]),
+    },
+  });
+  template.hasResourceProperties('AWS::IAM::Policy', {
+    PolicyDocument: {
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: ['s3:PutObject', 's3:GetObject', 's3:AbortMultipartUpload'],
+          Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucket, 'Arn'] }, '/exports/*']] },
+        },
+      ],
+    },
+    Roles: [{ Ref: logicalId(stack.agentApi.function.role!) }],
+  });
+  const fn = template.findResources('AWS::Lambda::Function')[logicalId(stack.agentApi.function)]!;
+  expect(fn.Properties.Environment.Variables.EXPORT_BUCKET).toStrictEqual({ Ref: bucket });
+  // An export runs inside the HTTP API's 30-second integration timeout.
+  expect(fn.Properties.Timeout).toBe(29);
+  expect(AGENT_ROUTE_KEYS).toContain('GET /api/exports/{kind}');
+});
+
+test('page acknowledgements: open routes checked in the function, its own secrets, publishers sign links with a generated key', () => {
+  const fn = stack.pageAck.handler;
+  const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map(
+    (r) => r.Properties as { RouteKey: string; AuthorizationType?: string; Target: unknown },
+  );
+  const integrationOf = (key: string) => routes.find((r) => r.RouteKey === key);
+  const keys = [
+    'GET /pages/ack',
+    'POST /pages/ack',
+    'POST /webhooks/slack/actions',
+    'POST /webhooks/pagerduty',
+  ];
+  for (const key of keys) {
+    const route = integrationOf(key);
+    expect({ key, found: Boolean(route) }).toStrictEqual({ key, found: true });
+    expect([undefined, 'NONE']).toContain(route?.AuthorizationType);
+  }
+  // One integration, the page-ack function, answers the four.
+  expect(new Set(keys.map((k) => JSON.stringify(integrationOf(k)?.Target))).size).toBe(1);
+  // Each route is throttled as a webhook.
+  const stage = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'))[0]!;
+  const settings = stage.Properties.RouteSettings as Record<string, { ThrottlingRateLimit: number }>;
+  for (const key of keys) expect(settings[key]?.ThrottlingRateLimit).toBe(50);
+
+  const env = environmentOf(fn.function);
+  expect(env.PAGE_ACK_SECRETS_ARN).toStrictEqual({ Ref: logicalId(stack.pageAck.secrets) });
+  expect(env.PAGE_ACK_KEY_SECRET_ARN).toStrictEqual({ Ref: logicalId(stack.pageAck.linkKey) });
+  expect(resourcesFor(fn.role, 'secretsmanager:GetSecretValue').sort()).toStrictEqual(
+    [
+      JSON.stringify({ Ref: logicalId(stack.pageAck.secrets) }),
+      JSON.stringify({ Ref: logicalId(stack.pageAck.linkKey) }),
+    ].sort(),
+  );
+  // Pages and the audit trail by key: no index, nothing else.
+  expect(actionsOn(fn.role, 'dynamodb:Query').length).toBeGreaterThan(0);
+  expect(JSON.stringify(statementsOf(fn.role))).not.toContain('/index/');
+  expect(actionsOn(fn.role, 'sns:')).toStrictEqual([]);
+  // The Slack and PagerDuty secrets are placeholders; the link key is generated, never a literal.
+  template.hasResourceProperties('AWS::SecretsManager::Secret', {
+    GenerateSecretString: Match.objectLike({
+      GenerateStringKey: 'ackLinkKey',
+      PasswordLength: 48,
+      SecretStringTemplate: '{}',
+    }),
+  });
+  template.hasResourceProperties('AWS::SecretsManager::Secret', {
+    GenerateSecretString: Match.objectLike({
+      SecretStringTemplate: JSON.stringify({
+        slackSigningSecret: 'REPLACE_ME',
+        pagerDutyWebhookSecret: 'REPLACE_ME',
+      }),
+    }),
+  });
+  // The publishers that raise case pages sign links; only they and the page-ack function read the key.
+  for (const publisher of [stack.triage, stack.slaMonitor]) {
+    const vars = environmentOf(publisher.function);
+    expect(vars.PAGE_ACK_KEY_SECRET_ARN).toStrictEqual({ Ref: logicalId(stack.pageAck.linkKey) });
+    expect(JSON.stringify(vars.PAGE_ACK_LINK_BASE)).toContain(logicalId(stack.api.httpApi));
+  }
+  // The agent API publishes resolve notices to the on-call topic when a case is answered or resolved.
+  expect(environmentOf(stack.agentApi.function).ONCALL_TOPIC_ARN).toStrictEqual({
+    Ref: logicalId(stack.oncall.topic),
+  });
+  expect(actionsOn(stack.agentApi.role, 'sns:Publish')).toStrictEqual(['sns:Publish']);
 });

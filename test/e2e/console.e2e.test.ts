@@ -264,6 +264,13 @@ if (missing && process.env.CI) throw new Error(`CI needs Chromium for the consol
       const casePages = page.locator('[data-testid=case-pages]');
       await casePages.locator('li', { hasText: 'risk' }).waitFor();
       assert.match((await casePages.textContent()) ?? '', /critical risk \d\d:\d\d CET/);
+      // Acknowledged from the case: the button gives way to who acknowledged it, via the console.
+      await casePages.locator('[data-testid=page-ack]').click();
+      await casePages.locator('[data-testid=page-acknowledged]').waitFor();
+      assert.match(
+        (await casePages.locator('[data-testid=page-acknowledged]').textContent()) ?? '',
+        /^Acknowledged by .+ via console/,
+      );
       // Every time in the brand's timezone, named.
       assert.match(
         (await page.locator('.msg.in time').first().textContent()) ?? '',
@@ -392,6 +399,15 @@ if (missing && process.env.CI) throw new Error(`CI needs Chromium for the consol
         'agentsFAQ bot',
       );
       assert.match((await page.locator('.tiles').textContent()) ?? '', /FAQ bot’s first response p90/);
+      // The period's cases as CSV: the page asks for the export and shows the link to download it.
+      await page.selectOption('select[data-export=export]', 'cases');
+      await page.click('button[data-export-run]');
+      const link = page.locator('a[data-export-link]');
+      await link.waitFor();
+      const href = (await link.getAttribute('href')) ?? '';
+      const csv = await (await fetch(href)).text();
+      assert.match(csv, /^caseId,brandId,channel,status,/);
+      assert.ok(csv.split('\r\n').length > 3, csv);
       await checkAccessible(page, 'reports');
 
       // What on-call was paged about, each linking to its case.

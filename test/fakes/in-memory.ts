@@ -13,6 +13,7 @@ import type {
 } from '../../functions/core/cases';
 import { recordedKey } from '../../functions/core/cases';
 import type { CorrectionStore, LabelledExample } from '../../functions/core/corrections';
+import type { EscalationState } from '../../functions/core/escalation';
 import {
   type AccountEvent,
   type IngestItem,
@@ -27,7 +28,7 @@ import {
   type OutboxEntry,
   type OutboxStore,
 } from '../../functions/core/outbox';
-import type { Page, PageRecord, Pager, PageStore } from '../../functions/core/paging';
+import type { Page, PageAcknowledgement, PageRecord, Pager, PageStore } from '../../functions/core/paging';
 import type { DeadLetters, InteractionQueue, ParkedEvent } from '../../functions/core/queues';
 import type { ReplyRateLimiter } from '../../functions/core/replies';
 import type { Sentiment, SentimentClassifier, SentimentInput } from '../../functions/core/sentiment';
@@ -141,6 +142,9 @@ export class InMemoryCaseStore implements CaseStore {
     this.messages.get(updated.caseId)?.push(structuredClone(message));
     this.recorded.add(key);
     this.freeSlotIfResolved(updated);
+    const customer = this.customerKey(updated.brandId, updated.customer);
+    if (updated.status !== 'resolved' && message.direction === 'in' && !this.openCaseOf.has(customer))
+      this.openCaseOf.set(customer, updated.caseId);
     return 'written';
   }
 
@@ -186,6 +190,13 @@ export class InMemoryCaseStore implements CaseStore {
     return [...this.cases.values()].filter(
       (c) => c.brandId === brandId && c.openedAt >= from && c.openedAt <= to,
     );
+  }
+
+  /** Pages of 100, as a query would give them. */
+  async *pageCasesOpenedBetween(brandId: string, from: string, to: string) {
+    const cases = await this.listCasesOpenedBetween(brandId, from, to);
+    cases.sort((a, b) => a.openedAt.localeCompare(b.openedAt));
+    for (let i = 0; i < cases.length; i += 100) yield cases.slice(i, i + 100);
   }
 
   async listMessages(caseId: string) {
@@ -307,14 +318,54 @@ export class RecordingOutboundQueue implements OutboundQueue {
 
 export class InMemoryPageStore implements PageStore {
   readonly records = new Map<string, PageRecord>();
+  /** The escalation index: page id -> when it is due. */
+  readonly escalating = new Map<string, string>();
   async createPage(page: Page) {
     if (this.records.has(page.pageId)) return 'duplicate' as const;
     this.records.set(page.pageId, { ...page, status: 'pending' });
     return 'created' as const;
   }
-  async markPublished(pageId: string, at: string) {
+  async markPublished(pageId: string, at: string, escalateAt?: string) {
     const record = this.records.get(pageId);
     if (record) Object.assign(record, { status: 'published', publishedAt: at });
+    if (escalateAt) this.escalating.set(pageId, escalateAt);
+    else this.escalating.delete(pageId);
+  }
+  async acknowledge(pageId: string, ack: PageAcknowledgement) {
+    const record = this.records.get(pageId);
+    if (!record) return 'not_found' as const;
+    if (record.acknowledgedAt) return 'already' as const;
+    Object.assign(record, {
+      acknowledgedBy: ack.by,
+      acknowledgedByName: ack.byName,
+      acknowledgedVia: ack.via,
+      acknowledgedAt: ack.at,
+    });
+    return 'acknowledged' as const;
+  }
+  async listDueEscalations(now: string) {
+    return [...this.escalating.entries()]
+      .filter(([, due]) => due <= now)
+      .flatMap(([id]) => (this.records.has(id) ? [{ ...this.records.get(id)! }] : []));
+  }
+  async climb(pageId: string, from: number, next: EscalationState, _at: string) {
+    const record = this.records.get(pageId);
+    if (!record || (record.level ?? 1) !== from || record.acknowledgedAt || record.stoppedAt)
+      return 'conflict' as const;
+    const { escalateAt: _previous, ...rest } = record;
+    this.records.set(pageId, { ...rest, ...next, status: 'pending' });
+    this.escalating.delete(pageId);
+    return 'climbed' as const;
+  }
+  async stop(pageId: string, reason: 'answered' | 'resolved', at: string) {
+    const record = this.records.get(pageId);
+    if (!record || record.stoppedAt) return 'already' as const;
+    Object.assign(record, { stoppedAt: at, stopReason: reason });
+    this.escalating.delete(pageId);
+    return 'stopped' as const;
+  }
+  async clearEscalation(pageId: string) {
+    this.escalating.delete(pageId);
   }
   async listUnpublished(before: string) {
     return [...this.records.values()].filter((r) => r.status === 'pending' && r.createdAt < before);
@@ -337,8 +388,12 @@ export class InMemoryPageStore implements PageStore {
 
 export class RecordingPager implements Pager {
   readonly published: Page[] = [];
+  readonly resolved: string[] = [];
   async publish(page: Page) {
     this.published.push(page);
+  }
+  async resolve(page: Pick<Page, 'pageId'>) {
+    this.resolved.push(page.pageId);
   }
 }
 

@@ -3,6 +3,7 @@ import { request } from 'node:http';
 import { Writable } from 'node:stream';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, test } from '@jest/globals';
+import { DynamoPageStore } from '../../functions/adapters/aws/dynamo-sla';
 import { AGENT_API_ROUTES } from '../../functions/agent-api/agent-api';
 import { exportAudit } from '../../functions/cli/access-command';
 import { type LocalSystem, startLocalSystem } from '../../functions/local-runtime/runtime';
@@ -102,8 +103,27 @@ beforeAll(async () => {
   await openCase(caseA.slice(2), '4000001', '8101', '@DemoAir my flight was cancelled and nobody answers');
   await openCase(caseB.slice(2), '4100001', '8102', '@NorthBank my card was blocked abroad, please help');
   await system.drained();
+  // A page of each brand's case (as the SLA monitor records them), for the page routes.
+  const pages = new DynamoPageStore(system.dynamo.client, system.dynamo.tableName);
+  for (const [caseId, brandId] of [
+    [caseA, 'demoair'],
+    [caseB, 'northbank'],
+  ] as const) {
+    await pages.createPage({
+      pageId: pageIdOf(caseId),
+      kind: 'deadline_breach',
+      severity: 'critical',
+      brandId,
+      caseId,
+      title: 'breach',
+      text: 'breach',
+      createdAt: new Date().toISOString(),
+    });
+  }
 });
 afterAll(() => system?.stop());
+
+const pageIdOf = (caseId: string) => `sla:${caseId}:first_response@2026-01-01T00:00:00.000Z:breach`;
 
 /** A request on `route` that would work if the brand were the caller's: valid bodies, real targets. */
 function requestAgainst(
@@ -124,7 +144,9 @@ function requestAgainst(
     .replace('{platform}', 'x')
     .replace('{customerId}', target.customerId)
     .replace('{agentId}', target.agentId)
-    .replace('{accountId}', target.accountId);
+    .replace('{accountId}', target.accountId)
+    .replace('{kind}', 'cases')
+    .replace('{pageId}', encodeURIComponent(pageIdOf(target.caseId)));
   const bodies: Record<string, unknown> = {
     'agents.add': { name: 'Intruder', brands: [target.brandId], role: 'admin' },
     'case.claim': { version: target.version },

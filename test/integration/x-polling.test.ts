@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import { DynamoXPollState } from '../../functions/adapters/aws/dynamo-x-poll-state';
-import { parseBrandConfig } from '../../functions/core/brand-config';
+import { parseBrandConfig } from '../../functions/core/brand-config-schema';
 import type { XStreamResult } from '../../functions/core/x-intake/poll';
 import { type PlatformStandIn, startPlatformStandIn } from '../../functions/local-runtime/platform-stand-in';
 import {

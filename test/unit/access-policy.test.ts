@@ -27,6 +27,7 @@ const SUPERVISOR: ReadonlySet<Action> = new Set([
   'report.read',
   'audit.read',
   'label.export',
+  'data.export',
   'agent.list',
   'account.list',
 ]);

@@ -64,6 +64,7 @@ const SAMPLE: Record<string, string> = {
   customerId: '42',
   agentId: 'agent-1',
   accountId: '4000001',
+  kind: 'cases',
 };
 
 test('every declared route reaches a handler of the router (never 404 or 405)', async () => {

@@ -1,11 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from '@jest/globals';
-import {
-  BrandConfigError,
-  BrandDirectory,
-  parseBrandConfig,
-  parseBrandConfigJson,
-} from '../../functions/core/brand-config';
+import { BrandConfigError, BrandDirectory } from '../../functions/core/brand-config';
+import { parseBrandConfig, parseBrandConfigJson } from '../../functions/core/brand-config-schema';
 import { demoConfig } from '../helpers';
 
 test('the shipped demo airline is valid and routes its accounts', () => {

@@ -3,7 +3,6 @@ import { test } from '@jest/globals';
 import {
   addOpenTime,
   type Calendar,
-  calendarSchema,
   closesAt,
   isOpen,
   localDateOf,
@@ -11,6 +10,7 @@ import {
   openingHoursOn,
   openTimeBetween,
 } from '../../functions/core/calendar';
+import { calendarSchema } from '../../functions/core/calendar-schema';
 
 const cal = (value: unknown): Calendar => calendarSchema.parse(value);
 const at = (iso: string) => new Date(iso);

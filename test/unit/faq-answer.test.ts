@@ -11,7 +11,8 @@ import {
   StaticFareSource,
   X_REPLY_LIMIT,
 } from '../../functions/core/faq/answer';
-import { knowledgeBaseSchema, voiceLinkProblems, voiceSchema } from '../../functions/core/faq/knowledge-base';
+import { voiceLinkProblems } from '../../functions/core/faq/knowledge-base';
+import { knowledgeBaseSchema, voiceSchema } from '../../functions/core/faq/knowledge-base-schema';
 import { demoKnowledgeBase } from '../faq-knowledge-base';
 
 /** Hours checked 1 February; AMS-LHR priced one way only. */

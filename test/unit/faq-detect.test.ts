@@ -7,11 +7,8 @@ import {
   type FaqEntities,
   type FaqIntent,
 } from '../../functions/core/faq/detect';
-import {
-  compileKnowledgeBase,
-  knowledgeBaseSchema,
-  voiceSchema,
-} from '../../functions/core/faq/knowledge-base';
+import { compileKnowledgeBase } from '../../functions/core/faq/knowledge-base';
+import { knowledgeBaseSchema, voiceSchema } from '../../functions/core/faq/knowledge-base-schema';
 import { demoKnowledgeBase } from '../faq-knowledge-base';
 
 const kb = knowledgeBaseSchema.parse(demoKnowledgeBase());

@@ -7,7 +7,7 @@ import {
   resolveGraphApiVersion,
 } from '../../functions/channels/meta/graph-api';
 import { ConfigError } from '../../functions/commons/env';
-import { parseBrandConfig } from '../../functions/core/brand-config';
+import { parseBrandConfig } from '../../functions/core/brand-config-schema';
 import { demoConfig } from '../helpers';
 
 const WARNING_DAYS = 60;

@@ -30,6 +30,7 @@ test('a Lambda bundle reads its credentials from the environment and leaves the 
       platform: 'node',
       format: 'cjs',
       ...LAMBDA_BUNDLING,
+      mainFields: [...LAMBDA_BUNDLING.mainFields],
       external: [...LAMBDA_BUNDLING.external],
       nodePaths: [join(process.cwd(), 'node_modules')],
       metafile: true,

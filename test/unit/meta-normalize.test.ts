@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from '@jest/globals';
 import { MalformedPayloadError, normalizeMetaWebhook } from '../../functions/channels/meta/normalize';
-import { BrandDirectory, parseBrandConfig } from '../../functions/core/brand-config';
+import { BrandDirectory } from '../../functions/core/brand-config';
+import { parseBrandConfig } from '../../functions/core/brand-config-schema';
 import { demoConfig, fixture } from '../helpers';
 
 const INSTAGRAM_ID = '17841400000000001';

@@ -260,3 +260,92 @@ test('the forwarder throws when a target fails (so Lambda retries) and on a mess
     message: 'not a page: severity unknown',
   });
 });
+
+test('each level of a chain goes to its own targets; Slack gets an Acknowledge button carrying the signed token', async () => {
+  const { fetch, calls } = fakeFetch();
+  const targets = { slackWebhookUrl: SLACK_URL, pagerDutyRoutingKey: ROUTING_KEY };
+  const level1: Page = {
+    ...breach,
+    level: 1,
+    levels: 3,
+    levelName: 'team lead',
+    targets: ['slack'],
+    ackToken: 'tok.sig',
+  };
+  assert.deepEqual(await forwardPage(level1, targets, { fetch }), ['slack']);
+  const slack = calls[0]!.body as {
+    blocks: Array<{ type: string; elements?: Array<Record<string, unknown>> }>;
+  };
+  const actions = slack.blocks.find((b) => b.type === 'actions')!;
+  assert.deepEqual(actions.elements![0], {
+    type: 'button',
+    text: { type: 'plain_text', text: 'Acknowledge' },
+    action_id: 'socialcare_ack',
+    value: 'tok.sig',
+    style: 'primary',
+  });
+  assert.match(JSON.stringify(slack), /level 1 of 3: team lead/);
+  const level2: Page = { ...level1, level: 2, levelName: 'duty manager', targets: ['email', 'pagerduty'] };
+  assert.deepEqual(
+    await forwardPage(level2, targets, { fetch, pagerDutyEventsUrl: 'http://127.0.0.1:9/v2/enqueue' }),
+    ['pagerduty'],
+  );
+  assert.equal(calls[1]!.url, 'http://127.0.0.1:9/v2/enqueue');
+  assert.equal((calls[1]!.body as { dedup_key: string }).dedup_key, breach.pageId);
+  // E-mail and SMS only: nothing for the forwarder.
+  assert.deepEqual(await forwardPage({ ...level1, targets: ['email', 'sms'] }, targets, { fetch }), []);
+});
+
+test('a resolve notice is an Events API v2 resolve with the page id as dedup_key, to PagerDuty only', async () => {
+  const { fetch, calls } = fakeFetch();
+  const notice = {
+    notice: 'resolve' as const,
+    pageId: breach.pageId,
+    brandId: 'demoair',
+    kind: breach.kind,
+    severity: breach.severity,
+    at: '2026-11-23T11:00:00.000Z',
+  };
+  const reached = await forwardPage(
+    notice,
+    { slackWebhookUrl: SLACK_URL, pagerDutyRoutingKey: ROUTING_KEY },
+    { fetch },
+  );
+  assert.deepEqual(reached, ['pagerduty']);
+  assert.equal(calls[0]!.url, PAGERDUTY_EVENTS_URL);
+  assert.deepEqual(calls[0]!.body, {
+    routing_key: ROUTING_KEY,
+    event_action: 'resolve',
+    dedup_key: breach.pageId,
+  });
+  // Through the forwarder, as SNS delivers the pager's notice.
+  const pdCalls = fakeFetch();
+  const forwarder = createPageForwarder({
+    fetch: pdCalls.fetch,
+    targets: async () => ({ pagerDutyRoutingKey: ROUTING_KEY }),
+  });
+  await forwarder({ Records: [{ Sns: { Message: JSON.stringify(notice) } }] } as unknown as SNSEvent);
+  assert.equal((pdCalls.calls[0]!.body as { event_action: string }).event_action, 'resolve');
+});
+
+test('the SNS pager publishes the level and targets as attributes; a resolve notice targets PagerDuty only', async () => {
+  const sent: PublishCommand[] = [];
+  const pager = new SnsPager(
+    { send: async (command: PublishCommand) => sent.push(command) } as unknown as SNSClient,
+    'arn:topic',
+  );
+  await pager.publish({ ...breach, level: 2, targets: ['email', 'pagerduty'] });
+  await pager.publish(breach);
+  await pager.resolve(breach, '2026-11-23T11:00:00.000Z');
+  const attributes = sent.map((c) => c.input.MessageAttributes!);
+  assert.deepEqual(
+    attributes.map((a) => [a.level?.StringValue, a.targets?.StringValue, a.kind?.StringValue]),
+    [
+      ['2', '["email","pagerduty"]', 'deadline_breach'],
+      ['1', '["email","sms","slack","pagerduty"]', 'deadline_breach'],
+      ['0', '["pagerduty"]', 'resolve'],
+    ],
+  );
+  // The notice carries no words of the customer.
+  assert.doesNotMatch(String(sent[2]!.input.Message), /traveller|bags/);
+});

@@ -45,6 +45,25 @@ test('the CSV reader gives the same rows whatever the chunk boundaries', async (
     assert.deepEqual(await rows(SAMPLE, size), EXPECTED, `chunks of ${size}`);
 });
 
+test('the CSV reader keeps a character whole when bytes split it across chunks', async () => {
+  const bytes = Buffer.from('id,text\n1,"ご案内, thanks"\n', 'utf8');
+  for (const size of [1, 2, 3, 5]) {
+    const chunks = (async function* () {
+      for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
+    })();
+    const out: string[][] = [];
+    for await (const row of parseCsv(chunks)) out.push(row);
+    assert.deepEqual(
+      out,
+      [
+        ['id', 'text'],
+        ['1', 'ご案内, thanks'],
+      ],
+      `chunks of ${size} bytes`,
+    );
+  }
+});
+
 test('blank lines are skipped and a trailing newline adds no row', async () => {
   assert.deepEqual(await rows('a,b\n\n1,2\n'), [
     ['a', 'b'],

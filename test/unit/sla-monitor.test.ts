@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from '@jest/globals';
-import { BrandDirectory, parseBrandConfig } from '../../functions/core/brand-config';
+import { BrandDirectory } from '../../functions/core/brand-config';
+import { parseBrandConfig } from '../../functions/core/brand-config-schema';
 import type { Interaction } from '../../functions/core/interaction';
 import { recordInteractions } from '../../functions/core/record-interactions';
 import { runSlaMonitor } from '../../functions/core/sla-monitor';

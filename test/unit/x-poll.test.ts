@@ -4,7 +4,8 @@ import { normalizeXActivity } from '../../functions/channels/x/normalize';
 import { normalizeV2DmEvents, normalizeV2Posts } from '../../functions/channels/x/normalize-v2';
 import { oauth1Header } from '../../functions/channels/x/oauth1';
 import { XHttpReader } from '../../functions/channels/x/x-reader';
-import { BrandDirectory, parseBrandConfig } from '../../functions/core/brand-config';
+import { BrandDirectory } from '../../functions/core/brand-config';
+import { parseBrandConfig } from '../../functions/core/brand-config-schema';
 import type { Interaction } from '../../functions/core/interaction';
 import {
   buildListeningQuery,

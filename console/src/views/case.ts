@@ -18,6 +18,7 @@ import {
   when,
 } from '../format';
 import type { Brand, CareCase, CaseDetail, CaseMessage, CaseNote, Page, QueuedReply } from '../types';
+import { pageAckControl, pageLevel } from './page-ack';
 import { priorityBadge, sentimentBadge } from './queue';
 
 const REFRESH_MS = 5000;
@@ -56,6 +57,7 @@ const AUDIT_NAMES: Record<string, string> = {
   abuse_unmark: 'lifted the abuse mark',
   identity_link: 'linked an identity',
   crm_id: 'set the CRM id',
+  auto_close: 'closed it: no answer from the customer in time',
 };
 
 /** What changed between two versions of a case, in words, for the "changed" banner. */
@@ -1016,6 +1018,10 @@ export const caseView: View = (root, context, [caseId = '']) => {
                 h('span', { class: `sev sev-${p.severity}` }, p.severity),
                 ` ${p.kind.replace(/_/g, ' ')} `,
                 h('time', { datetime: p.createdAt, title: exact(p.createdAt) }, at(p.createdAt)),
+                ' ',
+                pageLevel(p),
+                ' ',
+                pageAckControl(p, context, () => void reload()),
               ),
             ),
           )
@@ -1186,7 +1192,8 @@ export const caseView: View = (root, context, [caseId = '']) => {
         shown.audit?.length
           ? h(
               'ol',
-              { class: 'audit-trail', 'data-testid': 'audit' },
+              // A long trail scrolls: the keyboard must reach it too (focusable, named).
+              { class: 'audit-trail', 'data-testid': 'audit', tabindex: '0', 'aria-label': 'Who did what' },
               shown.audit.map((e) =>
                 h(
                   'li',

@@ -2,6 +2,7 @@ import type { View } from '../context';
 import { clear, h } from '../dom';
 import { ago, exactly, when } from '../format';
 import type { Page } from '../types';
+import { pageAckControl, pageLevel } from './page-ack';
 
 /** The pages sent to on-call staff, newest first, each linking to its case. */
 export const pagesView: View = (root, context) => {
@@ -37,6 +38,7 @@ export const pagesView: View = (root, context) => {
                     { class: 'msg-head' },
                     h('span', { class: `sev sev-${p.severity}` }, p.severity),
                     h('span', { class: 'pill' }, p.kind.replace(/_/g, ' ')),
+                    pageLevel(p),
                     h('strong', null, p.title),
                     h(
                       'time',
@@ -48,9 +50,14 @@ export const pagesView: View = (root, context) => {
                     ),
                   ),
                   h('p', { class: 'msg-text' }, p.text),
-                  p.caseId
-                    ? h('a', { href: `#/cases/${encodeURIComponent(p.caseId)}` }, 'Open the case →')
-                    : null,
+                  h(
+                    'div',
+                    { class: 'page-foot' },
+                    pageAckControl(p, context, () => void load()),
+                    p.caseId
+                      ? h('a', { href: `#/cases/${encodeURIComponent(p.caseId)}` }, 'Open the case →')
+                      : null,
+                  ),
                 ),
               ),
             )

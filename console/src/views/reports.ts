@@ -98,8 +98,92 @@ export const reportsView: View = (root, context) => {
       h('span', { class: 'muted' }, 'Cases opened in the period'),
     ),
     controls,
+    context.can('data.export') ? exportControls() : null,
     content,
   );
+
+  /** Cases, messages (masked), the report or the audit trail of the period, as a file to download. */
+  function exportControls(): HTMLElement {
+    let kind = 'cases';
+    let format = 'csv';
+    const result = h('span', { class: 'export-result', 'data-export-result': '' });
+    const choose = (name: string, options: Array<[string, string]>, set: (v: string) => void) =>
+      h(
+        'label',
+        { class: 'filter' },
+        h('span', null, name),
+        h(
+          'select',
+          {
+            'data-export': name.toLowerCase(),
+            onchange: (e: Event) => set((e.target as HTMLSelectElement).value),
+          },
+          options.map(([value, label]) => h('option', { value }, label)),
+        ),
+      );
+    const run = async () => {
+      const target = brand || (context.brands.length === 1 ? context.brands[0]?.id : undefined);
+      if (!target) {
+        clear(result, h('span', { class: 'muted' }, 'Choose a brand to export.'));
+        return;
+      }
+      const days = RANGES.find((r) => r[0] === range)?.[2] ?? 7;
+      const to = new Date();
+      const from = new Date(to.getTime() - days * 86_400_000);
+      clear(result, h('span', { class: 'muted' }, 'Exporting…'));
+      try {
+        const made = await context.api.get<{ url: string; name: string; bytes: number; expiresAt: string }>(
+          `/api/exports/${kind}`,
+          { brand: target, from: from.toISOString(), to: to.toISOString(), format },
+        );
+        if (stopped) return;
+        clear(
+          result,
+          h('a', { href: made.url, download: made.name, 'data-export-link': '' }, `Download ${made.name}`),
+          h(
+            'span',
+            { class: 'muted' },
+            ` (${Math.ceil(made.bytes / 1024)} KB; the link works for 15 minutes)`,
+          ),
+        );
+      } catch (error) {
+        if (!stopped)
+          clear(result, h('span', { class: 'banner danger' }, `Cannot export: ${(error as Error).message}`));
+      }
+    };
+    return h(
+      'div',
+      { class: 'filters exports' },
+      choose(
+        'Export',
+        [
+          ['cases', 'Cases'],
+          ['messages', 'Messages (masked)'],
+          ['report', 'Report rows'],
+          ['audit', 'Audit trail'],
+        ],
+        (v) => {
+          kind = v;
+        },
+      ),
+      choose(
+        'Format',
+        [
+          ['csv', 'CSV'],
+          ['jsonl', 'JSON lines'],
+        ],
+        (v) => {
+          format = v;
+        },
+      ),
+      h(
+        'button',
+        { type: 'button', class: 'button', 'data-export-run': '', onclick: () => void run() },
+        'Export',
+      ),
+      result,
+    );
+  }
 
   async function load() {
     const days = RANGES.find((r) => r[0] === range)?.[2] ?? 7;

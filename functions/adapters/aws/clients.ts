@@ -1,5 +1,6 @@
 import { ComprehendClient } from '@aws-sdk/client-comprehend';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -34,4 +35,8 @@ export function comprehendClient(): ComprehendClient {
 
 export function secretsClient(): SecretsManagerClient {
   return new SecretsManagerClient({});
+}
+
+export function s3Client(): S3Client {
+  return new S3Client({});
 }

@@ -1,6 +1,6 @@
 import { type ComprehendClient, DetectPiiEntitiesCommand } from '@aws-sdk/client-comprehend';
 import { detectPiiLocally, type PiiDetector, type PiiKind, type PiiSpan } from '../../core/pii';
-import { truncateUtf8 } from './comprehend-sentiment';
+import { truncateUtf8 } from './comprehend-text';
 
 /** Comprehend's PII entity types that socialcare masks and blocks, mapped to its own kinds. */
 const KINDS: Record<string, PiiKind> = {

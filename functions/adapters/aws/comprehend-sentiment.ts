@@ -7,24 +7,12 @@ import { toComprehendLanguage } from '../../core/language';
 import type { Sentiment, SentimentClassifier, SentimentInput, SentimentLabel } from '../../core/sentiment';
 import { trainedLocalClassifier } from '../../core/sentiment/care-model';
 import { comprehendClient } from './clients';
+import { truncateUtf8 } from './comprehend-text';
 
-/** BatchDetectSentiment takes at most 25 documents of at most 5,000 bytes of UTF-8 each. */
+export { truncateUtf8 };
+
+/** BatchDetectSentiment takes at most 25 documents (of at most 5,000 bytes each: truncateUtf8). */
 const MAX_DOCUMENTS = 25;
-const MAX_BYTES = 5000;
-
-/** Cuts text to what Comprehend reads, never in the middle of a character. */
-export function truncateUtf8(text: string, maxBytes = MAX_BYTES): string {
-  if (Buffer.byteLength(text) <= maxBytes) return text;
-  let bytes = 0;
-  let out = '';
-  for (const char of text) {
-    const size = Buffer.byteLength(char);
-    if (bytes + size > maxBytes) break;
-    out += char;
-    bytes += size;
-  }
-  return out;
-}
 
 /** The Comprehend language code of a post; untagged posts are read as English, as Comprehend assumes. */
 function comprehendLanguage(lang: string | undefined): string | undefined {

@@ -301,8 +301,9 @@ export class DynamoCaseStore implements CaseStore {
         Update: {
           TableName: this.tableName,
           Key,
-          UpdateExpression: 'SET lastSeenAt = :now',
-          ExpressionAttributeValues: { ':now': now.toISOString() },
+          // A case reopened (auto-close, core/auto-close.ts) takes the free open-case slot back.
+          UpdateExpression: 'SET lastSeenAt = :now, openCaseId = if_not_exists(openCaseId, :caseId)',
+          ExpressionAttributeValues: { ':now': now.toISOString(), ':caseId': updated.caseId },
         },
       },
     ];
@@ -407,6 +408,26 @@ export class DynamoCaseStore implements CaseStore {
       ExpressionAttributeValues: { ':key': `HISTORY#${brandId}`, ':from': from, ':to': to },
     });
     return items.map((item) => withoutTableAttributes<CareCase>(item));
+  }
+
+  /** The same cases a page at a time, as DynamoDB reads them: what exports stream from. */
+  async *pageCasesOpenedBetween(brandId: string, from: string, to: string): AsyncIterable<CareCase[]> {
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: HISTORY_INDEX.name,
+          KeyConditionExpression: '#key = :key AND #opened BETWEEN :from AND :to',
+          ExpressionAttributeNames: { '#key': HISTORY_INDEX.partition, '#opened': HISTORY_INDEX.sort },
+          ExpressionAttributeValues: { ':key': `HISTORY#${brandId}`, ':from': from, ':to': to },
+          ExclusiveStartKey,
+        }),
+      );
+      const cases = (page.Items ?? []).map((item) => withoutTableAttributes<CareCase>(item));
+      if (cases.length) yield cases;
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
   }
 
   async listMessages(caseId: string): Promise<CaseMessage[]> {

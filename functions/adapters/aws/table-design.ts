@@ -12,6 +12,8 @@ export const DEADLINE_SHARDS = 16;
 export const allDeadlineShards = () => Array.from({ length: DEADLINE_SHARDS }, (_, i) => `DUE#${i}`);
 /** Pages recorded but not yet published sit in the deadline index under this key until published. */
 export const UNPUBLISHED_PAGES_SHARD = 'PAGES#UNPUBLISHED';
+/** Published pages whose chain may climb sit in the deadline index under this key, by when to climb. */
+export const ESCALATING_PAGES_SHARD = 'PAGES#ESCALATING';
 /** Outbox entries not yet sent sit in the deadline index under this key, by when to sweep them. */
 export const UNSENT_OUTBOX_SHARD = 'OUTBOX#UNSENT';
 

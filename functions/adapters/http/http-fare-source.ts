@@ -1,11 +1,11 @@
-import * as z from 'zod';
 import type { Brand } from '../../core/brand-config';
 import { type FareQuote, type FareSource, StaticFareSource } from '../../core/faq/answer';
+import * as z from '../../core/schema';
 
 /** What a brand's fare service answers to GET <url>?from=AMS&to=JFK (404: no fare for that route). */
 const quoteSchema = z.object({
-  amount: z.number().positive(),
-  currency: z.string().regex(/^[A-Z]{3}$/),
+  amount: z.number().check(z.positive()),
+  currency: z.string().check(z.regex(/^[A-Z]{3}$/)),
   deepLink: z.url(),
   checkedAt: z.iso.datetime({ offset: true }),
 });

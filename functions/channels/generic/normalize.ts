@@ -1,6 +1,6 @@
-import * as z from 'zod';
 import type { BrandDirectory } from '../../core/brand-config';
 import type { Interaction } from '../../core/interaction';
+import * as z from '../../core/schema';
 import { isObject, MalformedPayloadError, type NormalizeResult } from '../accept';
 
 export { MalformedPayloadError };
@@ -10,20 +10,22 @@ export const GENERIC_SOURCE_PATTERN = /^[a-z0-9][a-z0-9-]{0,39}$/;
 
 /** One item of the generic webhook, as documented in docs/generic-webhook.md. Other keys are ignored. */
 export const genericItemSchema = z.object({
-  source: z.string().regex(GENERIC_SOURCE_PATTERN, 'expected a lowercase source name such as "yelp"'),
-  brandId: z.string().min(1),
-  id: z.string().min(1).max(512),
+  source: z
+    .string()
+    .check(z.regex(GENERIC_SOURCE_PATTERN, 'expected a lowercase source name such as "yelp"')),
+  brandId: z.string().check(z.minLength(1)),
+  id: z.string().check(z.minLength(1), z.maxLength(512)),
   url: z.url({ protocol: /^https?$/, error: 'expected the http(s) link to the item at its source' }),
   author: z.object({
-    id: z.string().min(1).max(512),
-    name: z.string().max(512).optional(),
-    handle: z.string().max(512).optional(),
+    id: z.string().check(z.minLength(1), z.maxLength(512)),
+    name: z.optional(z.string().check(z.maxLength(512))),
+    handle: z.optional(z.string().check(z.maxLength(512))),
   }),
-  text: z.string().max(100_000),
+  text: z.string().check(z.maxLength(100_000)),
   time: z.iso.datetime({ offset: true, error: 'expected an ISO 8601 date-time with Z or an offset' }),
-  rating: z.number().min(1).max(5).optional(),
-  lang: z.string().min(2).max(35).optional(),
-  inReplyTo: z.string().min(1).max(512).optional(),
+  rating: z.optional(z.number().check(z.gte(1), z.lte(5))),
+  lang: z.optional(z.string().check(z.minLength(2), z.maxLength(35))),
+  inReplyTo: z.optional(z.string().check(z.minLength(1), z.maxLength(512))),
 });
 
 export type GenericItem = z.infer<typeof genericItemSchema>;
@@ -33,7 +35,7 @@ export interface GenericNormalizeResult extends NormalizeResult {
   rejected: Array<{ index: number; reason: string; event: unknown }>;
 }
 
-function firstIssue(error: z.ZodError): string {
+function firstIssue(error: z.core.$ZodError): string {
   const issue = error.issues[0];
   const where = issue?.path.length ? issue.path.join('.') : '(item)';
   return `${where}: ${issue?.message ?? 'invalid'}`;

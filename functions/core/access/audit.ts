@@ -22,6 +22,10 @@ export const AUDITED = [
   'agent_created',
   'agent_removed',
   'account_reauthorized',
+  'export',
+  'auto_close',
+  /** An on-call page acknowledged (console, signed link, Slack or PagerDuty); the chain stops climbing. */
+  'page_ack',
 ] as const;
 export type AuditAction = (typeof AUDITED)[number];
 

@@ -1,5 +1,6 @@
-import * as z from 'zod';
-import { type Calendar, calendarSchema } from '../calendar';
+import type { Calendar } from '../calendar';
+import type * as z from '../schema';
+import type { knowledgeBaseSchema, voiceSchema } from './knowledge-base-schema';
 
 /**
  * The FAQ bot's knowledge base (fares between places, opening hours of locations) and its voice
@@ -7,163 +8,9 @@ import { type Calendar, calendarSchema } from '../calendar';
  * field name is refused rather than silently ignored.
  */
 
-/** IATA-style codes (AMS, JFK); up to 5 characters so rail or city codes fit too. */
-const placeCode = z.string().regex(/^[A-Z][A-Z0-9]{2,4}$/, 'expected an uppercase place code such as "AMS"');
+export type Issue = { path: PropertyKey[]; message: string };
 
-const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
-const currency = z
-  .string()
-  .refine((value) => CURRENCIES.has(value), { message: 'expected an ISO 4217 currency code such as "EUR"' });
-
-const isoDateTime = z.iso.datetime({
-  offset: true,
-  message: 'expected an ISO 8601 date-time such as "2026-11-23T09:00:00Z"',
-});
-
-const httpsUrl = z.url({ protocol: /^https$/, message: 'expected an https:// URL' });
-
-const hostname = z
-  .string()
-  .regex(
-    /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
-    'expected a lowercase domain such as "demoair.example" (no scheme, no path)',
-  );
-
-const placeSchema = z.strictObject({
-  code: placeCode,
-  /** The names, abbreviations and misspellings people use; the first one is shown in replies. */
-  names: z.array(z.string().trim().min(2)).default([]),
-});
-
-const fareSchema = z.strictObject({
-  from: placeCode,
-  to: placeCode,
-  lowestReturnFare: z.strictObject({ amount: z.number().positive().finite(), currency }),
-  deepLink: httpsUrl,
-  checkedAt: isoDateTime,
-  /** Whether this fare also answers the reverse route (to → from) when that route is not listed. */
-  bothDirections: z.boolean().default(true),
-});
-
-const fareSourceSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('static') }),
-  z.strictObject({
-    type: z.literal('http'),
-    url: httpsUrl,
-    timeoutMs: z.number().int().min(100).max(10_000).default(2_000),
-  }),
-]);
-
-const locationSchema = z.strictObject({
-  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'expected a short lowercase id such as "service-desk"'),
-  /** Shown in replies, e.g. "DemoAir Lounge Schiphol". */
-  name: z.string().trim().min(2),
-  /** What people call it: "lounge", "service desk", "transfer desk". */
-  aliases: z.array(z.string().trim().min(2)).default([]),
-  /** The place the location is at; a question naming another place is never answered with it. */
-  place: placeCode.optional(),
-  hours: calendarSchema,
-  checkedAt: isoDateTime,
-});
-
-const knowledgeBaseObject = z.strictObject({
-  places: z.array(placeSchema).default([]),
-  fares: z.array(fareSchema).default([]),
-  /** Absent: the static `fares` table answers. */
-  fareSource: fareSourceSchema.optional(),
-  locations: z.array(locationSchema).default([]),
-  /** Links in bot replies only to these domains and their subdomains. */
-  allowedLinkDomains: z.array(hostname).default([]),
-});
-
-type Issue = { path: PropertyKey[]; message: string };
-
-/** Problems across the knowledge base that a field schema cannot see, each with its path. */
-function crossCheckKnowledgeBase(kb: z.infer<typeof knowledgeBaseObject>): Issue[] {
-  const issues: Issue[] = [];
-  const codes = new Map<string, number>();
-  const names = new Map<string, string>();
-  kb.places.forEach((place, p) => {
-    if (codes.has(place.code))
-      issues.push({ path: ['places', p, 'code'], message: `place code "${place.code}" is used twice` });
-    codes.set(place.code, p);
-  });
-  kb.places.forEach((place, p) => {
-    place.names.forEach((name, n) => {
-      const key = matchKey(name);
-      if (key === '') {
-        issues.push({ path: ['places', p, 'names', n], message: `"${name}" has no letters or digits` });
-        return;
-      }
-      const owner = names.get(key) ?? (codes.has(key.toUpperCase()) ? key.toUpperCase() : undefined);
-      if (owner && owner !== place.code) {
-        issues.push({ path: ['places', p, 'names', n], message: `"${name}" already names ${owner}` });
-      }
-      names.set(key, place.code);
-    });
-  });
-  const routes = new Set<string>();
-  kb.fares.forEach((fare, f) => {
-    for (const end of ['from', 'to'] as const) {
-      if (!codes.has(fare[end])) {
-        issues.push({
-          path: ['fares', f, end],
-          message: `unknown place code "${fare[end]}" (add it to places)`,
-        });
-      }
-    }
-    if (fare.from === fare.to)
-      issues.push({ path: ['fares', f, 'to'], message: 'a fare needs two different places' });
-    const route = `${fare.from}-${fare.to}`;
-    if (routes.has(route)) issues.push({ path: ['fares', f], message: `the fare ${route} is listed twice` });
-    routes.add(route);
-    if (!isAllowedLink(fare.deepLink, kb.allowedLinkDomains)) {
-      issues.push({
-        path: ['fares', f, 'deepLink'],
-        message: 'the deep link is not on an allowed link domain',
-      });
-    }
-  });
-  const ids = new Set<string>();
-  const aliasOwners = new Map<string, string>();
-  kb.locations.forEach((location, l) => {
-    if (ids.has(location.id))
-      issues.push({ path: ['locations', l, 'id'], message: `location id "${location.id}" is used twice` });
-    ids.add(location.id);
-    if (location.place && !codes.has(location.place)) {
-      issues.push({
-        path: ['locations', l, 'place'],
-        message: `unknown place code "${location.place}" (add it to places)`,
-      });
-    }
-    const seen = new Set<string>();
-    [location.name, ...location.aliases].forEach((alias, a) => {
-      const path = a === 0 ? ['locations', l, 'name'] : ['locations', l, 'aliases', a - 1];
-      const key = matchKey(alias);
-      if (seen.has(key)) return;
-      seen.add(key);
-      if (names.has(key) || codes.has(key.toUpperCase())) {
-        issues.push({
-          path,
-          message: `"${alias}" is also a place name; a location alias must name the location`,
-        });
-      }
-      // The same alias at two different places is fine ("lounge" at AMS and at JFK): the place tells them apart.
-      const scope = `${location.place ?? '*'}|${key}`;
-      const owner = aliasOwners.get(scope);
-      if (owner && owner !== location.id) {
-        issues.push({ path, message: `"${alias}" already names location "${owner}" at the same place` });
-      }
-      aliasOwners.set(scope, location.id);
-    });
-  });
-  return issues;
-}
-
-export const knowledgeBaseSchema = knowledgeBaseObject.superRefine((kb, ctx) => {
-  for (const issue of crossCheckKnowledgeBase(kb)) ctx.addIssue({ code: 'custom', ...issue });
-});
-
+/** A knowledge base as validated by knowledgeBaseSchema (knowledge-base-schema.ts), where the config enters. */
 export type KnowledgeBase = z.infer<typeof knowledgeBaseSchema>;
 export type KnowledgeBaseInput = z.input<typeof knowledgeBaseSchema>;
 export type Place = KnowledgeBase['places'][number];
@@ -493,7 +340,7 @@ export function parseTemplate(template: string): TemplateSegment[] {
   return segments;
 }
 
-function templateProblems(name: VoiceTemplateName, template: string): string[] {
+export function templateProblems(name: VoiceTemplateName, template: string): string[] {
   let segments: TemplateSegment[];
   try {
     segments = parseTemplate(template);
@@ -518,29 +365,6 @@ function templateProblems(name: VoiceTemplateName, template: string): string[] {
   }
   return problems;
 }
-
-function templateSchema(name: VoiceTemplateName) {
-  return z
-    .string()
-    .min(1)
-    .superRefine((template, ctx) => {
-      for (const message of templateProblems(name, template)) ctx.addIssue({ code: 'custom', message });
-    })
-    .default(DEFAULT_VOICE[name]);
-}
-
-export const voiceSchema = z
-  .strictObject({
-    fareAnswer: templateSchema('fareAnswer'),
-    hoursOpenNow: templateSchema('hoursOpenNow'),
-    hoursOpenAroundTheClock: templateSchema('hoursOpenAroundTheClock'),
-    hoursClosedNow: templateSchema('hoursClosedNow'),
-    hoursOnDay: templateSchema('hoursOnDay'),
-    hoursClosedOnDay: templateSchema('hoursClosedOnDay'),
-    hoursClosedOnHoliday: templateSchema('hoursClosedOnHoliday'),
-    handOff: templateSchema('handOff'),
-  })
-  .default(DEFAULT_VOICE);
 
 export type Voice = z.infer<typeof voiceSchema>;
 export type VoiceInput = z.input<typeof voiceSchema>;

@@ -274,6 +274,11 @@ export function shippedCareModel(): CareModel {
 
 /** The local classifier port reading with the shipped model (what `SENTIMENT=local` and hybrid use). */
 export function trainedLocalClassifier(): LocalSentimentClassifier {
-  const model = shippedCareModel();
-  return new LocalSentimentClassifier((text) => model.sentiment(text));
+  // The weights are decoded at the first reading, not here: a function that only falls back to the
+  // model (Comprehend's fallback) does not decode them at every cold start.
+  let model: CareModel | undefined;
+  return new LocalSentimentClassifier((text) => {
+    model ??= shippedCareModel();
+    return model.sentiment(text);
+  });
 }
