@@ -4,7 +4,13 @@ import { parseArgs } from 'node:util';
 import { sqsClient } from '../functions/adapters/aws/clients';
 import { comprehendSentiment } from '../functions/adapters/aws/comprehend-sentiment';
 import { createSentimentClassifier, parseSentimentMode } from '../functions/adapters/sentiment-mode';
-import { addAgent, exportAudit, listAgents, removeAgent } from '../functions/cli/access-command';
+import {
+  addAgent,
+  exportAudit,
+  exportLabels,
+  listAgents,
+  removeAgent,
+} from '../functions/cli/access-command';
 import {
   formatDeadLetters,
   listDeadLetters,
@@ -45,6 +51,10 @@ Usage:
                                     the agents who share a brand with you (supervisor); remove one (admin)
   socialcare audit export --brand B [--from ISO] [--to ISO] [--format csv|jsonl] [--url U] [--token T]
                                     who did what on the brand's cases in the period (supervisor), to stdout
+  socialcare labels export --brand B [--from ISO] [--to ISO] [--format tsv|jsonl] [--url U] [--token T]
+                                    agents' corrections of sentiment, topic and needs-a-reply as labelled
+                                    examples (text masked as stored; supervisor), to stdout; train with
+                                    npm run train:sentiment -- --with-labels FILE
   socialcare export cases|messages|report|audit --brand B [--from ISO] [--to ISO] [--format csv|jsonl]
                     [--url U] [--token T]
                                     the brand's cases, messages (masked), report or audit trail of the period
@@ -68,7 +78,7 @@ X_CONSUMER_SECRET, SENTIMENT (local), X_API_BASE_URL (the embedded stand-in),
 SOCIALCARE_X_RECEIVE (poll: every X account polls), SOCIALCARE_X_POLL_INTERVAL (5 seconds),
 PAGERDUTY_EVENTS_URL (the embedded PagerDuty stand-in), SLACK_WEBHOOK_URL (none), SLACK_SIGNING_SECRET,
 PAGERDUTY_WEBHOOK_SECRET (development defaults), SOCIALCARE_ACK_LINK_KEY (a new key each start).
-report, replay, agents, audit and export read SOCIALCARE_API_TOKEN or --token.`;
+report, replay, agents, audit, export and labels read SOCIALCARE_API_TOKEN or --token.`;
 
 function fail(message: string): never {
   process.stderr.write(`socialcare: ${message}\n`);
@@ -491,6 +501,36 @@ async function audit(args: string[]): Promise<void> {
   });
 }
 
+async function labels(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      url: { type: 'string' },
+      token: { type: 'string' },
+      brand: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      format: { type: 'string' },
+    },
+    strict: true,
+  });
+  if (positionals[0] !== 'export' || positionals.length > 1)
+    fail('usage: socialcare labels export --brand B');
+  if (!values.brand) fail('labels export needs --brand');
+  const format = values.format ?? 'tsv';
+  if (format !== 'tsv' && format !== 'jsonl') fail('--format must be tsv or jsonl');
+  await exportLabels({
+    url: values.url ?? localUrl(),
+    token: apiToken(values.token),
+    brand: values.brand,
+    format,
+    ...(values.from ? { from: values.from } : {}),
+    ...(values.to ? { to: values.to } : {}),
+    output: process.stdout,
+  });
+}
+
 async function exportData(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args,
@@ -538,6 +578,7 @@ try {
   else if (command === 'report') await report(rest);
   else if (command === 'agents') await agents(rest);
   else if (command === 'audit') await audit(rest);
+  else if (command === 'labels') await labels(rest);
   else if (command === 'export') await exportData(rest);
   else if (command === 'x') await runXCommand(rest, { output: process.stdout, loadConfig });
   else if (!command || command === 'help' || command === '--help') process.stdout.write(`${USAGE}\n`);

@@ -2,6 +2,11 @@
  * Trains the local sentiment model (functions/core/sentiment/care-model.ts) and reports how good it is.
  *
  *   npm run train:sentiment [-- --data DIR] [--seed N] [--out FILE] [--check] [--no-report]
+ *                           [--with-labels FILE] [--results FILE]
+ *
+ * `--with-labels FILE` adds the agents' corrections (`socialcare labels export`, JSONL or TSV) that set
+ * a sentiment as care examples (a brand's model learns its own traffic); without it, the run is the
+ * committed model's, byte for byte. `--results FILE` writes the report elsewhere than bench/results.
  *
  * Data (not in the repository; DIR defaults to ../shared/data beside it): the SemEval 2013-2016 Task 4A
  * training tweets (general tweets), and the project's own hand labels of real customer-care posts
@@ -21,7 +26,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { classifyLocally } from '../functions/core/local-sentiment';
 import {
   type CareModelFile,
@@ -50,11 +55,11 @@ function option(name: string): string | undefined {
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const K = MODEL_CLASSES.length;
-const BUCKETS = 1 << 15;
+export const BUCKETS = 1 << 15;
 const EPOCHS = Number(option('epochs') ?? 6);
 const LEARNING_RATE = Number(option('rate') ?? 0.4);
 const L2 = Number(option('l2') ?? 2e-6);
-const CARE_WEIGHT = Number(option('care-weight') ?? 10);
+export const CARE_WEIGHT = Number(option('care-weight') ?? 10);
 const FOLDS = 5;
 const PRECISION_TARGET = 0.9;
 /**
@@ -62,7 +67,7 @@ const PRECISION_TARGET = 0.9;
  * never read while writing lexicon rules). The figures on them are the honest ones.
  */
 const TEST_SET = { file: 'twcs-random-5000-seed42.tsv', fromLine: 600 };
-const isTest = (row: Labelled) => row.file === TEST_SET.file && (row.line ?? 0) >= TEST_SET.fromLine;
+export const isTest = (row: Labelled) => row.file === TEST_SET.file && (row.line ?? 0) >= TEST_SET.fromLine;
 
 /** mulberry32: a small seeded generator, so shuffles are the same on every run. */
 function random(seed: number): () => number {
@@ -76,19 +81,64 @@ function random(seed: number): () => number {
   };
 }
 
-interface Example {
+/**
+ * The agents' corrections that set a sentiment, from `socialcare labels export` (JSONL, or TSV with its
+ * header), as labelled posts. Corrections of topic or needs-a-reply only are skipped here.
+ */
+export function loadCorrections(file: string): Labelled[] {
+  const text = readFileSync(file, 'utf8');
+  const lines = text.split('\n').filter((l) => l.trim() !== '');
+  const rows: Array<{ id: string; text: string; sentiment?: string }> = [];
+  if (lines[0]?.startsWith('{')) {
+    for (const line of lines) {
+      const example = JSON.parse(line) as {
+        caseId: string;
+        platformMessageId: string;
+        text: string;
+        corrected: { sentiment?: string };
+      };
+      rows.push({
+        id: `${example.caseId}/${example.platformMessageId}`,
+        text: example.text,
+        ...(example.corrected.sentiment ? { sentiment: example.corrected.sentiment } : {}),
+      });
+    }
+  } else {
+    const header = (lines[0] ?? '').split('\t');
+    const at = (name: string) => header.indexOf(name);
+    if (at('sentiment') < 0 || at('text') < 0)
+      throw new Error(`${file}: not a labels export (no "sentiment" and "text" columns)`);
+    for (const line of lines.slice(1)) {
+      const cells = line.split('\t');
+      rows.push({
+        id: `${cells[at('caseId')]}/${cells[at('platformMessageId')]}`,
+        text: cells[at('text')] ?? '',
+        ...(cells[at('sentiment')] ? { sentiment: cells[at('sentiment')] } : {}),
+      });
+    }
+  }
+  // The latest correction of a message wins.
+  const byId = new Map<string, Labelled>();
+  for (const row of rows) {
+    if (!row.sentiment || !(MODEL_CLASSES as readonly string[]).includes(row.sentiment)) continue;
+    byId.set(row.id, { id: row.id, text: row.text, label: row.sentiment as ModelClass, file: file });
+  }
+  return [...byId.values()];
+}
+
+export interface Example {
   features: ModelFeatures;
   y: number;
   weight: number;
 }
 
-interface Weights {
+export interface Weights {
   sparse: Float32Array;
   dense: number[][];
 }
 
 /** Multinomial logistic regression by AdaGrad with L2, in a seeded order. */
-function train(examples: Example[], seed: number): Weights {
+export function train(examples: Example[], seed: number): Weights {
   const sparse = new Float32Array(BUCKETS * K);
   const sparseG = new Float32Array(BUCKETS * K).fill(1e-8);
   const dense = Array.from({ length: K }, () => new Array<number>(DENSE_FEATURES + 1).fill(0));
@@ -128,7 +178,7 @@ function train(examples: Example[], seed: number): Weights {
 }
 
 /** int8 per class with a per-class scale: a quarter of the float size, no measurable loss. */
-function quantize(weights: Weights): { bytes: Int8Array; scale: number[]; sparse: Float32Array } {
+export function quantize(weights: Weights): { bytes: Int8Array; scale: number[]; sparse: Float32Array } {
   const scale = Array.from({ length: K }, (_, k) => {
     let max = 0;
     for (let i = k; i < weights.sparse.length; i += K)
@@ -147,7 +197,7 @@ function quantize(weights: Weights): { bytes: Int8Array; scale: number[]; sparse
 
 const round = (x: number) => Number(x.toPrecision(8));
 
-function predict(weights: Weights, features: ModelFeatures, temperature: number): number[] {
+export function predict(weights: Weights, features: ModelFeatures, temperature: number): number[] {
   return softmax(logits(features, weights.sparse, weights.dense), temperature);
 }
 
@@ -157,7 +207,7 @@ interface Scores {
   macroF1: number;
 }
 
-function score(gold: number[], predicted: number[]): Scores {
+export function score(gold: number[], predicted: number[]): Scores {
   let right = 0;
   const f1s: number[] = [];
   for (let k = 0; k < K; k++) {
@@ -179,17 +229,17 @@ function score(gold: number[], predicted: number[]): Scores {
   };
 }
 
-const argmax = (p: number[]) => p.indexOf(Math.max(...p));
-const classIndex = (label: ModelClass) => MODEL_CLASSES.indexOf(label);
+export const argmax = (p: number[]) => p.indexOf(Math.max(...p));
+export const classIndex = (label: ModelClass) => MODEL_CLASSES.indexOf(label);
 
 /** The lexicon's reading as one of the three classes (MIXED counts as the stronger side). */
-function lexiconClass(text: string): number {
+export function lexiconClass(text: string): number {
   const reading = classifyLocally(text);
   if (reading.label === 'MIXED') return reading.negative >= reading.positive ? 0 : 2;
   return classIndex(reading.label as ModelClass);
 }
 
-function toExamples(rows: Labelled[], weight: number): Example[] {
+export function toExamples(rows: Labelled[], weight: number): Example[] {
   return rows.map((row) => ({
     features: extractFeatures(row.text, BUCKETS),
     y: classIndex(row.label),
@@ -198,7 +248,7 @@ function toExamples(rows: Labelled[], weight: number): Example[] {
 }
 
 /** Out-of-fold probabilities for `rows` (each fold trained on the other folds plus `always`). */
-function crossValidate(rows: Example[], always: Example[], seed: number): number[][] {
+export function crossValidate(rows: Example[], always: Example[], seed: number): number[][] {
   const out: number[][] = new Array(rows.length);
   for (let fold = 0; fold < FOLDS; fold++) {
     const trainSet = [...always, ...rows.filter((_, i) => i % FOLDS !== fold)];
@@ -211,7 +261,7 @@ function crossValidate(rows: Example[], always: Example[], seed: number): number
 }
 
 /** The temperature that makes held-out probabilities honest (least log loss), on a fixed grid. */
-function fitTemperature(probabilities: number[][], logitsOf: number[][], gold: number[]): number {
+export function fitTemperature(probabilities: number[][], logitsOf: number[][], gold: number[]): number {
   let best = 1;
   let bestLoss = Infinity;
   for (let t = 0.5; t <= 3.0001; t += 0.05) {
@@ -230,7 +280,7 @@ function fitTemperature(probabilities: number[][], logitsOf: number[][], gold: n
 }
 
 /** Lowest threshold at which the model's confident decisions are ≥ target right, and what it keeps. */
-function hybridThreshold(probabilities: number[][], gold: number[]) {
+export function hybridThreshold(probabilities: number[][], gold: number[]) {
   const rows: Array<{ threshold: number; kept: number; keptAccuracy: number; toComprehend: number }> = [];
   for (let t = 0.4; t <= 0.951; t += 0.05) {
     let kept = 0;
@@ -252,7 +302,7 @@ function hybridThreshold(probabilities: number[][], gold: number[]) {
   return { target: PRECISION_TARGET, chosen, table: rows };
 }
 
-const toLogits = (p: number[]) => p.map((x) => Math.log(Math.max(1e-12, x)));
+export const toLogits = (p: number[]) => p.map((x) => Math.log(Math.max(1e-12, x)));
 
 async function main() {
   const dataDir = resolve(option('data') ?? defaultDataDir(repoRoot));
@@ -264,8 +314,11 @@ async function main() {
 
   const semeval = loadSemEvalTrain(dataDir);
   const labelled = await loadCareLabels(dataDir, resolve(repoRoot, 'bench/care-labels'));
-  const care = labelled.filter((row) => !isTest(row));
+  const labelsFile = option('with-labels');
+  const corrections = labelsFile ? loadCorrections(resolve(labelsFile)) : [];
+  const care = [...labelled.filter((row) => !isTest(row)), ...corrections];
   const test = labelled.filter(isTest);
+  if (labelsFile) console.log(`with ${corrections.length} agents' sentiment corrections from ${labelsFile}`);
   const seen = new Set(semeval.map((r) => overlapKey(r.text)));
   const dev = report ? loadTweetEvalDev(dataDir).filter((r) => !seen.has(overlapKey(r.text))) : [];
   console.log(
@@ -295,6 +348,7 @@ async function main() {
     trainedOn: {
       general: `SemEval 2013-2016 Task 4A training tweets (${semeval.length}; research-use terms)`,
       care: `project hand labels of "Customer Support on Twitter" inbound posts (${care.length}; CC BY-NC-SA 4.0 texts, labels the project's own)`,
+      ...(labelsFile ? { corrections: corrections.length } : {}),
       careWeight: CARE_WEIGHT,
       epochs: EPOCHS,
       learningRate: LEARNING_RATE,
@@ -367,13 +421,16 @@ async function main() {
     modelBytes: json.length,
     trainingSeconds: Math.round((Date.now() - started) / 100) / 10,
   };
-  const resultsFile = resolve(repoRoot, 'bench/results/sentiment-model.json');
+  const resultsFile = resolve(option('results') ?? resolve(repoRoot, 'bench/results/sentiment-model.json'));
   mkdirSync(dirname(resultsFile), { recursive: true });
   writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
   console.log(JSON.stringify({ ...results, hybrid: { ...results.hybrid, table: undefined } }, null, 2));
 }
 
-main().catch((error) => {
-  console.error(error instanceof MissingDataError ? error.message : error);
-  process.exit(2);
-});
+// Run as a script; imported (the corrections bench), it only lends its training functions.
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  main().catch((error) => {
+    console.error(error instanceof MissingDataError ? error.message : error);
+    process.exit(2);
+  });
+}

@@ -56,6 +56,8 @@ export interface Brand {
   accounts: Array<{ platform: Platform; handle?: string; role: 'care' | 'bot' }>;
   /** The brand's locations (airports, hotels): a case may be tagged with one. */
   locations?: Array<{ code: string; name: string; timezone: string }>;
+  /** The brand's topic names (config `topics`), for the queue's topic filter. */
+  topics?: string[];
   agentDesk?: {
     signature: 'none' | 'initials' | 'name';
     allowedLinkDomains: string[];
@@ -99,6 +101,9 @@ export interface QueueCounts {
   waiting_on_customer: number;
   unassigned: number;
   breached: number;
+  /** Cases per lane: owed an answer, or nothing to answer. */
+  reply?: number;
+  no_reply?: number;
 }
 
 /** A reply the API accepted and queued; the case shows it as sending until it is posted. */

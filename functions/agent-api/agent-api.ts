@@ -37,7 +37,8 @@ import {
   StaleVersionError,
 } from '../core/agent-desk';
 import type { BrandDirectory } from '../core/brand-config';
-import type { CareCase, CaseStore } from '../core/cases';
+import { CASE_LANES, type CareCase, type CaseStore, laneOf } from '../core/cases';
+import { type CorrectionStore, correctedMessage, labelLine, labelTsvHeader } from '../core/corrections';
 import {
   type ExportSink,
   type ExportSource,
@@ -49,7 +50,7 @@ import type { Platform } from '../core/interaction';
 import type { ManagerSubscriptions } from '../core/local-managers';
 import { acknowledgePage, stopPagesOfCase } from '../core/page-escalation';
 import { type Pager, type PageStore, pageIdsOfCase } from '../core/paging';
-import { buildReport, buildSeries } from '../core/report';
+import { buildReport, buildSeries, buildTopicReport } from '../core/report';
 import { AGENT_STATUSES, type AgentStatus } from '../core/routing/assignment';
 import { dryRun, fillTeamQueues, type RoutingStore, routingOf, teamLoads } from '../core/routing/dispatch';
 import { DEFAULT_CAPACITY } from '../core/routing/rules';
@@ -72,6 +73,8 @@ export interface AgentApiDeps {
   auth: 'jwt' | 'token';
   /** Subscribes a new local manager's e-mail to the pages addressed to them. Absent: nobody is subscribed. */
   subscriptions?: ManagerSubscriptions;
+  /** Agents' corrections kept as labelled examples per brand. */
+  labels: CorrectionStore;
   /** Whether our accounts still let us act for them (X oauth.revoke). Absent: not reported. */
   accounts?: AccountStatusStore;
   /** Routing rules and agents' presence and load. Absent: no statuses, stored rules or auto-assignment. */
@@ -390,6 +393,7 @@ export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promis
           timezone: b.calendar.timezone,
           accounts: b.accounts.map(({ platform, handle, role }) => ({ platform, handle, role })),
           locations: b.locations.map(({ code, name, timezone }) => ({ code, name, timezone })),
+          topics: b.topics.map((t) => t.name),
           agentDesk: b.agentDesk,
         })),
       }),
@@ -468,7 +472,13 @@ export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promis
         waiting_on_customer: all.filter((c) => c.status === 'waiting_on_customer').length,
         unassigned: all.filter((c) => !c.assignee).length,
         breached: all.filter((c) => isBreached(c, at)).length,
+        // The lanes: owed an answer (deadlines), or recorded with nothing to answer (no deadlines).
+        reply: all.filter((c) => laneOf(c) === 'reply').length,
+        no_reply: all.filter((c) => laneOf(c) === 'no_reply').length,
       };
+      if (query.lane !== undefined && !(CASE_LANES as readonly string[]).includes(query.lane)) {
+        throw new InvalidRequestError('lane', `one of ${CASE_LANES.join(', ')}`);
+      }
       const matching = all
         .filter((c) => !query.status || c.status === query.status)
         .filter(
@@ -481,6 +491,8 @@ export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promis
         .filter(
           (c) => !query.location || (query.location === 'none' ? !c.location : c.location === query.location),
         )
+        .filter((c) => !query.lane || laneOf(c) === query.lane)
+        .filter((c) => !query.topic || (query.topic === 'none' ? !c.topic : c.topic === query.topic))
         .filter((c) => query.breached !== 'true' || isBreached(c, at))
         .map((c) => ({ c, position: positionOf(c) }))
         .filter(({ position }) => !after || comparePositions(position, after) > 0)
@@ -600,6 +612,59 @@ export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promis
         caseId: updated.caseId,
         caseVersion: updated.version,
         detail: { tags: updated.tags ?? [] },
+      });
+      return json(200, { case: updated });
+    },
+    'case.lane': async ({ event, careCase, caller, record }) => {
+      const input = body(event);
+      const from = careCase!.lane ?? 'reply';
+      const updated = await deps.desk.moveLane(
+        careCase!.caseId,
+        deskAgent(caller),
+        input.lane,
+        input.version,
+      );
+      if (updated.version !== careCase!.version) {
+        await record('lane', {
+          brandId: updated.brandId,
+          caseId: updated.caseId,
+          caseVersion: updated.version,
+          detail: { from, to: updated.lane ?? 'reply' },
+        });
+      }
+      return json(200, { case: updated });
+    },
+    'case.correction': async ({ event, careCase, caller, record }) => {
+      const input = body(event);
+      const message = correctedMessage(await deps.store.listMessages(careCase!.caseId));
+      if (!message) throw new InvalidRequestError('case', 'the case has no customer message to correct');
+      const {
+        before,
+        case: updated,
+        correction,
+      } = await deps.desk.correct(careCase!.caseId, deskAgent(caller), input);
+      // Kept as a labelled example of the brand: the message as stored (masked), what triage read.
+      await deps.labels.add({
+        brandId: updated.brandId,
+        caseId: updated.caseId,
+        platform: message.platform,
+        platformMessageId: message.platformMessageId,
+        text: message.text,
+        ...(message.lang ? { lang: message.lang } : {}),
+        at: now().toISOString(),
+        agentId: caller.id,
+        read: {
+          ...(message.sentiment ? { sentiment: message.sentiment } : {}),
+          topic: message.topic ?? before.topic ?? null,
+          needsReply: message.needsReply ?? (before.lane ?? 'reply') === 'reply',
+        },
+        corrected: correction,
+      });
+      await record('correction', {
+        brandId: updated.brandId,
+        caseId: updated.caseId,
+        caseVersion: updated.version,
+        detail: { ...correction },
       });
       return json(200, { case: updated });
     },
@@ -814,7 +879,13 @@ export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promis
         await Promise.all(brands.map((b) => deps.store.listCasesOpenedBetween(b.id, from, to)))
       ).flat();
       const timezone = brands[0]?.calendar.timezone ?? 'UTC';
-      return json(200, { from, to, rows: buildReport(cases), series: buildSeries(cases, timezone) });
+      return json(200, {
+        from,
+        to,
+        rows: buildReport(cases),
+        topics: buildTopicReport(cases),
+        series: buildSeries(cases, timezone),
+      });
     },
     audit: async (context) => {
       const query = context.event.queryStringParameters ?? {};
@@ -836,6 +907,26 @@ export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promis
           'content-disposition': `attachment; filename="audit-${query.brand}-${from.slice(0, 10)}-${to.slice(0, 10)}.${format}"`,
         },
         body: text,
+      };
+    },
+    labels: async (context) => {
+      const query = context.event.queryStringParameters ?? {};
+      if (!query.brand) throw new InvalidRequestError('brand', 'the brand whose labelled examples to export');
+      const { from, to } = periodOf({ from: '2000-01-01T00:00:00.000Z', ...query }, now());
+      const format = query.format ?? 'jsonl';
+      if (format !== 'jsonl' && format !== 'tsv') throw new InvalidRequestError('format', 'jsonl or tsv');
+      const examples = await deps.labels.listForBrand(query.brand, from, to);
+      return {
+        statusCode: 200,
+        headers: {
+          'content-type':
+            format === 'tsv'
+              ? 'text/tab-separated-values; charset=utf-8'
+              : 'application/x-ndjson; charset=utf-8',
+          'cache-control': 'no-store',
+          'content-disposition': `attachment; filename="labels-${query.brand}.${format}"`,
+        },
+        body: (format === 'tsv' ? labelTsvHeader() : '') + examples.map((e) => labelLine(e, format)).join(''),
       };
     },
     // Written page by page to the sink; the answer is a link to the file (an HTTP API answer holds 6 MB).

@@ -6,6 +6,7 @@ import { DynamoAccountStatusStore } from '../adapters/aws/dynamo-account-status'
 import { DynamoAgentRegistry } from '../adapters/aws/dynamo-agent-registry';
 import { DynamoAuditLog } from '../adapters/aws/dynamo-audit-log';
 import { DynamoCaseStore } from '../adapters/aws/dynamo-case-store';
+import { DynamoCorrectionStore } from '../adapters/aws/dynamo-correction-store';
 import { DynamoOutboxStore } from '../adapters/aws/dynamo-outbox-store';
 import { DynamoRoutingStore } from '../adapters/aws/dynamo-routing-store';
 import { DynamoPageStore } from '../adapters/aws/dynamo-sla';
@@ -39,6 +40,7 @@ export const handler = middy<HttpEvent, HttpResult>()
       directory,
       pages: new DynamoPageStore(dynamo, env.TABLE_NAME),
       agents,
+      labels: new DynamoCorrectionStore(dynamo, env.TABLE_NAME),
       audit,
       authenticator: createAuthenticator(agents),
       auth: 'jwt',

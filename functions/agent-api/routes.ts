@@ -61,6 +61,20 @@ export const AGENT_API_ROUTES = [
   },
   { key: 'case.tags', verbs: ['PUT'], path: '/api/cases/{caseId}/tags', action: 'case.tag', scope: 'case' },
   {
+    key: 'case.lane',
+    verbs: ['PUT'],
+    path: '/api/cases/{caseId}/lane',
+    action: 'case.lane',
+    scope: 'case',
+  },
+  {
+    key: 'case.correction',
+    verbs: ['PUT'],
+    path: '/api/cases/{caseId}/correction',
+    action: 'case.correct',
+    scope: 'case',
+  },
+  {
     key: 'case.notes',
     verbs: ['POST'],
     path: '/api/cases/{caseId}/notes',
@@ -120,6 +134,7 @@ export const AGENT_API_ROUTES = [
   },
   { key: 'reports', verbs: ['GET'], path: '/api/reports', action: 'report.read', scope: 'query' },
   { key: 'audit', verbs: ['GET'], path: '/api/audit', action: 'audit.read', scope: 'query' },
+  { key: 'labels', verbs: ['GET'], path: '/api/labels', action: 'label.export', scope: 'query' },
   { key: 'exports', verbs: ['GET'], path: '/api/exports/{kind}', action: 'data.export', scope: 'query' },
   {
     key: 'customer.links',

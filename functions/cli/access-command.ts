@@ -106,3 +106,23 @@ export async function exportAudit(
     if (!options.output.write(chunk)) await new Promise((r) => options.output.once('drain', r));
   }
 }
+
+/** Streams the brand's labelled examples (agents' corrections, text masked as stored) to `output`. */
+export async function exportLabels(
+  options: ApiOptions & {
+    brand: string;
+    from?: string;
+    to?: string;
+    format: 'tsv' | 'jsonl';
+    output: Writable;
+  },
+): Promise<void> {
+  const query = new URLSearchParams({ brand: options.brand, format: options.format });
+  if (options.from) query.set('from', options.from);
+  if (options.to) query.set('to', options.to);
+  const response = await call(options, 'GET', `/api/labels?${query}`);
+  if (!response.body) return;
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    if (!options.output.write(chunk)) await new Promise((r) => options.output.once('drain', r));
+  }
+}

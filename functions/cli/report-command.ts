@@ -1,8 +1,9 @@
 import type { Writable } from 'node:stream';
-import { formatReport, type ReportRow } from '../core/report';
+import { formatReport, type ReportRow, type TopicRow } from '../core/report';
 
 /**
- * `socialcare report`: response rate and first-response percentiles per brand and channel, from the
+ * `socialcare report`: response rate and first-response percentiles per brand and channel (with the
+ * no-reply lane's count), then cases per topic, from the
  * stored cases, through the agent API of a running system (local or deployed).
  */
 export async function runReportCommand(options: {
@@ -27,8 +28,11 @@ export async function runReportCommand(options: {
     from: string;
     to: string;
     rows: ReportRow[];
+    topics?: TopicRow[];
     error?: string;
   };
   if (!response.ok) throw new Error(`the API answered ${response.status}: ${body.error ?? 'no detail'}`);
-  options.output.write(`${options.json ? JSON.stringify(body, null, 2) : formatReport(body.rows, body)}\n`);
+  options.output.write(
+    `${options.json ? JSON.stringify(body, null, 2) : formatReport(body.rows, body, body.topics)}\n`,
+  );
 }

@@ -6,7 +6,7 @@ import { locationFromText } from '../core/locations';
 import { decideNeedsReply } from '../core/needs-reply';
 import { readFaq } from '../core/replies';
 import type { SentimentClassifier } from '../core/sentiment';
-import { TopicMatcher } from '../core/topics';
+import { topicMatcherFor } from '../core/topics';
 import { decideTriage, riskDetectorFor } from '../core/triage';
 
 interface TriageLine {
@@ -33,16 +33,6 @@ function asInteraction(line: TriageLine, brand: Brand, directory: BrandDirectory
     createdAt: now.toISOString(),
     receivedAt: now.toISOString(),
   };
-}
-
-const matchers = new WeakMap<Brand, TopicMatcher>();
-function topicsOf(brand: Brand): TopicMatcher {
-  let matcher = matchers.get(brand);
-  if (!matcher) {
-    matcher = new TopicMatcher(brand.topics);
-    matchers.set(brand, matcher);
-  }
-  return matcher;
 }
 
 function parseLine(line: string): TriageLine | { id: string | null; error: string } {
@@ -131,7 +121,7 @@ export async function runTriageCommand(options: {
         risks: found,
         intent: decision.intent,
       });
-      const topic = topicsOf(brand).match(item.text);
+      const topic = topicMatcherFor(brand.topics).match(item.text);
       out += `${JSON.stringify({
         id: item.id,
         sentiment: { label: sentiment.label, scores: sentiment.scores },

@@ -1,6 +1,14 @@
 import type { Brand, BrandDirectory } from './brand-config';
-import type { CareCase, CaseMessage, CaseStore } from './cases';
+import {
+  CASE_LANES,
+  type CareCase,
+  type CaseLane,
+  type CaseMessage,
+  type CaseStore,
+  moveToLane,
+} from './cases';
 import { type ComplianceProblem, checkOutbound } from './compliance';
+import { applyCorrection, type Correction, InvalidCorrectionError, parseCorrection } from './corrections';
 import type { OutboundMessage, OutboundQueue, OutboxEntry, OutboxStore } from './outbox';
 import type { PiiDetector } from './pii';
 import { replyLimit, withSignature } from './reply-rules';
@@ -144,6 +152,39 @@ export class AgentDesk {
     const { careCase } = await this.load(caseId, version);
     const unique = [...new Set((tags as string[]).map((t) => t.trim()))];
     return this.save({ ...careCase, version: careCase.version + 1, tags: unique }, careCase.version);
+  }
+
+  /**
+   * Moves the case to the reply lane (owed an answer, deadlines from now) or the no-reply lane (every
+   * clock stopped). Moving it to the lane it is in changes nothing.
+   */
+  async moveLane(caseId: string, agent: Agent, lane: unknown, version: unknown): Promise<CareCase> {
+    if (typeof lane !== 'string' || !(CASE_LANES as readonly string[]).includes(lane)) {
+      throw new InvalidRequestError('lane', `one of ${CASE_LANES.map((l) => `"${l}"`).join(', ')}`);
+    }
+    const { careCase, brand } = await this.load(caseId, version);
+    if (careCase.status === 'resolved') throw new InvalidRequestError('case', 'the case is resolved');
+    if ((careCase.lane ?? 'reply') === lane) return careCase;
+    const moved = moveToLane(brand, careCase, lane as CaseLane, `moved by ${agent.id}`, this.now());
+    return this.save(moved, careCase.version);
+  }
+
+  /** Sets what triage read (sentiment, topic, needs a reply) to what the agent says it is. */
+  async correct(
+    caseId: string,
+    agent: Agent,
+    input: Record<string, unknown>,
+  ): Promise<{ before: CareCase; case: CareCase; correction: Correction }> {
+    const { careCase, brand } = await this.load(caseId, input.version);
+    let correction: Correction;
+    try {
+      correction = parseCorrection(input, brand);
+    } catch (error) {
+      if (error instanceof InvalidCorrectionError) throw new InvalidRequestError(error.field, error.message);
+      throw error;
+    }
+    const updated = applyCorrection(brand, careCase, correction, agent.id, this.now());
+    return { before: careCase, case: await this.save(updated, careCase.version), correction };
   }
 
   async addNote(caseId: string, agent: Agent, text: unknown): Promise<void> {

@@ -16,6 +16,39 @@ import { higherPriority, type TriageDecision } from './triage';
 
 export type CaseStatus = 'open' | 'waiting_on_customer' | 'resolved';
 
+export type SentimentTrend = 'improving' | 'worsening' | 'steady';
+
+/** One message's reading, as the case keeps its recent ones. */
+export interface SentimentReading {
+  label: SentimentLabel;
+  scores: Sentiment['scores'];
+  source: Sentiment['source'];
+  note?: string;
+  at: string;
+}
+
+/** How many of the customer's latest readings the case's sentiment and trend look at. */
+export const RECENT_READINGS = 5;
+
+/**
+ * `reply`: the customer is owed an answer, with deadlines. `no_reply`: nothing in the case needs one
+ * (thanks, praise, bare mentions, spam): recorded and visible, never timed, never paged, never
+ * answered by the bot. A case without a lane (written before lanes) is in the reply lane.
+ */
+export const CASE_LANES = ['reply', 'no_reply'] as const;
+export type CaseLane = (typeof CASE_LANES)[number];
+
+/** The lane a case is in (cases written before lanes are in the reply lane). */
+export function laneOf(careCase: Pick<CareCase, 'lane'>): CaseLane {
+  return careCase.lane ?? 'reply';
+}
+
+/** Whether a post needs a reply, and why (core/needs-reply.ts decides). */
+export interface ReplyNeed {
+  needsReply: boolean;
+  reason: string;
+}
+
 export interface CustomerRef {
   platform: Platform;
   id: string;
@@ -52,8 +85,15 @@ export interface CareCase {
   priority: Priority;
   priorityReasons: string[];
   risks: string[];
-  /** The worst reading of the customer's messages on this case (what the queue, reports and pages use). */
+  /**
+   * The worst recent reading of the customer's messages on this case (the last RECENT_READINGS): what
+   * the queue, reports and pages use. A calm follow-up does not hide an angry message just before it.
+   */
   sentiment: SentimentLabel;
+  /** The readings `sentiment` is the worst of, oldest first (cases before trends: absent). */
+  recentReadings?: SentimentReading[];
+  /** The latest reading against the ones before it: calmer (improving), angrier (worsening) or steady. */
+  sentimentTrend?: SentimentTrend;
   /** The reading of the customer's latest message. */
   latestSentiment?: SentimentLabel;
   sentimentScores: Sentiment['scores'];
@@ -62,6 +102,14 @@ export interface CareCase {
   sentimentNote?: string;
   intent: string | null;
   action: TriageDecision['action'];
+  /** Which lane the case is in; absent on cases written before lanes (the reply lane). */
+  lane?: CaseLane;
+  /** Why the case is in its lane: the needs-a-reply reason of the message that put it there, or the agent's move. */
+  laneReason?: string;
+  /** When the case entered the reply lane after starting in the no-reply lane: its reply clocks start here. */
+  replyLaneSince?: string;
+  /** What the case is about: the brand's topic of the latest message that had one (config `topics`). */
+  topic?: string | null;
   customer: CustomerRef;
   /** Our account the customer wrote to, and whether that was the care or the bot account. */
   accountId: string;
@@ -162,6 +210,11 @@ export interface CaseMessage {
   inReplyToId?: string;
   url?: string;
   sentiment?: SentimentLabel;
+  /** Whether triage found the message needs a reply, and why (inbound messages). */
+  needsReply?: boolean;
+  needsReplyReason?: string;
+  /** The brand's topic triage found in the message, if any. */
+  topic?: string;
   /** The post a quote quotes, with its text when the platform sent it. */
   quoted?: { id: string; text?: string };
   /** For outbound messages: "bot", "system" or the agent who wrote it, and why it was sent. */
@@ -259,7 +312,7 @@ export function withNextDeadline(brand: Brand, careCase: CareCase): CareCase {
   const startedAt =
     next.kind === 'next_response'
       ? (careCase.awaitingReplySince ?? careCase.lastInboundAt)
-      : careCase.openedAt;
+      : (careCase.replyLaneSince ?? careCase.openedAt);
   const sla = scheduleSla(brand, previous, { ...next, startedAt });
   return { ...rest, nextDeadlineAt: next.at, nextDeadlineKind: next.kind, ...(sla ? { sla } : {}) };
 }
@@ -268,6 +321,7 @@ export function messageFromInteraction(
   caseId: string,
   interaction: Interaction,
   sentiment: Sentiment,
+  reading?: { need?: ReplyNeed; topic?: string | null },
 ): CaseMessage {
   return {
     caseId,
@@ -286,6 +340,8 @@ export function messageFromInteraction(
     ...(interaction.quoted ? { quoted: interaction.quoted } : {}),
     ...(interaction.source ? { source: interaction.source } : {}),
     sentiment: sentiment.label,
+    ...(reading?.need ? { needsReply: reading.need.needsReply, needsReplyReason: reading.need.reason } : {}),
+    ...(reading?.topic ? { topic: reading.topic } : {}),
   };
 }
 
@@ -305,6 +361,67 @@ function isAsBad(reading: Sentiment['label'], than: Sentiment['label']): boolean
   return SENTIMENT_SEVERITY[reading] >= SENTIMENT_SEVERITY[than];
 }
 
+function readingOf(sentiment: Sentiment, at: string): SentimentReading {
+  return {
+    label: sentiment.label,
+    scores: sentiment.scores,
+    source: sentiment.source,
+    ...(sentiment.note ? { note: sentiment.note } : {}),
+    at,
+  };
+}
+
+/**
+ * The trend of a case's readings, oldest first: the latest against the average of the ones before it
+ * (severity NEGATIVE 3, MIXED 2, NEUTRAL 1, POSITIVE 0); half a step either way is still steady.
+ */
+export function sentimentTrendOf(labels: readonly SentimentLabel[]): SentimentTrend {
+  if (labels.length < 2) return 'steady';
+  const latest = SENTIMENT_SEVERITY[labels.at(-1) as SentimentLabel];
+  const earlier = labels.slice(0, -1);
+  const before = earlier.reduce((sum, label) => sum + SENTIMENT_SEVERITY[label], 0) / earlier.length;
+  if (latest < before - 0.5) return 'improving';
+  if (latest > before + 0.5) return 'worsening';
+  return 'steady';
+}
+
+/**
+ * A new reading on the case: the case's sentiment becomes the worst of its recent readings (the later
+ * of equals), with that reading's scores; the trend compares the new reading with the ones before.
+ * A case from before trends counts its one stored sentiment as its only earlier reading.
+ */
+function withReading(
+  existing: CareCase,
+  sentiment: Sentiment,
+  at: string,
+): Pick<
+  CareCase,
+  'sentiment' | 'sentimentScores' | 'sentimentSource' | 'recentReadings' | 'sentimentTrend'
+> & {
+  sentimentNote?: string;
+} {
+  const earlier: SentimentReading[] = existing.recentReadings ?? [
+    {
+      label: existing.sentiment,
+      scores: existing.sentimentScores,
+      source: existing.sentimentSource,
+      ...(existing.sentimentNote ? { note: existing.sentimentNote } : {}),
+      at: existing.lastInboundAt,
+    },
+  ];
+  const recent = [...earlier, readingOf(sentiment, at)].slice(-RECENT_READINGS);
+  let worst = recent[0] as SentimentReading;
+  for (const reading of recent) if (isAsBad(reading.label, worst.label)) worst = reading;
+  return {
+    sentiment: worst.label,
+    sentimentScores: worst.scores,
+    sentimentSource: worst.source,
+    ...(worst.note ? { sentimentNote: worst.note } : {}),
+    recentReadings: recent,
+    sentimentTrend: sentimentTrendOf(recent.map((r) => r.label)),
+  };
+}
+
 /** The first words of a post, as the queue lists them. */
 function subjectOf(text: string): string {
   return text.length > 140 ? `${text.slice(0, 139)}…` : text;
@@ -316,9 +433,19 @@ export function openNewCase(
   interaction: Interaction,
   sentiment: Sentiment,
   triage: TriageDecision,
+  reading: { need?: ReplyNeed; topic?: string | null } = {},
 ): CareCase {
   const received = new Date(interaction.receivedAt);
   const subject = subjectOf(interaction.text);
+  const needsReply = reading.need?.needsReply ?? true;
+  // Nothing to answer: the no-reply lane, with no clock at all (no deadline, no SLA, no page).
+  const clocks = needsReply
+    ? {
+        awaitingReplySince: interaction.receivedAt,
+        firstResponseDueAt: firstResponseDueAt(brand, interaction, triage.priority, received).toISOString(),
+        resolutionDueAt: resolutionDueAt(brand, interaction, received).toISOString(),
+      }
+    : {};
   return withNextDeadline(brand, {
     caseId: caseIdFor(interaction),
     brandId: brand.id,
@@ -333,8 +460,13 @@ export function openNewCase(
     sentimentSource: sentiment.source,
     ...(sentiment.note ? { sentimentNote: sentiment.note } : {}),
     latestSentiment: sentiment.label,
+    recentReadings: [readingOf(sentiment, interaction.receivedAt)],
+    sentimentTrend: 'steady',
     intent: triage.intent,
     action: triage.action,
+    lane: needsReply ? 'reply' : 'no_reply',
+    ...(reading.need ? { laneReason: reading.need.reason } : {}),
+    ...(reading.topic !== undefined ? { topic: reading.topic } : {}),
     ...(triage.suggestedReply ? { suggestedReply: triage.suggestedReply } : {}),
     ...(triage.botDeclined ? { botDeclined: triage.botDeclined } : {}),
     ...(triage.location ? { location: triage.location, locationBy: triage.locationBy ?? 'text' } : {}),
@@ -348,9 +480,7 @@ export function openNewCase(
     openedAt: interaction.receivedAt,
     lastInboundAt: interaction.receivedAt,
     messageCount: 1,
-    awaitingReplySince: interaction.receivedAt,
-    firstResponseDueAt: firstResponseDueAt(brand, interaction, triage.priority, received).toISOString(),
-    resolutionDueAt: resolutionDueAt(brand, interaction, received).toISOString(),
+    ...clocks,
   });
 }
 
@@ -364,38 +494,19 @@ export function attachToCase(
   interaction: Interaction,
   sentiment: Sentiment,
   triage: TriageDecision,
+  reading: { need?: ReplyNeed; topic?: string | null } = {},
 ): CareCase {
+  const needsReply = reading.need?.needsReply ?? true;
+  if (!needsReply || laneOf(existing) === 'no_reply') {
+    return attachWithoutReplyOwed(brand, existing, interaction, sentiment, triage, reading);
+  }
   const received = new Date(interaction.receivedAt);
-  const priority = higherPriority(existing.priority, triage.priority);
-  const raised = priority !== existing.priority;
+  const fromMessage = withMessage(existing, interaction, sentiment, triage, reading);
+  const priority = fromMessage.priority;
   const updated: CareCase = {
-    ...existing,
-    version: existing.version + 1,
+    ...fromMessage,
     status: 'open',
-    priority,
-    priorityReasons: raised ? triage.priorityReasons : existing.priorityReasons,
-    risks: [...new Set([...existing.risks, ...triage.risks])],
-    // The case's sentiment is its worst reading: a neutral follow-up does not make an angry case calm.
-    ...(isAsBad(sentiment.label, existing.sentiment)
-      ? {
-          sentiment: sentiment.label,
-          sentimentScores: sentiment.scores,
-          sentimentSource: sentiment.source,
-          ...(sentiment.note ? { sentimentNote: sentiment.note } : {}),
-        }
-      : {}),
-    latestSentiment: sentiment.label,
-    intent: triage.intent ?? existing.intent,
-    ...(triage.suggestedReply ? { suggestedReply: triage.suggestedReply } : {}),
     action: triage.action === 'escalate' ? 'escalate' : existing.action,
-    // A case keeps the location it was opened with; one opened without gains the first one named.
-    ...(!existing.location && triage.location
-      ? { location: triage.location, locationBy: triage.locationBy ?? 'text' }
-      : {}),
-    lastInboundAt: [interaction.receivedAt, existing.lastInboundAt].sort().at(-1) as string,
-    // Messages can arrive out of order: the latest words are those of the latest post.
-    ...(interaction.receivedAt >= existing.lastInboundAt ? { latestText: subjectOf(interaction.text) } : {}),
-    messageCount: existing.messageCount + 1,
     awaitingReplySince: existing.awaitingReplySince ?? interaction.receivedAt,
   };
   if (existing.status === 'waiting_on_customer' && existing.pausedAt && existing.resolutionDueAt) {
@@ -409,13 +520,135 @@ export function attachToCase(
     delete updated.pausedAt;
   }
   if (!existing.firstRespondedAt) {
-    const sooner = firstResponseDueAt(brand, existing, priority, new Date(existing.openedAt)).toISOString();
+    const sooner = firstResponseDueAt(
+      brand,
+      existing,
+      priority,
+      new Date(existing.replyLaneSince ?? existing.openedAt),
+    ).toISOString();
     if (!existing.firstResponseDueAt || sooner < existing.firstResponseDueAt)
       updated.firstResponseDueAt = sooner;
   } else if (!existing.nextResponseDueAt) {
     updated.nextResponseDueAt = nextResponseDueAt(brand, existing, priority, received).toISOString();
   }
   return withNextDeadline(brand, updated);
+}
+
+/** What any new message of the customer changes on the case, whatever it owes: readings, words, counts. */
+function withMessage(
+  existing: CareCase,
+  interaction: Interaction,
+  sentiment: Sentiment,
+  triage: TriageDecision,
+  reading: { need?: ReplyNeed; topic?: string | null },
+): CareCase {
+  const priority = higherPriority(existing.priority, triage.priority);
+  const raised = priority !== existing.priority;
+  // The note belongs to the reading the case shows: withReading sets it again when that one has one.
+  const { sentimentNote: _note, ...rest } = existing;
+  return {
+    ...rest,
+    version: existing.version + 1,
+    priority,
+    priorityReasons: raised ? triage.priorityReasons : existing.priorityReasons,
+    risks: [...new Set([...existing.risks, ...triage.risks])],
+    ...withReading(existing, sentiment, interaction.receivedAt),
+    latestSentiment: sentiment.label,
+    intent: triage.intent ?? existing.intent,
+    // A message about nothing in particular ("thanks!") leaves the case's topic as it was.
+    ...(reading.topic ? { topic: reading.topic } : {}),
+    ...(triage.suggestedReply ? { suggestedReply: triage.suggestedReply } : {}),
+    // A case keeps the location it was opened with; one opened without gains the first one named.
+    ...(!existing.location && triage.location
+      ? { location: triage.location, locationBy: triage.locationBy ?? 'text' }
+      : {}),
+    lastInboundAt: [interaction.receivedAt, existing.lastInboundAt].sort().at(-1) as string,
+    // Messages can arrive out of order: the latest words are those of the latest post.
+    ...(interaction.receivedAt >= existing.lastInboundAt ? { latestText: subjectOf(interaction.text) } : {}),
+    messageCount: existing.messageCount + 1,
+  };
+}
+
+/**
+ * A message that needs no reply, or one on a case in the no-reply lane. On a no-reply case, a message
+ * that needs a reply moves the case to the reply lane with every clock started from that message; one
+ * that does not leaves it untimed. On a reply-lane case, a message that needs no reply ("thanks, all
+ * sorted") is recorded without starting a clock: the case stays as it was (waiting on the customer
+ * stays waiting; an answer still owed stays owed, on its own deadline).
+ */
+function attachWithoutReplyOwed(
+  brand: Brand,
+  existing: CareCase,
+  interaction: Interaction,
+  sentiment: Sentiment,
+  triage: TriageDecision,
+  reading: { need?: ReplyNeed; topic?: string | null },
+): CareCase {
+  const updated = withMessage(existing, interaction, sentiment, triage, reading);
+  const needsReply = reading.need?.needsReply ?? true;
+  if (laneOf(existing) === 'reply') return withNextDeadline(brand, updated);
+  if (!needsReply) {
+    return withNextDeadline(brand, {
+      ...updated,
+      status: existing.status === 'resolved' ? 'open' : existing.status,
+    });
+  }
+  const received = new Date(interaction.receivedAt);
+  return withNextDeadline(brand, {
+    ...replyLaneClocks(brand, updated, interaction.receivedAt, received),
+    action: triage.action === 'escalate' ? 'escalate' : triage.action,
+    ...(reading.need ? { laneReason: reading.need.reason } : {}),
+  });
+}
+
+/**
+ * A case entering the reply lane at `since` (a customer's message that needs a reply, or an agent's
+ * move): open, owed an answer from then, with its first (or next) response and resolution deadlines
+ * counted from then.
+ */
+function replyLaneClocks(brand: Brand, careCase: CareCase, since: string, from: Date): CareCase {
+  const { pausedAt: _paused, ...rest } = careCase;
+  return {
+    ...rest,
+    status: 'open',
+    lane: 'reply',
+    replyLaneSince: since,
+    awaitingReplySince: since,
+    ...(careCase.firstRespondedAt
+      ? { nextResponseDueAt: nextResponseDueAt(brand, careCase, careCase.priority, from).toISOString() }
+      : { firstResponseDueAt: firstResponseDueAt(brand, careCase, careCase.priority, from).toISOString() }),
+    resolutionDueAt: resolutionDueAt(brand, careCase, from).toISOString(),
+  };
+}
+
+/**
+ * An agent moves a case to a lane. To the reply lane: owed an answer from now, deadlines from now.
+ * To the no-reply lane: every clock stops (no deadline, no SLA step, no page); what was missed stays
+ * on the record (slaHistory).
+ */
+export function moveToLane(
+  brand: Brand,
+  careCase: CareCase,
+  lane: CaseLane,
+  reason: string,
+  now: Date,
+): CareCase {
+  const base: CareCase = { ...careCase, version: careCase.version + 1, laneReason: reason };
+  if (lane === 'reply') return withNextDeadline(brand, replyLaneClocks(brand, base, now.toISOString(), now));
+  const {
+    awaitingReplySince: _waiting,
+    firstResponseDueAt: _first,
+    nextResponseDueAt: _next,
+    resolutionDueAt: _resolution,
+    pausedAt: _paused,
+    replyLaneSince: _since,
+    ...rest
+  } = base;
+  return withNextDeadline(brand, {
+    ...rest,
+    lane: 'no_reply',
+    status: careCase.status === 'resolved' ? 'resolved' : 'open',
+  });
 }
 
 /** What sending a reply does to the case's clocks. */
@@ -442,7 +675,12 @@ export function applySentReply(
     }
     delete updated.awaitingReplySince;
     delete updated.nextResponseDueAt;
-  } else if (answers && careCase.status !== 'resolved' && !updated.nextResponseDueAt) {
+  } else if (
+    answers &&
+    careCase.status !== 'resolved' &&
+    laneOf(careCase) === 'reply' &&
+    !updated.nextResponseDueAt
+  ) {
     // The newer message now runs on the next-response clock, from when it arrived.
     updated.nextResponseDueAt = nextResponseDueAt(
       brand,

@@ -8,6 +8,7 @@ import {
   type CustomerRef,
   caseIdFor,
   customerOf,
+  laneOf,
   messageFromInteraction,
   openNewCase,
   outboundMessage,
@@ -18,6 +19,7 @@ import type { Interaction } from './interaction';
 import { notifyLocalManagers } from './local-managers';
 import { locateInteraction } from './locations';
 import { completeMention, type MentionContentReader } from './mention-content';
+import { decideNeedsReply } from './needs-reply';
 import { type Page, type PagingDeps, raisePage, riskPageId } from './paging';
 import { LocalPiiDetector, maskPii, type PiiDetector } from './pii';
 import {
@@ -31,6 +33,7 @@ import {
 import { assignCase, type RoutingDeps, routingExtras, routingOf, withRouting } from './routing/dispatch';
 import type { Sentiment, SentimentClassifier } from './sentiment';
 import { countNegativePost, SPIKE_BUCKET_MS, type VolumeCounter } from './spike';
+import { topicMatcherFor } from './topics';
 import { decideTriage, riskDetectorFor, type TriageDecision, type TriageInput } from './triage';
 import { listeningNeedsCare } from './x-intake/listening';
 
@@ -247,6 +250,17 @@ async function recordOne(
         return { status: 'skipped', reason: `listening: ${need.reason}` };
       }
     }
+    // Does it need a reply? Thanks, praise, bare mentions and spam go to the no-reply lane: recorded,
+    // never timed, paged or answered. A message on a case still owed an answer is in a conversation.
+    const need = decideNeedsReply({
+      text: interaction.text,
+      sentiment: sentiment.label,
+      risks: triage.risks,
+      private: interaction.visibility === 'private',
+      intent: triage.intent,
+      inConversation: Boolean(open && laneOf(open) === 'reply'),
+    });
+    const reading = { need, topic: topicMatcherFor(brand.topics).match(interaction.text).topic };
     const abusive = Boolean(profile?.abusive);
     // Pages and replies are queued before the case is written, under ids that make them happen once:
     // if the write fails and the record is retried, nothing is paged or sent twice, and nothing is lost.
@@ -254,11 +268,11 @@ async function recordOne(
       await raisePage(riskPage(brand, caseId, stored, triage, deps.paging.linkFor(caseId)), deps.paging);
     }
     if (open) {
-      const updated = attachToCase(brand, open, stored, sentiment, triage);
+      const updated = attachToCase(brand, open, stored, sentiment, triage, reading);
       const outcome = await deps.store.attachMessage(
         updated,
         open.version,
-        messageFromInteraction(open.caseId, stored, sentiment),
+        messageFromInteraction(open.caseId, stored, sentiment, reading),
       );
       if (outcome === 'duplicate') return { status: 'duplicate' };
       if (outcome === 'written') {
@@ -272,7 +286,8 @@ async function recordOne(
       continue;
     }
     let reply: string | undefined;
-    if (deps.replies && !abusive) {
+    // Nothing is sent for a post that needs no reply: not the bot, not an out-of-hours acknowledgement.
+    if (deps.replies && !abusive && need.needsReply) {
       ({ triage, reply } = await writeFirstReply(
         brand,
         interaction,
@@ -284,7 +299,7 @@ async function recordOne(
       ));
     }
     const opened = {
-      ...openNewCase(brand, stored, sentiment, triage),
+      ...openNewCase(brand, stored, sentiment, triage, reading),
       ...(earlier.previous ? { previousCaseId: earlier.previous } : {}),
     };
     // The team is picked once, when the case opens, by the rules in force (a location triage tagged included).
@@ -306,7 +321,7 @@ async function recordOne(
     }
     const outcome = await deps.store.openCase(
       careCase,
-      messageFromInteraction(careCase.caseId, stored, sentiment),
+      messageFromInteraction(careCase.caseId, stored, sentiment, reading),
     );
     if (outcome === 'duplicate') return { status: 'duplicate' };
     if (outcome === 'written') {

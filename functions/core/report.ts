@@ -1,5 +1,5 @@
 import { localDateOf } from './calendar';
-import type { CareCase } from './cases';
+import { type CareCase, laneOf } from './cases';
 
 /** Response rate and response times per brand and channel: what a team lead reads first. */
 export interface ReportRow {
@@ -23,6 +23,23 @@ export interface ReportRow {
   breaches: number;
   negative: number;
   open: number;
+  /**
+   * Cases in the no-reply lane (thanks, praise, bare mentions, spam): counted in `cases`, never timed.
+   * `responseRate` keeps its meaning over every case; `replyLaneResponseRate` is over the cases that
+   * needed an answer.
+   */
+  noReply: number;
+  replyLaneResponseRate: number;
+}
+
+/** Cases per brand and topic (the brand's config `topics`; `null`: no topic found). */
+export interface TopicRow {
+  brandId: string;
+  topic: string | null;
+  cases: number;
+  noReply: number;
+  negative: number;
+  answered: number;
 }
 
 export interface Percentiles {
@@ -40,10 +57,13 @@ export function percentile(sorted: number[], p: number): number | null {
 
 /** Seconds from opening to the first response, of the cases answered, sorted. */
 function firstResponseSeconds(group: CareCase[]): number[] {
-  return group
-    .filter((c) => c.firstRespondedAt)
-    .map((c) => (Date.parse(c.firstRespondedAt!) - Date.parse(c.openedAt)) / 1000)
-    .sort((a, b) => a - b);
+  return (
+    group
+      .filter((c) => c.firstRespondedAt)
+      // A case that started in the no-reply lane owed an answer only from when it entered the reply lane.
+      .map((c) => (Date.parse(c.firstRespondedAt!) - Date.parse(c.replyLaneSince ?? c.openedAt)) / 1000)
+      .sort((a, b) => a - b)
+  );
 }
 
 /** Whether the FAQ bot gave the case its first response (cases before firstResponseBy: it resolved them). */
@@ -90,9 +110,43 @@ export function buildReport(cases: CareCase[]): ReportRow[] {
         breaches: breachCount(group),
         negative: group.filter((c) => c.sentiment === 'NEGATIVE' || c.sentiment === 'MIXED').length,
         open: group.filter((c) => c.status !== 'resolved').length,
+        noReply: group.filter((c) => laneOf(c) === 'no_reply').length,
+        replyLaneResponseRate: rateOf(group.filter((c) => laneOf(c) === 'reply')),
       };
     })
     .sort((a, b) => a.brandId.localeCompare(b.brandId) || a.channel.localeCompare(b.channel));
+}
+
+function rateOf(group: CareCase[]): number {
+  return group.length ? group.filter((c) => c.firstRespondedAt).length / group.length : 0;
+}
+
+/** Cases per brand and topic, most cases first (cases opened before topics count as no topic). */
+export function buildTopicReport(cases: CareCase[]): TopicRow[] {
+  const groups = new Map<string, { brandId: string; topic: string | null; group: CareCase[] }>();
+  for (const careCase of cases) {
+    const topic = careCase.topic ?? null;
+    const key = `${careCase.brandId}|${topic ?? ''}`;
+    const entry = groups.get(key) ?? { brandId: careCase.brandId, topic, group: [] };
+    entry.group.push(careCase);
+    groups.set(key, entry);
+  }
+  return [...groups.values()]
+    .map(({ brandId, topic, group }) => ({
+      brandId,
+      topic,
+      cases: group.length,
+      noReply: group.filter((c) => laneOf(c) === 'no_reply').length,
+      negative: group.filter((c) => c.sentiment === 'NEGATIVE' || c.sentiment === 'MIXED').length,
+      answered: group.filter((c) => c.firstRespondedAt).length,
+    }))
+    .sort(
+      (a, b) =>
+        a.brandId.localeCompare(b.brandId) ||
+        b.cases - a.cases ||
+        Number(a.topic === null) - Number(b.topic === null) ||
+        (a.topic ?? '').localeCompare(b.topic ?? ''),
+    );
 }
 
 function duration(seconds: number | null): string {
@@ -103,7 +157,11 @@ function duration(seconds: number | null): string {
 }
 
 /** The report as a plain-text table. */
-export function formatReport(rows: ReportRow[], period: { from: string; to: string }): string {
+export function formatReport(
+  rows: ReportRow[],
+  period: { from: string; to: string },
+  topics?: TopicRow[],
+): string {
   const header = [
     'brand',
     'channel',
@@ -119,6 +177,7 @@ export function formatReport(rows: ReportRow[], period: { from: string; to: stri
     'breaches',
     'negative',
     'open',
+    'no reply',
   ];
   const body = rows.map((r) => [
     r.brandId,
@@ -135,6 +194,7 @@ export function formatReport(rows: ReportRow[], period: { from: string; to: stri
     String(r.breaches),
     String(r.negative),
     String(r.open),
+    String(r.noReply ?? 0),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => (row[i] as string).length)));
   const line = (cells: string[]) =>
@@ -142,7 +202,26 @@ export function formatReport(rows: ReportRow[], period: { from: string; to: stri
       .map((c, i) => c.padEnd(widths[i] as number))
       .join('  ')
       .trimEnd();
-  return [`Cases opened ${period.from} – ${period.to}`, line(header), ...body.map(line)].join('\n');
+  const table = [`Cases opened ${period.from} – ${period.to}`, line(header), ...body.map(line)];
+  if (!topics?.length) return table.join('\n');
+  const topicHeader = ['brand', 'topic', 'cases', 'no reply', 'negative', 'answered'];
+  const topicBody = topics.map((t) => [
+    t.brandId,
+    t.topic ?? '(none)',
+    String(t.cases),
+    String(t.noReply),
+    String(t.negative),
+    String(t.answered),
+  ]);
+  const topicWidths = topicHeader.map((h, i) =>
+    Math.max(h.length, ...topicBody.map((row) => (row[i] as string).length)),
+  );
+  const topicLine = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(topicWidths[i] as number))
+      .join('  ')
+      .trimEnd();
+  return [...table, '', 'By topic', topicLine(topicHeader), ...topicBody.map(topicLine)].join('\n');
 }
 
 export interface SeriesPoint {

@@ -80,3 +80,14 @@ export class TopicMatcher {
     return { topic: best.topic, matched: best.matched };
   }
 }
+
+const matchers = new WeakMap<readonly TopicDefinition[], TopicMatcher>();
+/** One matcher per topic list (a brand's config), compiled on first use. */
+export function topicMatcherFor(topics: readonly TopicDefinition[]): TopicMatcher {
+  let matcher = matchers.get(topics);
+  if (!matcher) {
+    matcher = new TopicMatcher(topics);
+    matchers.set(topics, matcher);
+  }
+  return matcher;
+}

@@ -11,6 +11,7 @@ import { DynamoAccountStatusStore } from '../adapters/aws/dynamo-account-status'
 import { DynamoAgentRegistry } from '../adapters/aws/dynamo-agent-registry';
 import { DynamoAuditLog } from '../adapters/aws/dynamo-audit-log';
 import { DynamoCaseStore } from '../adapters/aws/dynamo-case-store';
+import { DynamoCorrectionStore } from '../adapters/aws/dynamo-correction-store';
 import { DynamoOutboxStore } from '../adapters/aws/dynamo-outbox-store';
 import { DynamoRateLimiter } from '../adapters/aws/dynamo-rate-limiter';
 import { DynamoRoutingStore } from '../adapters/aws/dynamo-routing-store';
@@ -635,6 +636,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
             pages,
             agents,
             audit,
+            labels: new DynamoCorrectionStore(dynamo.client, LOCAL_TABLE_NAME),
             authenticator: createAuthenticator(agents, options.apiToken),
             auth: 'token',
             // Locally the embedded SNS records the subscription; pages reach onPage and the console print.

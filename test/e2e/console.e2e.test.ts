@@ -513,3 +513,104 @@ if (missing && process.env.CI) throw new Error(`CI needs Chromium for the consol
   },
   240_000,
 );
+
+(missing ? test.skip : test)(
+  'the no-reply lane in the console: a thank-you waits in its own tab, untimed; the agent moves it to the reply lane and corrects its topic, one click each',
+  async () => {
+    let system: LocalSystem | undefined;
+    let browser: Awaited<ReturnType<typeof launchChromium>> | undefined;
+    try {
+      system = await startLocalSystem({
+        brandConfig: demoConfig(),
+        port: 0,
+        apiToken: API_TOKEN,
+        xConsumerSecret: X_SECRET,
+        visibilityTimeoutSeconds: 1,
+      });
+      const local = system;
+      await addAgents(local, [['lina', 'Lina', 'agent', 'demoair']]);
+      const thanks = 'x-1896000000000000001';
+      const complaint = `x-${MORNING[0]!.id}`;
+      await postX(
+        local.url,
+        mention({
+          id: thanks.slice(2),
+          author: '7301',
+          handle: 'happy',
+          name: 'Hap Py',
+          text: '@DemoAir thanks, loved it!',
+        }),
+      );
+      await postX(local.url, mention(MORNING[0]!));
+      await waitFor('both cases', async () =>
+        (await local.store.getCase(thanks)) && (await local.store.getCase(complaint)) ? true : undefined,
+      );
+
+      browser = await launchChromium();
+      const page = await browser.context.newPage();
+      page.setDefaultTimeout(60_000);
+      const problems: string[] = [];
+      page.on('pageerror', (error) => problems.push(error.message));
+      await page.goto(`${local.url}/#token=${tokens.lina}`);
+      // The queue opens on the cases that need a reply.
+      await page.locator(`tr.case-row[data-case-id="${complaint}"]`).waitFor();
+      assert.equal(await page.locator(`tr.case-row[data-case-id="${thanks}"]`).count(), 0);
+      await page.locator('[data-lane=no_reply]', { hasText: 'No reply needed (1)' }).click();
+      const row = page.locator(`tr.case-row[data-case-id="${thanks}"]`);
+      await row.waitFor();
+      assert.equal(await page.locator(`tr.case-row[data-case-id="${complaint}"]`).count(), 0);
+      assert.equal(await row.locator('[data-topic]').textContent(), 'praise');
+      await checkAccessible(page, 'no-reply lane');
+
+      await row.locator('a.subject').click();
+      await page.locator('[data-testid=case-lane]', { hasText: 'No reply needed' }).waitFor();
+      assert.match((await page.locator('.big-due').textContent()) ?? '', /no reply needed: not timed/);
+      await page.locator('[data-testid=lane]', { hasText: 'Needs a reply after all' }).click();
+      await page.locator('.toast', { hasText: 'Moved to the reply lane' }).waitFor();
+      await page.locator('.big-due .timer').waitFor();
+      await page.locator('[data-testid=lane]', { hasText: 'No reply needed' }).waitFor();
+      // The move is on the case's audit trail (read with the case).
+      await page.reload();
+      await page.locator('[data-testid=audit] li', { hasText: 'moved the case between lanes' }).waitFor();
+      const moved = (await local.store.getCase(thanks))!;
+      assert.equal(moved.lane, 'reply');
+      assert.ok(moved.nextDeadlineAt);
+      // The customer writes again, angry: the case's sentiment is the worst recent reading, worsening.
+      await postX(
+        local.url,
+        mention({
+          id: '1896000000000000002',
+          author: '7301',
+          handle: 'happy',
+          name: 'Hap Py',
+          text: '@DemoAir and now my bag is lost. Terrible, nobody answers.',
+        }),
+      );
+      await page
+        .locator('.case-title .sentiment', { hasText: 'negative · worsening' })
+        .waitFor({ timeout: 90_000 });
+      // The agent corrects the topic in one click: the case changes, and the correction is a labelled example.
+      await page.locator('[data-correct-topic=delay]').click();
+      await page.locator('.toast', { hasText: 'Corrected' }).waitFor();
+      await page.locator('[data-testid=case-topic]', { hasText: 'Topic: delay' }).waitFor();
+      assert.equal(await page.locator('[data-correct-topic=delay]').getAttribute('aria-pressed'), 'true');
+      const exported = await fetch(`${local.url}/api/labels?brand=demoair`, {
+        headers: { authorization: `Bearer ${API_TOKEN}` },
+      });
+      const [label] = (await exported.text())
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line));
+      assert.deepEqual([label.caseId, label.agentId, label.corrected], [thanks, 'lina', { topic: 'delay' }]);
+      await checkAccessible(page, 'no-reply lane case');
+      assert.deepEqual(
+        inaccessible.filter((v) => v.startsWith('no-reply lane')),
+        [],
+      );
+      assert.deepEqual(problems, []);
+    } finally {
+      await browser?.close();
+      await system?.stop();
+    }
+  },
+);

@@ -12,6 +12,7 @@ import type {
   WriteOutcome,
 } from '../../functions/core/cases';
 import { recordedKey } from '../../functions/core/cases';
+import type { CorrectionStore, LabelledExample } from '../../functions/core/corrections';
 import type { EscalationState } from '../../functions/core/escalation';
 import {
   type AccountEvent,
@@ -652,5 +653,18 @@ export class InMemoryRoutingStore implements RoutingStore {
   async release(agentId: string, caseId: string) {
     const state = this.stateOf(agentId);
     state.openCaseIds = state.openCaseIds.filter((id) => id !== caseId);
+  }
+}
+
+/** Labelled examples (agents' corrections) in memory, per brand by time. */
+export class InMemoryCorrectionStore implements CorrectionStore {
+  readonly examples: LabelledExample[] = [];
+  async add(example: LabelledExample) {
+    this.examples.push(example);
+  }
+  async listForBrand(brandId: string, from: string, to: string) {
+    return this.examples
+      .filter((e) => e.brandId === brandId && e.at >= from && e.at <= `${to}#~`)
+      .sort((a, b) => a.at.localeCompare(b.at));
   }
 }

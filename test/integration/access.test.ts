@@ -152,6 +152,8 @@ function requestAgainst(
     'case.claim': { version: target.version },
     'case.assign': { version: target.version, assignee: target.agentId },
     'case.tags': { version: target.version, tags: ['moved'] },
+    'case.lane': { version: target.version, lane: 'no_reply' },
+    'case.correction': { version: target.version, sentiment: 'NEUTRAL' },
     'case.notes': { text: 'a note' },
     'case.reply': {
       version: target.version,

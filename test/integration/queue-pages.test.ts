@@ -93,6 +93,9 @@ test('2,500 open cases: counts over all of them, and every case once when paged 
     waiting_on_customer: TOTAL / 10,
     unassigned: TOTAL - TOTAL / 5,
     breached: TOTAL - TOTAL / 10,
+    // Every case here is owed an answer: the reply lane (cases before lanes count there too).
+    reply: TOTAL,
+    no_reply: 0,
   });
   assert.equal(first.cases.length, 200);
   assert.equal(typeof first.next, 'string');

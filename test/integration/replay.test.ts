@@ -6,7 +6,7 @@ import { afterAll, beforeAll, test } from '@jest/globals';
 import { formatReplayReport, runReplayCommand } from '../../functions/cli/replay-command';
 import { type LocalSystem, startLocalSystem } from '../../functions/local-runtime/runtime';
 import { demoConfig } from '../helpers';
-import { API_TOKEN, X_SECRET } from './support';
+import { API_TOKEN, loadScale, X_SECRET } from './support';
 
 const dir = mkdtempSync(join(tmpdir(), 'socialcare-replay-'));
 let system: LocalSystem;
@@ -46,7 +46,8 @@ test('replay of a corpus-format CSV: cases, joined messages, a page and no loss'
     token: API_TOKEN,
     config: demoConfig(),
     rate: 50,
-    settleMs: 15_000,
+    // Without progress for this long the replay stops waiting: longer on a loaded machine.
+    settleMs: 15_000 * loadScale(),
   });
   assert.equal(report.format, 'csv');
   assert.equal(report.inbound, 4);

@@ -26,6 +26,7 @@ const SUPERVISOR: ReadonlySet<Action> = new Set([
   'customer.abuse',
   'report.read',
   'audit.read',
+  'label.export',
   'data.export',
   'agent.list',
   'account.list',

@@ -15,6 +15,7 @@ import {
   InMemoryAgentRegistry,
   InMemoryAuditLog,
   InMemoryCaseStore,
+  InMemoryCorrectionStore,
   InMemoryOutboxStore,
   InMemoryPageStore,
   RecordingOutboundQueue,
@@ -38,6 +39,7 @@ function agentApi() {
     desk: new AgentDesk({ directory, store, outbox, queue, pii: new LocalPiiDetector() }),
     agents,
     audit: new InMemoryAuditLog(),
+    labels: new InMemoryCorrectionStore(),
     authenticator: createAuthenticator(agents, ADMIN_TOKEN),
     auth: 'token',
   });

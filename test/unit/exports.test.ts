@@ -29,6 +29,7 @@ import {
   InMemoryAgentRegistry,
   InMemoryAuditLog,
   InMemoryCaseStore,
+  InMemoryCorrectionStore,
   InMemoryOutboxStore,
   InMemoryPageStore,
   RecordingOutboundQueue,
@@ -320,6 +321,7 @@ describe('GET /api/exports/{kind}: brand scoping and roles', () => {
   const api = createAgentApi({
     store,
     directory,
+    labels: new InMemoryCorrectionStore(),
     pages: new InMemoryPageStore(),
     desk: new AgentDesk({
       directory,

@@ -76,8 +76,13 @@ test('a duplicate inside one batch is recorded once', async () => {
 
 test('the customer writing again joins the open case; priority only rises and the deadline only comes sooner', async () => {
   const { store, deps } = setup((text) => (text.includes('thanks') ? 'POSITIVE' : 'NEGATIVE'));
-  await recordInteractions([mention('1', { text: '@DemoAir thanks, lovely crew today' })], deps);
+  // Praise that asks for something needs a reply (thanks alone would go to the no-reply lane).
+  await recordInteractions(
+    [mention('1', { text: '@DemoAir thanks, lovely crew today, please pass it on to them' })],
+    deps,
+  );
   assert.equal(store.cases.get('x-1')?.priority, 'low');
+  assert.equal(store.cases.get('x-1')?.lane, 'reply');
   const [outcome] = await recordInteractions(
     [
       mention('2', {

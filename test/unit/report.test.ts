@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from '@jest/globals';
 import type { CareCase } from '../../functions/core/cases';
-import { buildReport, buildSeries, formatReport, percentile } from '../../functions/core/report';
+import {
+  buildReport,
+  buildSeries,
+  buildTopicReport,
+  formatReport,
+  percentile,
+} from '../../functions/core/report';
 
 const base = {
   brandId: 'demoair',
@@ -106,4 +112,43 @@ test('first responses by the FAQ bot and by agents are reported apart, per chann
   const table = formatReport(buildReport(cases), { from: 'a', to: 'b' });
   assert.match(table.split('\n')[1] ?? '', /agents p50 +bot p50/);
   assert.match(table.split('\n')[2] ?? '', /10m +3s/);
+});
+
+test('the no-reply lane is counted apart; topics get their own rows; a case moved to the reply lane is timed from then', () => {
+  const cases = [
+    { ...base, lane: 'no_reply', topic: 'praise' },
+    { ...base, lane: 'no_reply', topic: null },
+    { ...base, lane: 'reply', topic: 'baggage', sentiment: 'NEGATIVE', firstRespondedAt: at(600) },
+    {
+      ...base,
+      lane: 'reply',
+      topic: 'baggage',
+      replyLaneSince: at(3600),
+      firstRespondedAt: at(3660),
+    },
+    { ...base, topic: 'delay' },
+  ] as unknown as CareCase[];
+  const [row] = buildReport(cases);
+  assert.deepEqual(
+    [row?.cases, row?.answered, row?.responseRate, row?.noReply, row?.replyLaneResponseRate],
+    [5, 2, 0.4, 2, 2 / 3],
+  );
+  assert.deepEqual(row?.firstResponseSeconds, { p50: 60, p90: 600, p95: 600 });
+  const topics = buildTopicReport(cases);
+  assert.deepEqual(
+    topics.map((t) => [t.topic, t.cases, t.noReply, t.negative, t.answered]),
+    [
+      ['baggage', 2, 0, 1, 2],
+      ['delay', 1, 0, 0, 0],
+      ['praise', 1, 1, 0, 0],
+      [null, 1, 1, 0, 0],
+    ],
+  );
+  const text = formatReport([row!], { from: 'a', to: 'b' }, topics);
+  assert.match(text, /no reply/);
+  assert.match(
+    text,
+    /By topic\nbrand\s+topic\s+cases\s+no reply\s+negative\s+answered\ndemoair\s+baggage\s+2\s+0\s+1\s+2/,
+  );
+  assert.match(text, /demoair\s+\(none\)\s+1\s+1/);
 });

@@ -78,7 +78,8 @@ beforeEach(async () => {
   deps = {
     directory,
     store,
-    sentiment: new StubSentiment(),
+    // Thanks read as positive (the no-reply lane); everything else as the complaints these tests send.
+    sentiment: new StubSentiment((text) => (/thank you/i.test(text) ? 'POSITIVE' : 'NEGATIVE')),
     routing: { routing, cases: store, agents, now: () => clock },
   };
   await agents.addAgent(agent('ann', ['baggage'], 2));
@@ -105,6 +106,14 @@ describe('assigning new cases', () => {
       filled.map((c) => [c.caseId, c.assignee]),
       [[cases[4]!.caseId, 'ann']],
     );
+  });
+
+  test('a case in the no-reply lane is routed to its team but takes no agent: a thank-you uses no capacity', async () => {
+    const thanks = await record('t1', '@DemoAir thank you so much, lovely crew today!');
+    const stored = store.cases.get(thanks.caseId)!;
+    assert.equal(stored.lane, 'no_reply');
+    assert.equal(stored.assignee, undefined);
+    assert.deepEqual((await routing.getAgentState('cat'))?.openCaseIds, []);
   });
 
   test('a returning customer gets their last agent; away or too late: the team decides', async () => {

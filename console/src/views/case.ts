@@ -65,6 +65,8 @@ const AUDIT_NAMES: Record<string, string> = {
   private_reply: 'replied privately',
   note: 'added a note',
   tag: 'changed the tags',
+  lane: 'moved the case between lanes',
+  correction: 'corrected the triage reading',
   resolve: 'resolved',
   abuse_mark: 'marked the customer abusive',
   abuse_unmark: 'lifted the abuse mark',
@@ -364,6 +366,93 @@ export const caseView: View = (root, context, [caseId = '']) => {
       void loadAssignees();
     });
 
+  const moveLane = () =>
+    act('lane', async () => {
+      const lane = shown!.case.lane === 'no_reply' ? 'reply' : 'no_reply';
+      const { case: updated } = await context.api.send<{ case: CareCase }>('PUT', `${path}/lane`, {
+        version: shown!.case.version,
+        lane,
+      });
+      afterChange(
+        updated,
+        lane === 'reply' ? 'Moved to the reply lane: the clock runs.' : 'Moved to no reply needed.',
+      );
+    });
+
+  /** One click: sentiment, topic or needs-a-reply set to what the agent says; kept as a labelled example. */
+  const correct = (correction: { sentiment?: string; topic?: string | null; needsReply?: boolean }) =>
+    act('correct', async () => {
+      const { case: updated } = await context.api.send<{ case: CareCase }>('PUT', `${path}/correction`, {
+        version: shown!.case.version,
+        ...correction,
+      });
+      afterChange(updated, 'Corrected: kept as an example for training.');
+    });
+
+  /** The "correct triage" buttons: the current reading pressed, the others one click away. */
+  function correctionCard(c: CareCase) {
+    if (!context.can('case.correct')) return null;
+    const choice = (
+      label: string,
+      pressed: boolean,
+      attributes: Record<string, string>,
+      correction: Parameters<typeof correct>[0],
+    ) =>
+      h(
+        'button',
+        {
+          class: `btn small ${pressed ? 'primary' : 'ghost'}`,
+          'aria-pressed': String(pressed),
+          disabled: busy !== undefined || isResolved(),
+          onclick: () => (pressed ? undefined : void correct(correction)),
+          ...attributes,
+        },
+        label,
+      );
+    const topics = brand()?.topics ?? [];
+    return card(
+      'Correct triage',
+      h('p', { class: 'muted' }, 'One click fixes the case and teaches the model (kept per brand, audited).'),
+      h(
+        'div',
+        { class: 'row correct-row', role: 'group', 'aria-label': 'Sentiment' },
+        ['NEGATIVE', 'NEUTRAL', 'POSITIVE'].map((s) =>
+          choice(s.toLowerCase(), c.sentiment === s, { 'data-correct-sentiment': s }, { sentiment: s }),
+        ),
+      ),
+      topics.length
+        ? h(
+            'div',
+            { class: 'row correct-row', role: 'group', 'aria-label': 'Topic' },
+            [...topics, ''].map((t) =>
+              choice(
+                t || 'no topic',
+                (c.topic ?? '') === t,
+                { 'data-correct-topic': t || 'none' },
+                { topic: t || null },
+              ),
+            ),
+          )
+        : null,
+      h(
+        'div',
+        { class: 'row correct-row', role: 'group', 'aria-label': 'Needs a reply' },
+        choice(
+          'needs a reply',
+          c.lane !== 'no_reply',
+          { 'data-correct-needs': 'true' },
+          { needsReply: true },
+        ),
+        choice(
+          'no reply needed',
+          c.lane === 'no_reply',
+          { 'data-correct-needs': 'false' },
+          { needsReply: false },
+        ),
+      ),
+    );
+  }
+
   const saveTags = (tags: string[]) =>
     act('tags', async () => {
       const { case: updated } = await context.api.send<{ case: CareCase }>('PUT', `${path}/tags`, {
@@ -533,7 +622,15 @@ export const caseView: View = (root, context, [caseId = '']) => {
             STATUS_NAMES[c.status] ?? c.status,
           ),
           priorityBadge(c.priority),
-          sentimentBadge(c.sentiment),
+          sentimentBadge(c.sentiment, c.sentimentTrend),
+          c.lane === 'no_reply'
+            ? h(
+                'span',
+                { class: 'pill', 'data-testid': 'case-lane', title: c.laneReason ?? '' },
+                'No reply needed',
+              )
+            : null,
+          c.topic ? h('span', { class: 'pill', 'data-testid': 'case-topic' }, `Topic: ${c.topic}`) : null,
           h(
             'span',
             { class: 'pill' },
@@ -572,7 +669,15 @@ export const caseView: View = (root, context, [caseId = '']) => {
           : h(
               'div',
               { class: 'big-due due-none' },
-              h('span', null, c.status === 'resolved' ? 'resolved' : 'clock paused'),
+              h(
+                'span',
+                null,
+                c.status === 'resolved'
+                  ? 'resolved'
+                  : c.lane === 'no_reply'
+                    ? 'no reply needed: not timed'
+                    : 'clock paused',
+              ),
             ),
       ),
     );
@@ -875,6 +980,7 @@ export const caseView: View = (root, context, [caseId = '']) => {
     'Claim',
   );
   const assignButton = h('button', { class: 'btn', onclick: () => void assign() }, 'Assign');
+  const laneButton = h('button', { class: 'btn', 'data-testid': 'lane', onclick: () => void moveLane() }, '');
   const closeOutHint = h('span', { class: 'hint' });
   const resolveButton = h(
     'button',
@@ -885,6 +991,8 @@ export const caseView: View = (root, context, [caseId = '']) => {
     h('h2', null, 'Work this case'),
     workError$,
     h('div', { class: 'row' }, claimButton),
+    // Thanks and praise need no answer; a post the system thought needed none may need one after all.
+    ...(context.can('case.lane') ? [h('div', { class: 'row' }, laneButton)] : []),
     // Only supervisors assign (the API refuses others too).
     ...(context.can('case.assign') ? [h('div', { class: 'row' }, assignInput, assignButton)] : []),
     h('label', { for: 'close-out', class: 'small-label' }, 'Resolve, optionally with a public close-out'),
@@ -908,6 +1016,13 @@ export const caseView: View = (root, context, [caseId = '']) => {
     claimButton.textContent =
       busy === 'claim' ? 'Claiming…' : mine ? 'Yours' : c.assignee ? `Take over from ${c.assignee}` : 'Claim';
     assignButton.disabled = resolved || busy !== undefined;
+    laneButton.disabled = resolved || busy !== undefined;
+    laneButton.textContent =
+      busy === 'lane' ? 'Moving…' : c.lane === 'no_reply' ? 'Needs a reply after all' : 'No reply needed';
+    laneButton.title =
+      c.lane === 'no_reply'
+        ? 'Move to the reply lane: deadlines start now'
+        : 'Move to the no-reply lane: no deadline, no pages';
     assignInput.disabled = resolved;
     closeOut.disabled = resolved;
     const text = closeOut.value.trim();
@@ -1027,11 +1142,21 @@ export const caseView: View = (root, context, [caseId = '']) => {
         kv([
           ['Intent', c.intent ?? 'none detected'],
           ['Location', c.location ? `${c.location} (${LOCATION_BY[c.locationBy ?? 'text']})` : 'none'],
+          ['Topic', c.topic ?? 'none found'],
+          [
+            'Lane',
+            c.lane === 'no_reply'
+              ? `no reply needed${c.laneReason ? ` (${c.laneReason})` : ''}`
+              : `needs a reply${c.laneReason ? ` (${c.laneReason})` : ''}`,
+          ],
           ['Triage', c.action?.replace(/_/g, ' ') ?? ''],
           ['Bot declined', c.botDeclined ?? ''],
           ['Sentiment by', c.sentimentSource ?? ''],
+          ['Recent readings', (c.recentReadings ?? []).map((r) => r.label.toLowerCase()).join(' → ')],
+          ['Trend', c.sentimentTrend ?? ''],
         ]),
       ),
+      correctionCard(c),
       card(
         'Customer',
         kv([

@@ -27,6 +27,10 @@ interface Filters {
   sentiment: string;
   /** '' any, 'none' without a location, or a location code. */
   location: string;
+  /** A brand topic, 'none' for cases without one, '' any. */
+  topic: string;
+  /** 'reply' (owed an answer), 'no_reply' (nothing to answer), '' both. */
+  lane: string;
   breached: boolean;
 }
 
@@ -37,6 +41,8 @@ const NO_FILTERS: Filters = {
   assignee: '',
   sentiment: '',
   location: '',
+  topic: '',
+  lane: 'reply',
   breached: false,
 };
 
@@ -53,8 +59,14 @@ function loadFilters(): Filters {
   }
 }
 
-export function sentimentBadge(sentiment: string) {
-  return h('span', { class: `sentiment s-${sentiment.toLowerCase()}` }, sentiment.toLowerCase());
+/** The case's sentiment (its worst recent reading) and, when it moves, which way. */
+export function sentimentBadge(sentiment: string, trend?: string) {
+  return h(
+    'span',
+    { class: `sentiment s-${sentiment.toLowerCase()}`, 'data-trend': trend ?? '' },
+    sentiment.toLowerCase(),
+    trend === 'improving' ? ' · improving' : trend === 'worsening' ? ' · worsening' : null,
+  );
 }
 
 export function priorityBadge(priority: string) {
@@ -138,13 +150,18 @@ export const queueView: View = (root, context) => {
     locationOptions.length
       ? select('location', 'Location', [['', 'Any location'], ['none', 'No location'], ...locationOptions])
       : null,
+    select('topic', 'Topic', [
+      ['', 'Any topic'],
+      ...[...new Set(context.brands.flatMap((b) => b.topics ?? []))].map((t): [string, string] => [t, t]),
+      ['none', 'No topic'],
+    ]),
     h('label', { class: 'filter check' }, breachedBox, h('span', null, 'Breached only')),
     h(
       'button',
       {
         class: 'btn ghost small',
         onclick: () => {
-          filters = { ...NO_FILTERS };
+          filters = { ...NO_FILTERS, lane: filters.lane };
           for (const el of filterBar.querySelectorAll<HTMLSelectElement>('select')) el.value = '';
           breachedBox.checked = false;
           saveAndReload();
@@ -154,6 +171,8 @@ export const queueView: View = (root, context) => {
     ),
   );
 
+  // The lanes: cases owed an answer (timed), cases with nothing to answer (never timed), or both.
+  const laneTabs = h('div', { class: 'tabs lane-tabs', role: 'tablist', 'aria-label': 'Lanes' });
   const countsBar = h('div', { class: 'counts' });
   const status = h('div', { class: 'queue-status muted' });
   const banner = h('div', { class: 'banner-slot' });
@@ -185,6 +204,7 @@ export const queueView: View = (root, context) => {
   clear(
     root,
     h('div', { class: 'page-head' }, h('h1', null, 'Queue'), status),
+    laneTabs,
     countsBar,
     filterBar,
     banner,
@@ -222,7 +242,32 @@ export const queueView: View = (root, context) => {
     );
   }
 
+  function renderLanes() {
+    const tab = (lane: string, label: string, count: number | undefined) =>
+      h(
+        'button',
+        {
+          class: `tab ${filters.lane === lane ? 'active' : ''}`,
+          role: 'tab',
+          'aria-selected': String(filters.lane === lane),
+          'data-lane': lane || 'all',
+          onclick: () => {
+            filters = { ...filters, lane };
+            saveAndReload();
+          },
+        },
+        count === undefined ? label : `${label} (${count})`,
+      );
+    clear(
+      laneTabs,
+      tab('reply', 'Needs a reply', counts?.reply),
+      tab('no_reply', 'No reply needed', counts?.no_reply),
+      tab('', 'All', counts ? (counts.reply ?? 0) + (counts.no_reply ?? 0) : undefined),
+    );
+  }
+
   function renderCounts() {
+    renderLanes();
     clear(
       countsBar,
       countButton('open', counts?.open, { status: 'open' }),
@@ -306,10 +351,16 @@ export const queueView: View = (root, context) => {
             ? h('span', { class: 'flag danger', title: careCase.deliveryProblem }, 'delivery problem')
             : null,
           careCase.suggestedReply ? h('span', { class: 'flag info' }, 'suggestion') : null,
+          careCase.lane === 'no_reply' && filters.lane !== 'no_reply'
+            ? h('span', { class: 'flag', title: careCase.laneReason ?? '' }, 'no reply needed')
+            : null,
+          careCase.topic
+            ? h('span', { class: 'tag topic', 'data-topic': careCase.topic }, careCase.topic)
+            : null,
           (careCase.tags ?? []).map((t) => h('span', { class: 'tag' }, t)),
         ),
       ),
-      h('td', null, sentimentBadge(careCase.sentiment)),
+      h('td', null, sentimentBadge(careCase.sentiment, careCase.sentimentTrend)),
       h(
         'td',
         null,
@@ -339,9 +390,11 @@ export const queueView: View = (root, context) => {
     empty.hidden = cases.length > 0 || !loadedAt;
     clear(
       empty,
-      Object.values({ ...filters, breached: filters.breached || '' }).some(Boolean)
+      Object.values({ ...filters, lane: '', breached: filters.breached || '' }).some(Boolean)
         ? 'No cases match these filters.'
-        : 'The queue is empty: every customer has an answer. New posts appear here by themselves.',
+        : filters.lane === 'no_reply'
+          ? 'Nothing here: thanks, praise and bare mentions land here, recorded and never timed.'
+          : 'The queue is empty: every customer has an answer. New posts appear here by themselves.',
     );
     clear(
       banner,
@@ -389,6 +442,8 @@ export const queueView: View = (root, context) => {
           assignee,
           sentiment: filters.sentiment,
           location: filters.location,
+          topic: filters.topic,
+          lane: filters.lane,
           breached: filters.breached ? 'true' : undefined,
         },
       );

@@ -62,6 +62,11 @@ export const keys = {
   }),
   /** Each agent's presence and open cases, all in one partition (listed in one query). */
   agentState: (agentId: string) => ({ PK: 'AGENT_STATE', SK: `AGENT#${agentId}` }),
+  /** Agents' corrections kept as labelled examples, per brand by time (rare: one partition per brand). */
+  label: (brandId: string, at: string, caseId: string, messageId: string) => ({
+    PK: `LABELS#${brandId}`,
+    SK: `${at}#${caseId}#${messageId}`,
+  }),
 };
 
 /** FNV-1a: a stable, well-spread shard for a case id. */

@@ -12,6 +12,8 @@ export const AUDITED = [
   'private_reply',
   'note',
   'tag',
+  'lane',
+  'correction',
   'resolve',
   'abuse_mark',
   'abuse_unmark',

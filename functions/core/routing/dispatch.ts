@@ -162,7 +162,12 @@ export function withRouting(
 
 /** Whether a case waits for a person (the bot's answers and ignored posts do not). */
 export function needsAgent(careCase: CareCase): boolean {
-  return careCase.status !== 'resolved' && (careCase.action === 'agent' || careCase.action === 'escalate');
+  // A case in the no-reply lane (thanks, praise, noise) owes nobody an answer: it takes no agent's capacity.
+  return (
+    careCase.status !== 'resolved' &&
+    careCase.lane !== 'no_reply' &&
+    (careCase.action === 'agent' || careCase.action === 'escalate')
+  );
 }
 
 const capacityOf = (agent: AgentRecord) => agent.capacity ?? DEFAULT_CAPACITY;
