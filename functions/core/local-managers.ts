@@ -4,6 +4,7 @@ import { addDays, instantOf, localDateOf, localTimeOf } from './calendar';
 import type { CareCase, CaseStore } from './cases';
 import { concernsLocalManager } from './locations';
 import { type Page, type PagingDeps, raisePage } from './paging';
+import { sha256Hex } from './sha256';
 
 /**
  * Telling local managers about their locations' new negative or risky cases: one page addressed to
@@ -44,7 +45,7 @@ export function locationAlertPage(
     location: string;
   },
   text: string,
-  manager: Pick<AgentRecord, 'id'>,
+  manager: Pick<AgentRecord, 'id' | 'notify'>,
   link: string,
 ): Page {
   const what = careCase.risks.length
@@ -59,12 +60,21 @@ export function locationAlertPage(
     brandId: brand.id,
     caseId: careCase.caseId,
     recipient: manager.id,
+    ...(manager.notify?.email ? { recipientAddress: addressKey(manager.notify.email) } : {}),
     location: careCase.location,
     title,
     text: [title, `${careCase.visibility}: "${snippet}"`, `Open: ${link}`].join('\n'),
     link,
     createdAt: careCase.openedAt,
   };
+}
+
+/**
+ * The key of an e-mail address in page attributes and subscription filters: a digest, so no address
+ * travels with a page, and the same address (any case, any spacing) is always the same key.
+ */
+export function addressKey(email: string): string {
+  return sha256Hex(email.trim().toLowerCase()).slice(0, 32);
 }
 
 /** Where a local manager's pages are delivered: their e-mail, subscribed to pages addressed to them. */
@@ -159,6 +169,7 @@ export async function sendLocationDigests(now: Date, deps: DigestDeps): Promise<
       severity: 'warning',
       brandId: brands[0]!.id,
       recipient: manager.id,
+      ...(manager.notify?.email ? { recipientAddress: addressKey(manager.notify.email) } : {}),
       title,
       text: [
         title,

@@ -40,6 +40,11 @@ export interface Page {
    * on-call's never do. Absent: an on-call page.
    */
   recipient?: string;
+  /**
+   * The recipient's e-mail address as a digest (`addressKey`), never the address: the e-mail
+   * subscription filters on it, so two managers sharing an address share one subscription.
+   */
+  recipientAddress?: string;
   /** The location code a local manager's page is about. */
   location?: string;
   /** Its place in the brand's escalation chain (absent: a page from before chains, every target). */

@@ -3,6 +3,7 @@ import { GetSubscriptionAttributesCommand, ListSubscriptionsByTopicCommand } fro
 import { afterAll, beforeAll, test } from '@jest/globals';
 import { snsClient } from '../../functions/adapters/aws/clients';
 import { signGenericPayload } from '../../functions/channels/generic/signature';
+import { addressKey } from '../../functions/core/local-managers';
 import type { Page } from '../../functions/core/paging';
 import {
   LOCAL_GENERIC_SECRETS,
@@ -141,7 +142,36 @@ test("the Schiphol manager's e-mail is subscribed to the pages addressed to them
     const { Attributes = {} } = await sns.send(
       new GetSubscriptionAttributesCommand({ SubscriptionArn: mail[0]!.SubscriptionArn! }),
     );
-    assert.deepEqual(JSON.parse(Attributes.FilterPolicy ?? '{}'), { recipient: [managers.ams.id] });
+    // Keyed by the address's digest, never the address or the agent: see the next test.
+    assert.deepEqual(JSON.parse(Attributes.FilterPolicy ?? '{}'), {
+      recipientAddress: [addressKey('sanne@demoair.example')],
+    });
+  } finally {
+    sns.destroy();
+  }
+});
+
+test('a second manager with the same e-mail, or one removed and added again, is added (one subscription)', async () => {
+  const deputy = await addManager({
+    name: 'Sanne Deputy',
+    brands: ['demoair'],
+    locations: ['AMS'],
+    notify: { email: 'Sanne@DemoAir.example' },
+  });
+  const removed = await call('DELETE', `/api/agents/${deputy.id}`, API_TOKEN);
+  assert.ok([200, 204].includes(removed.status), JSON.stringify(removed.body));
+  await addManager({
+    name: 'Sanne Deputy',
+    brands: ['demoair'],
+    locations: ['AMS'],
+    notify: { email: 'sanne@demoair.example' },
+  });
+  const sns = snsClient(system.queues.endpoint);
+  try {
+    const { Subscriptions = [] } = await sns.send(
+      new ListSubscriptionsByTopicCommand({ TopicArn: system.queues.oncallTopicArn }),
+    );
+    assert.equal(Subscriptions.filter((s) => s.Protocol === 'email').length, 1);
   } finally {
     sns.destroy();
   }

@@ -1,10 +1,12 @@
 import { type SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import type { ManagerSubscriptions } from '../../core/local-managers';
+import { addressKey, type ManagerSubscriptions } from '../../core/local-managers';
 
 /**
- * Subscribes a local manager's e-mail address to the on-call topic for the pages addressed to them
- * only (a filter on the `recipient` attribute). SNS mails a confirmation link once; until the manager
- * follows it, nothing is delivered to the address (the pages are still recorded).
+ * Subscribes a local manager's e-mail address to the on-call topic for the pages addressed to it only
+ * (a filter on the `recipientAddress` attribute, the address's digest). Keyed by address, not by agent:
+ * SNS keeps one subscription per address and refuses a second with other attributes, so two managers
+ * sharing an address, or a manager removed and added again, subscribe to the same filter (idempotent).
+ * SNS mails a confirmation link once; until it is followed nothing is delivered (pages are recorded).
  */
 export class SnsManagerSubscriptions implements ManagerSubscriptions {
   constructor(
@@ -12,15 +14,16 @@ export class SnsManagerSubscriptions implements ManagerSubscriptions {
     private readonly topicArn: string,
   ) {}
 
-  async subscribeEmail(agentId: string, email: string): Promise<void> {
+  async subscribeEmail(_agentId: string, email: string): Promise<void> {
     await this.client.send(
       new SubscribeCommand({
         TopicArn: this.topicArn,
         Protocol: 'email',
-        Endpoint: email,
+        // One address, one subscription: mail systems treat addresses without regard to case.
+        Endpoint: email.trim().toLowerCase(),
         Attributes: {
           FilterPolicyScope: 'MessageAttributes',
-          FilterPolicy: JSON.stringify({ recipient: [agentId] }),
+          FilterPolicy: JSON.stringify({ recipientAddress: [addressKey(email)] }),
         },
         ReturnSubscriptionArn: true,
       }),

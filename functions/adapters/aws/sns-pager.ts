@@ -45,6 +45,9 @@ export class SnsPager implements Pager {
           kind: { DataType: 'String', StringValue: page.kind },
           // A local manager's page: their e-mail subscription filters on it; on-call's exclude it.
           ...(page.recipient ? { recipient: { DataType: 'String', StringValue: page.recipient } } : {}),
+          ...(page.recipientAddress
+            ? { recipientAddress: { DataType: 'String', StringValue: page.recipientAddress } }
+            : {}),
           ...(page.location ? { location: { DataType: 'String', StringValue: page.location } } : {}),
           level: { DataType: 'Number', StringValue: String(page.level ?? 1) },
           // A page from before chains goes everywhere, as it always did.
