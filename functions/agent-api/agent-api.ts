@@ -1040,7 +1040,9 @@ export function createAgentApi(deps: AgentApiDeps): (event: HttpEvent) => Promis
             : decide(caller, route.action, target.brandIds);
         // Another brand's case answers exactly as a case that does not exist.
         if (decision === 'not_found' || !target)
-          throw new CaseNotFoundError(params.caseId ?? notFoundName(route, params));
+          throw params.caseId
+            ? new CaseNotFoundError(params.caseId)
+            : new CaseNotFoundError('', notFoundName(route, params));
         if (decision === 'forbidden')
           return problem(403, `your role (${caller.role}) may not do this: ${route.action}`);
         const who = caller;
@@ -1078,7 +1080,7 @@ function notFoundName(route: AgentApiRoute, params: Record<string, string>): str
   if (route.scope === 'account') return `${params.platform} account ${params.accountId}`;
   if (route.scope === 'brand') return `brand ${params.brandId}`;
   if (route.scope === 'page') return `page ${params.pageId}`;
-  return 'such brand';
+  return params.brandId ? `brand ${params.brandId}` : 'such brand';
 }
 
 function periodOf(query: Record<string, string | undefined>, at: Date): { from: string; to: string } {

@@ -20,8 +20,9 @@ import { listeningPublicReplyRefusal } from './x-intake/listening';
  * refused, so no reply is sent against a state the agent never saw.
  */
 export class CaseNotFoundError extends Error {
-  constructor(caseId: string) {
-    super(`no case ${caseId}`);
+  /** `what` names something else not found in a case's place (a brand, a page): "no brand nope". */
+  constructor(caseId: string, what?: string) {
+    super(what ? `no ${what}` : `no case ${caseId}`);
     this.name = 'CaseNotFoundError';
   }
 }
@@ -180,7 +181,7 @@ export class AgentDesk {
     try {
       correction = parseCorrection(input, brand);
     } catch (error) {
-      if (error instanceof InvalidCorrectionError) throw new InvalidRequestError(error.field, error.message);
+      if (error instanceof InvalidCorrectionError) throw new InvalidRequestError(error.field, error.expected);
       throw error;
     }
     const updated = applyCorrection(brand, careCase, correction, agent.id, this.now());

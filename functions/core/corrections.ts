@@ -42,9 +42,10 @@ export interface CorrectionStore {
 export class InvalidCorrectionError extends Error {
   constructor(
     readonly field: string,
-    message: string,
+    /** What the field must be, without the field's name (the API's answer names it once). */
+    readonly expected: string,
   ) {
-    super(`${field}: ${message}`);
+    super(`${field}: ${expected}`);
     this.name = 'InvalidCorrectionError';
   }
 }
