@@ -472,8 +472,9 @@ async function agents(args: string[]): Promise<void> {
   });
 }
 
-async function audit(args: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({
+/** The options of every command that exports a brand's data for a period (audit, labels, export). */
+function parseExportArgs(args: string[]) {
+  return parseArgs({
     args,
     allowPositionals: true,
     options: {
@@ -486,77 +487,54 @@ async function audit(args: string[]): Promise<void> {
     },
     strict: true,
   });
+}
+
+/** Where an export command reads from and writes to: the API, the brand, the period, standard output. */
+function exportTarget(values: ReturnType<typeof parseExportArgs>['values'], brand: string) {
+  return {
+    url: values.url ?? localUrl(),
+    token: apiToken(values.token),
+    brand,
+    ...(values.from ? { from: values.from } : {}),
+    ...(values.to ? { to: values.to } : {}),
+    output: process.stdout,
+  };
+}
+
+async function audit(args: string[]): Promise<void> {
+  const { values, positionals } = parseExportArgs(args);
   if (positionals[0] !== 'export' || positionals.length > 1) fail('usage: socialcare audit export --brand B');
   if (!values.brand) fail('audit export needs --brand');
   const format = values.format ?? 'csv';
   if (format !== 'csv' && format !== 'jsonl') fail('--format must be csv or jsonl');
   await exportAudit({
-    url: values.url ?? localUrl(),
-    token: apiToken(values.token),
-    brand: values.brand,
+    ...exportTarget(values, values.brand),
     format,
-    ...(values.from ? { from: values.from } : {}),
-    ...(values.to ? { to: values.to } : {}),
-    output: process.stdout,
   });
 }
 
 async function labels(args: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      url: { type: 'string' },
-      token: { type: 'string' },
-      brand: { type: 'string' },
-      from: { type: 'string' },
-      to: { type: 'string' },
-      format: { type: 'string' },
-    },
-    strict: true,
-  });
+  const { values, positionals } = parseExportArgs(args);
   if (positionals[0] !== 'export' || positionals.length > 1)
     fail('usage: socialcare labels export --brand B');
   if (!values.brand) fail('labels export needs --brand');
   const format = values.format ?? 'tsv';
   if (format !== 'tsv' && format !== 'jsonl') fail('--format must be tsv or jsonl');
   await exportLabels({
-    url: values.url ?? localUrl(),
-    token: apiToken(values.token),
-    brand: values.brand,
+    ...exportTarget(values, values.brand),
     format,
-    ...(values.from ? { from: values.from } : {}),
-    ...(values.to ? { to: values.to } : {}),
-    output: process.stdout,
   });
 }
 
 async function exportData(args: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      url: { type: 'string' },
-      token: { type: 'string' },
-      brand: { type: 'string' },
-      from: { type: 'string' },
-      to: { type: 'string' },
-      format: { type: 'string' },
-    },
-    strict: true,
-  });
+  const { values, positionals } = parseExportArgs(args);
   if (positionals.length !== 1) fail('usage: socialcare export cases|messages|report|audit --brand B');
   if (!values.brand) fail('export needs --brand');
   try {
     await runExportCommand({
-      url: values.url ?? localUrl(),
-      token: apiToken(values.token),
+      ...exportTarget(values, values.brand),
       kind: positionals[0] as string,
-      brand: values.brand,
-      ...(values.from ? { from: values.from } : {}),
-      ...(values.to ? { to: values.to } : {}),
       ...(values.format ? { format: values.format } : {}),
-      output: process.stdout,
     });
   } catch (error) {
     fail((error as Error).message);

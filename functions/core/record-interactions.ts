@@ -308,7 +308,12 @@ async function recordOne(
       opened,
       rules.routing,
       rules.version,
-      routingExtras(brand, interaction, sentiment, triage, (opened as { location?: string }).location),
+      routingExtras(
+        brand,
+        interaction,
+        { topic: reading.topic, needsReply: need.needsReply },
+        opened.location,
+      ),
       stored.text,
     );
     // The location's managers hear of a new negative or risky case before it is written, under page

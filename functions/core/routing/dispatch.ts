@@ -4,10 +4,6 @@ import type { Brand } from '../brand-config';
 import type { CareCase, CaseStore } from '../cases';
 import { parseDuration } from '../duration';
 import type { Interaction } from '../interaction';
-import { decideNeedsReply } from '../needs-reply';
-import type { Sentiment } from '../sentiment';
-import { TopicMatcher } from '../topics';
-import type { TriageDecision } from '../triage';
 import { type AgentLoad, type AgentStatus, assignmentOrder, stickyAgent } from './assignment';
 import {
   DEFAULT_CAPACITY,
@@ -85,40 +81,22 @@ export async function routingOf(
   return { routing: brand.routing ?? EMPTY_ROUTING, version: 0, source: 'config' };
 }
 
-const topicMatchers = new WeakMap<Brand, TopicMatcher>();
-function topicOf(brand: Brand, text: string): string | null {
-  let matcher = topicMatchers.get(brand);
-  if (!matcher) {
-    matcher = new TopicMatcher(brand.topics);
-    topicMatchers.set(brand, matcher);
-  }
-  return matcher.match(text).topic;
-}
-
-/** The facts triage knows about a post opening a case: its topic and needs-a-reply read here. */
+/** The facts triage knows about a post opening a case: its topic and needs-a-reply as triage read them. */
 export function routingExtras(
   brand: Brand,
   interaction: Interaction,
-  sentiment: Sentiment,
-  triage: TriageDecision,
+  reading: { topic: string | null; needsReply: boolean },
   location: string | undefined,
 ): RoutingExtras {
   const handle = brand.accounts.find(
     (a) => a.platform === interaction.platform && a.id === interaction.account.id,
   )?.handle;
-  const needs = decideNeedsReply({
-    text: interaction.text,
-    sentiment: sentiment.label,
-    risks: triage.risks,
-    intent: triage.intent,
-    private: interaction.visibility === 'private',
-  });
   return {
     ...(interaction.lang ? { language: interaction.lang.toLowerCase().slice(0, 3) } : {}),
-    topic: topicOf(brand, interaction.text),
+    topic: reading.topic,
     ...(location ? { location } : {}),
     ...(interaction.author.followers !== undefined ? { followers: interaction.author.followers } : {}),
-    needsReply: needs.needsReply,
+    needsReply: reading.needsReply,
     ...(handle ? { accountHandle: handle } : {}),
   };
 }
